@@ -1,0 +1,93 @@
+package dev.reckon.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.reckon.ledger.JobQuery;
+import dev.reckon.ledger.Ledger;
+import dev.reckon.model.Efficiency;
+import dev.reckon.report.Format;
+import dev.reckon.report.JobView;
+import dev.reckon.report.Json;
+import dev.reckon.report.Table;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.ZoneId;
+
+/** {@code reckon jobs}: the jobs in the ledger, with what each consumed and how efficiently. */
+@Command(name = "jobs", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Lists jobs from the ledger with their consumption and efficiency.",
+                "A job is in the window when it was pending or running at some time between --since and --until.",
+                "CPU% = TotalCPU / (Elapsed x AllocCPUS); MEM% = peak memory / allocated memory; "
+                        + "TIME% = Elapsed / Timelimit; CPU-H = AllocCPUS x Elapsed."})
+final class JobsCommand implements java.util.concurrent.Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-u", "--user"}, paramLabel = "U[,U...]", description = "Only these users.")
+    String user;
+    @Option(names = {"-A", "--account"}, paramLabel = "A[,A...]", description = "Only these accounts.")
+    String account;
+    @Option(names = {"-p", "--partition"}, paramLabel = "P[,P...]", description = "Only these partitions.")
+    String partition;
+    @Option(names = {"-s", "--state"}, paramLabel = "S[,S...]", description = "Only these states (COMPLETED, FAILED, TIMEOUT, ...).")
+    String state;
+    @Option(names = {"-S", "--since"}, paramLabel = "TIME", description = "Window start: 7d, 12h, 2024-03-01, 2024-03-01T08:00.")
+    String since;
+    @Option(names = {"-E", "--until"}, paramLabel = "TIME", description = "Window end (default: no end).")
+    String until;
+    @Option(names = {"-M", "--cluster"}, paramLabel = "NAME", description = "Only this cluster.")
+    String cluster;
+    @Option(names = {"-n", "--limit"}, paramLabel = "N", description = "At most N jobs.")
+    Integer limit;
+    @Option(names = "--json", description = "One JSON array of job objects, for scripts.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        Door door = new Door(spec);
+        if (limit != null && limit < 0) throw door.usage("--limit must not be negative");
+        JobQuery q = new JobQuery(user, account, partition, state, door.time(since, "--since"),
+                door.time(until, "--until"), cluster, limit, false);
+        ZoneId zone = door.config().zone();
+        try (Ledger ledger = door.openLedger()) {
+            if (json) {
+                writeJson(ledger, q, zone, door.out());
+                return 0;
+            }
+            Table t = new Table("JOBID", "USER", "ACCOUNT", "PARTITION", "STATE", "EXIT", "START", "ELAPSED>",
+                    "CPUS>", "GPUS>", "MEM>", "CPU%>", "MEM%>", "TIME%>", "CPU-H>");
+            ledger.forEachJob(q, j -> {
+                Efficiency e = j.efficiency();
+                t.row(j.jobId(), j.user(), j.account(), j.partition(), j.state(), j.exitCode(),
+                        Format.time(j.start(), zone), Format.duration(j.elapsedS()), j.allocCpus(), j.allocGpus(),
+                        Format.bytes(j.allocMemBytes()), Format.percent(e.cpuEff()), Format.percent(e.memEff()),
+                        Format.percent(e.timeEff()), Format.number(e.cpuHours()));
+            });
+            if (t.size() == 0) door.err().println("no jobs match (ledger: " + ledger.location() + ")");
+            else door.out().print(t.render());
+        }
+        return 0;
+    }
+
+    /** Streams the array so that a million jobs need no more memory than one. */
+    private static void writeJson(Ledger ledger, JobQuery q, ZoneId zone, OutputStream out) throws IOException {
+        JsonGenerator g = Json.mapper().getFactory().createGenerator(out);
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        g.useDefaultPrettyPrinter();
+        g.writeStartArray();
+        ledger.forEachJob(q, j -> {
+            try {
+                g.writeObject(JobView.of(j, zone, false));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        g.writeEndArray();
+        g.writeRaw('\n');
+        g.flush();
+    }
+}

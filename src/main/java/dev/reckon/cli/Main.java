@@ -1,0 +1,176 @@
+package dev.reckon.cli;
+
+import dev.reckon.config.Config;
+import dev.reckon.ledger.LedgerException;
+import dev.reckon.source.InputError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The command line: {@code reckon COMMAND ...}. Parses, calls one analysis, renders; nothing else.
+ *
+ * <p>Exit codes, for scripts: 0 done; 2 wrong usage; 65 bad input (the message names file, line and field);
+ * 69 a needed service (Slurm, the database) is unavailable; 74 the ledger or a file cannot be read or written;
+ * 70 an internal error (a bug: please report it with {@code RECKON_DEBUG=1} output).
+ */
+@Command(name = "reckon",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+                "Makes a batch cluster's consumption legible and governed.",
+                "Reads what the scheduler's accounting says each job consumed into a durable ledger, and reports on it."},
+        footerHeading = "%nEnvironment:%n",
+        footer = {
+                "  RECKON_LEDGER   where the ledger lives: a file path (SQLite) or a jdbc:postgresql:// URL",
+                "  RECKON_CONFIG   the config file (default ~/.config/reckon/config.yaml)",
+                "  RECKON_TZ       the zone of sacct's local timestamps and of displayed times",
+                "  RECKON_NOW      a fixed 'now' (ISO-8601), for reproducible runs",
+                "",
+                "Exit codes: 0 done, 2 usage, 65 bad input, 69 service unavailable, 74 ledger or file I/O, 70 internal error."},
+        subcommands = {
+                IngestCommand.class,
+                JobsCommand.class,
+                JobCommand.class,
+                DemoCommand.class,
+                BenchCommand.class,
+                CompletionCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_DATA = 65;
+    public static final int EXIT_SOFTWARE = 70;
+    public static final int EXIT_UNAVAILABLE = 69;
+    public static final int EXIT_IO = 74;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--ledger", scope = CommandLine.ScopeType.INHERIT, paramLabel = "PATH|URL",
+            description = "The ledger: a file path (SQLite) or a jdbc:postgresql:// URL. Default: $RECKON_LEDGER, "
+                    + "the config file's 'ledger', else ~/.local/share/reckon/ledger.db.")
+    String ledgerOption;
+
+    final Map<String, String> env;
+    final InputStream in;
+    final PrintStream out;
+    final PrintStream err;
+    private Config config;
+
+    Main(Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
+        this.env = env;
+        this.in = in;
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(System.getenv(), System.in, System.out, System.err, args));
+    }
+
+    /** Runs one command line with the given environment and streams; returns the exit code. */
+    public static int execute(Map<String, String> env, InputStream in, PrintStream out, PrintStream err, String... args) {
+        Main main = new Main(env, in, out, err);
+        CommandLine cl = new CommandLine(main);
+        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> main.fail(ex));
+        try {
+            return cl.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(out);
+    }
+
+    /** The settings in force: config file and environment, with {@code --ledger} on top. */
+    Config config() {
+        if (config == null) config = Config.load(env).withLedger(ledgerOption);
+        return config;
+    }
+
+    /** "Now", through one clock: {@code RECKON_NOW} fixes it for reproducible runs. */
+    Clock clock() {
+        String fixed = env.get("RECKON_NOW");
+        if (fixed == null || fixed.isBlank()) return Clock.systemUTC();
+        try {
+            return Clock.fixed(TimeArg.parse(fixed, Clock.systemUTC(), config().zone(), "RECKON_NOW"), ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            throw new InputError("RECKON_NOW", 0, null, "\"" + fixed + "\" is not a time");
+        }
+    }
+
+    private int fail(Exception ex) {
+        if (env.get("RECKON_DEBUG") != null) ex.printStackTrace(err);
+        Throwable e = ex;
+        if (e instanceof UncheckedIOException u) e = u.getCause();
+        if (e instanceof CommandLine.ParameterException pe) {
+            err.println("reckon: " + pe.getMessage());
+            err.println("Try 'reckon " + pe.getCommandLine().getCommandName() + " --help' for more.");
+            return EXIT_USAGE;
+        }
+        if (e instanceof InputError ie) {
+            err.println("reckon: " + ie.getMessage());
+            return EXIT_DATA;
+        }
+        if (e instanceof LedgerException le) {
+            err.println("reckon: ledger: " + le.getMessage());
+            return EXIT_IO;
+        }
+        if (e instanceof ServiceUnavailable su) {
+            err.println("reckon: " + su.getMessage());
+            return EXIT_UNAVAILABLE;
+        }
+        if (e instanceof IOException io) {
+            err.println("reckon: " + io.getMessage());
+            return EXIT_IO;
+        }
+        err.println("reckon: internal error: " + e + " (run again with RECKON_DEBUG=1 for details)");
+        return EXIT_SOFTWARE;
+    }
+
+    /** A service reckon needs (Slurm's commands, a database server) is missing or refused. */
+    public static final class ServiceUnavailable extends RuntimeException {
+        public ServiceUnavailable(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (var s = Main.class.getResourceAsStream("/dev/reckon/version.properties")) {
+                if (s != null) p.load(s);
+            }
+            return new String[] {"reckon " + p.getProperty("version", "unknown"),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+
+    static Instant now(Main root) {
+        return root.clock().instant();
+    }
+}

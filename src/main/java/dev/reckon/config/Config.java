@@ -1,0 +1,120 @@
+package dev.reckon.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.reckon.source.InputError;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.Map;
+
+/**
+ * Every setting reckon reads, and its default, in one place. Settings come from, in rising order of precedence:
+ * the defaults below, the YAML config file, environment variables, and command-line options.
+ *
+ * <p>The config file is {@code $RECKON_CONFIG}, else {@code $XDG_CONFIG_HOME/reckon/config.yaml}, else
+ * {@code ~/.config/reckon/config.yaml}; it is optional. Its keys:
+ * <pre>
+ * ledger: ~/.local/share/reckon/ledger.db   # a file path (SQLite) or a jdbc:postgresql:// URL   (env RECKON_LEDGER)
+ * timezone: Europe/Stockholm                # zone of sacct's local timestamps and of displayed times (env RECKON_TZ)
+ * cluster: mycluster                        # cluster name for input that does not name one      (env RECKON_CLUSTER)
+ * </pre>
+ *
+ * @param file     the config file that was read, or null when none exists
+ * @param ledger   where the ledger lives
+ * @param zone     the zone for reading local timestamps and showing times
+ * @param cluster  the cluster name to give jobs whose input names none
+ */
+public record Config(Path file, String ledger, ZoneId zone, String cluster) {
+
+    /** The default cluster name for input that names none. */
+    public static final String DEFAULT_CLUSTER = "default";
+
+    /** The settings file's shape: every key optional. */
+    private record FileSettings(String ledger, String timezone, String cluster) {
+        static final FileSettings NONE = new FileSettings(null, null, null);
+    }
+
+    /** Loads the settings from the usual places, for the given environment. */
+    public static Config load(Map<String, String> env) {
+        Path file = configFile(env);
+        FileSettings fs = Files.isRegularFile(file) ? read(file) : FileSettings.NONE;
+        String ledger = first(env.get("RECKON_LEDGER"), fs.ledger(), defaultLedger(env).toString());
+        String tz = first(env.get("RECKON_TZ"), fs.timezone(), null);
+        String cluster = first(env.get("RECKON_CLUSTER"), fs.cluster(), DEFAULT_CLUSTER);
+        ZoneId zone;
+        try {
+            zone = tz == null ? ZoneId.systemDefault() : ZoneId.of(tz);
+        } catch (DateTimeException e) {
+            String where = env.get("RECKON_TZ") != null ? "RECKON_TZ" : file.toString();
+            throw new InputError(where, 0, "timezone", "\"" + tz + "\" is not a time zone (try e.g. UTC or Europe/Paris)");
+        }
+        return new Config(Files.isRegularFile(file) ? file : null, expandHome(ledger, env), zone, cluster);
+    }
+
+    public Config withLedger(String newLedger) {
+        return newLedger == null ? this : new Config(file, newLedger, zone, cluster);
+    }
+
+    static Path configFile(Map<String, String> env) {
+        String explicit = env.get("RECKON_CONFIG");
+        if (explicit != null && !explicit.isBlank()) return Path.of(explicit);
+        String xdg = env.get("XDG_CONFIG_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : home(env).resolve(".config");
+        return base.resolve("reckon").resolve("config.yaml");
+    }
+
+    static Path defaultLedger(Map<String, String> env) {
+        String xdg = env.get("XDG_DATA_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : home(env).resolve(".local").resolve("share");
+        return base.resolve("reckon").resolve("ledger.db");
+    }
+
+    private static Path home(Map<String, String> env) {
+        String h = env.get("HOME");
+        return Path.of(h != null && !h.isBlank() ? h : System.getProperty("user.home"));
+    }
+
+    private static String expandHome(String location, Map<String, String> env) {
+        if (location.equals("~") || location.startsWith("~/")) return home(env) + location.substring(1);
+        return location;
+    }
+
+    private static FileSettings read(Path file) {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        try {
+            String text = Files.readString(file);
+            if (text.isBlank()) return FileSettings.NONE;
+            FileSettings fs = yaml.readValue(text, FileSettings.class);
+            return fs == null ? FileSettings.NONE : fs;
+        } catch (UnrecognizedPropertyException e) {
+            throw new InputError(file.toString(), line(e), e.getPropertyName(),
+                    "unknown setting; known: ledger, timezone, cluster");
+        } catch (JsonProcessingException e) {
+            throw new InputError(file.toString(), line(e), null, "not valid YAML: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InputError(file.toString(), 0, null, "cannot read: " + e.getMessage());
+        }
+    }
+
+    private static long line(JsonProcessingException e) {
+        JsonLocation loc = e.getLocation();
+        return loc == null ? 0 : Math.max(0, loc.getLineNr());
+    }
+
+    private static String first(String a, String b, String c) {
+        if (a != null && !a.isBlank()) return a;
+        if (b != null && !b.isBlank()) return b;
+        return c;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.reckon.source;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Opening input the same way for every reader: UTF-8 decoded strictly (a malformed byte is an error the reader
+ * reports with its line, never a silent replacement character), gzip recognised by its magic bytes.
+ */
+public final class Inputs {
+    private Inputs() {}
+
+    /** A reader that fails with {@link java.nio.charset.MalformedInputException} on invalid UTF-8. */
+    public static Reader strictUtf8(InputStream in) {
+        return new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT));
+    }
+
+    /** Opens a file for reading, gunzipping it when it is gzip-compressed (whatever its name). */
+    public static Reader open(Path file) throws IOException {
+        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        raw.mark(2);
+        int b1 = raw.read();
+        int b2 = raw.read();
+        raw.reset();
+        InputStream in = (b1 == 0x1f && b2 == 0x8b) ? new GZIPInputStream(raw, 1 << 16) : raw;
+        return strictUtf8(in);
+    }
+}

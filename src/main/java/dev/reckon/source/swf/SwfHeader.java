@@ -1,6 +1,8 @@
 package dev.reckon.source.swf;
 
 import java.time.ZoneId;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -22,7 +24,7 @@ public record SwfHeader(Map<String, String> keys, Integer maxNodes, Integer maxP
     public static final SwfHeader EMPTY = new SwfHeader(Map.of(), null, null, null, null);
 
     public SwfHeader {
-        keys = keys == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(keys));
+        keys = keys == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(keys));
     }
 
     /**

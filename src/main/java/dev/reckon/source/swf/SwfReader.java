@@ -511,7 +511,7 @@ public final class SwfReader {
         }
         if (plain) {
             if (digits == 0) throw error(f, line, "is not a number");
-            if (digits > 15) throw error(f, line, "is too large");
+            if (digits > 18) throw error(f, line, "is too large");
             double d = neg ? -v : v;
             if (Math.abs(d) > LIMIT) throw error(f, line, "is too large");
             return d;

@@ -27,12 +27,21 @@ public final class Inputs {
 
     /** Opens a file for reading, gunzipping it when it is gzip-compressed (whatever its name). */
     public static Reader open(Path file) throws IOException {
+        return strictUtf8(bytes(file));
+    }
+
+    /** The file's bytes, gunzipped on the fly when they are gzip-compressed (recognised by the magic bytes). */
+    public static InputStream bytes(Path file) throws IOException {
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        raw.mark(2);
-        int b1 = raw.read();
-        int b2 = raw.read();
-        raw.reset();
-        InputStream in = (b1 == 0x1f && b2 == 0x8b) ? new GZIPInputStream(raw, 1 << 16) : raw;
-        return strictUtf8(in);
+        try {
+            raw.mark(2);
+            int b1 = raw.read();
+            int b2 = raw.read();
+            raw.reset();
+            return (b1 == 0x1f && b2 == 0x8b) ? new GZIPInputStream(raw, 1 << 16) : raw;
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
     }
 }

@@ -2,8 +2,8 @@ package dev.reckon.source.swf;
 
 import dev.reckon.model.Job;
 import dev.reckon.source.InputError;
+import dev.reckon.source.Inputs;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.EOFException;
 import java.io.IOException;
@@ -11,7 +11,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -128,18 +126,7 @@ public final class SwfReader {
      * decompressed on the fly. Bytes are read as ISO-8859-1, so no byte sequence can fail to decode.
      */
     public static Reader open(Path p) throws IOException {
-        InputStream raw = new BufferedInputStream(Files.newInputStream(p), 1 << 16);
-        try {
-            raw.mark(2);
-            int b0 = raw.read();
-            int b1 = raw.read();
-            raw.reset();
-            InputStream in = (b0 == 0x1f && b1 == 0x8b) ? new GZIPInputStream(raw, 1 << 16) : raw;
-            return new BufferedReader(new InputStreamReader(in, StandardCharsets.ISO_8859_1), 1 << 16);
-        } catch (IOException | RuntimeException e) {
-            raw.close();
-            throw e;
-        }
+        return new BufferedReader(new InputStreamReader(Inputs.bytes(p), StandardCharsets.ISO_8859_1), 1 << 16);
     }
 
     /**

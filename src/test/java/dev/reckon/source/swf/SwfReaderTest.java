@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class SwfReaderTest {
 
-    static final Path SHARED = Path.of("/work/shared/data");
+    /** The shared traces beside the project: {@code ../shared/data}, as in a checkout and in CI. */
+    static final Path SHARED = Path.of(System.getProperty("user.dir")).resolve("../shared/data").normalize();
 
     static String fixture() throws IOException {
         try (InputStream in = SwfReaderTest.class.getResourceAsStream("small.swf")) {

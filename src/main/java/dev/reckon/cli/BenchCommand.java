@@ -1,0 +1,57 @@
+package dev.reckon.cli;
+
+import dev.reckon.bench.IngestBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** {@code reckon bench ...}: measured speed, printed as figures (never asserted in tests). */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measures reckon's speed on synthetic data and prints the figures.",
+        subcommands = {BenchCommand.Ingest.class})
+final class BenchCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new Door(spec).usage("say what to measure: ingest");
+    }
+
+    @Command(name = "ingest", mixinStandardHelpOptions = true,
+            description = {"Generates N realistic synthetic sacct jobs (with batch/extern/numbered steps, array tasks, "
+                    + "GPU jobs, every common state), ingests them into a fresh ledger and summarises it.",
+                    "Prints generation, ingest (records/s, jobs/s) and summary times and the peak heap. "
+                            + "Use JAVA_OPTS=-Xmx1g to hold it to 1 GB."})
+    static final class Ingest implements java.util.concurrent.Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = {"-n", "--jobs"}, paramLabel = "N", defaultValue = "1000000",
+                description = "Jobs to generate (default: ${DEFAULT-VALUE}).")
+        int jobs;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--dir", paramLabel = "DIR",
+                description = "Where the generated file and the ledger go (default: a fresh temporary directory, removed after).")
+        Path dir;
+
+        @Option(names = "--json", description = "The figures as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException {
+            Door door = new Door(spec);
+            if (jobs < 1) throw door.usage("--jobs must be at least 1");
+            IngestBench.Figures f = IngestBench.run(jobs, seed, dir, json ? null : door.out());
+            if (json) door.out().println(dev.reckon.report.Json.write(f));
+            return 0;
+        }
+    }
+}

@@ -49,10 +49,13 @@ import java.util.function.Consumer;
  *       AllocCPUS for {@code c}, as reportseff), else ReqTRES {@code mem=}. seff reports 0 where AllocTRES has no
  *       memory; reckon falls back to the request.</li>
  *   <li>GPUs: AllocTRES {@code gres/gpu=} (else the sum of typed {@code gres/gpu:T=}); with no AllocTRES value,
- *       AllocGRES of Slurm before 21.08 ({@code gpu:2}, {@code gpu:tesla:2}); 0 when the allocation names none.</li>
- *   <li>CPU time: the job line's TotalCPU, with its fractions (sacct's job TotalCPU is the sum over the steps, what
- *       seff adds up); else UserCPU + SystemCPU; else the sum over the steps. seff rounds the sum to whole seconds
- *       at the end; reckon keeps the fraction.</li>
+ *       AllocGRES of Slurm before 21.08 ({@code gpu:2}, {@code gpu:tesla:2}); 0 when the allocation names none;
+ *       unknown ({@code null}) for a job without allocation (pending, cancelled before start).</li>
+ *   <li>CPU time: the job line's TotalCPU (sacct's job TotalCPU is the sum over the steps, what seff adds up), or
+ *       UserCPU + SystemCPU, or the sum of the steps' TotalCPU, whichever is larger: sacct prints milliseconds only
+ *       for values under an hour, so every printed figure is a lower bound of the true one. seff sums the exact
+ *       microseconds and rounds to whole seconds; reckon keeps fractions and may read up to a second less per
+ *       step of an hour or more.</li>
  *   <li>Peak memory: the largest {@link Step#peakMemBytes()} over the steps: TRESUsageInTot {@code mem=} where
  *       present, exactly seff's "Memory Utilized" (the largest step total of the tasks' peaks); where a step has no
  *       TRESUsageInTot (Slurm before 18.08), MaxRSS x NTasks, an upper bound, where reportseff uses the largest
@@ -496,12 +499,14 @@ public final class SacctReader {
             Long allocMem = allocTres != null ? tresMem(Column.ALLOC_TRES, allocTres, false) : null;
             j.allocMemBytes = allocMem != null ? allocMem : reqMem;
 
+            String gres = v(Column.ALLOC_GRES);
             if (allocTres != null) {
                 Integer g = tresGpus(Column.ALLOC_TRES, allocTres);
                 j.allocGpus = g == null ? 0 : g;
-            } else {
-                String gres = v(Column.ALLOC_GRES);
-                if (gres != null) j.allocGpus = gresGpus(Column.ALLOC_GRES, gres);
+            } else if (gres != null) {
+                j.allocGpus = gresGpus(Column.ALLOC_GRES, gres);
+            } else if (has(Column.ALLOC_GRES) && cpus != null && cpus > 0) {
+                j.allocGpus = 0; // old Slurm: an allocation without GRES
             }
 
             j.totalCpuS = cpuTime();
@@ -669,7 +674,9 @@ public final class SacctReader {
                     anyCpu = true;
                 }
             }
-            if (cpu == null && anyCpu) cpu = sum;
+            // Both figures are lower bounds: sacct prints fractions of a second only below one hour, so the job
+            // line and each step lose up to a second where they are longer; the larger is the closer.
+            if (anyCpu && (cpu == null || sum > cpu)) cpu = sum;
             return new Job(cluster, jobId, jobIdRaw, name, user, account, partition, qos, wckey, comment, state,
                     exitCode, submit, start, end, elapsedS, timelimitS, reqCpus, reqMemBytes, allocCpus, allocNodes,
                     allocMemBytes, allocGpus, cpu, peak, nodeList, steps);

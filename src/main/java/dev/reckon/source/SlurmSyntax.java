@@ -168,6 +168,8 @@ public final class SlurmSyntax {
     }
 
     private static boolean isNoLimit(String s) {
+        char c = s.charAt(0);
+        if (c >= '0' && c <= '9') return false;
         return s.equalsIgnoreCase("UNLIMITED") || s.equalsIgnoreCase("Partition_Limit")
                 || s.equalsIgnoreCase("INVALID") || s.equalsIgnoreCase("NONE");
     }
@@ -405,9 +407,9 @@ public final class SlurmSyntax {
      * {@code None} and {@code Unknown}.
      */
     public static Instant time(String s, ZoneId zone) {
-        if (s == null || s.isEmpty() || s.equals("None") || s.equals("Unknown") || s.equalsIgnoreCase("none")
-                || s.equalsIgnoreCase("unknown")) return null;
+        if (s == null || s.isEmpty()) return null;
         int len = s.length();
+        if (!isDigit(s.charAt(0)) && (s.equalsIgnoreCase("None") || s.equalsIgnoreCase("Unknown"))) return null;
         boolean allDigits = true;
         for (int k = 0; k < len; k++) {
             if (!isDigit(s.charAt(k))) {

@@ -355,11 +355,19 @@ public final class SacctReader {
             }
         }
 
+        /** The last time text read and its instant: a job's lines repeat the same few times. */
+        private String lastTimeText;
+        private Instant lastTime;
+
         private Instant time(Column c) {
             String s = v(c);
             if (s == null) return null;
+            if (s.equals(lastTimeText)) return lastTime;
             try {
-                return SlurmSyntax.time(s, options.zone());
+                Instant t = SlurmSyntax.time(s, options.zone());
+                lastTimeText = s;
+                lastTime = t;
+                return t;
             } catch (IllegalArgumentException e) {
                 throw error(c, e.getMessage());
             }
@@ -448,8 +456,7 @@ public final class SacctReader {
             j.comment = v(Column.COMMENT);
             String cl = v(Column.CLUSTER);
             j.cluster = cl != null ? cl : options.defaultCluster();
-            j.state = JobState.word(v(Column.STATE));
-            if (j.state != null && j.state.isEmpty()) j.state = null;
+            j.state = stateWord(v(Column.STATE));
             j.exitCode = exit(Column.EXIT_CODE);
             j.submit = time(Column.SUBMIT);
             j.start = time(Column.START);
@@ -582,10 +589,10 @@ public final class SacctReader {
             if (cpus == null && allocTres != null) cpus = tresCount(Column.ALLOC_TRES, allocTres, "cpu");
             Integer nodes = count(Column.NNODES);
             if (nodes == null) nodes = count(Column.ALLOC_NODES);
-            String st = JobState.word(v(Column.STATE));
+            String st = stateWord(v(Column.STATE));
             Long elapsed = has(Column.ELAPSED_RAW) && v(Column.ELAPSED_RAW) != null
                     ? whole(Column.ELAPSED_RAW) : duration(Column.ELAPSED);
-            return new Step(stepId, v(Column.JOB_NAME), st == null || st.isEmpty() ? null : st,
+            return new Step(stepId, v(Column.JOB_NAME), st,
                     exit(Column.EXIT_CODE), time(Column.START), time(Column.END), elapsed, ntasks,
                     cpus, nodes, cpuTime(), maxRss, usageMem, size(Column.AVE_RSS, 'B'), v(Column.NODE_LIST));
         }
@@ -639,6 +646,19 @@ public final class SacctReader {
 
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
+    }
+
+    /** {@link JobState#word}, without its copies for the usual single upper-case word; null for empty. */
+    private static String stateWord(String s) {
+        if (s == null) return null;
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (!((c >= 'A' && c <= 'Z') || c == '_')) {
+                String w = JobState.word(s);
+                return w.isEmpty() ? null : w;
+            }
+        }
+        return s;
     }
 
     private static boolean isBlank(String l) {

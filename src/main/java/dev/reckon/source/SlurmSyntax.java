@@ -1,0 +1,486 @@
+package dev.reckon.source;
+
+import dev.reckon.model.Tres;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Parsers for the value syntaxes Slurm prints (sacct, squeue, scontrol) and accepts ({@code -t}, {@code --mem}).
+ * Every parser returns {@code null} for an empty value and throws {@link IllegalArgumentException} with a message
+ * that quotes the value for anything it cannot read; readers turn that into an {@link InputError} with file, line
+ * and field.
+ *
+ * <p>Units, as verified in Slurm's source ({@code src/sacct/print.c}, {@code slurmdb_make_tres_string_from_simple}
+ * in {@code src/common/slurmdb_defs.c}):
+ * <ul>
+ *   <li>{@code ReqMem} is printed from the job's requested TRES in MiB ({@code UNIT_MEGA}): a bare number, as
+ *       {@code --noconvert} prints it, is MiB. Before 21.08 it carried an {@code n} (per node) or {@code c}
+ *       (per CPU) suffix; since then it is the job's total.</li>
+ *   <li>In {@code AllocTRES}/{@code ReqTRES} the {@code mem=} (and {@code gres/gpumem=}, {@code bb/*}) values are
+ *       MiB: bare numbers under {@code --noconvert} are MiB.</li>
+ *   <li>In {@code TRESUsage*} strings (flag {@code TRES_STR_FLAG_BYTES}) sizes are bytes: a bare {@code mem=}
+ *       number is bytes; {@code cpu=} is always printed as a time ({@code [D-]HH:MM:SS}), in seconds.</li>
+ *   <li>{@code MaxRSS}/{@code AveRSS} are bytes since 18.08 ({@code UNIT_NONE}): a bare number is bytes.</li>
+ *   <li>A TRES whose count is infinite prints as {@code NONE}; it is treated as absent.</li>
+ * </ul>
+ * Size suffixes K, M, G, T, P, E are powers of 1024, as Slurm's {@code convert_num_unit} uses them.
+ */
+public final class SlurmSyntax {
+
+    private SlurmSyntax() {
+    }
+
+    /** How a memory request was expressed. */
+    public enum MemPer {
+        /** The job's total ({@code ReqMem} since Slurm 21.08, or a TRES {@code mem=}). */
+        JOB,
+        /** Per allocated node: the old {@code n} suffix ({@code --mem}). */
+        NODE,
+        /** Per allocated CPU: the old {@code c} suffix ({@code --mem-per-cpu}). */
+        CPU
+    }
+
+    /**
+     * A memory request as {@code ReqMem} printed it.
+     *
+     * @param bytes the amount, in bytes, per {@code per}
+     * @param per   what the amount is counted per
+     */
+    public record MemRequest(long bytes, MemPer per) {
+        /**
+         * The job's total: per-node amounts times nodes, per-CPU amounts times CPUs; a count that is unknown or
+         * below 1 counts as 1.
+         *
+         * @throws IllegalArgumentException when the total overflows
+         */
+        public long total(Integer nodes, Integer cpus) {
+            long n = switch (per) {
+                case JOB -> 1;
+                case NODE -> nodes == null || nodes < 1 ? 1 : nodes;
+                case CPU -> cpus == null || cpus < 1 ? 1 : cpus;
+            };
+            try {
+                return Math.multiplyExact(bytes, n);
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("memory request of " + bytes + " bytes x " + n + " is too large");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ durations
+
+    /**
+     * A duration in whole seconds (fractions rounded half up): {@code [D-]HH:MM:SS[.fff]}, {@code MM:SS[.fff]},
+     * {@code D-HH}, {@code D-HH:MM}, or plain minutes as {@code -t} takes them. {@code null} for empty,
+     * {@code UNLIMITED}, {@code Partition_Limit}, {@code INVALID}, {@code NONE}.
+     */
+    public static Long durationSeconds(String s) {
+        long[] out = new long[2];
+        if (!parseDuration(s, out)) return null;
+        return out[1] >= 500_000_000L ? out[0] + 1 : out[0];
+    }
+
+    /** Like {@link #durationSeconds(String)} but keeps fractions of a second, e.g. TotalCPU {@code 01:02.345}. */
+    public static Double durationSecondsExact(String s) {
+        long[] out = new long[2];
+        if (!parseDuration(s, out)) return null;
+        return out[0] + out[1] / 1e9;
+    }
+
+    /** Parses into out[0] whole seconds and out[1] nanoseconds; false for the empty and no-limit words. */
+    private static boolean parseDuration(String s, long[] out) {
+        if (s == null) return false;
+        int len = s.length();
+        if (len == 0 || isNoLimit(s)) return false;
+        long days = -1;
+        int i = 0;
+        int dash = s.indexOf('-');
+        if (dash >= 0) {
+            days = digits(s, 0, dash, s);
+            i = dash + 1;
+            if (i >= len) throw bad(s, "is not a duration");
+        }
+        long a = -1, b = -1, c = -1;
+        int count = 0;
+        int fracStart = -1, fracEnd = -1;
+        int start = i;
+        for (int k = i; k <= len; k++) {
+            char ch = k < len ? s.charAt(k) : ':';
+            if (ch == ':' ) {
+                if (fracStart >= 0) throw bad(s, "is not a duration");
+                long v = digits(s, start, k, s);
+                if (count == 0) a = v; else if (count == 1) b = v; else if (count == 2) c = v;
+                else throw bad(s, "is not a duration");
+                count++;
+                start = k + 1;
+            } else if (ch == '.') {
+                if (fracStart >= 0) throw bad(s, "is not a duration");
+                long v = digits(s, start, k, s);
+                if (count == 0) a = v; else if (count == 1) b = v; else if (count == 2) c = v;
+                else throw bad(s, "is not a duration");
+                count++;
+                fracStart = k + 1;
+                int e = fracStart;
+                while (e < len && isDigit(s.charAt(e))) e++;
+                if (e != len || e == fracStart) throw bad(s, "is not a duration");
+                fracEnd = e;
+                break;
+            }
+        }
+        long secs;
+        boolean secondsLast;
+        try {
+            if (days >= 0) {
+                // D-HH, D-HH:MM, D-HH:MM:SS
+                long h = a, m = count >= 2 ? b : 0, sec = count >= 3 ? c : 0;
+                secondsLast = count == 3;
+                secs = Math.addExact(Math.addExact(Math.multiplyExact(days, 86400L), Math.multiplyExact(h, 3600L)),
+                        Math.addExact(Math.multiplyExact(m, 60L), sec));
+            } else if (count == 1) {
+                secondsLast = false; // plain minutes
+                secs = Math.multiplyExact(a, 60L);
+            } else if (count == 2) {
+                secondsLast = true; // MM:SS
+                secs = Math.addExact(Math.multiplyExact(a, 60L), b);
+            } else {
+                secondsLast = true; // HH:MM:SS
+                secs = Math.addExact(Math.addExact(Math.multiplyExact(a, 3600L), Math.multiplyExact(b, 60L)), c);
+            }
+        } catch (ArithmeticException e) {
+            throw bad(s, "is too large a duration");
+        }
+        if (fracStart >= 0 && !secondsLast) throw bad(s, "is not a duration");
+        long nanos = 0;
+        if (fracStart >= 0) {
+            int n = Math.min(fracEnd - fracStart, 9);
+            for (int k = fracStart; k < fracStart + n; k++) nanos = nanos * 10 + (s.charAt(k) - '0');
+            for (int k = n; k < 9; k++) nanos *= 10;
+        }
+        out[0] = secs;
+        out[1] = nanos;
+        return true;
+    }
+
+    private static boolean isNoLimit(String s) {
+        char c = s.charAt(0);
+        if (c >= '0' && c <= '9') return false;
+        return s.equalsIgnoreCase("UNLIMITED") || s.equalsIgnoreCase("Partition_Limit")
+                || s.equalsIgnoreCase("INVALID") || s.equalsIgnoreCase("NONE");
+    }
+
+    // ------------------------------------------------------------------------------------------------ sizes
+
+    /**
+     * A size in bytes: a number, optionally with a fraction ({@code 1.50G}), and an optional unit K, M, G, T, P or E
+     * (powers of 1024, either case). A number without a unit is in {@code defaultUnit}: {@code 'B'} for bytes, or one
+     * of the unit letters. Fractional results are rounded to the nearest byte. {@code null} for empty.
+     */
+    public static Long sizeBytes(String s, char defaultUnit) {
+        if (s == null || s.isEmpty()) return null;
+        return sizeBytes(s, 0, s.length(), defaultUnit, s);
+    }
+
+    private static long sizeBytes(String s, int from, int to, char defaultUnit, String whole) {
+        if (from >= to) throw bad(whole, "is not a size");
+        char last = s.charAt(to - 1);
+        int shift;
+        int numEnd = to;
+        if (isDigit(last) || last == '.') {
+            shift = unitShift(defaultUnit);
+        } else {
+            shift = unitShift(last);
+            if (shift < 0) throw bad(whole, "is not a size");
+            numEnd = to - 1;
+        }
+        if (from >= numEnd) throw bad(whole, "is not a size");
+        int dot = -1;
+        for (int k = from; k < numEnd; k++) {
+            char ch = s.charAt(k);
+            if (ch == '.') {
+                if (dot >= 0) throw bad(whole, "is not a size");
+                dot = k;
+            } else if (!isDigit(ch)) {
+                throw bad(whole, "is not a size");
+            }
+        }
+        if (dot < 0) {
+            long v = digits(s, from, numEnd, whole);
+            if (shift == 0) return v;
+            if (v > (Long.MAX_VALUE >> shift)) throw bad(whole, "is too large a size");
+            return v << shift;
+        }
+        if (dot == from && dot == numEnd - 1) throw bad(whole, "is not a size");
+        double v;
+        try {
+            v = Double.parseDouble(s.substring(from, numEnd));
+        } catch (NumberFormatException e) {
+            throw bad(whole, "is not a size");
+        }
+        double bytes = Math.scalb(v, shift);
+        if (!(bytes < 0x1p63)) throw bad(whole, "is too large a size");
+        return Math.round(bytes);
+    }
+
+    private static int unitShift(char u) {
+        return switch (u) {
+            case 'B', 'b', '\0' -> 0;
+            case 'K', 'k' -> 10;
+            case 'M', 'm' -> 20;
+            case 'G', 'g' -> 30;
+            case 'T', 't' -> 40;
+            case 'P', 'p' -> 50;
+            case 'E', 'e' -> 60;
+            default -> -1;
+        };
+    }
+
+    /**
+     * A {@code ReqMem} value: {@code 4Gn} (per node) and {@code 2Gc} (per CPU) as Slurm before 21.08 printed them,
+     * or a plain size ({@code 16G}), the job's total. A bare number is MiB. {@code null} for empty.
+     */
+    public static MemRequest reqMem(String s) {
+        if (s == null || s.isEmpty()) return null;
+        char last = s.charAt(s.length() - 1);
+        MemPer per = MemPer.JOB;
+        int end = s.length();
+        if (last == 'n' || last == 'c') {
+            per = last == 'n' ? MemPer.NODE : MemPer.CPU;
+            end--;
+        }
+        return new MemRequest(sizeBytes(s, 0, end, 'M', s), per);
+    }
+
+    // ------------------------------------------------------------------------------------------------ TRES
+
+    /**
+     * A TRES string, {@code billing=8,cpu=6,mem=64G,node=1,gres/gpu=2,gres/gpu:a100=2}. With {@code usage} false
+     * (AllocTRES, ReqTRES) {@code cpu=} is a count and a bare {@code mem=} is MiB; with {@code usage} true
+     * (TRESUsageInTot and kin) {@code cpu=} is a time in seconds and a bare {@code mem=} is bytes. GPUs are the
+     * untyped {@code gres/gpu=} count when present, else the sum of the typed {@code gres/gpu:TYPE=} counts, never
+     * both; {@code gres/gpumem} and {@code gres/gpuutil} are not GPUs. Values printed as {@code NONE} (infinite)
+     * are left out. An empty string is {@link Tres#EMPTY}.
+     */
+    public static Tres tres(String s, boolean usage) {
+        if (s == null || s.isEmpty()) return Tres.EMPTY;
+        Double cpu = null, billing = null;
+        Long mem = null;
+        Integer nodes = null;
+        long gpuUntyped = -1, gpuTyped = -1;
+        Map<String, String> other = new LinkedHashMap<>();
+        int len = s.length();
+        int start = 0;
+        while (start <= len) {
+            int comma = s.indexOf(',', start);
+            int end = comma < 0 ? len : comma;
+            int eq = s.indexOf('=', start);
+            if (eq < 0 || eq >= end || eq == start) throw bad(s, "is not a TRES list (name=value,...)");
+            String name = s.substring(start, eq);
+            String value = s.substring(eq + 1, end);
+            if (value.isEmpty()) throw bad(s, "has no value for " + name);
+            if (!value.equals("NONE")) {
+                other.put(name, value);
+                switch (name) {
+                    case "cpu" -> cpu = usage ? durationOrNumber(value, s) : number(value, s);
+                    case "mem" -> mem = sizeBytes(value, 0, value.length(), usage ? 'B' : 'M', s);
+                    case "node" -> nodes = toInt(count(value, s), s);
+                    case "billing" -> billing = number(value, s);
+                    default -> {
+                        if (name.equals("gres/gpu")) {
+                            gpuUntyped = count(value, s);
+                        } else if (name.startsWith("gres/gpu:")) {
+                            long c = count(value, s);
+                            gpuTyped = gpuTyped < 0 ? c : addOrFail(gpuTyped, c, s);
+                        }
+                    }
+                }
+            }
+            if (comma < 0) break;
+            start = comma + 1;
+            if (start == len) throw bad(s, "ends with a comma");
+        }
+        Integer gpus = gpuUntyped >= 0 ? toInt(gpuUntyped, s) : gpuTyped >= 0 ? toInt(gpuTyped, s) : null;
+        return new Tres(cpu, mem, gpus, nodes, billing, Collections.unmodifiableMap(other));
+    }
+
+    /**
+     * One entry of a TRES string without building the whole record: the value of {@code name} as text, or
+     * {@code null} when the string does not name it (or names it {@code NONE}). For fast readers.
+     */
+    public static String tresValue(String tres, String name) {
+        if (tres == null || tres.isEmpty()) return null;
+        int from = 0;
+        int nl = name.length();
+        while (true) {
+            int at = tres.indexOf(name, from);
+            if (at < 0) return null;
+            int after = at + nl;
+            if ((at == 0 || tres.charAt(at - 1) == ',') && after < tres.length() && tres.charAt(after) == '=') {
+                int comma = tres.indexOf(',', after);
+                String v = tres.substring(after + 1, comma < 0 ? tres.length() : comma);
+                return v.equals("NONE") ? null : v;
+            }
+            from = at + 1;
+        }
+    }
+
+    /**
+     * The GPU count of a TRES string (see {@link #tres(String, boolean)}) without building the whole record;
+     * {@code null} when it names no GPU.
+     */
+    public static Integer tresGpus(String tres) {
+        if (tres == null || tres.isEmpty()) return null;
+        int at = tres.indexOf("gres/gpu");
+        if (at < 0) return null;
+        Tres t = tres(tres, false);
+        return t.gpus();
+    }
+
+    private static Double durationOrNumber(String v, String whole) {
+        if (v.indexOf(':') >= 0 || v.indexOf('-') >= 0) {
+            try {
+                return durationSecondsExact(v);
+            } catch (IllegalArgumentException e) {
+                throw bad(whole, "has a cpu time that is not a duration");
+            }
+        }
+        return number(v, whole);
+    }
+
+    private static Double number(String v, String whole) {
+        for (int k = 0; k < v.length(); k++) {
+            char ch = v.charAt(k);
+            if (!isDigit(ch) && ch != '.') throw bad(whole, "has \"" + v + "\" where a number belongs");
+        }
+        try {
+            double d = Double.parseDouble(v);
+            if (Double.isInfinite(d)) throw bad(whole, "has too large a number \"" + v + "\"");
+            return d;
+        } catch (NumberFormatException e) {
+            throw bad(whole, "has \"" + v + "\" where a number belongs");
+        }
+    }
+
+    private static long count(String v, String whole) {
+        return digits(v, 0, v.length(), whole);
+    }
+
+    private static long addOrFail(long a, long b, String whole) {
+        try {
+            return Math.addExact(a, b);
+        } catch (ArithmeticException e) {
+            throw bad(whole, "has too large a count");
+        }
+    }
+
+    private static Integer toInt(long v, String whole) {
+        if (v > Integer.MAX_VALUE) throw bad(whole, "has too large a count");
+        return (int) v;
+    }
+
+    /**
+     * A non-negative whole number that fits an int (AllocCPUS, NNodes, NTasks, ...). {@code null} for empty.
+     */
+    public static Integer count(String s) {
+        if (s == null || s.isEmpty()) return null;
+        long v = digits(s, 0, s.length(), s);
+        if (v > Integer.MAX_VALUE) throw bad(s, "is too large a count");
+        return (int) v;
+    }
+
+    /** A non-negative whole number that fits a long (ElapsedRaw, CPUTimeRAW, ...). {@code null} for empty. */
+    public static Long wholeNumber(String s) {
+        if (s == null || s.isEmpty()) return null;
+        return digits(s, 0, s.length(), s);
+    }
+
+    // ------------------------------------------------------------------------------------------------ times
+
+    /**
+     * A point in time as sacct prints it, {@code 2023-04-01T12:00:00} (also with a space for the {@code T}), read in
+     * {@code zone}; all digits are epoch seconds ({@code SLURM_TIME_FORMAT=%s}). {@code null} for empty,
+     * {@code None} and {@code Unknown}.
+     */
+    public static Instant time(String s, ZoneId zone) {
+        if (s == null || s.isEmpty()) return null;
+        int len = s.length();
+        if (!isDigit(s.charAt(0)) && (s.equalsIgnoreCase("None") || s.equalsIgnoreCase("Unknown"))) return null;
+        boolean allDigits = true;
+        for (int k = 0; k < len; k++) {
+            if (!isDigit(s.charAt(k))) {
+                allDigits = false;
+                break;
+            }
+        }
+        if (allDigits) {
+            long v = digits(s, 0, len, s);
+            if (v > 253402300799L) throw bad(s, "is too far in the future for a time");
+            return Instant.ofEpochSecond(v);
+        }
+        if (len != 19 || s.charAt(4) != '-' || s.charAt(7) != '-' || (s.charAt(10) != 'T' && s.charAt(10) != ' ')
+                || s.charAt(13) != ':' || s.charAt(16) != ':') {
+            throw bad(s, "is not a time (YYYY-MM-DDTHH:MM:SS)");
+        }
+        int y = (int) fixedDigits(s, 0, 4), mo = (int) fixedDigits(s, 5, 7), d = (int) fixedDigits(s, 8, 10);
+        int h = (int) fixedDigits(s, 11, 13), mi = (int) fixedDigits(s, 14, 16), se = (int) fixedDigits(s, 17, 19);
+        try {
+            return LocalDateTime.of(y, mo, d, h, mi, se).atZone(zone).toInstant();
+        } catch (DateTimeException e) {
+            throw bad(s, "is not a valid date and time");
+        }
+    }
+
+    private static long fixedDigits(String s, int from, int to) {
+        long v = 0;
+        for (int k = from; k < to; k++) {
+            char ch = s.charAt(k);
+            if (!isDigit(ch)) throw bad(s, "is not a time (YYYY-MM-DDTHH:MM:SS)");
+            v = v * 10 + (ch - '0');
+        }
+        return v;
+    }
+
+    // ------------------------------------------------------------------------------------------------ exit code
+
+    /**
+     * An exit code as sacct prints it, {@code code:signal} ({@code 0:0}, {@code 3:0}, {@code 0:15}); returned as
+     * given. {@code null} for empty.
+     */
+    public static String exitCode(String s) {
+        if (s == null || s.isEmpty()) return null;
+        int colon = s.indexOf(':');
+        if (colon <= 0 || colon == s.length() - 1) throw bad(s, "is not an exit code (code:signal)");
+        digits(s, 0, colon, s);
+        digits(s, colon + 1, s.length(), s);
+        return s;
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** The decimal number in s[from, to): digits only, at least one, fits a long. */
+    private static long digits(String s, int from, int to, String whole) {
+        if (from >= to) throw bad(whole, "is missing a number");
+        long v = 0;
+        for (int k = from; k < to; k++) {
+            char ch = s.charAt(k);
+            if (!isDigit(ch)) throw bad(whole, "is not a number where one belongs");
+            int dgt = ch - '0';
+            if (v > (Long.MAX_VALUE - dgt) / 10) throw bad(whole, "is too large a number");
+            v = v * 10 + dgt;
+        }
+        return v;
+    }
+
+    private static IllegalArgumentException bad(String value, String what) {
+        return new IllegalArgumentException("\"" + value + "\" " + what);
+    }
+}

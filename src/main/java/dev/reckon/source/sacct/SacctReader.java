@@ -1,0 +1,705 @@
+package dev.reckon.source.sacct;
+
+import dev.reckon.model.JobState;
+import dev.reckon.model.Job;
+import dev.reckon.model.Step;
+import dev.reckon.source.InputError;
+import dev.reckon.source.SlurmSyntax;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * Reads what {@code sacct --parsable2} (or {@code --parsable}) printed, at any site and Slurm version, into
+ * {@link Job}s with their {@link Step}s, streaming: one job is held at a time, so memory does not grow with the input.
+ *
+ * <h2>Input</h2>
+ * Fields are separated by {@link SacctOptions#delimiter()} (any string); a trailing delimiter ({@code --parsable})
+ * is recognised per line. The first non-blank line is the header (field names in any order and case, as sacct
+ * prints them; unknown fields are ignored) unless {@link SacctOptions#format()} gives the {@code --format} list,
+ * which is then resolved the way sacct resolves it ({@code %N} widths dropped, case-insensitive prefixes such as
+ * {@code reqm} for {@code ReqMem}); a header line repeated later (concatenated dumps) is skipped. Blank lines are
+ * skipped; a leading byte-order mark and CR line ends are accepted.
+ *
+ * <h2>Jobs and steps</h2>
+ * A line whose JobID has no dot is a job: a plain job {@code 123}, an array task {@code 123_4}, a pending array
+ * range {@code 123_[5-9%2]} (one PENDING job with that id), a heterogeneous component {@code 123+1}. A line with a
+ * dot ({@code 123.batch}, {@code 123_4.extern}, {@code 123+0.0}, {@code 123.0+1}) is a step of the job named before
+ * the dot, and sacct prints steps right after their job. A step whose job line is absent (e.g. {@code sacct -j 123.0},
+ * or a state filter that kept the step but not the job) yields a job built from that step's line, with the id before
+ * the dot and TotalCPU summed over its steps. The same id may occur twice ({@code sacct -D} prints each run of a
+ * requeued job): each occurrence is its own job. Job-only fields (User, Account, ...) are taken from the job line;
+ * step lines leave them empty and that does not matter.
+ *
+ * <h2>Figures, and how they match seff and reportseff</h2>
+ * <ul>
+ *   <li>Elapsed: ElapsedRaw, else Elapsed (seff: the job's elapsed).</li>
+ *   <li>Cores: AllocCPUS (or its alias NCPUS), else AllocTRES {@code cpu=}, else CPUTimeRAW / elapsed. seff shows 1
+ *       where this is 0 (a job that never started); reckon keeps 0.</li>
+ *   <li>Allocated memory: AllocTRES {@code mem=} (as seff), else ReqMem (per node x NNodes for {@code n}, per CPU x
+ *       AllocCPUS for {@code c}, as reportseff), else ReqTRES {@code mem=}. seff reports 0 where AllocTRES has no
+ *       memory; reckon falls back to the request.</li>
+ *   <li>GPUs: AllocTRES {@code gres/gpu=} (else the sum of typed {@code gres/gpu:T=}); with no AllocTRES value,
+ *       AllocGRES of Slurm before 21.08 ({@code gpu:2}, {@code gpu:tesla:2}); 0 when the allocation names none;
+ *       unknown ({@code null}) for a job without allocation (pending, cancelled before start).</li>
+ *   <li>CPU time: the job line's TotalCPU (sacct's job TotalCPU is the sum over the steps, what seff adds up), or
+ *       UserCPU + SystemCPU, or the sum of the steps' TotalCPU, whichever is larger: sacct prints milliseconds only
+ *       for values under an hour, so every printed figure is a lower bound of the true one. seff sums the exact
+ *       microseconds and rounds to whole seconds; reckon keeps fractions and may read up to a second less per
+ *       step of an hour or more.</li>
+ *   <li>Peak memory: the largest {@link Step#peakMemBytes()} over the steps: TRESUsageInTot {@code mem=} where
+ *       present, exactly seff's "Memory Utilized" (the largest step total of the tasks' peaks); where a step has no
+ *       TRESUsageInTot (Slurm before 18.08), MaxRSS x NTasks, an upper bound, where reportseff uses the largest
+ *       MaxRSS alone (a lower bound) and seff reports 0.</li>
+ *   <li>State: the first word, upper case ({@code CANCELLED by 1000} and {@code CANCELLED+} are CANCELLED); unknown
+ *       words are kept as they are.</li>
+ *   <li>Time limit: TimelimitRaw (minutes), else Timelimit; none for UNLIMITED and Partition_Limit.</li>
+ * </ul>
+ *
+ * <h2>Errors</h2>
+ * The first bad line stops reading with an {@link InputError} naming the file, the line and the field as the header
+ * (or format list) spelt it, quoting the value: an unreadable number, size, duration, time or id, a value too large
+ * to hold, a line with the wrong number of fields, or bytes that are not UTF-8 (see {@link #strictUtf8}).
+ */
+public final class SacctReader {
+
+    /**
+     * The {@code --format} list reckon passes to sacct for live ingest; it covers every field this reader uses.
+     * Free text (JobName, Comment) can hold the delimiter, so live ingest should pass a delimiter that job names are
+     * unlikely to contain.
+     */
+    public static final String RECKON_FORMAT = "JobID,JobIDRaw,JobName,User,Account,Partition,QOS,WCKey,Cluster,"
+            + "State,ExitCode,Submit,Start,End,ElapsedRaw,TimelimitRaw,ReqCPUS,ReqMem,ReqTRES,AllocCPUS,NNodes,"
+            + "AllocTRES,TotalCPU,NTasks,MaxRSS,AveRSS,TRESUsageInTot,TRESUsageInMax,NodeList,Comment";
+
+    private static final int NCOL = Column.values().length;
+
+    private final SacctOptions options;
+
+    public SacctReader(SacctOptions options) {
+        this.options = options == null ? SacctOptions.defaults() : options;
+    }
+
+    /**
+     * A reader of UTF-8 that reports malformed bytes (as a {@link java.nio.charset.MalformedInputException}) at the
+     * position they occur, which {@link #read} turns into an {@link InputError} on the right line.
+     */
+    public static Reader strictUtf8(InputStream in) {
+        return new StrictUtf8Reader(in);
+    }
+
+    /**
+     * Streams jobs (each with its steps assembled) to sink, in input order of their job lines. Throws InputError on
+     * the first bad line.
+     */
+    public void read(Reader in, String fileName, Consumer<Job> sink) throws IOException {
+        new Run(fileName, sink).run(in instanceof BufferedReader b ? b : new BufferedReader(in, 1 << 16));
+    }
+
+    // ------------------------------------------------------------------------------------------------ one pass
+
+    /** The state of one pass over one input. */
+    private final class Run {
+        private final String file;
+        private final Consumer<Job> sink;
+        private final String delim = options.delimiter();
+        private final int dlen = delim.length();
+        private final char d0 = delim.charAt(0);
+
+        /** For each Column, its field index in a line, or -1. */
+        private final int[] index = new int[NCOL];
+        /** For each field index, the name the header or format list gave it. */
+        private String[] names;
+        private int expected;
+        private String headerLine;
+        private boolean checkFirstLineForHeader;
+
+        private long lineNo;
+        private String line;
+        private int[] starts;
+        private int[] ends;
+
+        private JobBuilder current;
+
+        Run(String file, Consumer<Job> sink) {
+            this.file = file == null ? "-" : file;
+            this.sink = sink;
+            Arrays.fill(index, -1);
+        }
+
+        void run(BufferedReader br) throws IOException {
+            if (options.format() != null) {
+                layoutFromFormat(options.format());
+                checkFirstLineForHeader = true;
+            }
+            while (true) {
+                String l;
+                try {
+                    l = br.readLine();
+                } catch (CharacterCodingException e) {
+                    throw new InputError(file, lineNo + 1, null, "is not valid UTF-8 (malformed bytes on this line)");
+                }
+                if (l == null) break;
+                lineNo++;
+                if (lineNo == 1 && !l.isEmpty() && l.charAt(0) == '\uFEFF') l = l.substring(1);
+                if (isBlank(l)) continue;
+                if (names == null) {
+                    layoutFromHeader(l);
+                    continue;
+                }
+                if (l.equals(headerLine)) continue;
+                line = l;
+                split();
+                if (checkFirstLineForHeader) {
+                    checkFirstLineForHeader = false;
+                    if (looksLikeHeader()) {
+                        headerLine = l;
+                        continue;
+                    }
+                }
+                onLine();
+            }
+            flush();
+        }
+
+        // -------------------------------------------------------------------------------------------- layout
+
+        private void layoutFromHeader(String l) {
+            List<String> fields = splitAll(l);
+            if (fields.size() > 1 && fields.get(fields.size() - 1).isEmpty()) fields.remove(fields.size() - 1);
+            if (fields.size() == 1 && !delim.isBlank() && l.strip().indexOf(' ') > 0) {
+                throw new InputError(file, lineNo, null, "the header has no \"" + delim
+                        + "\" delimiter; reckon reads sacct --parsable2 output (or give the delimiter used)");
+            }
+            names = fields.toArray(new String[0]);
+            for (int i = 0; i < names.length; i++) {
+                Column c = Column.ofHeader(names[i]);
+                if (c != null && index[c.ordinal()] < 0) index[c.ordinal()] = i;
+            }
+            expected = names.length;
+            headerLine = l;
+            requireId();
+            allocate();
+        }
+
+        private void layoutFromFormat(List<String> format) {
+            List<String> given = new ArrayList<>();
+            for (String part : format) {
+                for (String e : part.split(",", -1)) {
+                    String t = e.strip();
+                    int pct = t.indexOf('%');
+                    if (pct >= 0) t = t.substring(0, pct).strip();
+                    if (t.isEmpty()) continue;
+                    if ("all".startsWith(t.toLowerCase(Locale.ROOT))) {
+                        throw new InputError(file, 0, "format", "\"" + e.strip() + "\" (all fields) depends on the "
+                                + "sacct version; give the fields by name, or keep sacct's header line");
+                    }
+                    given.add(t);
+                }
+            }
+            if (given.isEmpty()) throw new InputError(file, 0, "format", "the format list names no field");
+            names = given.toArray(new String[0]);
+            for (int i = 0; i < names.length; i++) {
+                Column c = Column.ofHeader(Column.resolveFormatName(names[i]));
+                if (c != null && index[c.ordinal()] < 0) index[c.ordinal()] = i;
+            }
+            expected = names.length;
+            requireId();
+            allocate();
+        }
+
+        private void requireId() {
+            if (index[Column.JOB_ID.ordinal()] < 0 && index[Column.JOB_ID_RAW.ordinal()] < 0) {
+                throw new InputError(file, options.format() == null ? lineNo : 0, null,
+                        "no JobID or JobIDRaw field among " + String.join(",", names)
+                                + (options.format() == null ? " (is the first line a sacct header?)" : ""));
+            }
+        }
+
+        private void allocate() {
+            starts = new int[expected + 1];
+            ends = new int[expected + 1];
+        }
+
+        /** True when the current line names the fields of the format list, i.e. sacct printed its header. */
+        private boolean looksLikeHeader() {
+            for (int i = 0; i < expected; i++) {
+                String v = line.substring(starts[i], ends[i]).strip();
+                if (!v.equalsIgnoreCase(names[i]) && !v.equalsIgnoreCase(Column.resolveFormatName(names[i]))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private List<String> splitAll(String l) {
+            List<String> out = new ArrayList<>();
+            int from = 0;
+            while (true) {
+                int at = l.indexOf(delim, from);
+                if (at < 0) {
+                    out.add(l.substring(from).strip());
+                    return out;
+                }
+                out.add(l.substring(from, at).strip());
+                from = at + dlen;
+            }
+        }
+
+        /** Finds the fields of the current line; checks their number. */
+        private void split() {
+            String l = line;
+            int n = 0;
+            int from = 0;
+            int max = expected + 1;
+            int len = l.length();
+            while (true) {
+                int at = dlen == 1 ? l.indexOf(d0, from) : l.indexOf(delim, from);
+                int end = at < 0 ? len : at;
+                if (n < max) {
+                    starts[n] = from;
+                    ends[n] = end;
+                }
+                n++;
+                if (at < 0) break;
+                from = at + dlen;
+            }
+            if (n == expected) return;
+            if (n == expected + 1 && starts[expected] == len) return; // --parsable: trailing delimiter
+            throw new InputError(file, lineNo, null, "expected " + expected + " fields separated by \"" + delim
+                    + "\", found " + n);
+        }
+
+        // -------------------------------------------------------------------------------------------- values
+
+        private boolean has(Column c) {
+            return index[c.ordinal()] >= 0;
+        }
+
+        /** The field's text, or null when the column is absent or the value is empty. */
+        private String v(Column c) {
+            int i = index[c.ordinal()];
+            if (i < 0) return null;
+            int s = starts[i], e = ends[i];
+            if (s == e) return null;
+            String l = line;
+            if (l.charAt(s) == ' ' || l.charAt(e - 1) == ' ') {
+                while (s < e && l.charAt(s) == ' ') s++;
+                while (e > s && l.charAt(e - 1) == ' ') e--;
+                if (s == e) return null;
+            }
+            return l.substring(s, e);
+        }
+
+        private InputError error(Column c, String problem) {
+            int i = index[c.ordinal()];
+            return new InputError(file, lineNo, i >= 0 ? names[i] : c.sacctName, problem);
+        }
+
+        private Long duration(Column c) {
+            String s = v(c);
+            if (s == null) return null;
+            try {
+                return SlurmSyntax.durationSeconds(s);
+            } catch (IllegalArgumentException e) {
+                throw error(c, e.getMessage());
+            }
+        }
+
+        private Double durationExact(Column c) {
+            String s = v(c);
+            if (s == null) return null;
+            try {
+                return SlurmSyntax.durationSecondsExact(s);
+            } catch (IllegalArgumentException e) {
+                throw error(c, e.getMessage());
+            }
+        }
+
+        private Long whole(Column c) {
+            String s = v(c);
+            if (s == null) return null;
+            try {
+                return SlurmSyntax.wholeNumber(s);
+            } catch (IllegalArgumentException e) {
+                throw error(c, e.getMessage());
+            }
+        }
+
+        private Integer count(Column c) {
+            String s = v(c);
+            if (s == null) return null;
+            try {
+                return SlurmSyntax.count(s);
+            } catch (IllegalArgumentException e) {
+                throw error(c, e.getMessage());
+            }
+        }
+
+        private Long size(Column c, char unit) {
+            String s = v(c);
+            if (s == null) return null;
+            try {
+                return SlurmSyntax.sizeBytes(s, unit);
+            } catch (IllegalArgumentException e) {
+                throw error(c, e.getMessage());
+            }
+        }
+
+        /** The last time text read and its instant: a job's lines repeat the same few times. */
+        private String lastTimeText;
+        private Instant lastTime;
+
+        private Instant time(Column c) {
+            String s = v(c);
+            if (s == null) return null;
+            if (s.equals(lastTimeText)) return lastTime;
+            try {
+                Instant t = SlurmSyntax.time(s, options.zone());
+                lastTimeText = s;
+                lastTime = t;
+                return t;
+            } catch (IllegalArgumentException e) {
+                throw error(c, e.getMessage());
+            }
+        }
+
+        private String exit(Column c) {
+            String s = v(c);
+            if (s == null) return null;
+            try {
+                return SlurmSyntax.exitCode(s);
+            } catch (IllegalArgumentException e) {
+                throw error(c, e.getMessage());
+            }
+        }
+
+        /** A TRES field's memory (MiB when bare, or bytes for usage strings), or null. */
+        private Long tresMem(Column c, String tres, boolean usage) {
+            String m;
+            try {
+                m = SlurmSyntax.tresValue(tres, "mem");
+                return m == null ? null : SlurmSyntax.sizeBytes(m, usage ? 'B' : 'M');
+            } catch (IllegalArgumentException e) {
+                throw error(c, "\"" + tres + "\" has a bad mem= value: " + e.getMessage());
+            }
+        }
+
+        private Integer tresCount(Column c, String tres, String name) {
+            try {
+                String m = SlurmSyntax.tresValue(tres, name);
+                return m == null ? null : SlurmSyntax.count(m);
+            } catch (IllegalArgumentException e) {
+                throw error(c, "\"" + tres + "\" has a bad " + name + "= value: " + e.getMessage());
+            }
+        }
+
+        private Integer tresGpus(Column c, String tres) {
+            try {
+                return SlurmSyntax.tresGpus(tres);
+            } catch (IllegalArgumentException e) {
+                throw error(c, e.getMessage());
+            }
+        }
+
+        // -------------------------------------------------------------------------------------------- lines
+
+        private void onLine() {
+            String id = v(Column.JOB_ID);
+            Column idCol = Column.JOB_ID;
+            if (id == null) {
+                id = v(Column.JOB_ID_RAW);
+                idCol = Column.JOB_ID_RAW;
+            }
+            if (id == null) throw error(idCol, "the job id is empty");
+            int dot = id.indexOf('.');
+            String key = dot < 0 ? id : id.substring(0, dot);
+            if (!validJobPart(key) || (dot >= 0 && !validStepPart(id, dot + 1))) {
+                throw error(idCol, "\"" + id + "\" is not a job id (123, 123_4, 123_[5-9], 123+1, 123.batch)");
+            }
+            if (dot < 0) {
+                flush();
+                current = jobFromLine(key);
+            } else {
+                if (current == null || !current.jobId.equals(key)) {
+                    flush();
+                    current = jobFromLine(key);
+                    current.totalCpuS = null; // the step's own CPU time is added with the step
+                }
+                current.steps.add(stepFromLine(id.substring(dot + 1)));
+            }
+        }
+
+        private JobBuilder jobFromLine(String key) {
+            JobBuilder j = new JobBuilder();
+            j.jobId = key;
+            String raw = v(Column.JOB_ID_RAW);
+            if (raw != null) {
+                int dot = raw.indexOf('.');
+                j.jobIdRaw = dot < 0 ? raw : raw.substring(0, dot);
+            }
+            j.name = v(Column.JOB_NAME);
+            j.user = v(Column.USER);
+            j.account = v(Column.ACCOUNT);
+            j.partition = v(Column.PARTITION);
+            j.qos = v(Column.QOS);
+            j.wckey = v(Column.WCKEY);
+            j.comment = v(Column.COMMENT);
+            String cl = v(Column.CLUSTER);
+            j.cluster = cl != null ? cl : options.defaultCluster();
+            j.state = stateWord(v(Column.STATE));
+            j.exitCode = exit(Column.EXIT_CODE);
+            j.submit = time(Column.SUBMIT);
+            j.start = time(Column.START);
+            j.end = time(Column.END);
+            j.elapsedS = has(Column.ELAPSED_RAW) && v(Column.ELAPSED_RAW) != null
+                    ? whole(Column.ELAPSED_RAW) : duration(Column.ELAPSED);
+            j.timelimitS = timelimit();
+            j.nodeList = v(Column.NODE_LIST);
+
+            String allocTres = v(Column.ALLOC_TRES);
+            String reqTres = v(Column.REQ_TRES);
+
+            Integer cpus = count(Column.ALLOC_CPUS);
+            if (cpus == null) cpus = count(Column.NCPUS);
+            if (cpus == null && allocTres != null) cpus = tresCount(Column.ALLOC_TRES, allocTres, "cpu");
+            if (cpus == null && j.elapsedS != null && j.elapsedS > 0) {
+                Long cpuTime = whole(Column.CPU_TIME_RAW);
+                if (cpuTime != null) cpus = (int) Math.min(Integer.MAX_VALUE, cpuTime / j.elapsedS);
+            }
+            j.allocCpus = cpus;
+
+            Integer nodes = count(Column.NNODES);
+            if (nodes == null) nodes = count(Column.ALLOC_NODES);
+            if (nodes == null && allocTres != null) nodes = tresCount(Column.ALLOC_TRES, allocTres, "node");
+            j.allocNodes = nodes;
+
+            Integer reqCpus = count(Column.REQ_CPUS);
+            if (reqCpus == null && reqTres != null) reqCpus = tresCount(Column.REQ_TRES, reqTres, "cpu");
+            j.reqCpus = reqCpus;
+
+            Long reqMem = null;
+            String rm = v(Column.REQ_MEM);
+            if (rm != null) {
+                try {
+                    SlurmSyntax.MemRequest r = SlurmSyntax.reqMem(rm);
+                    Integer n = nodes != null && nodes > 0 ? nodes : reqTres != null
+                            ? tresCount(Column.REQ_TRES, reqTres, "node") : null;
+                    Integer c = cpus != null && cpus > 0 ? cpus : reqCpus;
+                    reqMem = r.total(n, c);
+                } catch (IllegalArgumentException e) {
+                    throw error(Column.REQ_MEM, e.getMessage());
+                }
+            }
+            if (reqMem == null && reqTres != null) reqMem = tresMem(Column.REQ_TRES, reqTres, false);
+            j.reqMemBytes = reqMem;
+
+            Long allocMem = allocTres != null ? tresMem(Column.ALLOC_TRES, allocTres, false) : null;
+            j.allocMemBytes = allocMem != null ? allocMem : reqMem;
+
+            String gres = v(Column.ALLOC_GRES);
+            if (allocTres != null) {
+                Integer g = tresGpus(Column.ALLOC_TRES, allocTres);
+                j.allocGpus = g == null ? 0 : g;
+            } else if (gres != null) {
+                j.allocGpus = gresGpus(Column.ALLOC_GRES, gres);
+            } else if (has(Column.ALLOC_GRES) && cpus != null && cpus > 0) {
+                j.allocGpus = 0; // old Slurm: an allocation without GRES
+            }
+
+            j.totalCpuS = cpuTime();
+            return j;
+        }
+
+        private Long timelimit() {
+            String raw = v(Column.TIMELIMIT_RAW);
+            if (raw != null) {
+                if (raw.equalsIgnoreCase("UNLIMITED") || raw.equalsIgnoreCase("Partition_Limit")
+                        || raw.equalsIgnoreCase("INVALID")) return null;
+                Long minutes = whole(Column.TIMELIMIT_RAW);
+                if (minutes > Long.MAX_VALUE / 60) throw error(Column.TIMELIMIT_RAW, "\"" + raw + "\" is too large");
+                return minutes * 60;
+            }
+            return duration(Column.TIMELIMIT);
+        }
+
+        private Double cpuTime() {
+            Double total = durationExact(Column.TOTAL_CPU);
+            if (total != null) return total;
+            Double user = durationExact(Column.USER_CPU);
+            Double sys = durationExact(Column.SYSTEM_CPU);
+            if (user != null && sys != null) return user + sys;
+            return null;
+        }
+
+        /** GPUs in an AllocGRES value of old Slurm: {@code gpu:2}, {@code gpu:tesla:2}, {@code gpu:2,mic:1}. */
+        private Integer gresGpus(Column c, String gres) {
+            long total = 0;
+            for (String entry : gres.split(",")) {
+                String e = entry.strip();
+                int paren = e.indexOf('(');
+                if (paren >= 0) e = e.substring(0, paren);
+                if (e.isEmpty()) continue;
+                int colon = e.indexOf(':');
+                String name = colon < 0 ? e : e.substring(0, colon);
+                if (!name.equals("gpu")) continue;
+                if (colon < 0) {
+                    total += 1;
+                    continue;
+                }
+                String cnt = e.substring(e.lastIndexOf(':') + 1);
+                if (e.lastIndexOf(':') == colon && !cnt.isEmpty() && !Character.isDigit(cnt.charAt(0))) {
+                    total += 1; // gpu:TYPE without a count
+                    continue;
+                }
+                try {
+                    total += SlurmSyntax.count(cnt);
+                } catch (IllegalArgumentException ex) {
+                    throw error(c, "\"" + gres + "\" has a GPU count that is not a number");
+                }
+                if (total > Integer.MAX_VALUE) throw error(c, "\"" + gres + "\" has too large a GPU count");
+            }
+            return (int) total;
+        }
+
+        private Step stepFromLine(String stepId) {
+            String usage = v(Column.TRES_USAGE_IN_TOT);
+            Long usageMem = usage != null ? tresMem(Column.TRES_USAGE_IN_TOT, usage, true) : null;
+            Long maxRss = size(Column.MAX_RSS, 'B');
+            if (maxRss == null) {
+                String umax = v(Column.TRES_USAGE_IN_MAX);
+                if (umax != null) maxRss = tresMem(Column.TRES_USAGE_IN_MAX, umax, true);
+            }
+            Integer ntasks = count(Column.NTASKS);
+            if (maxRss != null && ntasks != null && ntasks > 1 && maxRss > Long.MAX_VALUE / ntasks) {
+                throw error(Column.MAX_RSS, "\"" + v(Column.MAX_RSS) + "\" x " + ntasks + " tasks is too large");
+            }
+            Integer cpus = count(Column.ALLOC_CPUS);
+            if (cpus == null) cpus = count(Column.NCPUS);
+            String allocTres = v(Column.ALLOC_TRES);
+            if (cpus == null && allocTres != null) cpus = tresCount(Column.ALLOC_TRES, allocTres, "cpu");
+            Integer nodes = count(Column.NNODES);
+            if (nodes == null) nodes = count(Column.ALLOC_NODES);
+            String st = stateWord(v(Column.STATE));
+            Long elapsed = has(Column.ELAPSED_RAW) && v(Column.ELAPSED_RAW) != null
+                    ? whole(Column.ELAPSED_RAW) : duration(Column.ELAPSED);
+            return new Step(stepId, v(Column.JOB_NAME), st,
+                    exit(Column.EXIT_CODE), time(Column.START), time(Column.END), elapsed, ntasks,
+                    cpus, nodes, cpuTime(), maxRss, usageMem, size(Column.AVE_RSS, 'B'), v(Column.NODE_LIST));
+        }
+
+        private void flush() {
+            if (current != null) {
+                JobBuilder j = current;
+                current = null;
+                sink.accept(j.build());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ ids
+
+    /** {@code 123}, {@code 123_4}, {@code 123_[5-9%2]}, {@code 123+1}. */
+    private static boolean validJobPart(String s) {
+        int len = s.length();
+        int i = 0;
+        while (i < len && isDigit(s.charAt(i))) i++;
+        if (i == 0) return false;
+        if (i == len) return true;
+        char c = s.charAt(i);
+        if (c == '+') {
+            int j = i + 1;
+            while (j < len && isDigit(s.charAt(j))) j++;
+            return j == len && j > i + 1;
+        }
+        if (c != '_') return false;
+        if (i + 1 >= len) return false;
+        if (s.charAt(i + 1) == '[') {
+            return s.charAt(len - 1) == ']' && len > i + 3 && s.indexOf(']') == len - 1;
+        }
+        int j = i + 1;
+        while (j < len && isDigit(s.charAt(j))) j++;
+        return j == len;
+    }
+
+    /** {@code batch}, {@code extern}, {@code interactive}, {@code 0}, {@code 0+1}: letters, digits, {@code +_-}. */
+    private static boolean validStepPart(String id, int from) {
+        int len = id.length();
+        if (from >= len) return false;
+        for (int k = from; k < len; k++) {
+            char c = id.charAt(k);
+            if (!(isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '+' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** {@link JobState#word}, without its copies for the usual single upper-case word; null for empty. */
+    private static String stateWord(String s) {
+        if (s == null) return null;
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (!((c >= 'A' && c <= 'Z') || c == '_')) {
+                String w = JobState.word(s);
+                return w.isEmpty() ? null : w;
+            }
+        }
+        return s;
+    }
+
+    private static boolean isBlank(String l) {
+        for (int k = 0; k < l.length(); k++) {
+            char c = l.charAt(k);
+            if (c != ' ' && c != '\t' && c != '\r') return false;
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------------------------------------ assembly
+
+    /** A job being assembled from its line and its steps' lines. */
+    private static final class JobBuilder {
+        String cluster, jobId, jobIdRaw, name, user, account, partition, qos, wckey, comment, state, exitCode;
+        Instant submit, start, end;
+        Long elapsedS, timelimitS, reqMemBytes, allocMemBytes;
+        Integer reqCpus, allocCpus, allocNodes, allocGpus;
+        Double totalCpuS;
+        String nodeList;
+        final List<Step> steps = new ArrayList<>(4);
+
+        Job build() {
+            Double cpu = totalCpuS;
+            Long peak = null;
+            double sum = 0;
+            boolean anyCpu = false;
+            for (Step s : steps) {
+                Long p = s.peakMemBytes();
+                if (p != null && (peak == null || p > peak)) peak = p;
+                if (s.totalCpuS() != null) {
+                    sum += s.totalCpuS();
+                    anyCpu = true;
+                }
+            }
+            // Both figures are lower bounds: sacct prints fractions of a second only below one hour, so the job
+            // line and each step lose up to a second where they are longer; the larger is the closer.
+            if (anyCpu && (cpu == null || sum > cpu)) cpu = sum;
+            return new Job(cluster, jobId, jobIdRaw, name, user, account, partition, qos, wckey, comment, state,
+                    exitCode, submit, start, end, elapsedS, timelimitS, reqCpus, reqMemBytes, allocCpus, allocNodes,
+                    allocMemBytes, allocGpus, cpu, peak, nodeList, steps);
+        }
+    }
+}

@@ -3,10 +3,7 @@ package dev.reckon.source;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
@@ -18,11 +15,12 @@ import java.util.zip.GZIPInputStream;
 public final class Inputs {
     private Inputs() {}
 
-    /** A reader that fails with {@link java.nio.charset.MalformedInputException} on invalid UTF-8. */
+    /**
+     * A reader that fails with {@link java.nio.charset.MalformedInputException} exactly where invalid UTF-8 occurs
+     * (the JDK's decoder reads ahead and may fail some lines early), so readers report the right line.
+     */
     public static Reader strictUtf8(InputStream in) {
-        return new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT));
+        return new StrictUtf8Reader(in);
     }
 
     /** Opens a file for reading, gunzipping it when it is gzip-compressed (whatever its name). */

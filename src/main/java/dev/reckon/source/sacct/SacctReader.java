@@ -4,6 +4,7 @@ import dev.reckon.model.JobState;
 import dev.reckon.model.Job;
 import dev.reckon.model.Step;
 import dev.reckon.source.InputError;
+import dev.reckon.source.Inputs;
 import dev.reckon.source.SlurmSyntax;
 
 import java.io.BufferedReader;
@@ -94,7 +95,7 @@ public final class SacctReader {
      * position they occur, which {@link #read} turns into an {@link InputError} on the right line.
      */
     public static Reader strictUtf8(InputStream in) {
-        return new StrictUtf8Reader(in);
+        return Inputs.strictUtf8(in);
     }
 
     /**

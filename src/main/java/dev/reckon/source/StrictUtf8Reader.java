@@ -1,4 +1,4 @@
-package dev.reckon.source.sacct;
+package dev.reckon.source;
 
 import java.io.IOException;
 import java.io.InputStream;

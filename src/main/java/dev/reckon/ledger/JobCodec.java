@@ -1,13 +1,9 @@
 package dev.reckon.ledger;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.reckon.model.Job;
 import dev.reckon.model.JobState;
 import dev.reckon.model.Step;
 
-import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -38,13 +34,11 @@ final class JobCodec {
             "stepId", "name", "state", "exitCode", "start", "end", "elapsedS", "ntasks", "allocCpus", "allocNodes",
             "totalCpuS", "maxRssBytes", "usageMemBytes", "aveRssBytes", "nodeList"};
 
-    private static final JsonFactory JSON = new JsonFactory();
-
     private JobCodec() {
     }
 
-    /** The column list for SELECT: every job column, the steps column replaced by NULL when not wanted. */
-    static String selectList(boolean withSteps) {
+    /** The SELECT list for reading jobs column by column ({@link #read}). */
+    static String columnSelectList(boolean withSteps) {
         StringBuilder b = new StringBuilder();
         for (String c : JOB_COLUMNS) {
             if (b.length() > 0) b.append(", ");
@@ -53,9 +47,27 @@ final class JobCodec {
         return b.toString();
     }
 
-    /** Binds one job, its derived columns, the source and the ingest id to an upsert of all columns. */
+    /**
+     * The SELECT list for reading jobs packed ({@link #readPacked}): one JSON array of every column but
+     * {@code total_cpu_s} and {@code steps}, then those two. Fewer, larger columns read much faster through the
+     * SQLite driver; the double stays a column because SQLite prints reals in JSON with 15 digits only.
+     */
+    static String packedSelectList(boolean withSteps) {
+        StringBuilder b = new StringBuilder("json_array(");
+        boolean first = true;
+        for (String c : JOB_COLUMNS) {
+            if (c.equals("total_cpu_s") || c.equals("steps")) continue;
+            if (!first) b.append(", ");
+            b.append(c);
+            first = false;
+        }
+        return b.append("), total_cpu_s, ").append(withSteps ? "steps" : "NULL").toString();
+    }
+
+    /** Binds one job, its derived columns, the source and the ingest id to a column-by-column upsert. */
     static void bind(PreparedStatement ps, Job j, String source, long ingestId) throws SQLException {
         String steps = encodeSteps(j.steps());
+        long h = hash(j, steps);
         int i = 1;
         ps.setString(i++, j.cluster());
         ps.setString(i++, j.jobId());
@@ -86,12 +98,12 @@ final class JobCodec {
         str(ps, i++, steps);
         lng(ps, i++, leadingNumber(j.jobId()));
         ps.setInt(i++, JobState.of(j.state()).isFinal() ? 1 : 0);
-        ps.setLong(i++, hash(j, steps));
+        ps.setLong(i++, h);
         ps.setString(i++, source);
         ps.setLong(i, ingestId);
     }
 
-    /** The job in the current row of a result set selected with {@link #selectList(boolean)}. */
+    /** The job in the current row of a result set selected with {@link #columnSelectList(boolean)}. */
     static Job read(ResultSet rs) throws SQLException {
         int i = 1;
         String cluster = rs.getString(i++);
@@ -126,12 +138,40 @@ final class JobCodec {
                 allocGpus, totalCpu, peakMem, nodeList, decodeSteps(steps, cluster, jobId));
     }
 
+    /** The job in the current row of a result set selected with {@link #packedSelectList(boolean)}. */
+    static Job readPacked(ResultSet rs) throws SQLException {
+        String row = rs.getString(1);
+        Double totalCpu = getDouble(rs, 2);
+        String steps = rs.getString(3);
+        try {
+            JsonCursor p = new JsonCursor(row);
+            p.expect('[');
+            String cluster = p.nextString();
+            String jobId = p.nextString();
+            Job j = new Job(cluster, jobId, p.nextString(), p.nextString(), p.nextString(), p.nextString(),
+                    p.nextString(), p.nextString(), p.nextString(), p.nextString(), p.nextString(), p.nextString(),
+                    instant(p.nextLong()), instant(p.nextLong()), instant(p.nextLong()), p.nextLong(), p.nextLong(),
+                    p.nextInt(), p.nextLong(), p.nextInt(), p.nextInt(), p.nextLong(), p.nextInt(),
+                    totalCpu, p.nextLong(), p.nextString(), decodeSteps(steps, cluster, jobId));
+            p.expect(']');
+            return j;
+        } catch (RuntimeException e) {
+            if (e instanceof LedgerException le) throw le;
+            throw new LedgerException("a job in the ledger is damaged: " + LedgerException.oneLine(e.getMessage()));
+        }
+    }
+
     // ---- steps as JSON ----
 
     /** The steps as a compact JSON array of arrays; {@code null} for no steps. */
     static String encodeSteps(List<Step> steps) {
         if (steps.isEmpty()) return null;
-        StringBuilder b = new StringBuilder(120 * steps.size());
+        return appendSteps(new StringBuilder(120 * steps.size()), steps).toString();
+    }
+
+    /** Appends the steps as {@link #encodeSteps} writes them, or {@code null} for none. */
+    private static StringBuilder appendSteps(StringBuilder b, List<Step> steps) {
+        if (steps.isEmpty()) return b.append("null");
         b.append('[');
         for (int k = 0; k < steps.size(); k++) {
             Step s = steps.get(k);
@@ -154,62 +194,31 @@ final class JobCodec {
             jsonStr(b, s.nodeList());
             b.append(']');
         }
-        return b.append(']').toString();
+        return b.append(']');
     }
 
     /** The steps from {@link #encodeSteps}; the cluster and job id only name the job if the text is damaged. */
     static List<Step> decodeSteps(String text, String cluster, String jobId) {
         if (text == null || text.isEmpty()) return List.of();
-        try (JsonParser p = JSON.createParser(text)) {
+        try {
+            JsonCursor p = new JsonCursor(text);
             List<Step> out = new ArrayList<>(4);
-            expect(p.nextToken(), JsonToken.START_ARRAY);
-            while (p.nextToken() == JsonToken.START_ARRAY) {
+            p.expect('[');
+            while (p.take('[')) {
                 out.add(new Step(
-                        nextStr(p), nextStr(p), nextStr(p), nextStr(p),
-                        instant(nextLong(p)), instant(nextLong(p)), nextLong(p),
-                        nextInt(p), nextInt(p), nextInt(p), nextDouble(p),
-                        nextLong(p), nextLong(p), nextLong(p), nextStr(p)));
-                expect(p.nextToken(), JsonToken.END_ARRAY);
+                        p.nextString(), p.nextString(), p.nextString(), p.nextString(),
+                        instant(p.nextLong()), instant(p.nextLong()), p.nextLong(),
+                        p.nextInt(), p.nextInt(), p.nextInt(), p.nextDouble(),
+                        p.nextLong(), p.nextLong(), p.nextLong(), p.nextString()));
+                p.expect(']');
             }
+            p.expect(']');
+            if (!p.atEnd()) throw new IllegalStateException("text after the steps");
             return out;
-        } catch (IOException | IllegalStateException e) {
+        } catch (RuntimeException e) {
             throw new LedgerException("the steps of job " + jobId + " (cluster " + cluster
                     + ") in the ledger are damaged: " + LedgerException.oneLine(e.getMessage()));
         }
-    }
-
-    private static void expect(JsonToken got, JsonToken want) {
-        if (got != want) throw new IllegalStateException("expected " + want + ", found " + got);
-    }
-
-    private static String nextStr(JsonParser p) throws IOException {
-        JsonToken t = p.nextToken();
-        if (t == JsonToken.VALUE_NULL) return null;
-        expect(t, JsonToken.VALUE_STRING);
-        return p.getText();
-    }
-
-    private static Long nextLong(JsonParser p) throws IOException {
-        JsonToken t = p.nextToken();
-        if (t == JsonToken.VALUE_NULL) return null;
-        expect(t, JsonToken.VALUE_NUMBER_INT);
-        return p.getLongValue();
-    }
-
-    private static Integer nextInt(JsonParser p) throws IOException {
-        JsonToken t = p.nextToken();
-        if (t == JsonToken.VALUE_NULL) return null;
-        expect(t, JsonToken.VALUE_NUMBER_INT);
-        return p.getIntValue();
-    }
-
-    private static Double nextDouble(JsonParser p) throws IOException {
-        JsonToken t = p.nextToken();
-        if (t == JsonToken.VALUE_NULL) return null;
-        if (t != JsonToken.VALUE_NUMBER_FLOAT && t != JsonToken.VALUE_NUMBER_INT) {
-            throw new IllegalStateException("expected a number, found " + t);
-        }
-        return p.getDoubleValue();
     }
 
     private static StringBuilder jsonStr(StringBuilder b, String s) {
@@ -246,6 +255,7 @@ final class JobCodec {
     // ---- the content hash ----
 
     private static final long PRIME = 0x100000001b3L;
+    private static final long NULL_MARK = 0x9e3779b97f4a7c15L;
 
     /** A 64-bit hash of every field of the job; {@code steps} is the job's steps as {@link #encodeSteps} wrote them. */
     static long hash(Job j, String steps) {
@@ -277,17 +287,29 @@ final class JobCodec {
         h = mix(h, j.peakMemBytes());
         h = mix(h, j.nodeList());
         h = mix(h, steps);
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
         return h;
     }
 
+    /** Folds in a string: FNV-1a over its UTF-16 units in two interleaved lanes, then its length. */
     private static long mix(long h, String s) {
-        if (s == null) return (h ^ 0x9e3779b97f4a7c15L) * PRIME;
-        for (int k = 0; k < s.length(); k++) h = (h ^ s.charAt(k)) * PRIME;
-        return (h ^ (s.length() + 1L)) * PRIME;
+        if (s == null) return (h ^ NULL_MARK) * PRIME;
+        long h1 = h;
+        long h2 = ~h;
+        int n = s.length();
+        int k = 0;
+        for (; k + 1 < n; k += 2) {
+            h1 = (h1 ^ s.charAt(k)) * PRIME;
+            h2 = (h2 ^ s.charAt(k + 1)) * PRIME;
+        }
+        if (k < n) h1 = (h1 ^ s.charAt(k)) * PRIME;
+        return ((h1 ^ Long.rotateLeft(h2, 29)) ^ (n + 1L)) * PRIME;
     }
 
     private static long mix(long h, Long v) {
-        if (v == null) return (h ^ 0x9e3779b97f4a7c15L) * PRIME;
+        if (v == null) return (h ^ NULL_MARK) * PRIME;
         long x = v * 0xbf58476d1ce4e5b9L;
         x ^= x >>> 31;
         return (h ^ x ^ 0x5bd1e995L) * PRIME;

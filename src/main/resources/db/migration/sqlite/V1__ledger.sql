@@ -48,7 +48,8 @@ CREATE TABLE jobs (
     PRIMARY KEY (cluster, job_id)
 );
 
-CREATE INDEX jobs_by_submit ON jobs (submit_s);
+-- the order jobs are listed in (see Ledger); its prefix serves the window on submit time
+CREATE INDEX jobs_in_order ON jobs (submit_s, id_num, length(job_id), job_id, cluster);
 
 CREATE TABLE marks (
     mark_key   TEXT NOT NULL PRIMARY KEY,

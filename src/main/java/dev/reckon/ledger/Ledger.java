@@ -1,0 +1,693 @@
+package dev.reckon.ledger;
+
+import dev.reckon.model.Job;
+import dev.reckon.model.JobState;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.StringJoiner;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * The durable ledger of jobs: an embedded SQLite file by default, or a PostgreSQL database given by a
+ * {@code jdbc:postgresql:} URL. Opening migrates the schema to this version's. Ingesting is one transaction and
+ * idempotent: a job (cluster + job id) is stored once, updated in place when seen again with other contents.
+ * One ledger object holds one database connection; its methods may be called from several threads (they take turns).
+ */
+public final class Ledger implements AutoCloseable {
+
+    /** Jobs bound per executeBatch during an ingest. */
+    private static final int CHUNK = 5_000;
+
+    private enum Dialect { SQLITE, POSTGRESQL }
+
+    private final Connection conn;
+    private final Dialect dialect;
+    private final String location;
+    private final String upsertSql;
+
+    private Ledger(Connection conn, Dialect dialect, String location) {
+        this.conn = conn;
+        this.dialect = dialect;
+        this.location = location;
+        this.upsertSql = upsertSql();
+    }
+
+    /**
+     * Opens (creating where needed) and migrates a ledger.
+     *
+     * @param location a file path (an SQLite file; missing parent directories are created), a {@code jdbc:sqlite:}
+     *                 URL, or a {@code jdbc:postgresql://} URL (user and password in the URL, or from the environment
+     *                 variables {@code PGUSER} and {@code PGPASSWORD})
+     * @throws LedgerException with a one-line message when the ledger cannot be opened: unreachable server,
+     *                         unwritable file, not a ledger, or a schema newer than this version knows
+     */
+    public static Ledger open(String location) {
+        Objects.requireNonNull(location, "location");
+        String loc = location.strip();
+        if (loc.isEmpty()) throw new LedgerException("no ledger location given");
+        if (loc.startsWith("jdbc:postgresql:")) return openPostgres(loc);
+        if (loc.startsWith("jdbc:sqlite:")) return openSqlite(loc, loc.substring("jdbc:sqlite:".length()));
+        if (loc.startsWith("jdbc:")) {
+            throw new LedgerException("unsupported ledger URL " + redact(loc)
+                    + ": give a file path, a jdbc:sqlite: URL or a jdbc:postgresql: URL");
+        }
+        return openSqlite("jdbc:sqlite:" + loc, loc);
+    }
+
+    private static Ledger openSqlite(String url, String pathPart) {
+        int q = pathPart.indexOf('?');
+        String file = q >= 0 ? pathPart.substring(0, q) : pathPart;
+        String shown = file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:") ? url : file;
+        if (!file.isEmpty() && !file.startsWith(":memory:") && !file.startsWith("file:")) {
+            prepareFile(Path.of(file));
+        }
+        Connection c;
+        try {
+            c = DriverManager.getConnection(url);
+        } catch (SQLException e) {
+            throw new LedgerException("cannot open ledger " + shown + ": " + e.getMessage(), e);
+        }
+        try {
+            try (Statement st = c.createStatement()) {
+                st.execute("PRAGMA busy_timeout = 10000");
+                // A rollback journal, not WAL: a bulk ingest runs about 40% faster (WAL writes every page twice and
+                // indexes every frame); readers in other processes wait while an ingest commits.
+                st.execute("PRAGMA journal_mode = DELETE");
+                st.execute("PRAGMA synchronous = NORMAL");
+                st.execute("PRAGMA cache_size = -262144");
+                st.execute("PRAGMA temp_store = MEMORY");
+            }
+            migrate(Flyway.configure().dataSource(new OneConnection(c)), "sqlite", shown);
+            c.setAutoCommit(true);
+            return new Ledger(c, Dialect.SQLITE, shown);
+        } catch (SQLException e) {
+            closeQuietly(c);
+            String m = e.getMessage() == null ? "" : e.getMessage();
+            if (m.contains("SQLITE_NOTADB")) throw new LedgerException(shown + " is not a ledger (not an SQLite file)", e);
+            throw new LedgerException("cannot open ledger " + shown + ": " + m, e);
+        } catch (RuntimeException e) {
+            closeQuietly(c);
+            throw e;
+        }
+    }
+
+    /** Creates the parent directories of a ledger file and checks the file can be written, with plain messages. */
+    private static void prepareFile(Path file) {
+        Path abs = file.toAbsolutePath();
+        if (Files.isDirectory(abs)) throw new LedgerException("cannot use " + file + " as a ledger: it is a directory");
+        Path parent = abs.getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            try {
+                Files.createDirectories(parent);
+            } catch (FileAlreadyExistsException e) {
+                throw new LedgerException("cannot create the ledger " + file + ": " + e.getFile()
+                        + " exists and is not a directory");
+            } catch (IOException e) {
+                throw new LedgerException("cannot create the directory " + parent + " for the ledger " + file + ": "
+                        + reason(e));
+            }
+        }
+        if (Files.exists(abs) ? !Files.isWritable(abs) : parent != null && !Files.isWritable(parent)) {
+            throw new LedgerException("cannot write the ledger " + file + ": permission denied");
+        }
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) return "permission denied";
+        if (e instanceof FileSystemException f && f.getReason() != null) return f.getReason();
+        return String.valueOf(e.getMessage());
+    }
+
+    private static Ledger openPostgres(String url) {
+        String shown = redact(url);
+        Properties props = new Properties();
+        String user = null;
+        String password = null;
+        if (!hasParam(url, "user") && System.getenv("PGUSER") != null) {
+            user = System.getenv("PGUSER");
+            props.setProperty("user", user);
+        }
+        if (!hasParam(url, "password") && System.getenv("PGPASSWORD") != null) {
+            password = System.getenv("PGPASSWORD");
+            props.setProperty("password", password);
+        }
+        if (!hasParam(url, "reWriteBatchedInserts")) props.setProperty("reWriteBatchedInserts", "true");
+        Connection c;
+        try {
+            c = DriverManager.getConnection(url, props);
+        } catch (SQLException e) {
+            throw new LedgerException("cannot connect to the ledger " + shown + ": " + e.getMessage(), e);
+        }
+        try {
+            migrate(Flyway.configure().dataSource(url, user, password), "postgresql", shown);
+            c.setAutoCommit(true);
+            return new Ledger(c, Dialect.POSTGRESQL, shown);
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw new LedgerException("cannot open the ledger " + shown + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(c);
+            throw e;
+        }
+    }
+
+    private static boolean hasParam(String url, String name) {
+        return Pattern.compile("[?&]" + Pattern.quote(name) + "=", Pattern.CASE_INSENSITIVE).matcher(url).find();
+    }
+
+    /** The URL with any password replaced by {@code ***}, fit for messages. */
+    static String redact(String url) {
+        return url.replaceAll("(?i)([?&;]password=)[^&;]*", "$1***")
+                .replaceAll("(//[^/@:]*:)[^/@]*@", "$1***@");
+    }
+
+    private static void migrate(org.flywaydb.core.api.configuration.FluentConfiguration cfg, String vendor,
+                                String shown) {
+        try {
+            Flyway flyway = cfg.locations("classpath:db/migration/" + vendor)
+                    .cleanDisabled(true)
+                    .load();
+            String known = null;
+            String newer = null;
+            for (MigrationInfo mi : flyway.info().all()) {
+                MigrationState s = mi.getState();
+                if (s == MigrationState.FUTURE_SUCCESS || s == MigrationState.FUTURE_FAILED) {
+                    newer = mi.getVersion() == null ? mi.getDescription() : mi.getVersion().getVersion();
+                } else if (mi.getVersion() != null && s.isResolved()) {
+                    known = mi.getVersion().getVersion();
+                }
+            }
+            if (newer != null) {
+                throw new LedgerException("the ledger " + shown + " has schema version " + newer
+                        + ", newer than this reckon knows (" + known + "): use a newer reckon");
+            }
+            flyway.migrate();
+        } catch (FlywayException e) {
+            String m = e.getMessage() == null ? "" : e.getMessage();
+            if (m.contains("non-empty schema")) {
+                throw new LedgerException(shown + " holds other tables and no reckon ledger: give an empty "
+                        + "database or a new file", e);
+            }
+            throw new LedgerException("cannot prepare the ledger " + shown + ": " + m, e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- ingest
+
+    /** Produces the jobs of one ingest, handing each to the sink. */
+    @FunctionalInterface
+    public interface Ingestion {
+        void run(Consumer<Job> sink) throws IOException;
+    }
+
+    /**
+     * What an ingest did.
+     *
+     * @param read      jobs the producer emitted
+     * @param inserted  jobs new to the ledger
+     * @param updated   jobs already there whose contents changed (each job counted once)
+     * @param unchanged the rest: {@code read - inserted - updated} (jobs already there with the same contents,
+     *                  and repeats within the input)
+     */
+    public record IngestReport(long read, long inserted, long updated, long unchanged) {
+    }
+
+    /**
+     * Stores every job the producer emits, in one transaction. If the producer throws (e.g.
+     * {@link dev.reckon.source.InputError}), nothing is stored and the exception propagates unchanged (an
+     * {@link IOException} wrapped in an {@link UncheckedIOException}). The marks are written in the same
+     * transaction. A job (cluster + job id) seen again is updated in place if its contents differ; storing the
+     * same jobs twice changes nothing. Each job row records {@code source} as the ingest that last changed it.
+     *
+     * @param source   what the jobs came from (a file name, a command), kept in the ledger
+     * @param producer emits the jobs
+     * @param marks    keys and values to remember alongside (e.g. how far a source has been read); may be empty
+     * @throws LedgerException when the database refuses, or a job has no cluster or job id
+     */
+    public synchronized IngestReport ingest(String source, Ingestion producer, Map<String, String> marks) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(producer, "producer");
+        try {
+            conn.setAutoCommit(false);
+        } catch (SQLException e) {
+            throw fail("cannot start an ingest into", e);
+        }
+        try {
+            IngestReport r = ingestInTransaction(source, producer, marks == null ? Map.of() : marks);
+            conn.commit();
+            return r;
+        } catch (DatabaseFailure e) {
+            rollback(e.getCause());
+            throw fail("cannot store jobs into", e.getCause());
+        } catch (SQLException e) {
+            rollback(e);
+            throw fail("cannot store jobs into", e);
+        } catch (IOException e) {
+            rollback(e);
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException | Error e) {
+            rollback(e);
+            throw e;
+        } finally {
+            try {
+                conn.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // the connection is broken; the next call reports it
+            }
+        }
+    }
+
+    private IngestReport ingestInTransaction(String source, Ingestion producer, Map<String, String> marks)
+            throws SQLException, IOException {
+        long started = Instant.now().getEpochSecond();
+        long before = count("SELECT count(*) FROM jobs");
+        long ingestId;
+        try (PreparedStatement ps = conn.prepareStatement(
+                "INSERT INTO ingests (source, started_s) VALUES (?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, source);
+            ps.setLong(2, started);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                ingestId = keys.getLong(1);
+            }
+        }
+        Batcher batcher;
+        try (PreparedStatement up = conn.prepareStatement(upsertSql)) {
+            batcher = new Batcher(up, source, ingestId);
+            producer.run(batcher);
+            batcher.flush();
+        }
+        long after = count("SELECT count(*) FROM jobs");
+        long touched = count("SELECT count(*) FROM jobs WHERE ingest_id = " + ingestId);
+        long inserted = after - before;
+        long updated = touched - inserted;
+        long unchanged = batcher.read - touched;
+        try (PreparedStatement ps = conn.prepareStatement("UPDATE ingests SET finished_s = ?, read_count = ?, "
+                + "inserted_count = ?, updated_count = ?, unchanged_count = ? WHERE id = ?")) {
+            ps.setLong(1, Instant.now().getEpochSecond());
+            ps.setLong(2, batcher.read);
+            ps.setLong(3, inserted);
+            ps.setLong(4, updated);
+            ps.setLong(5, unchanged);
+            ps.setLong(6, ingestId);
+            ps.executeUpdate();
+        }
+        if (!marks.isEmpty()) {
+            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO marks (mark_key, mark_value) VALUES (?, ?) "
+                    + "ON CONFLICT (mark_key) DO UPDATE SET mark_value = excluded.mark_value")) {
+                for (Map.Entry<String, String> m : marks.entrySet()) {
+                    ps.setString(1, Objects.requireNonNull(m.getKey(), "mark key"));
+                    ps.setString(2, Objects.requireNonNull(m.getValue(), "mark value"));
+                    ps.executeUpdate();
+                }
+            }
+        }
+        return new IngestReport(batcher.read, inserted, updated, unchanged);
+    }
+
+    /**
+     * Buffers jobs and writes them in JDBC batches (PostgreSQL's driver rewrites them into multi-row inserts); a job
+     * repeated within a chunk is written once, as last seen (PostgreSQL refuses to upsert one row twice in a
+     * statement).
+     */
+    private final class Batcher implements Consumer<Job> {
+        private final PreparedStatement up;
+        private final String source;
+        private final long ingestId;
+        private final Map<String, Job> chunk = new LinkedHashMap<>(CHUNK * 2);
+        long read;
+
+        Batcher(PreparedStatement up, String source, long ingestId) {
+            this.up = up;
+            this.source = source;
+            this.ingestId = ingestId;
+        }
+
+        @Override
+        public void accept(Job j) {
+            if (j == null) throw new LedgerException("cannot store a missing job (null)");
+            if (j.cluster() == null || j.cluster().isBlank() || j.jobId() == null || j.jobId().isBlank()) {
+                throw new LedgerException("cannot store job " + j.jobId() + " of cluster " + j.cluster()
+                        + ": a job needs a cluster and a job id");
+            }
+            read++;
+            chunk.put(j.cluster() + '\u0000' + j.jobId(), j);
+            if (chunk.size() >= CHUNK) {
+                try {
+                    flush();
+                } catch (SQLException e) {
+                    throw new DatabaseFailure(e);
+                }
+            }
+        }
+
+        void flush() throws SQLException {
+            if (chunk.isEmpty()) return;
+            for (Job j : chunk.values()) {
+                JobCodec.bind(up, j, source, ingestId);
+                up.addBatch();
+            }
+            up.executeBatch();
+            chunk.clear();
+        }
+    }
+
+    /** A database failure inside the sink, carried out of the producer to {@link #ingest}. */
+    private static final class DatabaseFailure extends RuntimeException {
+        DatabaseFailure(SQLException cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+
+        @Override
+        public synchronized SQLException getCause() {
+            return (SQLException) super.getCause();
+        }
+    }
+
+    private String upsertSql() {
+        List<String> cols = new ArrayList<>(List.of(JobCodec.JOB_COLUMNS));
+        cols.addAll(List.of(JobCodec.DERIVED_COLUMNS));
+        StringJoiner names = new StringJoiner(", ");
+        StringJoiner marks = new StringJoiner(", ");
+        StringJoiner sets = new StringJoiner(", ");
+        for (String c : cols) {
+            names.add(c);
+            marks.add("?");
+            if (!c.equals("cluster") && !c.equals("job_id")) sets.add(c + " = excluded." + c);
+        }
+        return "INSERT INTO jobs (" + names + ") VALUES (" + marks + ") ON CONFLICT (cluster, job_id) DO UPDATE SET " + sets
+                + " WHERE jobs.content_hash <> excluded.content_hash";
+    }
+
+    private void rollback(Throwable cause) {
+        try {
+            conn.rollback();
+        } catch (SQLException e) {
+            if (cause != null && cause != e) cause.addSuppressed(e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- reading
+
+    /** The jobs the query selects, in order (submit time, then job id). For many jobs prefer {@link #forEachJob}. */
+    public List<Job> jobs(JobQuery q) {
+        List<Job> out = new ArrayList<>();
+        forEachJob(q, out::add);
+        return out;
+    }
+
+    /** Hands each job the query selects to {@code each}, in order, reading as it goes (constant memory). */
+    public synchronized void forEachJob(JobQuery q, Consumer<Job> each) {
+        Objects.requireNonNull(q, "query");
+        List<Object> args = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT ").append(selectList(q.withSteps())).append(" FROM jobs");
+        String where = where(q, args);
+        if (!where.isEmpty()) sql.append(" WHERE ").append(where);
+        sql.append(" ORDER BY ").append(order());
+        if (q.limit() != null) {
+            sql.append(" LIMIT ?");
+            args.add((long) q.limit());
+        }
+        boolean cursor = dialect == Dialect.POSTGRESQL;
+        try {
+            if (cursor) conn.setAutoCommit(false);
+            try (PreparedStatement ps = conn.prepareStatement(sql.toString())) {
+                if (cursor) ps.setFetchSize(2_000);
+                for (int i = 0; i < args.size(); i++) ps.setObject(i + 1, args.get(i));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) each.accept(read(rs));
+                }
+            } finally {
+                if (cursor) {
+                    conn.rollback();
+                    conn.setAutoCommit(true);
+                }
+            }
+        } catch (SQLException e) {
+            throw fail("cannot read jobs from", e);
+        }
+    }
+
+    private String selectList(boolean withSteps) {
+        return dialect == Dialect.SQLITE ? JobCodec.packedSelectList(withSteps) : JobCodec.columnSelectList(withSteps);
+    }
+
+    private Job read(ResultSet rs) throws SQLException {
+        return dialect == Dialect.SQLITE ? JobCodec.readPacked(rs) : JobCodec.read(rs);
+    }
+
+    private String order() {
+        // Unknown submit times sort first on both databases (SQLite's own order), so that SQLite walks the
+        // submit index instead of sorting every row.
+        String text = dialect == Dialect.POSTGRESQL ? " COLLATE \"C\"" : "";
+        String nulls = dialect == Dialect.POSTGRESQL ? " NULLS FIRST" : "";
+        return "submit_s" + nulls + ", id_num" + nulls + ", length(job_id), job_id" + text + ", cluster" + text;
+    }
+
+    private static String where(JobQuery q, List<Object> args) {
+        List<String> clauses = new ArrayList<>();
+        in(clauses, args, "user_name", words(q.user(), false));
+        in(clauses, args, "account", words(q.account(), false));
+        in(clauses, args, "partition_name", words(q.partition(), false));
+        in(clauses, args, "cluster", words(q.cluster(), false));
+        in(clauses, args, "upper(state)", words(q.state(), true));
+        if (q.until() != null) {
+            clauses.add("(submit_s IS NULL OR submit_s < ?)");
+            args.add(q.until().getEpochSecond());
+        }
+        if (q.since() != null) {
+            clauses.add("(end_s IS NULL OR end_s >= ?)");
+            args.add(q.since().getEpochSecond());
+        }
+        return String.join(" AND ", clauses);
+    }
+
+    private static void in(List<String> clauses, List<Object> args, String column, Set<String> values) {
+        if (values == null) return;
+        if (values.size() == 1) {
+            clauses.add(column + " = ?");
+        } else {
+            clauses.add(column + " IN (" + String.join(", ", java.util.Collections.nCopies(values.size(), "?")) + ")");
+        }
+        args.addAll(values);
+    }
+
+    /** The names of a comma list; for states also the full name an abbreviation stands for. Null: no filter. */
+    private static Set<String> words(String list, boolean states) {
+        if (list == null || list.isBlank()) return null;
+        Set<String> out = new LinkedHashSet<>();
+        for (String w : list.split(",")) {
+            String t = w.strip();
+            if (t.isEmpty()) continue;
+            if (states) {
+                t = t.toUpperCase(Locale.ROOT);
+                out.add(t);
+                JobState s = JobState.of(t);
+                if (s != JobState.OTHER) out.add(s.name());
+            } else {
+                out.add(t);
+            }
+        }
+        return out.isEmpty() ? null : out;
+    }
+
+    /**
+     * The job with this id, with its steps.
+     *
+     * @param cluster the cluster, or {@code null} for whichever holds the id
+     * @throws LedgerException if the cluster is null and several clusters have a job with this id
+     */
+    public synchronized Optional<Job> job(String jobId, String cluster) {
+        Objects.requireNonNull(jobId, "jobId");
+        String sql = "SELECT " + selectList(true) + " FROM jobs WHERE job_id = ?"
+                + (cluster == null ? "" : " AND cluster = ?") + " ORDER BY cluster";
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            ps.setString(1, jobId);
+            if (cluster != null) ps.setString(2, cluster);
+            List<Job> found = new ArrayList<>(1);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) found.add(read(rs));
+            }
+            if (found.size() > 1) {
+                StringJoiner names = new StringJoiner(", ");
+                for (Job j : found) names.add(j.cluster());
+                throw new LedgerException("job " + jobId + " is in several clusters (" + names
+                        + "): name the cluster");
+            }
+            return found.stream().findFirst();
+        } catch (SQLException e) {
+            throw fail("cannot read job " + jobId + " from", e);
+        }
+    }
+
+    /** The value last stored for a mark by a successful ingest. */
+    public synchronized Optional<String> mark(String key) {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT mark_value FROM marks WHERE mark_key = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw fail("cannot read mark " + key + " from", e);
+        }
+    }
+
+    /**
+     * The earliest submit time of a job in that cluster that has not reached a final state (pending, running,
+     * suspended, ...): where an incremental re-read of the scheduler's accounting must start. Empty if none.
+     */
+    public synchronized Optional<Instant> earliestUnfinished(String cluster) {
+        Objects.requireNonNull(cluster, "cluster");
+        try (PreparedStatement ps = conn.prepareStatement(
+                "SELECT min(submit_s) FROM jobs WHERE cluster = ? AND is_final = 0")) {
+            ps.setString(1, cluster);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return Optional.empty();
+                long v = rs.getLong(1);
+                return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochSecond(v));
+            }
+        } catch (SQLException e) {
+            throw fail("cannot read from", e);
+        }
+    }
+
+    /** Where the ledger is, for messages: the file path or the URL without its password. */
+    public String location() {
+        return location;
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            if (dialect == Dialect.SQLITE) {
+                try (Statement st = conn.createStatement()) {
+                    st.execute("PRAGMA optimize");
+                }
+            }
+            conn.close();
+        } catch (SQLException e) {
+            throw fail("cannot close", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Ledger[" + location + "]";
+    }
+
+    // ---------------------------------------------------------------------------------------------- helpers
+
+    private long count(String sql) throws SQLException {
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private LedgerException fail(String what, SQLException e) {
+        return new LedgerException(what + " the ledger " + location + ": " + e.getMessage(), e);
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // already failing; the first error is the one to report
+        }
+    }
+
+    /** A data source that always hands out the one open connection and never closes it (for Flyway on SQLite). */
+    private static final class OneConnection implements DataSource {
+        private final Connection proxy;
+
+        OneConnection(Connection c) {
+            this.proxy = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                    new Class<?>[]{Connection.class}, (p, m, a) -> {
+                        if (m.getName().equals("close") && m.getParameterCount() == 0) return null;
+                        try {
+                            return m.invoke(c, a);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
+
+        @Override
+        public Connection getConnection() {
+            return proxy;
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) {
+            return proxy;
+        }
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return 0;
+        }
+
+        @Override
+        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            throw new SQLFeatureNotSupportedException();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> iface) throws SQLException {
+            throw new SQLException("not a wrapper");
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> iface) {
+            return false;
+        }
+    }
+}

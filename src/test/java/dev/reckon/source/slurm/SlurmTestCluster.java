@@ -32,23 +32,42 @@ final class SlurmTestCluster {
     private static final AtomicInteger SCRIPTS = new AtomicInteger();
 
     private static SlurmCommands commands;
+    private static String unavailable;
     private static Path outputDir;
 
     private SlurmTestCluster() { }
 
-    /** Commands against the running cluster; aborts (or fails, when required) the calling test if there is none. */
-    static synchronized SlurmCommands commands() {
-        if (commands != null) return commands;
-        SlurmCommands probe = new SlurmCommands(Duration.ofSeconds(15), java.time.ZoneId.systemDefault());
-        try {
-            String nodes = probe.run("sinfo", "-h", "-o", "%T").strip();
-            if (nodes.isEmpty()) throw new SlurmCommandException("sinfo shows no nodes");
-        } catch (SlurmCommandException e) {
-            String why = "no Slurm cluster answers (" + e.getMessage() + "); start one with scripts/slurm-dev-cluster up";
-            if ("1".equals(System.getenv("RECKON_REQUIRE_SLURM"))) fail("RECKON_REQUIRE_SLURM=1 but " + why);
-            Assumptions.abort(why);
+    /**
+     * Why no cluster can be used, or null when one answers ({@code scontrol ping}, then {@code sinfo}). Fails the
+     * calling test instead when the environment says {@code RECKON_REQUIRE_SLURM=1}. Asked once per test run.
+     */
+    static synchronized String unavailable() {
+        if (commands == null && unavailable == null) {
+            SlurmCommands probe = new SlurmCommands(Duration.ofSeconds(15), java.time.ZoneId.systemDefault());
+            try {
+                probe.run("scontrol", "ping"); // fails at once when no controller runs; sinfo would retry for 9 s
+                if (probe.run("sinfo", "-h", "-o", "%T").isBlank()) throw new SlurmCommandException("sinfo shows no nodes");
+                commands = new SlurmCommands();
+            } catch (SlurmCommandException e) {
+                unavailable = "no Slurm cluster answers (" + e.getMessage()
+                        + "); start one with scripts/slurm-dev-cluster up";
+            }
         }
-        commands = new SlurmCommands();
+        if (unavailable != null && "1".equals(System.getenv("RECKON_REQUIRE_SLURM"))) {
+            fail("RECKON_REQUIRE_SLURM=1 but " + unavailable);
+        }
+        return unavailable;
+    }
+
+    /** Skips the calling test when no cluster answers (fails it when {@code RECKON_REQUIRE_SLURM=1}). */
+    static void assumeCluster() {
+        String why = unavailable();
+        Assumptions.assumeTrue(why == null, why);
+    }
+
+    /** Commands against the running cluster; skips (or fails, when required) the calling test if there is none. */
+    static SlurmCommands commands() {
+        assumeCluster();
         return commands;
     }
 

@@ -159,6 +159,8 @@ final class IngestCommand implements Runnable {
     static final class Slurm implements java.util.concurrent.Callable<Integer> {
         static final String MARK = "slurm:until";
         static final Duration OVERLAP = Duration.ofMinutes(5);
+        /** sacct does not escape job names; no job name holds this. */
+        static final String DELIMITER = "^|^";
 
         @Spec
         CommandSpec spec;
@@ -176,7 +178,7 @@ final class IngestCommand implements Runnable {
             Door door = new Door(spec);
             Instant now = door.now();
             Instant end = until == null ? now : door.time(until, "--until");
-            SlurmCommands slurm = new SlurmCommands();
+            SlurmCommands slurm = new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, door.config().zone());
             String cluster = common.cluster != null ? common.cluster : slurm.clusterName();
             try (Ledger ledger = door.openLedger()) {
                 String markKey = MARK + ":" + cluster;
@@ -188,10 +190,10 @@ final class IngestCommand implements Runnable {
                 if (unfinished != null && unfinished.isBefore(start)) start = unfinished;
                 if (!start.isBefore(end)) throw door.usage("--since must be before --until");
                 Instant from = start;
-                SacctReader reader = new SacctReader(new SacctOptions("|", null, door.config().zone(), cluster));
+                SacctReader reader = new SacctReader(new SacctOptions(DELIMITER, null, door.config().zone(), cluster));
                 String name = "sacct -S " + from + " -E " + end;
                 IngestReport r = ledger.ingest("slurm", sink -> {
-                    try (Reader in = slurm.sacct(from, end, SacctReader.RECKON_FORMAT)) {
+                    try (Reader in = slurm.sacct(from, end, SacctReader.RECKON_FORMAT, DELIMITER)) {
                         reader.read(in, "sacct", sink);
                     }
                 }, Map.of(markKey, end.toString()));

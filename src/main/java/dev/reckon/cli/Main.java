@@ -3,6 +3,7 @@ package dev.reckon.cli;
 import dev.reckon.config.Config;
 import dev.reckon.ledger.LedgerException;
 import dev.reckon.source.InputError;
+import dev.reckon.source.slurm.SlurmCommandException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -139,8 +140,8 @@ public final class Main implements Runnable {
             err.println("reckon: ledger: " + le.getMessage());
             return EXIT_IO;
         }
-        if (e instanceof ServiceUnavailable su) {
-            err.println("reckon: " + su.getMessage());
+        if (e instanceof ServiceUnavailable || e instanceof SlurmCommandException) {
+            err.println("reckon: " + e.getMessage());
             return EXIT_UNAVAILABLE;
         }
         if (e instanceof IOException io) {

@@ -66,11 +66,20 @@ public final class SlurmCommands {
      * @param formatFields the {@code --format} list, e.g. {@code "JobID,State,ExitCode,Start,End"}
      */
     public Reader sacct(Instant since, Instant until, String formatFields) {
+        return sacct(since, until, formatFields, "|");
+    }
+
+    /**
+     * As {@link #sacct(Instant, Instant, String)}, with fields separated by {@code delimiter} (sacct does not escape
+     * free text such as job names, so a delimiter no job name contains keeps every line readable).
+     */
+    public Reader sacct(Instant since, Instant until, String formatFields, String delimiter) {
         Objects.requireNonNull(since, "since");
         Objects.requireNonNull(until, "until");
         if (formatFields == null || formatFields.isBlank()) throw new IllegalArgumentException("no sacct fields given");
         if (until.isBefore(since)) throw new IllegalArgumentException("until " + until + " is before since " + since);
-        Output out = execute(List.of("sacct", "--allusers", "--parsable2", "--format=" + formatFields.strip(),
+        Output out = execute(List.of("sacct", "--allusers", "--parsable2", "--delimiter=" + delimiter,
+                "--format=" + formatFields.strip(),
                 "-S", slurmTime(since, zone), "-E", slurmTime(until, zone)));
         deleteQuietly(out.stderr);
         try {
@@ -79,6 +88,15 @@ public final class SlurmCommands {
             deleteQuietly(out.stdout);
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The name of the cluster this host's Slurm serves ({@code ClusterName} in {@code scontrol show config}). */
+    public String clusterName() {
+        for (String line : run("scontrol", "show", "config").split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0 && line.substring(0, eq).strip().equals("ClusterName")) return line.substring(eq + 1).strip();
+        }
+        throw new SlurmCommandException("scontrol show config names no ClusterName");
     }
 
     /** Submits a batch job: runs {@code sbatch --parsable ARGS} and returns the job id (without any cluster name). */

@@ -92,19 +92,30 @@ public record Config(Path file, String ledger, ZoneId zone, String cluster) {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        String text = "";
         try {
-            String text = Files.readString(file);
+            text = Files.readString(file);
             if (text.isBlank()) return FileSettings.NONE;
             FileSettings fs = yaml.readValue(text, FileSettings.class);
             return fs == null ? FileSettings.NONE : fs;
         } catch (UnrecognizedPropertyException e) {
-            throw new InputError(file.toString(), line(e), e.getPropertyName(),
+            throw new InputError(file.toString(), lineOfKey(text, e.getPropertyName(), line(e)), e.getPropertyName(),
                     "unknown setting; known: ledger, timezone, cluster");
         } catch (JsonProcessingException e) {
             throw new InputError(file.toString(), line(e), null, "not valid YAML: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new InputError(file.toString(), 0, null, "cannot read: " + e.getMessage());
         }
+    }
+
+    /** The line a top-level key is on (the parser reports where it stopped reading, which may be later). */
+    private static long lineOfKey(String text, String key, long fallback) {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String l = lines[i].strip();
+            if (l.startsWith(key) && l.substring(key.length()).strip().startsWith(":")) return i + 1;
+        }
+        return fallback;
     }
 
     private static long line(JsonProcessingException e) {

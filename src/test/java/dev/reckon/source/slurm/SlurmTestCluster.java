@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Assumptions;
  * The real Slurm cluster that {@code scripts/slurm-dev-cluster up} starts, for integration tests. Tests that use it
  * are skipped when Slurm does not answer, and fail instead when the environment says {@code RECKON_REQUIRE_SLURM=1}.
  */
-final class SlurmTestCluster {
+public final class SlurmTestCluster {
     /** The fields the fixture reads back from sacct for every job and step. */
     static final String FIELDS = "JobID,JobIDRaw,JobName,User,Account,Partition,State,ExitCode,Submit,Start,End,"
             + "Elapsed,Timelimit,TotalCPU,MaxRSS,NTasks,ReqMem,ReqTRES,AllocTRES,NodeList,Comment";
@@ -41,7 +41,7 @@ final class SlurmTestCluster {
      * Why no cluster can be used, or null when one answers ({@code scontrol ping}, then {@code sinfo}). Fails the
      * calling test instead when the environment says {@code RECKON_REQUIRE_SLURM=1}. Asked once per test run.
      */
-    static synchronized String unavailable() {
+    public static synchronized String unavailable() {
         if (commands == null && unavailable == null) {
             SlurmCommands probe = new SlurmCommands(Duration.ofSeconds(15), java.time.ZoneId.systemDefault());
             try {
@@ -60,13 +60,13 @@ final class SlurmTestCluster {
     }
 
     /** Skips the calling test when no cluster answers (fails it when {@code RECKON_REQUIRE_SLURM=1}). */
-    static void assumeCluster() {
+    public static void assumeCluster() {
         String why = unavailable();
         Assumptions.assumeTrue(why == null, why);
     }
 
     /** Commands against the running cluster; skips (or fails, when required) the calling test if there is none. */
-    static SlurmCommands commands() {
+    public static SlurmCommands commands() {
         assumeCluster();
         return commands;
     }
@@ -88,7 +88,7 @@ final class SlurmTestCluster {
      * Submits {@code body} as a bash batch script named {@code reckon-it-NAME}, with its output in
      * {@link #outputDir()}, and returns the job id.
      */
-    static String submit(String name, String body, String... sbatchArgs) {
+    public static String submit(String name, String body, String... sbatchArgs) {
         Path dir = outputDir();
         Path script = dir.resolve(name + "-" + SCRIPTS.incrementAndGet() + ".sh");
         try {
@@ -109,7 +109,7 @@ final class SlurmTestCluster {
     }
 
     /** Polls squeue until the job runs. */
-    static void awaitRunning(String jobId, Duration timeout) {
+    public static void awaitRunning(String jobId, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
             List<String> states = commands().squeue("-j", jobId, "-o", "%T");
@@ -120,7 +120,7 @@ final class SlurmTestCluster {
     }
 
     /** {@link #awaitFinal(String, int, Duration)} for a job that is not an array. */
-    static List<Map<String, String>> awaitFinal(String jobId, Duration timeout) {
+    public static List<Map<String, String>> awaitFinal(String jobId, Duration timeout) {
         return awaitFinal(jobId, 1, timeout);
     }
 
@@ -129,7 +129,7 @@ final class SlurmTestCluster {
      * shows a final state and every job line has its batch step; returns the lines in sacct's order. The count
      * matters for arrays: a task split off late can reach the database after its siblings have ended.
      */
-    static List<Map<String, String>> awaitFinal(String jobId, int jobLines, Duration timeout) {
+    public static List<Map<String, String>> awaitFinal(String jobId, int jobLines, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         List<Map<String, String>> rows = List.of();
         while (Instant.now().isBefore(deadline)) {

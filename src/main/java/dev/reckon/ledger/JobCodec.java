@@ -64,10 +64,14 @@ final class JobCodec {
         return b.append("), total_cpu_s, ").append(withSteps ? "steps" : "NULL").toString();
     }
 
-    /** Binds one job, its derived columns, the source and the ingest id to a column-by-column upsert. */
-    static void bind(PreparedStatement ps, Job j, String source, long ingestId) throws SQLException {
-        String steps = encodeSteps(j.steps());
-        long h = hash(j, steps);
+    /**
+     * Binds one job, its derived columns, the source and the ingest id to a column-by-column upsert.
+     *
+     * @param steps the job's steps as {@link #encodeSteps} wrote them
+     * @param h     the job's {@link #hash}
+     */
+    static void bind(PreparedStatement ps, Job j, String steps, long h, String source, long ingestId)
+            throws SQLException {
         int i = 1;
         ps.setString(i++, j.cluster());
         ps.setString(i++, j.jobId());

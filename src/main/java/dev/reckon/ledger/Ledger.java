@@ -26,7 +26,7 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +36,9 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -108,7 +111,7 @@ public final class Ledger implements AutoCloseable {
                 // indexes every frame); readers in other processes wait while an ingest commits.
                 st.execute("PRAGMA journal_mode = DELETE");
                 st.execute("PRAGMA synchronous = NORMAL");
-                st.execute("PRAGMA cache_size = -262144");
+                st.execute("PRAGMA cache_size = -65536");
                 st.execute("PRAGMA temp_store = MEMORY");
             }
             migrate(Flyway.configure().dataSource(new OneConnection(c)), "sqlite", shown);
@@ -309,8 +312,12 @@ public final class Ledger implements AutoCloseable {
         Batcher batcher;
         try (PreparedStatement up = conn.prepareStatement(upsertSql)) {
             batcher = new Batcher(up, source, ingestId);
-            producer.run(batcher);
-            batcher.flush();
+            try {
+                producer.run(batcher);
+                batcher.finish();
+            } finally {
+                batcher.stop();
+            }
         }
         long after = count("SELECT count(*) FROM jobs");
         long touched = count("SELECT count(*) FROM jobs WHERE ingest_id = " + ingestId);
@@ -340,22 +347,38 @@ public final class Ledger implements AutoCloseable {
         return new IngestReport(batcher.read, inserted, updated, unchanged);
     }
 
+    /** A job ready to bind: its steps encoded and its content hashed on the producer's thread. */
+    private record Row(Job job, String steps, long hash) {
+    }
+
+    private static final List<Row> END = List.of();
+
     /**
-     * Buffers jobs and writes them in JDBC batches (PostgreSQL's driver rewrites them into multi-row inserts); a job
-     * repeated within a chunk is written once, as last seen (PostgreSQL refuses to upsert one row twice in a
-     * statement).
+     * Takes the producer's jobs and writes them in chunks of JDBC batches (PostgreSQL's driver rewrites them into
+     * multi-row inserts). The producer's thread checks and encodes each job while one writer thread binds and
+     * executes the previous chunk: the two cores parse and write at once, and at most three chunks are in memory.
+     * A job repeated within a chunk is written once, as last seen (PostgreSQL refuses to upsert one row twice in
+     * one statement).
      */
     private final class Batcher implements Consumer<Job> {
         private final PreparedStatement up;
         private final String source;
         private final long ingestId;
-        private final Map<String, Job> chunk = new LinkedHashMap<>(CHUNK * 2);
+        private final BlockingQueue<List<Row>> handoff = new ArrayBlockingQueue<>(1);
+        private final Thread writer;
+        private volatile SQLException failure;
+        private volatile boolean stopping;
+        private List<Row> chunk = new ArrayList<>(CHUNK);
+        private final Map<String, Integer> positions = new HashMap<>(CHUNK * 2);
         long read;
 
         Batcher(PreparedStatement up, String source, long ingestId) {
             this.up = up;
             this.source = source;
             this.ingestId = ingestId;
+            this.writer = new Thread(this::write, "reckon-ledger-writer");
+            writer.setDaemon(true);
+            writer.start();
         }
 
         @Override
@@ -366,24 +389,84 @@ public final class Ledger implements AutoCloseable {
                         + ": a job needs a cluster and a job id");
             }
             read++;
-            chunk.put(j.cluster() + '\u0000' + j.jobId(), j);
-            if (chunk.size() >= CHUNK) {
-                try {
-                    flush();
-                } catch (SQLException e) {
-                    throw new DatabaseFailure(e);
-                }
+            String steps = JobCodec.encodeSteps(j.steps());
+            Row r = new Row(j, steps, JobCodec.hash(j, steps));
+            Integer at = positions.putIfAbsent(j.cluster() + '\u0000' + j.jobId(), chunk.size());
+            if (at != null) {
+                chunk.set(at, r);
+            } else {
+                chunk.add(r);
+                if (chunk.size() >= CHUNK) hand(false);
             }
         }
 
-        void flush() throws SQLException {
-            if (chunk.isEmpty()) return;
-            for (Job j : chunk.values()) {
-                JobCodec.bind(up, j, source, ingestId);
-                up.addBatch();
+        /** Hands the remaining jobs over and waits until everything is written. */
+        void finish() throws SQLException {
+            hand(true);
+            join();
+            if (failure != null) throw failure;
+        }
+
+        /** Ends the writer, whatever state the ingest is in; waits until it no longer uses the connection. */
+        void stop() {
+            if (!writer.isAlive()) return;
+            stopping = true;
+            handoff.clear();
+            handoff.offer(END);
+            join();
+        }
+
+        private void hand(boolean last) {
+            List<Row> out = chunk;
+            chunk = new ArrayList<>(CHUNK);
+            positions.clear();
+            try {
+                if (!out.isEmpty()) put(out);
+                if (last) put(END);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LedgerException("ingest into the ledger " + location + " interrupted");
             }
-            up.executeBatch();
-            chunk.clear();
+        }
+
+        private void put(List<Row> rows) throws InterruptedException {
+            while (!handoff.offer(rows, 50, TimeUnit.MILLISECONDS)) {
+                if (failure != null || !writer.isAlive()) break;
+            }
+            if (failure != null) throw new DatabaseFailure(failure);
+        }
+
+        private void join() {
+            boolean interrupted = false;
+            while (writer.isAlive()) {
+                try {
+                    writer.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+
+        /** The writer thread: binds and executes each chunk until the end mark. */
+        private void write() {
+            try {
+                while (!stopping) {
+                    List<Row> rows = handoff.take();
+                    if (rows == END || stopping) return;
+                    for (Row r : rows) {
+                        JobCodec.bind(up, r.job(), r.steps(), r.hash(), source, ingestId);
+                        up.addBatch();
+                    }
+                    up.executeBatch();
+                }
+            } catch (SQLException e) {
+                failure = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                failure = new SQLException(e.toString(), e);
+            }
         }
     }
 

@@ -70,6 +70,14 @@ final class IngestCommand implements Runnable {
         }
     }
 
+    /** Stores everything one input yields, in one transaction, and reports the counts. */
+    static void store(Door door, Common common, String source, String name, Ledger.Ingestion producer) {
+        try (Ledger ledger = door.openLedger()) {
+            IngestReport r = ledger.ingest(source, producer, Map.of());
+            print(door, common, Outcome.of(name, ledger.location(), r));
+        }
+    }
+
     static Reader open(Door door, String file) throws IOException {
         if (file.equals("-")) return Inputs.strictUtf8(door.root().in);
         try {
@@ -120,9 +128,8 @@ final class IngestCommand implements Runnable {
             String cluster = common.cluster != null ? common.cluster : door.config().cluster();
             SacctReader reader = new SacctReader(new SacctOptions(delimiter, fields, zone, cluster));
             String name = file.equals("-") ? "-" : file;
-            try (Ledger ledger = door.openLedger(); Reader in = open(door, file)) {
-                IngestReport r = ledger.ingest("sacct:" + name, sink -> reader.read(in, name, sink), Map.of());
-                print(door, common, Outcome.of(name, ledger.location(), r));
+            try (Reader in = open(door, file)) {
+                store(door, common, "sacct:" + name, name, sink -> reader.read(in, name, sink));
             }
             return 0;
         }
@@ -144,10 +151,10 @@ final class IngestCommand implements Runnable {
         public Integer call() throws IOException {
             Door door = new Door(spec);
             SwfReader reader = new SwfReader(common.cluster);
-            try (Ledger ledger = door.openLedger(); Reader in = open(door, file)) {
-                IngestReport r = ledger.ingest("swf:" + file, sink -> reader.read(in, file, sink), Map.of());
-                print(door, common, Outcome.of(file, ledger.location(), r));
-            }
+            Path trace = Path.of(file);
+            if (!Files.isRegularFile(trace)) throw new java.io.FileNotFoundException(file + ": no such file");
+            // read(Path) also picks up a FILE.machines description beside the trace
+            store(door, common, "swf:" + file, file, sink -> reader.read(trace, sink));
             return 0;
         }
     }

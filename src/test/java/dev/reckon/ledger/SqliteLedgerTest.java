@@ -104,4 +104,41 @@ class SqliteLedgerTest extends LedgerContract {
             assertEquals(List.of(j), l.jobs(JobQuery.all()));
         }
     }
+
+    @Test
+    void theSchemaVersionThisBuildKnowsIsItsNewestMigration() throws IOException {
+        for (String vendor : List.of("sqlite", "postgresql")) {
+            Path migrations = Path.of("src/main/resources/db/migration", vendor);
+            int newest;
+            try (var files = Files.list(migrations)) {
+                newest = files.map(f -> f.getFileName().toString())
+                        .filter(n -> n.matches("V\\d+__.*\\.sql"))
+                        .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__"))))
+                        .max().orElseThrow();
+            }
+            assertEquals(Ledger.SCHEMA_VERSION, Integer.toString(newest), vendor);
+        }
+    }
+
+    @Test
+    void theIndexesOfTheJobsSurviveAFirstIngestAndAFailedOne() throws SQLException {
+        try (Ledger l = Ledger.open(location())) {
+            assertThrows(IllegalStateException.class, () -> l.ingest("bad", sink -> {
+                sink.accept(job("c", "1", "COMPLETED", at(0), at(1)));
+                throw new IllegalStateException("broken input");
+            }, Map.of()));
+            assertEquals(List.of("jobs_by_submit"), jobIndexes());
+            l.ingest("good", emitting(List.of(job("c", "1", "COMPLETED", at(0), at(1)))), Map.of());
+            assertEquals(List.of("jobs_by_submit"), jobIndexes());
+        }
+    }
+
+    private List<String> jobIndexes() throws SQLException {
+        try (Connection c = raw(); var rs = c.createStatement().executeQuery("SELECT name FROM sqlite_master "
+                + "WHERE type = 'index' AND tbl_name = 'jobs' AND sql IS NOT NULL ORDER BY name")) {
+            List<String> names = new java.util.ArrayList<>();
+            while (rs.next()) names.add(rs.getString(1));
+            return names;
+        }
+    }
 }

@@ -91,7 +91,10 @@ final class JobCodec {
         return b.append(']').toString();
     }
 
-    /** Binds one encoded job, the source and the ingest id to an upsert over {@link #COLUMNS}. */
+    /**
+     * Binds one encoded job to an upsert over {@link #COLUMNS}, and the source and ingest id unless the source is
+     * {@code null} (then the statement holds them as literals and has two parameters fewer).
+     */
     static void bind(PreparedStatement ps, Encoded e, String source, long ingestId) throws SQLException {
         Job j = e.job();
         ps.setString(1, j.cluster());
@@ -105,10 +108,13 @@ final class JobCodec {
         lng(ps, 9, leadingNumber(j.jobId()));
         ps.setInt(10, JobState.of(j.state()).isFinal() ? 1 : 0);
         ps.setLong(11, e.hash());
-        ps.setString(12, source);
-        ps.setLong(13, ingestId);
-        ps.setString(14, e.doc());
-        str(ps, 15, e.steps());
+        int i = 12;
+        if (source != null) {
+            ps.setString(i++, source);
+            ps.setLong(i++, ingestId);
+        }
+        ps.setString(i++, e.doc());
+        str(ps, i, e.steps());
     }
 
     /** The SELECT list for {@link #read}: the first eight columns, doc, and the steps or NULL. */

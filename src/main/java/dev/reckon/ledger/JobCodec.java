@@ -13,11 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How a {@link Job} maps onto a row of the {@code jobs} table and back. A row keeps as columns only what queries
- * filter or order on ({@link #COLUMNS}); every other field of the job travels in {@code doc}, one compact JSON array
- * in the order of {@link #DOC_FIELDS}, and the steps in {@code steps}, an array of positional arrays, one per step,
- * in the order of {@link #STEP_FIELDS}. Instants are epoch seconds; doubles are written so that they read back
- * exactly. Few columns matter: the SQLite driver's cost is per column, and a packed row writes about twice as fast.
+ * How a {@link Job} maps onto a row of the {@code jobs} table and back. Every field of the job but its steps travels
+ * in {@code doc}, one compact JSON array in the order of {@link #DOC_FIELDS}, and the steps in {@code steps}, an array
+ * of positional arrays, one per step, in the order of {@link #STEP_FIELDS}. Instants are epoch seconds; doubles are
+ * written so that they read back exactly. Besides, a row keeps as columns what queries filter or order on
+ * ({@link #COLUMNS}); a job is read back from doc and steps alone. Few columns matter: the SQLite driver's cost is
+ * per column, and a packed row writes about twice as fast and reads several times faster.
  * The content hash covers every field of the job and its steps, so equal hashes mean an unchanged job.
  */
 final class JobCodec {
@@ -29,7 +30,7 @@ final class JobCodec {
 
     /** The job fields, in the order the {@code doc} array holds them. */
     static final String[] DOC_FIELDS = {
-            "jobIdRaw", "name", "qos", "wckey", "comment", "exitCode", "start", "elapsedS", "timelimitS", "reqCpus",
+            "cluster", "jobId", "user", "account", "partition", "state", "submit", "end", "jobIdRaw", "name", "qos", "wckey", "comment", "exitCode", "start", "elapsedS", "timelimitS", "reqCpus",
             "reqMemBytes", "allocCpus", "allocNodes", "allocMemBytes", "allocGpus", "totalCpuS", "peakMemBytes",
             "nodeList"};
 
@@ -50,14 +51,6 @@ final class JobCodec {
         String steps = encodeSteps(j.steps());
         String doc = encodeDoc(j);
         long h = 0xcbf29ce484222325L;
-        h = mix(h, j.cluster());
-        h = mix(h, j.jobId());
-        h = mix(h, j.user());
-        h = mix(h, j.account());
-        h = mix(h, j.partition());
-        h = mix(h, j.state());
-        h = mix(h, epoch(j.submit()));
-        h = mix(h, epoch(j.end()));
         h = mix(h, doc);
         h = mix(h, steps);
         h ^= h >>> 33;
@@ -68,8 +61,16 @@ final class JobCodec {
 
     /** The fields of {@link #DOC_FIELDS} as one compact JSON array. */
     static String encodeDoc(Job j) {
-        StringBuilder b = new StringBuilder(160);
+        StringBuilder b = new StringBuilder(240);
         b.append('[');
+        jsonStr(b, j.cluster()).append(',');
+        jsonStr(b, j.jobId()).append(',');
+        jsonStr(b, j.user()).append(',');
+        jsonStr(b, j.account()).append(',');
+        jsonStr(b, j.partition()).append(',');
+        jsonStr(b, j.state()).append(',');
+        jsonNum(b, epoch(j.submit())).append(',');
+        jsonNum(b, epoch(j.end())).append(',');
         jsonStr(b, j.jobIdRaw()).append(',');
         jsonStr(b, j.name()).append(',');
         jsonStr(b, j.qos()).append(',');
@@ -117,52 +118,22 @@ final class JobCodec {
         str(ps, i, e.steps());
     }
 
-    /** The SELECT list for {@link #read}: the first eight columns, doc, and the steps or NULL. */
-    static String columnSelectList(boolean withSteps) {
-        return String.join(", ", List.of(COLUMNS).subList(0, 8)) + ", doc, " + (withSteps ? "steps" : "NULL");
+    /** The SELECT list for {@link #read}: doc, then the steps or NULL. */
+    static String selectList(boolean withSteps) {
+        return "doc, " + (withSteps ? "steps" : "NULL");
     }
 
-    /** The job in the current row of a result set selected with {@link #columnSelectList(boolean)}. */
+    /** The job in the current row of a result set selected with {@link #selectList(boolean)}. */
     static Job read(ResultSet rs) throws SQLException {
-        String cluster = rs.getString(1);
-        String jobId = rs.getString(2);
-        String user = rs.getString(3);
-        String account = rs.getString(4);
-        String partition = rs.getString(5);
-        String state = rs.getString(6);
-        Long submit = getLong(rs, 7);
-        Long end = getLong(rs, 8);
-        String doc = rs.getString(9);
-        String steps = rs.getString(10);
-        try {
-            JsonCursor p = new JsonCursor(doc);
-            p.expect('[');
-            return job(p, cluster, jobId, user, account, partition, state, submit, end, steps);
-        } catch (RuntimeException e) {
-            throw damaged(e, cluster, jobId);
-        }
+        return decode(rs.getString(1), rs.getString(2));
     }
 
-    /**
-     * The SELECT list for {@link #readPacked}: one text, the first eight columns as a JSON array followed by doc,
-     * then the steps or NULL. Fewer columns read faster through the SQLite driver.
-     */
-    static String packedSelectList(boolean withSteps) {
-        return "json_array(" + String.join(", ", List.of(COLUMNS).subList(0, 8)) + ") || doc, "
-                + (withSteps ? "steps" : "NULL");
-    }
-
-    /** The job in the current row of a result set selected with {@link #packedSelectList(boolean)}. */
-    static Job readPacked(ResultSet rs) throws SQLException {
-        return decodePacked(rs.getString(1), rs.getString(2));
-    }
-
-    /** The job from the texts of a row selected with {@link #packedSelectList(boolean)}. */
-    static Job decodePacked(String row, String steps) {
+    /** The job from its doc and steps texts. */
+    static Job decode(String doc, String steps) {
         String cluster = null;
         String jobId = null;
         try {
-            JsonCursor p = new JsonCursor(row);
+            JsonCursor p = new JsonCursor(doc);
             p.expect('[');
             cluster = p.nextString();
             jobId = p.nextString();
@@ -172,8 +143,6 @@ final class JobCodec {
             String state = p.nextString();
             Long submit = p.nextLong();
             Long end = p.nextLong();
-            p.expect(']');
-            p.expect('[');
             return job(p, cluster, jobId, user, account, partition, state, submit, end, steps);
         } catch (RuntimeException e) {
             throw damaged(e, cluster, jobId);

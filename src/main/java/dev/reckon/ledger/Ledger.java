@@ -721,7 +721,7 @@ public final class Ledger implements AutoCloseable {
     private static final String[] NO_MORE_ROWS = new String[0];
 
     /**
-     * Reads the rows of a packed select on a second thread while the caller's thread decodes them and hands the jobs
+     * Reads the rows' texts (doc and steps) on a second thread while the caller's thread decodes them and hands the jobs
      * on: fetching the texts from SQLite and decoding them take about as long each. At most a few chunks of texts are
      * in memory. The caller's thread returns only once the reader no longer uses the connection.
      */
@@ -760,7 +760,7 @@ public final class Ledger implements AutoCloseable {
             while (true) {
                 String[] texts = queue.take();
                 if (texts == NO_MORE_ROWS) break;
-                for (int i = 0; i < texts.length; i += 2) each.accept(JobCodec.decodePacked(texts[i], texts[i + 1]));
+                for (int i = 0; i < texts.length; i += 2) each.accept(JobCodec.decode(texts[i], texts[i + 1]));
             }
             done = true;
         } catch (InterruptedException e) {
@@ -806,11 +806,11 @@ public final class Ledger implements AutoCloseable {
     }
 
     private String selectList(boolean withSteps) {
-        return dialect == Dialect.SQLITE ? JobCodec.packedSelectList(withSteps) : JobCodec.columnSelectList(withSteps);
+        return JobCodec.selectList(withSteps);
     }
 
     private Job read(ResultSet rs) throws SQLException {
-        return dialect == Dialect.SQLITE ? JobCodec.readPacked(rs) : JobCodec.read(rs);
+        return JobCodec.read(rs);
     }
 
     private String order() {

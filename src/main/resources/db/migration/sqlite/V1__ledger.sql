@@ -1,7 +1,8 @@
 -- The ledger of jobs (SQLite). One row per job, keyed by (cluster, job_id); instants are epoch seconds.
--- Columns hold only what queries filter or order on; doc: every other field of the job as one compact JSON array,
--- steps: the job's steps as compact JSON (both written by dev.reckon.ledger.JobCodec); content_hash: a hash of
--- every job field including the steps, so that an ingest can tell unchanged jobs from updated ones cheaply.
+-- doc: every field of the job but its steps as one compact JSON array; steps: the job's steps as compact JSON (both
+-- written by dev.reckon.ledger.JobCodec; a job is read from these two). The other columns repeat what queries
+-- filter or order on, or are derived at ingest; content_hash: a hash of doc and steps, so that an ingest can tell
+-- unchanged jobs from updated ones cheaply.
 CREATE TABLE ingests (
     id              INTEGER PRIMARY KEY,
     source          TEXT NOT NULL,

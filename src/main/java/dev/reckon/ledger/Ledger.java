@@ -726,8 +726,10 @@ public final class Ledger implements AutoCloseable {
      * in memory. The caller's thread returns only once the reader no longer uses the connection.
      */
     private static void readAhead(ResultSet rs, boolean withSteps, Consumer<Job> each) throws SQLException {
-        BlockingQueue<String[]> queue = new ArrayBlockingQueue<>(4);
-        SQLException[] failure = new SQLException[1];
+        // Each chunk is either texts (String[], doc and steps by turns) for the caller to decode, or jobs (Job[])
+        // the reader decoded itself because the caller was behind: the two threads share the decoding.
+        BlockingQueue<Object[]> queue = new ArrayBlockingQueue<>(4);
+        Exception[] failure = new Exception[1];
         boolean[] stop = new boolean[1];
         Thread reader = new Thread(() -> {
             try {
@@ -739,15 +741,18 @@ public final class Ledger implements AutoCloseable {
                         texts[n++] = rs.getString(1);
                         texts[n++] = withSteps ? rs.getString(2) : null;
                     }
-                    if (n > 0) offer(queue, n == texts.length ? texts : java.util.Arrays.copyOf(texts, n), stop);
+                    if (n == 0) break;
+                    if (queue.size() >= 2) {
+                        Job[] jobs = new Job[n / 2];
+                        for (int i = 0; i < n; i += 2) jobs[i / 2] = JobCodec.decode(texts[i], texts[i + 1]);
+                        offer(queue, jobs, stop);
+                    } else {
+                        offer(queue, n == texts.length ? texts : java.util.Arrays.copyOf(texts, n), stop);
+                    }
                 }
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 synchronized (failure) {
                     failure[0] = e;
-                }
-            } catch (RuntimeException e) {
-                synchronized (failure) {
-                    failure[0] = new SQLException(e.toString(), e);
                 }
             } finally {
                 offer(queue, NO_MORE_ROWS, stop);
@@ -758,9 +763,14 @@ public final class Ledger implements AutoCloseable {
         boolean done = false;
         try {
             while (true) {
-                String[] texts = queue.take();
-                if (texts == NO_MORE_ROWS) break;
-                for (int i = 0; i < texts.length; i += 2) each.accept(JobCodec.decode(texts[i], texts[i + 1]));
+                Object[] chunk = queue.take();
+                if (chunk == NO_MORE_ROWS) break;
+                if (chunk instanceof Job[] jobs) {
+                    for (Job j : jobs) each.accept(j);
+                } else {
+                    String[] texts = (String[]) chunk;
+                    for (int i = 0; i < texts.length; i += 2) each.accept(JobCodec.decode(texts[i], texts[i + 1]));
+                }
             }
             done = true;
         } catch (InterruptedException e) {
@@ -784,7 +794,8 @@ public final class Ledger implements AutoCloseable {
             if (interrupted) Thread.currentThread().interrupt();
         }
         synchronized (failure) {
-            if (failure[0] != null) throw failure[0];
+            if (failure[0] instanceof SQLException e) throw e;
+            if (failure[0] instanceof RuntimeException e) throw e;
         }
     }
 
@@ -795,7 +806,7 @@ public final class Ledger implements AutoCloseable {
     }
 
     /** Puts the texts on the queue, waiting for room unless the read was stopped. */
-    private static void offer(BlockingQueue<String[]> queue, String[] texts, boolean[] stop) {
+    private static void offer(BlockingQueue<Object[]> queue, Object[] texts, boolean[] stop) {
         try {
             while (!queue.offer(texts, 20, TimeUnit.MILLISECONDS)) {
                 if (stopped(stop)) return;

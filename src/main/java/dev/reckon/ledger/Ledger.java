@@ -826,7 +826,7 @@ public final class Ledger implements AutoCloseable {
 
     private String order() {
         // Unknown submit times sort first on both databases (SQLite's own order), so that SQLite walks the
-        // submit index instead of sorting every row.
+        // submit index and sorts only jobs submitted in the same second by the rest.
         String text = dialect == Dialect.POSTGRESQL ? " COLLATE \"C\"" : "";
         String nulls = dialect == Dialect.POSTGRESQL ? " NULLS FIRST" : "";
         return "submit_s" + nulls + ", id_num" + nulls + ", length(job_id), job_id" + text + ", cluster" + text;

@@ -13,156 +13,159 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How a {@link Job} maps onto a row of the {@code jobs} table and back. Steps travel as one compact JSON text:
- * an array of positional arrays, one per step, in the order of {@link #STEP_FIELDS}; instants as epoch seconds.
+ * How a {@link Job} maps onto a row of the {@code jobs} table and back. Every field of the job but its steps travels
+ * in {@code doc}, one compact JSON array in the order of {@link #DOC_FIELDS}, and the steps in {@code steps}, an array
+ * of positional arrays, one per step, in the order of {@link #STEP_FIELDS}. Instants are epoch seconds; doubles are
+ * written so that they read back exactly. Besides, a row keeps as columns what queries filter or order on
+ * ({@link #COLUMNS}); a job is read back from doc and steps alone. Few columns matter: the SQLite driver's cost is
+ * per column, and a packed row writes about twice as fast and reads several times faster.
  * The content hash covers every field of the job and its steps, so equal hashes mean an unchanged job.
  */
 final class JobCodec {
 
-    /** The columns a job's own fields go to, in binding order. */
-    static final String[] JOB_COLUMNS = {
-            "cluster", "job_id", "job_id_raw", "job_name", "user_name", "account", "partition_name", "qos", "wckey",
-            "job_comment", "state", "exit_code", "submit_s", "start_s", "end_s", "elapsed_s", "timelimit_s",
-            "req_cpus", "req_mem_bytes", "alloc_cpus", "alloc_nodes", "alloc_mem_bytes", "alloc_gpus", "total_cpu_s",
-            "peak_mem_bytes", "node_list", "steps"};
+    /** The columns of a job row, in binding order: filtered or ordered on, derived at ingest, then doc and steps. */
+    static final String[] COLUMNS = {
+            "cluster", "job_id", "user_name", "account", "partition_name", "state", "submit_s", "end_s",
+            "id_num", "is_final", "content_hash", "source", "ingest_id", "doc", "steps"};
 
-    /** Columns derived at ingest, bound after {@link #JOB_COLUMNS}. */
-    static final String[] DERIVED_COLUMNS = {"id_num", "is_final", "content_hash", "source", "ingest_id"};
+    /** The job fields, in the order the {@code doc} array holds them. */
+    static final String[] DOC_FIELDS = {
+            "cluster", "jobId", "user", "account", "partition", "state", "submit", "end", "jobIdRaw", "name", "qos", "wckey", "comment", "exitCode", "start", "elapsedS", "timelimitS", "reqCpus",
+            "reqMemBytes", "allocCpus", "allocNodes", "allocMemBytes", "allocGpus", "totalCpuS", "peakMemBytes",
+            "nodeList"};
 
     /** The step fields, in the order each step's JSON array holds them. */
     static final String[] STEP_FIELDS = {
             "stepId", "name", "state", "exitCode", "start", "end", "elapsedS", "ntasks", "allocCpus", "allocNodes",
             "totalCpuS", "maxRssBytes", "usageMemBytes", "aveRssBytes", "nodeList"};
 
+    /** A job ready to bind: its doc and steps encoded and its content hashed (on the producer's thread). */
+    record Encoded(Job job, String doc, String steps, long hash) {
+    }
+
     private JobCodec() {
     }
 
-    /** The SELECT list for reading jobs column by column ({@link #read}). */
-    static String columnSelectList(boolean withSteps) {
-        StringBuilder b = new StringBuilder();
-        for (String c : JOB_COLUMNS) {
-            if (b.length() > 0) b.append(", ");
-            b.append(c.equals("steps") && !withSteps ? "NULL AS steps" : c);
-        }
-        return b.toString();
+    /** Encodes a job's doc and steps and hashes its contents. */
+    static Encoded encode(Job j) {
+        String steps = encodeSteps(j.steps());
+        String doc = encodeDoc(j);
+        long h = 0xcbf29ce484222325L;
+        h = mix(h, doc);
+        h = mix(h, steps);
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        return new Encoded(j, doc, steps, h);
+    }
+
+    /** The fields of {@link #DOC_FIELDS} as one compact JSON array. */
+    static String encodeDoc(Job j) {
+        StringBuilder b = new StringBuilder(240);
+        b.append('[');
+        jsonStr(b, j.cluster()).append(',');
+        jsonStr(b, j.jobId()).append(',');
+        jsonStr(b, j.user()).append(',');
+        jsonStr(b, j.account()).append(',');
+        jsonStr(b, j.partition()).append(',');
+        jsonStr(b, j.state()).append(',');
+        jsonNum(b, epoch(j.submit())).append(',');
+        jsonNum(b, epoch(j.end())).append(',');
+        jsonStr(b, j.jobIdRaw()).append(',');
+        jsonStr(b, j.name()).append(',');
+        jsonStr(b, j.qos()).append(',');
+        jsonStr(b, j.wckey()).append(',');
+        jsonStr(b, j.comment()).append(',');
+        jsonStr(b, j.exitCode()).append(',');
+        jsonNum(b, epoch(j.start())).append(',');
+        jsonNum(b, j.elapsedS()).append(',');
+        jsonNum(b, j.timelimitS()).append(',');
+        jsonNum(b, j.reqCpus()).append(',');
+        jsonNum(b, j.reqMemBytes()).append(',');
+        jsonNum(b, j.allocCpus()).append(',');
+        jsonNum(b, j.allocNodes()).append(',');
+        jsonNum(b, j.allocMemBytes()).append(',');
+        jsonNum(b, j.allocGpus()).append(',');
+        jsonDbl(b, j.totalCpuS()).append(',');
+        jsonNum(b, j.peakMemBytes()).append(',');
+        jsonStr(b, j.nodeList());
+        return b.append(']').toString();
     }
 
     /**
-     * The SELECT list for reading jobs packed ({@link #readPacked}): one JSON array of every column but
-     * {@code total_cpu_s} and {@code steps}, then those two. Fewer, larger columns read much faster through the
-     * SQLite driver; the double stays a column because SQLite prints reals in JSON with 15 digits only.
+     * Binds one encoded job to an upsert over {@link #COLUMNS}, and the source and ingest id unless the source is
+     * {@code null} (then the statement holds them as literals and has two parameters fewer).
      */
-    static String packedSelectList(boolean withSteps) {
-        StringBuilder b = new StringBuilder("json_array(");
-        boolean first = true;
-        for (String c : JOB_COLUMNS) {
-            if (c.equals("total_cpu_s") || c.equals("steps")) continue;
-            if (!first) b.append(", ");
-            b.append(c);
-            first = false;
+    static void bind(PreparedStatement ps, Encoded e, String source, long ingestId) throws SQLException {
+        Job j = e.job();
+        ps.setString(1, j.cluster());
+        ps.setString(2, j.jobId());
+        str(ps, 3, j.user());
+        str(ps, 4, j.account());
+        str(ps, 5, j.partition());
+        str(ps, 6, j.state());
+        lng(ps, 7, epoch(j.submit()));
+        lng(ps, 8, epoch(j.end()));
+        lng(ps, 9, leadingNumber(j.jobId()));
+        ps.setInt(10, JobState.of(j.state()).isFinal() ? 1 : 0);
+        ps.setLong(11, e.hash());
+        int i = 12;
+        if (source != null) {
+            ps.setString(i++, source);
+            ps.setLong(i++, ingestId);
         }
-        return b.append("), total_cpu_s, ").append(withSteps ? "steps" : "NULL").toString();
+        ps.setString(i++, e.doc());
+        str(ps, i, e.steps());
     }
 
-    /**
-     * Binds one job, its derived columns, the source and the ingest id to a column-by-column upsert.
-     *
-     * @param steps the job's steps as {@link #encodeSteps} wrote them
-     * @param h     the job's {@link #hash}
-     */
-    static void bind(PreparedStatement ps, Job j, String steps, long h, String source, long ingestId)
-            throws SQLException {
-        int i = 1;
-        ps.setString(i++, j.cluster());
-        ps.setString(i++, j.jobId());
-        str(ps, i++, j.jobIdRaw());
-        str(ps, i++, j.name());
-        str(ps, i++, j.user());
-        str(ps, i++, j.account());
-        str(ps, i++, j.partition());
-        str(ps, i++, j.qos());
-        str(ps, i++, j.wckey());
-        str(ps, i++, j.comment());
-        str(ps, i++, j.state());
-        str(ps, i++, j.exitCode());
-        lng(ps, i++, epoch(j.submit()));
-        lng(ps, i++, epoch(j.start()));
-        lng(ps, i++, epoch(j.end()));
-        lng(ps, i++, j.elapsedS());
-        lng(ps, i++, j.timelimitS());
-        integer(ps, i++, j.reqCpus());
-        lng(ps, i++, j.reqMemBytes());
-        integer(ps, i++, j.allocCpus());
-        integer(ps, i++, j.allocNodes());
-        lng(ps, i++, j.allocMemBytes());
-        integer(ps, i++, j.allocGpus());
-        dbl(ps, i++, j.totalCpuS());
-        lng(ps, i++, j.peakMemBytes());
-        str(ps, i++, j.nodeList());
-        str(ps, i++, steps);
-        lng(ps, i++, leadingNumber(j.jobId()));
-        ps.setInt(i++, JobState.of(j.state()).isFinal() ? 1 : 0);
-        ps.setLong(i++, h);
-        ps.setString(i++, source);
-        ps.setLong(i, ingestId);
+    /** The SELECT list for {@link #read}: doc, then the steps or NULL. */
+    static String selectList(boolean withSteps) {
+        return "doc, " + (withSteps ? "steps" : "NULL");
     }
 
-    /** The job in the current row of a result set selected with {@link #columnSelectList(boolean)}. */
+    /** The job in the current row of a result set selected with {@link #selectList(boolean)}. */
     static Job read(ResultSet rs) throws SQLException {
-        int i = 1;
-        String cluster = rs.getString(i++);
-        String jobId = rs.getString(i++);
-        String jobIdRaw = rs.getString(i++);
-        String name = rs.getString(i++);
-        String user = rs.getString(i++);
-        String account = rs.getString(i++);
-        String partition = rs.getString(i++);
-        String qos = rs.getString(i++);
-        String wckey = rs.getString(i++);
-        String comment = rs.getString(i++);
-        String state = rs.getString(i++);
-        String exitCode = rs.getString(i++);
-        Instant submit = instant(getLong(rs, i++));
-        Instant start = instant(getLong(rs, i++));
-        Instant end = instant(getLong(rs, i++));
-        Long elapsed = getLong(rs, i++);
-        Long timelimit = getLong(rs, i++);
-        Integer reqCpus = getInt(rs, i++);
-        Long reqMem = getLong(rs, i++);
-        Integer allocCpus = getInt(rs, i++);
-        Integer allocNodes = getInt(rs, i++);
-        Long allocMem = getLong(rs, i++);
-        Integer allocGpus = getInt(rs, i++);
-        Double totalCpu = getDouble(rs, i++);
-        Long peakMem = getLong(rs, i++);
-        String nodeList = rs.getString(i++);
-        String steps = rs.getString(i);
-        return new Job(cluster, jobId, jobIdRaw, name, user, account, partition, qos, wckey, comment, state,
-                exitCode, submit, start, end, elapsed, timelimit, reqCpus, reqMem, allocCpus, allocNodes, allocMem,
-                allocGpus, totalCpu, peakMem, nodeList, decodeSteps(steps, cluster, jobId));
+        return decode(rs.getString(1), rs.getString(2));
     }
 
-    /** The job in the current row of a result set selected with {@link #packedSelectList(boolean)}. */
-    static Job readPacked(ResultSet rs) throws SQLException {
-        String row = rs.getString(1);
-        Double totalCpu = getDouble(rs, 2);
-        String steps = rs.getString(3);
+    /** The job from its doc and steps texts. */
+    static Job decode(String doc, String steps) {
+        String cluster = null;
+        String jobId = null;
         try {
-            JsonCursor p = new JsonCursor(row);
+            JsonCursor p = new JsonCursor(doc);
             p.expect('[');
-            String cluster = p.nextString();
-            String jobId = p.nextString();
-            Job j = new Job(cluster, jobId, p.nextString(), p.nextString(), p.nextString(), p.nextString(),
-                    p.nextString(), p.nextString(), p.nextString(), p.nextString(), p.nextString(), p.nextString(),
-                    instant(p.nextLong()), instant(p.nextLong()), instant(p.nextLong()), p.nextLong(), p.nextLong(),
-                    p.nextInt(), p.nextLong(), p.nextInt(), p.nextInt(), p.nextLong(), p.nextInt(),
-                    totalCpu, p.nextLong(), p.nextString(), decodeSteps(steps, cluster, jobId));
-            p.expect(']');
-            return j;
+            cluster = p.nextString();
+            jobId = p.nextString();
+            String user = p.nextString();
+            String account = p.nextString();
+            String partition = p.nextString();
+            String state = p.nextString();
+            Long submit = p.nextLong();
+            Long end = p.nextLong();
+            return job(p, cluster, jobId, user, account, partition, state, submit, end, steps);
         } catch (RuntimeException e) {
-            if (e instanceof LedgerException le) throw le;
-            throw new LedgerException("a job in the ledger is damaged: " + LedgerException.oneLine(e.getMessage()));
+            throw damaged(e, cluster, jobId);
         }
+    }
+
+    /** The job whose doc the cursor stands in, just after the opening bracket. */
+    private static Job job(JsonCursor p, String cluster, String jobId, String user, String account, String partition,
+                           String state, Long submit, Long end, String steps) {
+        Job j = new Job(cluster, jobId, p.nextString(), p.nextString(), user, account, partition, p.nextString(),
+                p.nextString(), p.nextString(), state, p.nextString(), instant(submit), instant(p.nextLong()),
+                instant(end), p.nextLong(), p.nextLong(), p.nextInt(), p.nextLong(), p.nextInt(), p.nextInt(),
+                p.nextLong(), p.nextInt(), p.nextDouble(), p.nextLong(), p.nextString(),
+                decodeSteps(steps, cluster, jobId));
+        p.expect(']');
+        if (!p.atEnd()) throw new IllegalStateException("text after the job");
+        return j;
+    }
+
+    private static LedgerException damaged(RuntimeException e, String cluster, String jobId) {
+        if (e instanceof LedgerException le) return le;
+        String which = jobId == null ? "a job" : "job " + jobId + " (cluster " + cluster + ")";
+        return new LedgerException(which + " in the ledger is damaged: " + LedgerException.oneLine(e.getMessage()));
     }
 
     // ---- steps as JSON ----
@@ -261,38 +264,11 @@ final class JobCodec {
     private static final long PRIME = 0x100000001b3L;
     private static final long NULL_MARK = 0x9e3779b97f4a7c15L;
 
-    /** A 64-bit hash of every field of the job; {@code steps} is the job's steps as {@link #encodeSteps} wrote them. */
-    static long hash(Job j, String steps) {
-        long h = 0xcbf29ce484222325L;
-        h = mix(h, j.cluster());
-        h = mix(h, j.jobId());
-        h = mix(h, j.jobIdRaw());
-        h = mix(h, j.name());
-        h = mix(h, j.user());
-        h = mix(h, j.account());
-        h = mix(h, j.partition());
-        h = mix(h, j.qos());
-        h = mix(h, j.wckey());
-        h = mix(h, j.comment());
-        h = mix(h, j.state());
-        h = mix(h, j.exitCode());
-        h = mix(h, epoch(j.submit()));
-        h = mix(h, epoch(j.start()));
-        h = mix(h, epoch(j.end()));
-        h = mix(h, j.elapsedS());
-        h = mix(h, j.timelimitS());
-        h = mix(h, j.reqCpus() == null ? null : (long) j.reqCpus());
-        h = mix(h, j.reqMemBytes());
-        h = mix(h, j.allocCpus() == null ? null : (long) j.allocCpus());
-        h = mix(h, j.allocNodes() == null ? null : (long) j.allocNodes());
-        h = mix(h, j.allocMemBytes());
-        h = mix(h, j.allocGpus() == null ? null : (long) j.allocGpus());
-        h = mix(h, j.totalCpuS() == null ? null : Double.doubleToLongBits(j.totalCpuS()));
-        h = mix(h, j.peakMemBytes());
-        h = mix(h, j.nodeList());
-        h = mix(h, steps);
+    /** A 64-bit hash of a job's key, cluster and job id. */
+    static long keyHash(String cluster, String jobId) {
+        long h = mix(mix(0x84222325cbf29ce4L, cluster), jobId);
         h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
+        h *= 0xc4ceb9fe1a85ec53L;
         h ^= h >>> 33;
         return h;
     }
@@ -345,26 +321,9 @@ final class JobCodec {
         if (v == null) ps.setNull(i, Types.BIGINT); else ps.setLong(i, v);
     }
 
-    private static void integer(PreparedStatement ps, int i, Integer v) throws SQLException {
-        if (v == null) ps.setNull(i, Types.INTEGER); else ps.setInt(i, v);
-    }
-
-    private static void dbl(PreparedStatement ps, int i, Double v) throws SQLException {
-        if (v == null) ps.setNull(i, Types.DOUBLE); else ps.setDouble(i, v);
-    }
-
     private static Long getLong(ResultSet rs, int i) throws SQLException {
         long v = rs.getLong(i);
         return rs.wasNull() ? null : v;
     }
 
-    private static Integer getInt(ResultSet rs, int i) throws SQLException {
-        int v = rs.getInt(i);
-        return rs.wasNull() ? null : v;
-    }
-
-    private static Double getDouble(ResultSet rs, int i) throws SQLException {
-        double v = rs.getDouble(i);
-        return rs.wasNull() ? null : v;
-    }
 }

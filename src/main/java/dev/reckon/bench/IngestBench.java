@@ -31,7 +31,7 @@ import java.util.stream.Stream;
 public final class IngestBench {
 
     /** What one run measured. Times in seconds; the heap figure is the sum of the heap pools' peaks since the ingest began. */
-    public record Figures(int jobs, long records, long fileBytes, double generateS, double ingestS, double recordsPerS,
+    public record Figures(int jobs, long records, long fileBytes, double generateS, double ledgerOpenS, double ingestS, double recordsPerS,
                           double jobsPerS, double summaryS, double ingestAndSummaryS, long peakHeapBytes,
                           long maxHeapBytes, String ledger) {}
 
@@ -57,13 +57,17 @@ public final class IngestBench {
             System.gc();
             resetPeaks();
             SacctReader reader = new SacctReader(new SacctOptions("|", null, ZoneOffset.UTC, "synth"));
-            say(progress, "ingesting into %s ...", ledgerFile);
-            long t1 = System.nanoTime();
+            long t0Open = System.nanoTime();
             long read;
+            double open;
             double ingest;
             double summary;
             ConsumptionSummary.Result result;
             try (Ledger ledger = Ledger.open(ledgerFile.toString())) {
+                open = seconds(t0Open);
+                say(progress, "new ledger %s created (schema migrated) in %.2f s", ledgerFile, open);
+                say(progress, "ingesting ...");
+                long t1 = System.nanoTime();
                 try (Reader in = Inputs.open(input)) {
                     read = ledger.ingest("bench", sink -> reader.read(in, input.toString(), sink), Map.of()).read();
                 }
@@ -82,7 +86,7 @@ public final class IngestBench {
                     result.total().cpuHours(), result.byUser().size(), summary);
             say(progress, "ingest + summary: %.2f s; peak heap %,.0f MB (max heap %,.0f MB)", ingest + summary,
                     peak / 1e6, max / 1e6);
-            return new Figures(jobs, gen.lines(), bytes, generate, ingest, gen.lines() / ingest, read / ingest, summary,
+            return new Figures(jobs, gen.lines(), bytes, generate, open, ingest, gen.lines() / ingest, read / ingest, summary,
                     ingest + summary, peak, max, temporary ? null : ledgerFile.toString());
         } finally {
             if (temporary) deleteTree(work);

@@ -14,7 +14,7 @@ import java.time.Instant;
  *   <li>{@code limit}: at most this many jobs (the first in order); {@code null} for all.</li>
  *   <li>{@code withSteps}: whether the jobs come with their steps (reading them costs time).</li>
  * </ul>
- * Jobs come ordered by submit time (unknown last), then job id in natural order.
+ * Jobs come ordered by submit time (unknown submit times first), then job id in natural order.
  */
 public record JobQuery(String user, String account, String partition, String state, Instant since, Instant until,
                        String cluster, Integer limit, boolean withSteps) {

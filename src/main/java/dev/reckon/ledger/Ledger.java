@@ -116,9 +116,7 @@ public final class Ledger implements AutoCloseable {
                 st.execute("PRAGMA cache_size = -65536");
                 st.execute("PRAGMA temp_store = MEMORY");
             }
-            if (isEmptySqlite(c)) {
-                createSqliteSchema(c);
-            } else if (!schemaIsCurrent(c, Dialect.SQLITE)) {
+            if (!schemaIsCurrent(c, Dialect.SQLITE)) {
                 migrate(Flyway.configure().dataSource(new OneConnection(c)), "sqlite", shown);
             }
             c.setAutoCommit(true);
@@ -204,82 +202,6 @@ public final class Ledger implements AutoCloseable {
     static String redact(String url) {
         return url.replaceAll("(?i)([?&;]password=)[^&;]*", "$1***")
                 .replaceAll("(//[^/@:]*:)[^/@]*@", "$1***@");
-    }
-
-    /** The SQLite migrations this build ships, oldest first (each a resource under db/migration/sqlite). */
-    static final List<String> SQLITE_MIGRATIONS = List.of("V1__ledger.sql");
-
-    private static boolean isEmptySqlite(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master")) {
-            return rs.next() && rs.getLong(1) == 0;
-        }
-    }
-
-    /**
-     * Prepares a new, empty SQLite ledger as Flyway would, without loading Flyway (about half a second of start-up):
-     * runs each migration script and records it in Flyway's schema history table, with Flyway's checksum (CRC-32
-     * of the script's lines without their line breaks), so that a later reckon's Flyway takes over seamlessly.
-     */
-    private static void createSqliteSchema(Connection c) throws SQLException {
-        c.setAutoCommit(false);
-        try (Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE \"flyway_schema_history\" (\n"
-                    + "    \"installed_rank\" INT NOT NULL PRIMARY KEY,\n"
-                    + "    \"version\" VARCHAR(50),\n"
-                    + "    \"description\" VARCHAR(200) NOT NULL,\n"
-                    + "    \"type\" VARCHAR(20) NOT NULL,\n"
-                    + "    \"script\" VARCHAR(1000) NOT NULL,\n"
-                    + "    \"checksum\" INT,\n"
-                    + "    \"installed_by\" VARCHAR(100) NOT NULL,\n"
-                    + "    \"installed_on\" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f','now')),\n"
-                    + "    \"execution_time\" INT NOT NULL,\n"
-                    + "    \"success\" BOOLEAN NOT NULL\n"
-                    + ")");
-            st.execute("CREATE INDEX \"flyway_schema_history_s_idx\" ON \"flyway_schema_history\" (\"success\")");
-            int rank = 0;
-            for (String script : SQLITE_MIGRATIONS) {
-                long t0 = System.nanoTime();
-                List<String> lines = scriptLines("db/migration/sqlite/" + script);
-                for (String sql : String.join("\n", lines).split(";[ \t]*(\n|$)")) {
-                    if (!sql.replaceAll("(?m)^\\s*--.*$", "").isBlank()) st.execute(sql);
-                }
-                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-                for (String line : lines) crc.update(line.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                String version = script.substring(1, script.indexOf("__"));
-                String description = script.substring(script.indexOf("__") + 2, script.length() - ".sql".length())
-                        .replace('_', ' ');
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO flyway_schema_history (installed_rank, "
-                        + "version, description, type, script, checksum, installed_by, execution_time, success) "
-                        + "VALUES (?, ?, ?, 'SQL', ?, ?, '', ?, 1)")) {
-                    ps.setInt(1, ++rank);
-                    ps.setString(2, version);
-                    ps.setString(3, description);
-                    ps.setString(4, script);
-                    ps.setInt(5, (int) crc.getValue());
-                    ps.setLong(6, (System.nanoTime() - t0) / 1_000_000);
-                    ps.executeUpdate();
-                }
-            }
-            c.commit();
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
-    }
-
-    /** The lines of a migration script as Flyway reads them (a leading byte order mark dropped). */
-    private static List<String> scriptLines(String resource) {
-        try (var in = Ledger.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) throw new LedgerException("this reckon is incomplete: " + resource + " is missing");
-            List<String> lines = new java.io.BufferedReader(new java.io.InputStreamReader(in,
-                    java.nio.charset.StandardCharsets.UTF_8)).lines().collect(java.util.stream.Collectors.toList());
-            if (!lines.isEmpty() && lines.get(0).startsWith("\uFEFF")) lines.set(0, lines.get(0).substring(1));
-            return lines;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /**

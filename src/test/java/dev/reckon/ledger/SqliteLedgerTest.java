@@ -133,43 +133,6 @@ class SqliteLedgerTest extends LedgerContract {
         }
     }
 
-    @Test
-    void aNewLedgerIsPreparedExactlyAsFlywayWouldHaveDoneIt() throws SQLException {
-        Ledger.open(location()).close();
-        Path byFlyway = dir.resolve("by-flyway.db");
-        org.flywaydb.core.Flyway.configure().dataSource("jdbc:sqlite:" + byFlyway, null, null)
-                .locations("classpath:db/migration/sqlite").load().migrate();
-        String schema = "SELECT type || ' ' || name || ' ' || tbl_name || ' ' || coalesce(sql, '') FROM sqlite_master "
-                + "WHERE name NOT LIKE 'sqlite_stat%' ORDER BY name"; // sqlite_stat: from closing
-        String history = "SELECT installed_rank || ' ' || version || ' ' || description || ' ' || type || ' ' || script "
-                + "|| ' ' || checksum || ' ' || installed_by || ' ' || success FROM flyway_schema_history "
-                + "ORDER BY installed_rank";
-        try (Connection ours = raw();
-             Connection theirs = DriverManager.getConnection("jdbc:sqlite:" + byFlyway)) {
-            assertEquals(rows(theirs, schema), rows(ours, schema));
-            assertEquals(rows(theirs, history), rows(ours, history));
-        }
-        assertTrue(org.flywaydb.core.Flyway.configure().dataSource("jdbc:sqlite:" + file, null, null)
-                .locations("classpath:db/migration/sqlite").load().validateWithResult().validationSuccessful);
-    }
-
-    @Test
-    void theMigrationsCreatingANewLedgerAreAllThoseShipped() throws IOException {
-        try (var files = Files.list(Path.of("src/main/resources/db/migration/sqlite"))) {
-            assertEquals(files.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
-                    .sorted(java.util.Comparator.comparingInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))))
-                    .toList(), Ledger.SQLITE_MIGRATIONS);
-        }
-    }
-
-    private static List<String> rows(Connection c, String sql) throws SQLException {
-        try (var rs = c.createStatement().executeQuery(sql)) {
-            List<String> out = new java.util.ArrayList<>();
-            while (rs.next()) out.add(rs.getString(1));
-            return out;
-        }
-    }
-
     private List<String> jobIndexes() throws SQLException {
         try (Connection c = raw(); var rs = c.createStatement().executeQuery("SELECT name FROM sqlite_master "
                 + "WHERE type = 'index' AND tbl_name = 'jobs' AND sql IS NOT NULL ORDER BY name")) {

@@ -99,7 +99,8 @@ class RealSlurmAccountingTest {
         assertEquals("TIMEOUT", job.get("State"));
         assertEquals("00:01:00", job.get("Timelimit"));
         assertTrue(seconds(job.get("Elapsed")) >= 60, "elapsed " + job.get("Elapsed"));
-        assertEquals("CANCELLED", state(step(rows, overTime + ".batch")));
+        // the batch step is killed by the limit: CANCELLED 0:15 as a rule, TIMEOUT when the controller is slow
+        assertTrue(Set.of("CANCELLED", "TIMEOUT").contains(state(step(rows, overTime + ".batch"))), rows.toString());
     }
 
     @Test

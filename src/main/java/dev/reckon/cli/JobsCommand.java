@@ -21,8 +21,8 @@ import java.time.ZoneId;
 @Command(name = "jobs", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Lists jobs from the ledger with their consumption and efficiency.",
                 "A job is in the window when it was pending or running at some time between --since and --until.",
-                "CPU% = TotalCPU / (Elapsed x AllocCPUS); MEM% = peak memory / allocated memory; "
-                        + "TIME% = Elapsed / Timelimit; CPU-H = AllocCPUS x Elapsed."})
+                "CPU%% = TotalCPU / (Elapsed x AllocCPUS); MEM%% = peak memory / allocated memory; "
+                        + "TIME%% = Elapsed / Timelimit; CPU-H = AllocCPUS x Elapsed."})
 final class JobsCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
     CommandSpec spec;

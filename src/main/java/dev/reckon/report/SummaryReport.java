@@ -42,6 +42,12 @@ public final class SummaryReport {
         }
         b.append(String.format(Locale.ROOT, "  median %s; %,d jobs without a time limit or elapsed time%n",
                 Format.percent(r.timeEfficiencyMedian()), r.timeEfficiencyUnknown()));
+        if (r.total().limitCpuHours() > 0) {
+            b.append(String.format(Locale.ROOT, "  Their time limits held %s CPU-hours in the scheduler's plans; the jobs "
+                            + "ran %s (%s).%n", Format.number(r.total().limitCpuHours()),
+                    Format.number(r.total().limitedCpuHours()),
+                    Format.percent(r.total().limitedCpuHours() / r.total().limitCpuHours())));
+        }
         return b.toString();
     }
 
@@ -49,11 +55,18 @@ public final class SummaryReport {
         b.append(title);
         if (shares.size() > top) b.append(" (top ").append(top).append(" of ").append(shares.size()).append(')');
         b.append('\n');
-        Table t = new Table(column, "JOBS>", "CPU-H>", "SHARE>", "GPU-H>", "MEM GiB-H>", "CPU EFF>");
+        boolean gpus = shares.stream().anyMatch(s -> s.gpuHours() > 0);
+        Table t = gpus ? new Table(column, "JOBS>", "CPU-H>", "SHARE>", "GPU-H>", "MEM GiB-H>", "CPU EFF>")
+                : new Table(column, "JOBS>", "CPU-H>", "SHARE>", "MEM GiB-H>", "CPU EFF>");
         for (Share s : shares.subList(0, Math.min(top, shares.size()))) {
-            t.row(s.name(), String.format(Locale.ROOT, "%,d", s.jobs()), Format.number(s.cpuHours()),
-                    Format.percent(s.cpuShare()), Format.number(s.gpuHours()), Format.number(s.memGbHours()),
-                    Format.percent(s.cpuEff()));
+            String jobs = String.format(Locale.ROOT, "%,d", s.jobs());
+            if (gpus) {
+                t.row(s.name(), jobs, Format.number(s.cpuHours()), Format.percent(s.cpuShare()),
+                        Format.number(s.gpuHours()), Format.number(s.memGbHours()), Format.percent(s.cpuEff()));
+            } else {
+                t.row(s.name(), jobs, Format.number(s.cpuHours()), Format.percent(s.cpuShare()),
+                        Format.number(s.memGbHours()), Format.percent(s.cpuEff()));
+            }
         }
         b.append(indent(t.render())).append('\n');
     }

@@ -88,9 +88,13 @@ public final class ConsumptionSummary {
      * @param memGbHours   allocated memory (GiB) x elapsed
      * @param elapsedHours the jobs' elapsed times added up
      * @param cpuEff       mean CPU efficiency weighted by CPU-hours, over the jobs where it is known; else {@code null}
+     * @param limitCpuHours allocated CPUs x time limit, over the jobs that had both a limit and an elapsed time: the
+     *                     CPU time their requests held in the scheduler's plans
+     * @param limitedCpuHours allocated CPUs x elapsed over those same jobs, to compare with {@code limitCpuHours}
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Totals(double cpuHours, double gpuHours, double memGbHours, double elapsedHours, Double cpuEff) {
+    public record Totals(double cpuHours, double gpuHours, double memGbHours, double elapsedHours, Double cpuEff,
+                         double limitCpuHours, double limitedCpuHours) {
     }
 
     /**
@@ -124,6 +128,8 @@ public final class ConsumptionSummary {
         private Instant last;
         private final Acc total = new Acc();
         private double elapsedHours;
+        private double limitCpuHours;
+        private double limitedCpuHours;
         private final Map<String, Acc> users = new HashMap<>();
         private final Map<String, Acc> accounts = new HashMap<>();
         private final Map<String, Acc> states = new HashMap<>();
@@ -149,6 +155,10 @@ public final class ConsumptionSummary {
             String w = JobState.word(j.state());
             states.computeIfAbsent(w == null || w.isEmpty() ? "UNKNOWN" : w, k -> new Acc()).add(e);
             Double r = e.timeEff();
+            if (r != null && j.allocCpus() != null) {
+                limitCpuHours += j.allocCpus() * (double) j.timelimitS() / 3600.0;
+                limitedCpuHours += e.cpuHours();
+            }
             if (r == null) {
                 timeUnknown++;
             } else {
@@ -173,7 +183,8 @@ public final class ConsumptionSummary {
             states.forEach((k, a) -> byState.add(new StateCount(k, a.jobs, a.cpuHours)));
             byState.sort(Comparator.comparingLong(StateCount::jobs).reversed().thenComparing(StateCount::state));
             return new Result(jobs, first, last,
-                    new Totals(total.cpuHours, total.gpuHours, total.memGbHours, elapsedHours, total.cpuEff()),
+                    new Totals(total.cpuHours, total.gpuHours, total.memGbHours, elapsedHours, total.cpuEff(),
+                            limitCpuHours, limitedCpuHours),
                     shares(users, all), shares(accounts, all), byState, hist, timeUnknown, median());
         }
 

@@ -66,6 +66,14 @@ class ConsumptionSummaryTest {
     }
 
     @Test
+    void timeLimitsAreSetAgainstWhatTheSameJobsRan() {
+        Result r = summarise(handMade());
+        // jobs 1, 2, 3 and 5 have a limit and an elapsed time: 4x2h + 2x0.5h + 1x1h + 1x10h held, 7.1 h run
+        assertEquals(20.0, r.total().limitCpuHours(), EPS);
+        assertEquals(7.1, r.total().limitedCpuHours(), EPS);
+    }
+
+    @Test
     void usersAreRankedByCpuHoursWithSharesAndWeightedEfficiency() {
         List<Share> u = summarise(handMade()).byUser();
         assertEquals(List.of("a", "b", ConsumptionSummary.UNKNOWN), u.stream().map(Share::name).toList());

@@ -35,6 +35,11 @@ final class Door {
         return root;
     }
 
+    /** Whether a person is watching: the streams are the process's own and it has a terminal. */
+    boolean interactive() {
+        return root.err == System.err && System.console() != null;
+    }
+
     Instant now() {
         return root.clock().instant();
     }

@@ -16,10 +16,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintStream;
 import java.time.ZoneId;
+import java.util.List;
 
 /** {@code reckon job ID}: one job in full, the way seff shows it, with its steps. */
 @Command(name = "job", mixinStandardHelpOptions = true,
         description = {"Shows one job in full: what it was given, what it used, and its steps (like seff).",
+                "For an array or heterogeneous job id (123 for 123_1, 123_2, ... or 123+0, 123+1), lists its jobs.",
                 "Exit code 1 when the ledger holds no such job."})
 final class JobCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
@@ -39,6 +41,11 @@ final class JobCommand implements java.util.concurrent.Callable<Integer> {
         try (Ledger ledger = door.openLedger()) {
             Job j = ledger.job(jobId, cluster).orElse(null);
             if (j == null) {
+                List<Job> members = ledger.members(jobId, cluster);
+                if (!members.isEmpty()) {
+                    printMembers(members, zone, door.out(), json);
+                    return 0;
+                }
                 door.err().println("reckon: no job " + jobId + (cluster == null ? "" : " on cluster " + cluster)
                         + " in the ledger (" + ledger.location() + ")");
                 return 1;
@@ -47,6 +54,31 @@ final class JobCommand implements java.util.concurrent.Callable<Integer> {
             else print(j, zone, door.out());
         }
         return 0;
+    }
+
+    /** An array or heterogeneous job: one line per task or component, and what they consumed together. */
+    static void printMembers(List<Job> members, ZoneId zone, PrintStream out, boolean json) {
+        if (json) {
+            out.println(Json.write(members.stream().map(m -> JobView.of(m, zone, false)).toList()));
+            return;
+        }
+        String base = members.get(0).baseId();
+        boolean het = members.get(0).jobId().startsWith(base + "+");
+        out.printf("Job %s is %s of %d jobs:%n%n", base, het ? "a heterogeneous job" : "an array", members.size());
+        Table t = new Table("JOBID", "STATE", "EXIT", "START", "ELAPSED>", "CPUS>", "GPUS>", "CPU%>", "MEM%>", "TIME%>", "CPU-H>");
+        double cpuHours = 0;
+        double gpuHours = 0;
+        for (Job m : members) {
+            Efficiency e = m.efficiency();
+            cpuHours += e.cpuHours();
+            gpuHours += e.gpuHours();
+            t.row(m.jobId(), m.state(), m.exitCode(), Format.time(m.start(), zone), Format.duration(m.elapsedS()),
+                    m.allocCpus(), m.allocGpus(), Format.percent(e.cpuEff()), Format.percent(e.memEff()),
+                    Format.percent(e.timeEff()), Format.number(e.cpuHours()));
+        }
+        out.print(t.render());
+        out.printf("%nTogether: %s CPU-hours, %s GPU-hours. One in full: reckon job %s%n", Format.number(cpuHours),
+                Format.number(gpuHours), members.get(0).jobId());
     }
 
     static void print(Job j, ZoneId zone, PrintStream out) {

@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -828,6 +829,63 @@ public final class Ledger implements AutoCloseable {
         } catch (SQLException e) {
             throw fail("cannot read job " + jobId + " from", e);
         }
+    }
+
+    /**
+     * The jobs that make up an array or heterogeneous job: {@code 123_1}, {@code 123_[5-9%2]}, {@code 123+0} ... for
+     * {@code 123}, in listing order, without their steps. Empty when the id names no such job.
+     *
+     * @param cluster the cluster, or {@code null} for all
+     */
+    public synchronized List<Job> members(String jobId, String cluster) {
+        Objects.requireNonNull(jobId, "jobId");
+        long number;
+        try {
+            number = Long.parseLong(jobId);
+        } catch (NumberFormatException e) {
+            return List.of();
+        }
+        String sql = "SELECT " + selectList(false) + " FROM jobs WHERE id_num = ?"
+                + (cluster == null ? "" : " AND cluster = ?");
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            ps.setLong(1, number);
+            if (cluster != null) ps.setString(2, cluster);
+            List<Job> found = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Job j = read(rs);
+                    if (j.jobId().startsWith(jobId + "_") || j.jobId().startsWith(jobId + "+")) found.add(j);
+                }
+            }
+            found.sort(Comparator.comparing(Job::cluster).thenComparing(Job::jobId, Ledger::naturalOrder));
+            return found;
+        } catch (SQLException e) {
+            throw fail("cannot read the members of job " + jobId + " from", e);
+        }
+    }
+
+    /** Job ids with their numbers compared as numbers: {@code 9_2 < 9_10}. */
+    private static int naturalOrder(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            char x = a.charAt(i);
+            char y = b.charAt(j);
+            if (Character.isDigit(x) && Character.isDigit(y)) {
+                int si = i;
+                int sj = j;
+                while (i < a.length() && Character.isDigit(a.charAt(i))) i++;
+                while (j < b.length() && Character.isDigit(b.charAt(j))) j++;
+                int c = Integer.compare(i - si, j - sj);
+                if (c == 0) c = a.substring(si, i).compareTo(b.substring(sj, j));
+                if (c != 0) return c;
+            } else {
+                if (x != y) return Character.compare(x, y);
+                i++;
+                j++;
+            }
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
     }
 
     /** The value last stored for a mark by a successful ingest. */

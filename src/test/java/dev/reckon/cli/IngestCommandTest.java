@@ -128,6 +128,19 @@ class IngestCommandTest {
     }
 
     @Test
+    void anArrayIdListsItsTasks() throws IOException {
+        Cli cli = new Cli(dir);
+        cli.run("ingest", "sacct", fixture("slurm-22.05-parsable2.txt").toString());
+        Cli.Result r = cli.run("job", "1002");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().startsWith("Job 1002 is an array of "), r.out());
+        assertTrue(r.out().contains("1002_1") && r.out().contains("1002_[3-5%2]"), r.out());
+        JsonNode tasks = JSON.readTree(cli.run("job", "1002", "--json").out());
+        assertTrue(tasks.size() >= 2, tasks.toString());
+        assertEquals("1002_1", tasks.get(0).get("job_id").asText());
+    }
+
+    @Test
     void aMissingFileIsAnIoErrorNotACrash() {
         Cli.Result r = new Cli(dir).run("ingest", "sacct", dir.resolve("nope.txt").toString());
         assertEquals(74, r.exit(), r.toString());

@@ -25,8 +25,8 @@ final class BenchCommand implements Runnable {
     @Command(name = "ingest", mixinStandardHelpOptions = true,
             description = {"Generates N realistic synthetic sacct jobs (with batch/extern/numbered steps, array tasks, "
                     + "GPU jobs, every common state), ingests them into a fresh ledger and summarises it.",
-                    "Prints generation, ingest (records/s, jobs/s) and summary times and the peak heap. "
-                            + "Use JAVA_OPTS=-Xmx1g to hold it to 1 GB."})
+                    "Prints generation, ingest (records/s, jobs/s) and summary times and the peak heap "
+                            + "(the launcher's JVM has a 1 GB heap)."})
     static final class Ingest implements java.util.concurrent.Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -59,7 +59,7 @@ final class JobsCommand implements java.util.concurrent.Callable<Integer> {
                 return 0;
             }
             Table t = new Table("JOBID", "USER", "ACCOUNT", "PARTITION", "STATE", "EXIT", "START", "ELAPSED>",
-                    "CPUS>", "GPUS>", "MEM>", "CPU%>", "MEM%>", "TIME%>", "CPU-H>");
+                    "CPUS>", "GPUS>", "MEM>", "CPU%>", "MEM%>", "TIME%>", "CPU-H>").streamingTo(door.out(), 5_000);
             ledger.forEachJob(q, j -> {
                 Efficiency e = j.efficiency();
                 t.row(j.jobId(), j.user(), j.account(), j.partition(), j.state(), j.exitCode(),
@@ -67,8 +67,8 @@ final class JobsCommand implements java.util.concurrent.Callable<Integer> {
                         Format.bytes(j.allocMemBytes()), Format.percent(e.cpuEff()), Format.percent(e.memEff()),
                         Format.percent(e.timeEff()), Format.number(e.cpuHours()));
             });
+            t.finish();
             if (t.size() == 0) door.err().println("no jobs match (ledger: " + ledger.location() + ")");
-            else door.out().print(t.render());
         }
         return 0;
     }

@@ -1,17 +1,26 @@
 package dev.reckon.report;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A plain terminal table: a header, rows, columns padded to their widest cell, numbers right-aligned.
  * Cells wider than a column's cap are cut with an ellipsis so that a long job name cannot break the layout.
+ *
+ * <p>A table {@linkplain #streamingTo streaming to} a stream keeps only its first rows: once it holds that many, it
+ * prints them with the widths they need and prints every later row at once, so a million rows need no more
+ * memory than a few thousand.
  */
 public final class Table {
     private final List<String> header;
     private final boolean[] rightAligned;
     private final int[] caps;
     private final List<String[]> rows = new ArrayList<>();
+    private PrintStream stream;
+    private int keep;
+    private int[] widths;
+    private long count;
 
     /** Columns by name; a name ending in {@code >} is right-aligned (the marker is not printed). */
     public Table(String... columns) {
@@ -26,6 +35,13 @@ public final class Table {
         }
     }
 
+    /** Prints to {@code out} once {@code keep} rows are held, and every row after them as it comes; see {@link #finish}. */
+    public Table streamingTo(PrintStream out, int keep) {
+        this.stream = out;
+        this.keep = keep;
+        return this;
+    }
+
     public Table row(Object... cells) {
         if (cells.length != header.size()) throw new IllegalArgumentException("row has " + cells.length + " cells, table has " + header.size());
         String[] r = new String[cells.length];
@@ -34,23 +50,47 @@ public final class Table {
             if (s.length() > caps[i]) s = s.substring(0, caps[i] - 1) + "…";
             r[i] = s;
         }
-        rows.add(r);
+        count++;
+        if (widths != null) {
+            StringBuilder b = new StringBuilder();
+            line(b, r, widths);
+            stream.print(b);
+        } else {
+            rows.add(r);
+            if (stream != null && rows.size() >= keep) {
+                stream.print(render());
+                widths = widths();
+                rows.clear();
+            }
+        }
         return this;
     }
 
-    public int size() {
-        return rows.size();
+    /** Rows so far, printed or held. */
+    public long size() {
+        return count;
+    }
+
+    /** For a streaming table: prints what is still held (all of it, when there were fewer rows than it keeps). */
+    public void finish() {
+        if (stream != null && widths == null && !rows.isEmpty()) stream.print(render());
+        rows.clear();
     }
 
     public String render() {
-        int n = header.size();
-        int[] w = new int[n];
-        for (int i = 0; i < n; i++) w[i] = header.get(i).length();
-        for (String[] r : rows) for (int i = 0; i < n; i++) w[i] = Math.max(w[i], r[i].length());
+        int[] w = widths();
         StringBuilder b = new StringBuilder();
         line(b, header.toArray(new String[0]), w);
         for (String[] r : rows) line(b, r, w);
         return b.toString();
+    }
+
+    private int[] widths() {
+        int n = header.size();
+        int[] w = new int[n];
+        for (int i = 0; i < n; i++) w[i] = header.get(i).length();
+        for (String[] r : rows) for (int i = 0; i < n; i++) w[i] = Math.max(w[i], r[i].length());
+        return w;
     }
 
     private void line(StringBuilder b, String[] cells, int[] w) {
@@ -58,7 +98,7 @@ public final class Table {
         for (int i = 0; i < cells.length; i++) {
             if (i > 0) l.append("  ");
             String c = cells[i];
-            String pad = " ".repeat(w[i] - c.length());
+            String pad = " ".repeat(Math.max(0, w[i] - c.length()));
             if (rightAligned[i]) l.append(pad).append(c);
             else l.append(c).append(i == cells.length - 1 ? "" : pad);
         }

@@ -6,6 +6,7 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -429,7 +430,9 @@ public final class SlurmSyntax {
         int y = (int) fixedDigits(s, 0, 4), mo = (int) fixedDigits(s, 5, 7), d = (int) fixedDigits(s, 8, 10);
         int h = (int) fixedDigits(s, 11, 13), mi = (int) fixedDigits(s, 14, 16), se = (int) fixedDigits(s, 17, 19);
         try {
-            return LocalDateTime.of(y, mo, d, h, mi, se).atZone(zone).toInstant();
+            LocalDateTime local = LocalDateTime.of(y, mo, d, h, mi, se);
+            if (zone instanceof ZoneOffset offset) return local.toInstant(offset); // no rules to look up
+            return local.atZone(zone).toInstant();
         } catch (DateTimeException e) {
             throw bad(s, "is not a valid date and time");
         }
@@ -470,11 +473,12 @@ public final class SlurmSyntax {
     private static long digits(String s, int from, int to, String whole) {
         if (from >= to) throw bad(whole, "is missing a number");
         long v = 0;
+        boolean mayOverflow = to - from > 18; // 18 digits always fit a long: no check (a division) per digit
         for (int k = from; k < to; k++) {
             char ch = s.charAt(k);
             if (!isDigit(ch)) throw bad(whole, "is not a number where one belongs");
             int dgt = ch - '0';
-            if (v > (Long.MAX_VALUE - dgt) / 10) throw bad(whole, "is too large a number");
+            if (mayOverflow && v > (Long.MAX_VALUE - dgt) / 10) throw bad(whole, "is too large a number");
             v = v * 10 + dgt;
         }
         return v;

@@ -5,6 +5,7 @@ import dev.reckon.model.Job;
 import dev.reckon.model.Step;
 import dev.reckon.source.InputError;
 import dev.reckon.source.Inputs;
+import dev.reckon.source.LocalTimes;
 import dev.reckon.source.SlurmSyntax;
 
 import java.io.BufferedReader;
@@ -357,6 +358,7 @@ public final class SacctReader {
         }
 
         /** The last time text read and its instant: a job's lines repeat the same few times. */
+        private final LocalTimes times = new LocalTimes(options.zone());
         private String lastTimeText;
         private Instant lastTime;
 
@@ -365,7 +367,7 @@ public final class SacctReader {
             if (s == null) return null;
             if (s.equals(lastTimeText)) return lastTime;
             try {
-                Instant t = SlurmSyntax.time(s, options.zone());
+                Instant t = times.parse(s);
                 lastTimeText = s;
                 lastTime = t;
                 return t;

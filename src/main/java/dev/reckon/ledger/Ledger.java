@@ -998,15 +998,16 @@ public final class Ledger implements AutoCloseable {
     }
 
     /**
-     * Whether the audit log holds this action on this job (applied or not): what keeps reckon from notifying a job's
-     * user twice.
+     * Whether the audit log holds this action on this job, carried out ({@code applied}): what keeps reckon from
+     * notifying a job's user twice. An entry that was only proposed or that failed does not count, so a failed
+     * notice is tried again.
      */
     public synchronized boolean audited(String cluster, String jobId, String action) {
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(jobId, "jobId");
         Objects.requireNonNull(action, "action");
         try (PreparedStatement ps = conn.prepareStatement(
-                "SELECT 1 FROM audit WHERE job_id = ? AND cluster = ? AND action = ? LIMIT 1")) {
+                "SELECT 1 FROM audit WHERE job_id = ? AND cluster = ? AND action = ? AND applied = 1 LIMIT 1")) {
             ps.setString(1, jobId);
             ps.setString(2, cluster);
             ps.setString(3, action);

@@ -394,10 +394,12 @@ abstract class LedgerContract {
     }
 
     @Test
-    void auditedIsTrueOnlyAfterThatActionOnThatJobInThatCluster() {
+    void auditedIsTrueOnlyAfterThatActionWasAppliedToThatJobInThatCluster() {
         try (Ledger l = Ledger.open(location())) {
             assertFalse(l.audited("alpha", "100", "notify"));
             l.audit(new AuditEntry(at(0), "root", "dry-run", "alpha", "100", null, false, "would notify"));
+            assertFalse(l.audited("alpha", "100", "notify"));
+            l.audit(new AuditEntry(at(0), "root", "notify", "alpha", "100", null, false, "webhook refused: 503"));
             assertFalse(l.audited("alpha", "100", "notify"));
             l.audit(new AuditEntry(at(1), "root", "notify", "alpha", "100", null, true, "mailed alice"));
             assertTrue(l.audited("alpha", "100", "notify"));

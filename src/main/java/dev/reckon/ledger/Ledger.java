@@ -1,7 +1,9 @@
 package dev.reckon.ledger;
 
+import dev.reckon.model.AuditEntry;
 import dev.reckon.model.Job;
 import dev.reckon.model.JobState;
+import dev.reckon.model.Metric;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
@@ -47,15 +49,15 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
- * The durable ledger of jobs: an embedded SQLite file by default, or a PostgreSQL database given by a
- * {@code jdbc:postgresql:} URL. Opening migrates the schema to this version's. Ingesting is one transaction and
+ * The durable ledger of jobs, of the metrics efforts report, and of the audit log of what reckon did to jobs: an
+ * embedded SQLite file by default, or a PostgreSQL database given by a {@code jdbc:postgresql:} URL. Opening migrates the schema to this version's. Ingesting is one transaction and
  * idempotent: a job (cluster + job id) is stored once, updated in place when seen again with other contents.
  * One ledger object holds one database connection; its methods may be called from several threads (they take turns).
  */
 public final class Ledger implements AutoCloseable {
 
     /** The newest schema version this build ships: the highest {@code V<n>__} migration of each database. */
-    static final String SCHEMA_VERSION = "1";
+    static final String SCHEMA_VERSION = "2";
 
     /** Jobs bound per executeBatch during an ingest. */
     private static final int CHUNK = 5_000;
@@ -886,6 +888,161 @@ public final class Ledger implements AutoCloseable {
             }
         }
         return Integer.compare(a.length() - i, b.length() - j);
+    }
+
+    // ---------------------------------------------------------------------------------------------- metrics
+
+    /**
+     * Stores the metrics, all or none (one transaction). Times are kept to the millisecond.
+     *
+     * @throws LedgerException when the database refuses
+     */
+    public synchronized void recordMetrics(List<Metric> metrics) {
+        Objects.requireNonNull(metrics, "metrics");
+        if (metrics.isEmpty()) return;
+        inTransaction("cannot store metrics into", () -> {
+            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO metrics "
+                    + "(charter, name, value, at_ms, job_id, cluster, source) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                for (Metric m : metrics) {
+                    ps.setString(1, m.charter());
+                    ps.setString(2, m.name());
+                    ps.setDouble(3, m.value());
+                    ps.setLong(4, m.at().toEpochMilli());
+                    ps.setString(5, m.jobId());
+                    ps.setString(6, m.cluster());
+                    ps.setString(7, m.source());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        });
+    }
+
+    /** The metrics reported for a charter, oldest first (in the order stored within one millisecond). */
+    public synchronized List<Metric> metrics(String charter) {
+        Objects.requireNonNull(charter, "charter");
+        try (PreparedStatement ps = conn.prepareStatement("SELECT charter, name, value, at_ms, job_id, cluster, source "
+                + "FROM metrics WHERE charter = ? ORDER BY at_ms, id")) {
+            ps.setString(1, charter);
+            List<Metric> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Metric(rs.getString(1), rs.getString(2), rs.getDouble(3),
+                            Instant.ofEpochMilli(rs.getLong(4)), rs.getString(5), rs.getString(6), rs.getString(7)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw fail("cannot read the metrics of " + charter + " from", e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- audit
+
+    /** Appends one entry to the audit log (its time kept to the millisecond). */
+    public synchronized void audit(AuditEntry entry) {
+        Objects.requireNonNull(entry, "entry");
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO audit "
+                + "(at_ms, actor, action, cluster, job_id, charter, applied, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setLong(1, entry.at().toEpochMilli());
+            ps.setString(2, entry.actor());
+            ps.setString(3, entry.action());
+            ps.setString(4, entry.cluster());
+            ps.setString(5, entry.jobId());
+            ps.setString(6, entry.charter());
+            ps.setInt(7, entry.applied() ? 1 : 0);
+            ps.setString(8, entry.detail());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("cannot write the audit log of", e);
+        }
+    }
+
+    /**
+     * The audit log, oldest first (entries of the same millisecond in the order written).
+     *
+     * @param since from this time on (inclusive); null: from the start
+     * @param until before this time (exclusive); null: no end
+     * @param jobId only entries about this job (the id exactly as recorded); null: all
+     */
+    public synchronized List<AuditEntry> auditLog(Instant since, Instant until, String jobId) {
+        List<String> clauses = new ArrayList<>();
+        List<Object> args = new ArrayList<>();
+        if (since != null) {
+            clauses.add("at_ms >= ?");
+            args.add(since.toEpochMilli());
+        }
+        if (until != null) {
+            clauses.add("at_ms < ?");
+            args.add(until.toEpochMilli());
+        }
+        if (jobId != null) {
+            clauses.add("job_id = ?");
+            args.add(jobId);
+        }
+        String sql = "SELECT at_ms, actor, action, cluster, job_id, charter, applied, detail FROM audit"
+                + (clauses.isEmpty() ? "" : " WHERE " + String.join(" AND ", clauses)) + " ORDER BY at_ms, id";
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            for (int i = 0; i < args.size(); i++) ps.setObject(i + 1, args.get(i));
+            List<AuditEntry> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new AuditEntry(Instant.ofEpochMilli(rs.getLong(1)), rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5), rs.getString(6), rs.getInt(7) != 0, rs.getString(8)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw fail("cannot read the audit log of", e);
+        }
+    }
+
+    /**
+     * Whether the audit log holds this action on this job, carried out ({@code applied}): what keeps reckon from
+     * notifying a job's user twice. An entry that was only proposed or that failed does not count, so a failed
+     * notice is tried again.
+     */
+    public synchronized boolean audited(String cluster, String jobId, String action) {
+        Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(jobId, "jobId");
+        Objects.requireNonNull(action, "action");
+        try (PreparedStatement ps = conn.prepareStatement(
+                "SELECT 1 FROM audit WHERE job_id = ? AND cluster = ? AND action = ? AND applied = 1 LIMIT 1")) {
+            ps.setString(1, jobId);
+            ps.setString(2, cluster);
+            ps.setString(3, action);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw fail("cannot read the audit log of", e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Work {
+        void run() throws SQLException;
+    }
+
+    /** Runs the work in one transaction: committed whole, or rolled back and reported. */
+    private void inTransaction(String what, Work work) {
+        try {
+            conn.setAutoCommit(false);
+            work.run();
+            conn.commit();
+        } catch (SQLException e) {
+            rollback(e);
+            throw fail(what, e);
+        } catch (RuntimeException | Error e) {
+            rollback(e);
+            throw e;
+        } finally {
+            try {
+                conn.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // the connection is broken; the next call reports it
+            }
+        }
     }
 
     /** The value last stored for a mark by a successful ingest. */

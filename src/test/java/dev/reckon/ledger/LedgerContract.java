@@ -1,14 +1,19 @@
 package dev.reckon.ledger;
 
+import dev.reckon.model.AuditEntry;
 import dev.reckon.model.Job;
+import dev.reckon.model.Metric;
 import dev.reckon.model.Step;
 import dev.reckon.source.InputError;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -348,6 +353,92 @@ abstract class LedgerContract {
             l.forEachJob(JobQuery.all().withSteps(true), count);
             assertEquals(5_000, n[0]);
             assertEquals(input, l.jobs(JobQuery.all()));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------- metrics and audit
+
+    @Test
+    void metricsOfACharterComeBackInTimeOrderAndOnlyThatCharters() {
+        Metric late = new Metric("vision", "loss", 0.5, at(3), "100", "alpha", "env");
+        Metric early = new Metric("vision", "loss", 1.25, at(1), null, null, "m.jsonl");
+        Metric other = new Metric("speech", "wer", 0.1, at(2), "101_4", "alpha", "env");
+        Metric sameTime = new Metric("vision", "val_accuracy", 0.93, at(3), "100", "alpha", "env");
+        try (Ledger l = Ledger.open(location())) {
+            l.recordMetrics(List.of(late, early, other));
+            l.recordMetrics(List.of(sameTime));
+            l.recordMetrics(List.of());
+            assertEquals(List.of(early, late, sameTime), l.metrics("vision"));
+            assertEquals(List.of(other), l.metrics("speech"));
+            assertEquals(List.of(), l.metrics("nobody"));
+        }
+        try (Ledger l = Ledger.open(location())) {
+            assertEquals(List.of(early, late, sameTime), l.metrics("vision"));
+        }
+    }
+
+    @Test
+    void auditEntriesAreListedInTimeOrderAndFilteredByWindowAndJob() {
+        AuditEntry notify = new AuditEntry(at(1), "root", "notify", "alpha", "100", null, true, "mailed alice");
+        AuditEntry dry = new AuditEntry(at(0), "root", "dry-run", "alpha", "101", "vision", false, "would cancel");
+        AuditEntry cancel = new AuditEntry(at(3), "root", "cancel", "alpha", "100", null, true, "scancel 100");
+        AuditEntry none = new AuditEntry(at(2), "root", "sync", "alpha", null, null, true, "");
+        try (Ledger l = Ledger.open(location())) {
+            for (AuditEntry e : List.of(notify, dry, cancel, none)) l.audit(e);
+            assertEquals(List.of(dry, notify, none, cancel), l.auditLog(null, null, null));
+            assertEquals(List.of(notify, none), l.auditLog(at(1), at(3), null));
+            assertEquals(List.of(notify, cancel), l.auditLog(null, null, "100"));
+            assertEquals(List.of(cancel), l.auditLog(at(2), null, "100"));
+            assertEquals(List.of(), l.auditLog(null, null, "999"));
+        }
+    }
+
+    @Test
+    void auditedIsTrueOnlyAfterThatActionWasAppliedToThatJobInThatCluster() {
+        try (Ledger l = Ledger.open(location())) {
+            assertFalse(l.audited("alpha", "100", "notify"));
+            l.audit(new AuditEntry(at(0), "root", "dry-run", "alpha", "100", null, false, "would notify"));
+            assertFalse(l.audited("alpha", "100", "notify"));
+            l.audit(new AuditEntry(at(0), "root", "notify", "alpha", "100", null, false, "webhook refused: 503"));
+            assertFalse(l.audited("alpha", "100", "notify"));
+            l.audit(new AuditEntry(at(1), "root", "notify", "alpha", "100", null, true, "mailed alice"));
+            assertTrue(l.audited("alpha", "100", "notify"));
+            assertFalse(l.audited("beta", "100", "notify"));
+            assertFalse(l.audited("alpha", "1000", "notify"));
+            assertFalse(l.audited("alpha", "100", "cancel"));
+        }
+    }
+
+    @Test
+    void aLedgerOfTheFirstSchemaIsUpgradedOnOpenAndKeepsItsJobs() throws Exception {
+        String url = location().startsWith("jdbc:") ? location() : "jdbc:sqlite:" + location();
+        if (!location().startsWith("jdbc:")) {
+            java.nio.file.Files.createDirectories(java.nio.file.Path.of(location()).toAbsolutePath().getParent());
+        }
+        String vendor = url.startsWith("jdbc:postgresql:") ? "postgresql" : "sqlite";
+        Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration/" + vendor)
+                .target("1").load().migrate();
+        try (Connection c = raw(); Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO marks (mark_key, mark_value) VALUES ('k', 'from v1')");
+            try (ResultSet rs = st.executeQuery("SELECT max(version) FROM flyway_schema_history")) {
+                assertTrue(rs.next());
+                assertEquals("1", rs.getString(1));
+            }
+        }
+        Metric m = new Metric("vision", "loss", 1.0, at(0), "1", "alpha", "env");
+        try (Ledger l = Ledger.open(location())) {
+            assertEquals(Optional.of("from v1"), l.mark("k"));
+            l.recordMetrics(List.of(m));
+            assertEquals(List.of(m), l.metrics("vision"));
+            l.audit(new AuditEntry(at(0), "root", "notify", "alpha", "1", null, true, ""));
+            assertTrue(l.audited("alpha", "1", "notify"));
+        }
+        try (Connection c = raw(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT version FROM flyway_schema_history WHERE success "
+                     + (vendor.equals("sqlite") ? "= 1" : "") + " ORDER BY installed_rank")) {
+            List<String> versions = new ArrayList<>();
+            while (rs.next()) versions.add(rs.getString(1));
+            assertEquals(List.of("1", Ledger.SCHEMA_VERSION), versions);
         }
     }
 

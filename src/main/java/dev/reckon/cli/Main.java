@@ -41,6 +41,7 @@ import java.util.Properties;
         footer = {
                 "  RECKON_LEDGER   where the ledger lives: a file path (SQLite) or a jdbc:postgresql:// URL",
                 "  RECKON_CONFIG   the config file (default ~/.config/reckon/config.yaml)",
+                "  RECKON_CHARTERS the charter directory (default ~/.config/reckon/charters)",
                 "  RECKON_TZ       the zone of sacct's local timestamps and of displayed times",
                 "  RECKON_NOW      a fixed 'now' (ISO-8601), for reproducible runs",
                 "",
@@ -49,6 +50,7 @@ import java.util.Properties;
                 IngestCommand.class,
                 JobsCommand.class,
                 JobCommand.class,
+                CharterCommand.class,
                 MetricCommand.class,
                 MetricsCommand.class,
                 AuditCommand.class,

@@ -26,21 +26,23 @@ import java.util.Map;
  * ledger: ~/.local/share/reckon/ledger.db   # a file path (SQLite) or a jdbc:postgresql:// URL   (env RECKON_LEDGER)
  * timezone: Europe/Stockholm                # zone of sacct's local timestamps and of displayed times (env RECKON_TZ)
  * cluster: mycluster                        # cluster name for input that does not name one      (env RECKON_CLUSTER)
+ * charters: ~/.config/reckon/charters       # the charter directory, relative to this file's    (env RECKON_CHARTERS)
  * </pre>
  *
  * @param file     the config file that was read, or null when none exists
  * @param ledger   where the ledger lives
  * @param zone     the zone for reading local timestamps and showing times
  * @param cluster  the cluster name to give jobs whose input names none
+ * @param charters the charter directory (default: {@code charters/} beside the config file)
  */
-public record Config(Path file, String ledger, ZoneId zone, String cluster) {
+public record Config(Path file, String ledger, ZoneId zone, String cluster, Path charters) {
 
     /** The default cluster name for input that names none. */
     public static final String DEFAULT_CLUSTER = "default";
 
     /** The settings file's shape: every key optional. */
-    private record FileSettings(String ledger, String timezone, String cluster) {
-        static final FileSettings NONE = new FileSettings(null, null, null);
+    private record FileSettings(String ledger, String timezone, String cluster, String charters) {
+        static final FileSettings NONE = new FileSettings(null, null, null, null);
     }
 
     /** Loads the settings from the usual places, for the given environment. */
@@ -50,6 +52,11 @@ public record Config(Path file, String ledger, ZoneId zone, String cluster) {
         String ledger = first(env.get("RECKON_LEDGER"), fs.ledger(), defaultLedger(env).toString());
         String tz = first(env.get("RECKON_TZ"), fs.timezone(), null);
         String cluster = first(env.get("RECKON_CLUSTER"), fs.cluster(), DEFAULT_CLUSTER);
+        String charters = first(env.get("RECKON_CHARTERS"), fs.charters(), null);
+        Path chartersDir = charters == null ? file.toAbsolutePath().getParent().resolve("charters")
+                : env.get("RECKON_CHARTERS") != null && !env.get("RECKON_CHARTERS").isBlank()
+                ? Path.of(expandHome(charters, env))
+                : file.toAbsolutePath().getParent().resolve(expandHome(charters, env));
         ZoneId zone;
         try {
             zone = tz == null ? ZoneId.systemDefault() : ZoneId.of(tz);
@@ -57,11 +64,16 @@ public record Config(Path file, String ledger, ZoneId zone, String cluster) {
             String where = env.get("RECKON_TZ") != null ? "RECKON_TZ" : file.toString();
             throw new InputError(where, 0, "timezone", "\"" + tz + "\" is not a time zone (try e.g. UTC or Europe/Paris)");
         }
-        return new Config(Files.isRegularFile(file) ? file : null, expandHome(ledger, env), zone, cluster);
+        return new Config(Files.isRegularFile(file) ? file : null, expandHome(ledger, env), zone, cluster, chartersDir);
     }
 
     public Config withLedger(String newLedger) {
-        return newLedger == null ? this : new Config(file, newLedger, zone, cluster);
+        return newLedger == null ? this : new Config(file, newLedger, zone, cluster, charters);
+    }
+
+    /** These settings with another charter directory ({@code --charters}); null keeps them. */
+    public Config withCharters(Path newCharters) {
+        return newCharters == null ? this : new Config(file, ledger, zone, cluster, newCharters);
     }
 
     static Path configFile(Map<String, String> env) {
@@ -100,7 +112,7 @@ public record Config(Path file, String ledger, ZoneId zone, String cluster) {
             return fs == null ? FileSettings.NONE : fs;
         } catch (UnrecognizedPropertyException e) {
             throw new InputError(file.toString(), lineOfKey(text, e.getPropertyName(), line(e)), e.getPropertyName(),
-                    "unknown setting; known: ledger, timezone, cluster");
+                    "unknown setting; known: ledger, timezone, cluster, charters");
         } catch (JsonProcessingException e) {
             throw new InputError(file.toString(), line(e), null, "not valid YAML: " + e.getOriginalMessage());
         } catch (IOException e) {

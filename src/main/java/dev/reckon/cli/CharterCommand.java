@@ -1,0 +1,467 @@
+package dev.reckon.cli;
+
+import dev.reckon.charter.CharterFile;
+import dev.reckon.charter.Charters;
+import dev.reckon.model.Charter;
+import dev.reckon.model.Charter.Condition;
+import dev.reckon.model.Charter.UserJobs;
+import dev.reckon.report.CharterView;
+import dev.reckon.report.Format;
+import dev.reckon.report.Json;
+import dev.reckon.report.Table;
+import dev.reckon.source.InputError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** {@code reckon charter new|check|list|show}: the written charters that say what each effort is for. */
+@Command(name = "charter", mixinStandardHelpOptions = true,
+        description = {"Writes, checks and shows charters: one YAML file per effort, saying what it is for, who owns it, "
+                + "which jobs are its, what it may consume, until when, and how you will know it worked.",
+                "The charter directory: --charters, else $RECKON_CHARTERS, else the config's 'charters', else "
+                        + "charters/ beside the config file (~/.config/reckon/charters). Format: docs/charters.md."},
+        subcommands = {CharterCommand.New.class, CharterCommand.Check.class, CharterCommand.ListCharters.class,
+                CharterCommand.Show.class})
+final class CharterCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new Door(spec).usage("say what to do: new, check, list or show ID");
+    }
+
+    /** The option every charter command takes. */
+    static final class Dir {
+        @Option(names = "--charters", paramLabel = "DIR",
+                description = "The charter directory (default: $RECKON_CHARTERS, the config's 'charters', else "
+                        + "~/.config/reckon/charters).")
+        Path dir;
+
+        Path resolve(Door door) {
+            return dir != null ? dir : door.config().charters();
+        }
+    }
+
+    /** Prints each problem as {@code file:line: field F: problem} on standard error. */
+    static void printProblems(Door door, List<InputError> errors) {
+        for (InputError e : errors) door.err().println(e.getMessage());
+    }
+
+    // ------------------------------------------------------------------------------------------------ check
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = {"Checks charter files: every file of the directory, or the ones named.",
+                    "Prints one line per problem, file:line: field F: problem, on standard error; exit 0 when all are "
+                            + "valid, 65 when any is not."})
+    static final class Check implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Dir dir;
+        @Parameters(paramLabel = "FILE", arity = "0..*", description = "Charter files (default: all of the directory).")
+        List<Path> files = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            Door door = new Door(spec);
+            Path d = dir.resolve(door);
+            ZoneId zone = door.config().zone();
+            Charters cs = files.isEmpty() ? Charters.load(d, zone) : Charters.check(d, files, zone);
+            printProblems(door, cs.errors());
+            if (cs.files().isEmpty() && cs.errors().isEmpty()) {
+                door.out().println("no charter files in " + d + " (write one with: reckon charter new)");
+                return Main.EXIT_OK;
+            }
+            door.out().printf("%d of %d charter files valid%s%s%n", cs.all().size(), cs.files().size(),
+                    cs.roster().map(r -> "; roster " + r.file() + " (" + r.people().size() + " people)").orElse(""),
+                    cs.errors().isEmpty() ? "" : "; " + cs.errors().size() + " problem" + (cs.errors().size() == 1 ? "" : "s"));
+            return cs.errors().isEmpty() ? Main.EXIT_OK : Main.EXIT_DATA;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ list
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = {"Lists the valid charters: id, owner, status, window end, budget.",
+                    "Problems of invalid files are printed on standard error, and make the exit code 65."})
+    static final class ListCharters implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Dir dir;
+        @Option(names = "--json", description = "One JSON array of charter objects, for scripts.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Door door = new Door(spec);
+            Path d = dir.resolve(door);
+            ZoneId zone = door.config().zone();
+            Charters cs = Charters.load(d, zone);
+            if (json) {
+                door.out().println(Json.write(cs.all().stream().map(c -> CharterView.of(c, zone)).toList()));
+            } else if (cs.all().isEmpty()) {
+                door.err().println("no valid charters in " + d + " (write one with: reckon charter new)");
+            } else {
+                Table t = new Table("ID", "OWNER", "STATUS", "END", "GPU-H>", "CPU-H>", "TITLE");
+                for (Charter c : cs.all()) {
+                    t.row(c.id(), c.owner(), c.status().word(), CharterFile.timeText(c.window().end(), zone, true),
+                            Format.number(c.budget().gpuHours()), Format.number(c.budget().cpuHours()), c.title());
+                }
+                door.out().print(t.render());
+            }
+            printProblems(door, cs.errors());
+            return cs.errors().isEmpty() ? Main.EXIT_OK : Main.EXIT_DATA;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ show
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = {"Shows one charter in full.", "Exit code 1 when the directory has no charter with this id."})
+    static final class Show implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Dir dir;
+        @Parameters(paramLabel = "ID", description = "The charter's id.")
+        String id;
+        @Option(names = "--json", description = "The charter as one JSON object.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Door door = new Door(spec);
+            Path d = dir.resolve(door);
+            ZoneId zone = door.config().zone();
+            Charters cs = Charters.load(d, zone);
+            Charter c = cs.byId(id).orElse(null);
+            if (c == null) {
+                List<InputError> own = cs.errors().stream()
+                        .filter(e -> id.equals(CharterFile.idOfFileName(e.file()))).toList();
+                if (!own.isEmpty()) {
+                    printProblems(door, own);
+                    return Main.EXIT_DATA;
+                }
+                door.err().println("reckon: no charter " + id + " in " + d);
+                return 1;
+            }
+            if (json) door.out().println(Json.write(CharterView.of(c, zone)));
+            else print(c, zone, door.out());
+            return Main.EXIT_OK;
+        }
+
+        static void print(Charter c, ZoneId zone, PrintStream out) {
+            out.printf("Charter: %s%s%n", c.id(), c.title().equals(c.id()) ? "" : " (" + c.title() + ")");
+            out.printf("Purpose: %s%n", c.purpose());
+            out.printf("Owner: %s%n", c.owner());
+            if (!c.members().isEmpty()) out.printf("Members: %s%n", String.join(", ", c.members()));
+            if (!c.accounts().isEmpty()) out.printf("Accounts: %s%n", String.join(", ", c.accounts()));
+            List<String> rules = new ArrayList<>();
+            rules.add("comment charter=" + c.id());
+            c.match().wckeys().forEach(w -> rules.add("wckey " + w));
+            c.match().accounts().forEach(a -> rules.add("account " + a));
+            for (UserJobs u : c.match().jobs()) rules.add("user " + u.user() + " with jobs named " + u.nameGlob());
+            out.printf("Matches: %s%n", String.join("; ", rules));
+            Charter.Budget b = c.budget();
+            out.printf("Budget: %s GPU-hours, %s CPU-hours%s%n", Format.number(b.gpuHours()), Format.number(b.cpuHours()),
+                    b.memGbHours() == null ? "" : ", " + Format.number(b.memGbHours()) + " GiB-hours of memory");
+            out.printf("Window: %s to %s (inclusive)%n",
+                    c.window().start() == null ? "(open)" : CharterFile.timeText(c.window().start(), zone, false),
+                    CharterFile.timeText(c.window().end(), zone, true));
+            out.printf("Success (any): %s%n", String.join("; ", c.success().stream().map(Condition::toString).toList()));
+            out.printf("Failure (any): %s%n", String.join("; ", c.failure().stream().map(Condition::toString).toList()));
+            out.printf("Review every: %s%n", CharterFile.durationText(c.reviewEvery()));
+            out.printf("Status: %s%n", c.status().word());
+            for (Charter.StatusChange h : c.history()) {
+                out.printf("  %s %s%s%n", h.date(), h.status().word(), h.note() == null ? "" : ": " + h.note());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ new
+
+    @Command(name = "new", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Writes a new charter file, <dir>/<id>.yaml, after checking it by the same rules as check.",
+                    "On a terminal (or with --ask) asks for each field the options do not give; otherwise takes them "
+                            + "from the options. Never overwrites: an existing charter is edited by hand.",
+                    "Exit 0 when written; 65 when refused (the message says which part and why it matters)."})
+    static final class New implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Dir dir;
+        @Option(names = "--id", paramLabel = "ID", description = "What jobs name with --comment=charter=ID.")
+        String id;
+        @Option(names = "--title", paramLabel = "TEXT", description = "A short title (default: the id).")
+        String title;
+        @Option(names = "--purpose", paramLabel = "SENTENCE", description = "What the effort is for, in one sentence.")
+        String purpose;
+        @Option(names = "--owner", paramLabel = "USER", description = "The one person who answers for it.")
+        String owner;
+        @Option(names = "--member", paramLabel = "USER", description = "Another person whose jobs belong (repeatable).")
+        List<String> members = new ArrayList<>();
+        @Option(names = "--account", paramLabel = "ACCOUNT", description = "A Slurm account it charges to (repeatable).")
+        List<String> accounts = new ArrayList<>();
+        @Option(names = "--match-wckey", paramLabel = "WCKEY", description = "Jobs with this wckey belong (repeatable).")
+        List<String> matchWckeys = new ArrayList<>();
+        @Option(names = "--match-account", paramLabel = "ACCOUNT", description = "Jobs of this account belong (repeatable).")
+        List<String> matchAccounts = new ArrayList<>();
+        @Option(names = "--match-jobs", paramLabel = "USER:GLOB",
+                description = "This user's jobs whose name matches GLOB (* and ?) belong (repeatable).")
+        List<String> matchJobs = new ArrayList<>();
+        @Option(names = "--budget-gpu-hours", paramLabel = "N", description = "GPU-hours it may consume.")
+        String gpuHours;
+        @Option(names = "--budget-cpu-hours", paramLabel = "N", description = "CPU-hours it may consume.")
+        String cpuHours;
+        @Option(names = "--budget-mem-gb-hours", paramLabel = "N", description = "GiB-hours of memory (optional).")
+        String memGbHours;
+        @Option(names = "--start", paramLabel = "DATE", description = "When it starts (default: today).")
+        String start;
+        @Option(names = "--end", paramLabel = "DATE", description = "The last day it may run: 2024-06-30 or a date-time.")
+        String end;
+        @Option(names = "--success", paramLabel = "CONDITION",
+                description = "How you will know it worked, e.g. 'val_accuracy >= 0.92' (repeatable: any one).")
+        List<String> success = new ArrayList<>();
+        @Option(names = "--failure", paramLabel = "CONDITION",
+                description = "How you will know it is not working, e.g. 'loss > 2.5 after 50 gpu_hours' (repeatable).")
+        List<String> failure = new ArrayList<>();
+        @Option(names = "--review-every", paramLabel = "DURATION", description = "How often it is reviewed (default 14d).")
+        String reviewEvery;
+        @Option(names = "--ask", description = "Ask for each field the options do not give, even when not on a terminal "
+                + "(answers are read line by line from standard input).")
+        boolean ask;
+
+        /** The fields, in the order they are asked for, with a one-line hint and the option that gives each. */
+        private static final List<String[]> FIELDS = List.of(
+                new String[] {"id", "--id", "a short name jobs will carry as --comment=charter=<id>, e.g. llm-ft"},
+                new String[] {"title", "--title", "a few words for tables (empty: the id)"},
+                new String[] {"purpose", "--purpose", "one sentence: what is this effort for?"},
+                new String[] {"owner", "--owner", "the one person who answers for it (a user name)"},
+                new String[] {"members", "--member", "other users whose jobs belong, comma-separated (may be empty)"},
+                new String[] {"accounts", "--account", "Slurm accounts it charges to, comma-separated (may be empty)"},
+                new String[] {"budget.gpu_hours", "--budget-gpu-hours", "GPU-hours it may consume (0 for none)"},
+                new String[] {"budget.cpu_hours", "--budget-cpu-hours", "CPU-hours it may consume"},
+                new String[] {"window.end", "--end", "the last day it may run, e.g. 2025-06-30"},
+                new String[] {"success", "--success", "how you will know it worked, e.g. val_accuracy >= 0.92"},
+                new String[] {"failure", "--failure", "how you will know it is not working, e.g. loss > 2.5 after 50 gpu_hours"},
+                new String[] {"review_every", "--review-every", "how often its owner reviews it (empty: 14d)"});
+
+        @Override
+        public Integer call() throws IOException {
+            Door door = new Door(spec);
+            Path d = dir.resolve(door);
+            ZoneId zone = door.config().zone();
+            LocalDate today = door.now().atZone(zone).toLocalDate();
+            Map<String, String> answers = fromOptions();
+            boolean prompting = ask || door.interactive();
+            BufferedReader in = prompting ? new BufferedReader(new InputStreamReader(door.root().in, StandardCharsets.UTF_8)) : null;
+            if (prompting) {
+                for (String[] f : FIELDS) {
+                    if (!answers.containsKey(f[0]) && !ask(f, null, answers, in, door.out())) return aborted(door);
+                }
+            }
+            while (true) {
+                String id = answers.get("id");
+                Path target = id == null || !Charter.ID.matcher(id).matches() ? d.resolve("new.yaml") : d.resolve(id + ".yaml");
+                String text = yaml(answers, today);
+                List<InputError> problems = new ArrayList<>(CharterFile.parse(target.toString(), text, zone).errors());
+                if (id != null && (Files.exists(d.resolve(id + ".yaml")) || Files.exists(d.resolve(id + ".yml")))) {
+                    problems.add(new InputError(target.toString(), 0, "id", "a charter " + id + " already exists in " + d
+                            + "; edit it, or choose another id"));
+                }
+                if (problems.isEmpty()) {
+                    Charters existing = Charters.load(d, zone);
+                    String o = answers.get("owner");
+                    if (existing.roster().isPresent() && !existing.roster().get().contains(o.strip())) {
+                        problems.add(new InputError(target.toString(), 0, "owner", "\"" + o + "\" is not on the roster ("
+                                + existing.roster().get().file() + "); only people on it can own charters"));
+                    }
+                }
+                if (problems.isEmpty()) return write(door, d, target, text);
+                if (!prompting) {
+                    for (InputError e : problems) door.err().println("reckon: charter new: " + flagOf(e.field()) + ": " + e.problem());
+                    return Main.EXIT_DATA;
+                }
+                Set<String> again = new LinkedHashSet<>();
+                for (InputError e : problems) {
+                    String[] f = fieldOf(e.field());
+                    door.out().println("  " + f[0] + ": " + e.problem());
+                    again.add(f[0]);
+                }
+                for (String[] f : FIELDS) {
+                    if (again.contains(f[0]) && !ask(f, answers.get(f[0]), answers, in, door.out())) return aborted(door);
+                }
+            }
+        }
+
+        private static int aborted(Door door) {
+            door.err().println("reckon: charter new: no answer; nothing written");
+            return Main.EXIT_DATA;
+        }
+
+        private int write(Door door, Path d, Path target, String text) throws IOException {
+            Files.createDirectories(d);
+            try {
+                Files.writeString(target, text, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (FileAlreadyExistsException e) {
+                door.err().println("reckon: charter new: " + target + " already exists; edit it, or choose another id");
+                return Main.EXIT_DATA;
+            }
+            door.out().println("wrote " + target + "; jobs join it with --comment=charter=" + CharterFile.idOfFileName(target.toString()));
+            return Main.EXIT_OK;
+        }
+
+        /** Asks one field; false at the end of input. */
+        private static boolean ask(String[] f, String previous, Map<String, String> answers, BufferedReader in, PrintStream out)
+                throws IOException {
+            out.print(f[0] + " — " + f[2] + (previous == null ? "" : " [was: " + previous + "]") + ": ");
+            out.flush();
+            String line = in.readLine();
+            if (line == null) return false;
+            line = line.strip();
+            if (line.isEmpty()) answers.remove(f[0]);
+            else answers.put(f[0], line);
+            return true;
+        }
+
+        private Map<String, String> fromOptions() {
+            Map<String, String> a = new LinkedHashMap<>();
+            put(a, "id", id);
+            put(a, "title", title);
+            put(a, "purpose", purpose);
+            put(a, "owner", owner);
+            if (!members.isEmpty()) a.put("members", String.join(",", members));
+            if (!accounts.isEmpty()) a.put("accounts", String.join(",", accounts));
+            put(a, "budget.gpu_hours", gpuHours);
+            put(a, "budget.cpu_hours", cpuHours);
+            put(a, "budget.mem_gb_hours", memGbHours);
+            put(a, "window.start", start);
+            put(a, "window.end", end);
+            if (!success.isEmpty()) a.put("success", String.join("\n", success));
+            if (!failure.isEmpty()) a.put("failure", String.join("\n", failure));
+            put(a, "review_every", reviewEvery);
+            return a;
+        }
+
+        private static void put(Map<String, String> a, String key, String value) {
+            if (value != null && !value.isBlank()) a.put(key, value);
+        }
+
+        /** The file text for the answers, in the format's order; its check decides whether it is written. */
+        private String yaml(Map<String, String> a, LocalDate today) {
+            StringBuilder b = new StringBuilder();
+            b.append("# A charter: what this effort is for, who answers for it, and how everyone will know it worked.\n");
+            b.append("# Format: docs/charters.md. Check after editing: reckon charter check\n");
+            line(b, "id", a.get("id"));
+            line(b, "title", a.getOrDefault("title", a.get("id")));
+            line(b, "purpose", a.get("purpose"));
+            line(b, "owner", a.get("owner"));
+            list(b, "members", a.get("members"));
+            list(b, "accounts", a.get("accounts"));
+            if (!matchWckeys.isEmpty() || !matchAccounts.isEmpty() || !matchJobs.isEmpty()) {
+                b.append("match:\n");
+                if (!matchWckeys.isEmpty()) b.append("  wckeys: ").append(flow(matchWckeys)).append('\n');
+                if (!matchAccounts.isEmpty()) b.append("  accounts: ").append(flow(matchAccounts)).append('\n');
+                if (!matchJobs.isEmpty()) {
+                    b.append("  jobs:\n");
+                    for (String j : matchJobs) {
+                        int colon = j.indexOf(':');
+                        String user = colon < 0 ? j : j.substring(0, colon);
+                        String glob = colon < 0 ? "*" : j.substring(colon + 1);
+                        b.append("    - {user: ").append(quote(user)).append(", name: ").append(quote(glob)).append("}\n");
+                    }
+                }
+            }
+            if (a.containsKey("budget.gpu_hours") || a.containsKey("budget.cpu_hours") || a.containsKey("budget.mem_gb_hours")) {
+                b.append("budget:\n");
+                if (a.containsKey("budget.gpu_hours")) b.append("  gpu_hours: ").append(quote(a.get("budget.gpu_hours"))).append('\n');
+                if (a.containsKey("budget.cpu_hours")) b.append("  cpu_hours: ").append(quote(a.get("budget.cpu_hours"))).append('\n');
+                if (a.containsKey("budget.mem_gb_hours")) b.append("  mem_gb_hours: ").append(quote(a.get("budget.mem_gb_hours"))).append('\n');
+            }
+            if (a.containsKey("window.end")) {
+                b.append("window:\n");
+                b.append("  start: ").append(quote(a.getOrDefault("window.start", today.toString()))).append('\n');
+                b.append("  end: ").append(quote(a.get("window.end"))).append('\n');
+            }
+            conditions(b, "success", a.get("success"));
+            conditions(b, "failure", a.get("failure"));
+            b.append("review_every: ").append(quote(a.getOrDefault("review_every", "14d"))).append('\n');
+            b.append("status: active\n");
+            b.append("history:\n  - {date: ").append(today).append(", status: active, note: chartered}\n");
+            return b.toString();
+        }
+
+        private static void line(StringBuilder b, String key, String value) {
+            if (value != null) b.append(key).append(": ").append(quote(value)).append('\n');
+        }
+
+        private static void list(StringBuilder b, String key, String commaSeparated) {
+            if (commaSeparated == null) return;
+            List<String> items = new ArrayList<>();
+            for (String s : commaSeparated.split(",")) if (!s.isBlank()) items.add(s.strip());
+            if (!items.isEmpty()) b.append(key).append(": ").append(flow(items)).append('\n');
+        }
+
+        private static void conditions(StringBuilder b, String key, String lines) {
+            if (lines == null) return;
+            b.append(key).append(":\n");
+            for (String s : lines.split("\n")) if (!s.isBlank()) b.append("  - ").append(quote(s.strip())).append('\n');
+        }
+
+        private static String flow(List<String> items) {
+            StringBuilder b = new StringBuilder("[");
+            for (String s : items) b.append(b.length() == 1 ? "" : ", ").append(quote(s));
+            return b.append(']').toString();
+        }
+
+        /** Plain when it is a simple word, number, date or condition; else double-quoted (JSON escapes YAML reads). */
+        private static String quote(String s) {
+            if (s.matches("[A-Za-z0-9_][A-Za-z0-9_.@+-]*") || s.matches("[A-Za-z_][A-Za-z0-9_.:/-]* *[<>=!]=? *[0-9.eE+-]+( +after +[0-9.]+ +[a-z_]+)?")) {
+                return s;
+            }
+            return Json.write(s);
+        }
+
+        private static String[] fieldOf(String field) {
+            if (field == null) return FIELDS.get(0);
+            String f = field.equals("budget") ? "budget.gpu_hours" : field.equals("window") ? "window.end" : field;
+            for (String[] x : FIELDS) if (x[0].equals(f)) return x;
+            if (f.startsWith("window.")) return FIELDS.get(8);
+            if (f.startsWith("budget.")) return FIELDS.get(6);
+            return new String[] {f, "--" + f.replace('_', '-').replace('.', '-'), ""};
+        }
+
+        private static String flagOf(String field) {
+            if (field == null) return "charter";
+            if (field.equals("budget")) return "--budget-gpu-hours/--budget-cpu-hours";
+            if (field.equals("window.start")) return "--start";
+            if (field.equals("budget.mem_gb_hours")) return "--budget-mem-gb-hours";
+            if (field.startsWith("match.")) return "--match-jobs";
+            return fieldOf(field)[1];
+        }
+    }
+}

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reckon.ledger.Ledger;
+import dev.reckon.charter.Charters;
+import dev.reckon.model.Charter;
+import java.util.stream.Collectors;
+
 import dev.reckon.model.Metric;
 import dev.reckon.source.InputError;
 import dev.reckon.source.Inputs;
@@ -42,6 +46,7 @@ import java.util.regex.Pattern;
                 "With --file, a JSON-lines file, one object per line: "
                         + "{\"charter\":\"x\",\"name\":\"loss\",\"value\":1.2,\"at\":\"2026-11-01T10:00:00Z\",\"job_id\":\"123\"} "
                         + "(at, job_id and cluster optional); a bad line stores nothing of the file.",
+                "The charter must be one of the charter directory's (a typo is refused, naming the known ones).",
                 "List them with 'reckon metrics CHARTER'."})
 final class MetricCommand implements Callable<Integer> {
     /** A metric's name: what a charter's condition can refer to. */
@@ -58,6 +63,11 @@ final class MetricCommand implements Callable<Integer> {
     @Option(names = {"-f", "--file"}, paramLabel = "FILE",
             description = "Ingest a JSON-lines file of metrics instead ('-' for standard input).")
     String file;
+
+    @Option(names = "--charters", paramLabel = "DIR",
+            description = "The charter directory the charter must be in (default: $RECKON_CHARTERS, the config's "
+                    + "'charters', else ~/.config/reckon/charters).")
+    Path charters;
 
     @Parameters(paramLabel = "CHARTER NAME=VALUE", arity = "0..*",
             description = "The charter's id, then one or more name=value pairs.")
@@ -81,6 +91,7 @@ final class MetricCommand implements Callable<Integer> {
             if (words.size() < 2) throw door.usage("give at least one NAME=VALUE for charter " + charter);
             metrics = fromPairs(door, charter, words.subList(1, words.size()));
         }
+        requireCharters(door, metrics);
         try (Ledger ledger = door.openLedger()) {
             ledger.recordMetrics(metrics);
         }
@@ -92,6 +103,19 @@ final class MetricCommand implements Callable<Integer> {
             door.out().println("recorded " + what + " from " + file);
         }
         return 0;
+    }
+
+    /** A result for a charter nobody wrote is a typo or an effort without a charter: refused, naming the known ones. */
+    private void requireCharters(Door door, List<Metric> metrics) {
+        Path dir = charters != null ? charters : door.config().charters();
+        Charters known = Charters.load(dir, door.config().zone());
+        for (Metric m : metrics) {
+            if (known.byId(m.charter()).isEmpty()) {
+                String ids = known.all().stream().map(Charter::id).sorted().collect(Collectors.joining(", "));
+                throw new InputError(file != null ? file : dir.toString(), 0, "charter", "no charter \"" + m.charter()
+                        + "\" in " + dir + (ids.isEmpty() ? " (it has none: reckon charter new)" : " (known: " + ids + ")"));
+            }
+        }
     }
 
     private static List<Metric> fromPairs(Door door, String charter, List<String> pairs) {

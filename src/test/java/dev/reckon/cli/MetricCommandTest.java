@@ -21,6 +21,29 @@ class MetricCommandTest {
     @TempDir
     Path dir;
 
+    /** The charter the metrics belong to, in the default charter directory (HOME is the test's directory). */
+    @org.junit.jupiter.api.BeforeEach
+    void writeTheCharter() throws IOException {
+        Path charters = dir.resolve(".config/reckon/charters");
+        java.nio.file.Files.createDirectories(charters);
+        for (String id : new String[] {"vision", "speech"}) java.nio.file.Files.writeString(charters.resolve(id + ".yaml"), String.join("\n",
+                "id: " + id,
+                "purpose: Find out whether the new augmentation lifts validation accuracy.",
+                "owner: alice",
+                "budget: {gpu_hours: 100, cpu_hours: 1000}",
+                "window: {start: 2026-10-01, end: 2026-12-31}",
+                "success: val_accuracy >= 0.92",
+                "failure: loss > 2.5 after 50 gpu_hours",
+                ""));
+    }
+
+    @Test
+    void aMetricForACharterNobodyWroteIsRefusedNamingTheKnownOnes() {
+        Cli.Result r = new Cli(dir).run("metric", "visoin", "loss=0.3");
+        assertEquals(65, r.exit(), r.toString());
+        assertTrue(r.err().contains("no charter \"visoin\"") && r.err().contains("known: speech, vision"), r.err());
+    }
+
     private JsonNode metrics(Cli cli, String charter) throws IOException {
         Cli.Result r = cli.run("metrics", charter, "--json");
         assertEquals(0, r.exit(), r.toString());

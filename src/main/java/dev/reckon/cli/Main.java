@@ -51,6 +51,7 @@ import java.util.Properties;
                 JobsCommand.class,
                 JobCommand.class,
                 CharterCommand.class,
+                ReviewCommand.class,
                 MetricCommand.class,
                 MetricsCommand.class,
                 AuditCommand.class,

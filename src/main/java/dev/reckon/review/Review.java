@@ -1,0 +1,376 @@
+package dev.reckon.review;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.reckon.charter.Roster;
+import dev.reckon.model.Charter;
+import dev.reckon.model.Efficiency;
+import dev.reckon.model.Job;
+import dev.reckon.model.JobState;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The standing review: who defends each job of a window, and what nobody does. An analysis: it reads no file and has
+ * no clock of its own ({@code now} is given).
+ *
+ * <p>Every job of the window is put in one class:
+ * <ul>
+ *   <li><b>defended</b>: it belongs ({@link Charter#matches}) to an active charter, its time (start, else submit) lies
+ *       inside the charter's window, the charter is not overdue for review, and, when there is a roster, the
+ *       charter's owner is on it;</li>
+ *   <li><b>habitual</b>: it belongs to a charter that has exited (succeeded, failed, withdrawn), whose window it ran
+ *       outside of (expired, or not yet open), or that is overdue for review; or it belongs to no charter but its
+ *       {@linkplain #signature signature} recurs: seen in at least {@value #RECURRING_WEEKS} of the
+ *       {@value #LOOKBACK_WEEKS} weeks before the job's own week;</li>
+ *   <li><b>orphaned</b>: no charter claims it and it does not recur, or the charter's owner is not on the roster, or
+ *       (for a job no charter claims) its user is not on the roster.</li>
+ * </ul>
+ * A charter's review is due {@code review_every} after its last history date (its window start when it has no
+ * history; never, when it has neither); it is overdue when that moment is before {@code now}. Weeks start on Monday,
+ * 00:00 UTC. Dates in reasons are UTC dates.
+ *
+ * <p>Recurrence looks only at the jobs given: to judge the first jobs of a window fairly, give also the jobs from
+ * {@link #historyStart} on (the CLI does); those earlier jobs are used for recurrence only and are not classified.
+ */
+public final class Review {
+    /** Earlier weeks a signature must be seen in to count as recurring. */
+    public static final int RECURRING_WEEKS = 3;
+    /** How many weeks before a job's own week are searched for its signature. */
+    public static final int LOOKBACK_WEEKS = 4;
+    /** How many undefended signatures the result keeps, largest first. */
+    public static final int TOP_SIGNATURES = 20;
+
+    private static final long WEEK_S = 7 * 86_400L;
+    /** 1970-01-05, the first Monday after the epoch. */
+    private static final long FIRST_MONDAY_S = 4 * 86_400L;
+    private static final double GIB = 1024.0 * 1024 * 1024;
+    private static final Pattern HEX_RUN =
+            Pattern.compile("(?<![A-Za-z0-9])(?=[0-9a-fA-F]*[0-9])[0-9a-fA-F]{6,}(?![A-Za-z0-9])");
+    private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+    private static final Pattern HASHES = Pattern.compile("#+");
+
+    private Review() {}
+
+    /** The three classes of job. */
+    public enum JobClass {
+        DEFENDED, HABITUAL, ORPHANED;
+
+        /** The lower-case word used in reports and JSON. */
+        @JsonValue
+        public String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * One job's verdict.
+     *
+     * @param charter the charter it belongs to (the one that defends it when one does), or null
+     * @param reason  why it is in its class, in plain words
+     */
+    public record JobVerdict(String jobId, String cluster, String user, String name, @JsonProperty("class") JobClass jobClass,
+                             String charter, String reason, double cpuHours, double gpuHours, double memGbHours,
+                             String state) {}
+
+    /** One class's part of what the window's jobs consumed; the fractions are of all jobs' hours (0 when none). */
+    public record Share(@JsonProperty("class") JobClass jobClass, long jobs, double cpuHours, double gpuHours,
+                        double memGbHours, double cpuFraction, double gpuFraction, double memFraction) {}
+
+    /**
+     * What one charter's jobs consumed in the window against what it asked for.
+     *
+     * @param jobs         the window's jobs attributed to it (whatever their class)
+     * @param defendedJobs how many of them it defends
+     * @param gpuUsed      consumed GPU-hours / budgeted; null when it asked for none
+     * @param cpuUsed      consumed CPU-hours / budgeted; null when it asked for none
+     * @param memUsed      consumed GiB-hours / budgeted; null when not limited or none
+     * @param reviewDue    when its next review is due; null when it cannot be known
+     */
+    public record CharterUse(String charter, String owner, String status, Instant windowEnd, Instant reviewDue,
+                             long jobs, long defendedJobs, double budgetGpuHours, double budgetCpuHours,
+                             Double budgetMemGbHours, double gpuHours, double cpuHours, double memGbHours,
+                             Double gpuUsed, Double cpuUsed, Double memUsed) {}
+
+    /**
+     * A running or pending undefended job, with the capacity it holds (allocated, else requested).
+     *
+     * @param ageS seconds since it was submitted; null when the submit time is unknown
+     */
+    public record Kill(String jobId, String cluster, String user, String name, String state,
+                       @JsonProperty("class") JobClass jobClass, String reason, Instant submit, Long ageS,
+                       int cpus, int gpus, long memBytes) {}
+
+    /** A user's job-name pattern among the undefended jobs, with what those jobs consumed. */
+    public record Signature(String user, String pattern, long jobs, long habitual, long orphaned, double cpuHours,
+                            double gpuHours, double memGbHours) {}
+
+    /**
+     * The review.
+     *
+     * @param now        the moment the review was made at
+     * @param since      the window start (null: open)
+     * @param until      the window end (null: open)
+     * @param jobs       every job of the window with its verdict, in the order given
+     * @param shares     one per class, in class order
+     * @param charters   one per charter given, in the order given
+     * @param killList   running and pending undefended jobs, most GPUs first, then CPUs, then memory
+     * @param signatures the top undefended signatures, most GPU-hours first, then CPU-hours
+     */
+    public record Result(Instant now, Instant since, Instant until, List<JobVerdict> jobs, List<Share> shares,
+                         List<CharterUse> charters, List<Kill> killList, List<Signature> signatures) {
+        public Result {
+            jobs = List.copyOf(jobs);
+            shares = List.copyOf(shares);
+            charters = List.copyOf(charters);
+            killList = List.copyOf(killList);
+            signatures = List.copyOf(signatures);
+        }
+    }
+
+    /**
+     * Where the jobs for a review of the window from {@code since} should start, so that recurrence can be judged for
+     * its first jobs: Monday 00:00 UTC of {@code since}'s week, {@value #LOOKBACK_WEEKS} weeks earlier. Null for null.
+     */
+    public static Instant historyStart(Instant since) {
+        if (since == null) return null;
+        return Instant.ofEpochSecond((week(since) - LOOKBACK_WEEKS) * WEEK_S + FIRST_MONDAY_S);
+    }
+
+    /** Whether the job was pending or running at some time in {@code [since, until)} (either end may be null). */
+    public static boolean inWindow(Job j, Instant since, Instant until) {
+        boolean beforeUntil = until == null || j.submit() == null || j.submit().isBefore(until);
+        boolean notEndedBefore = since == null || j.end() == null || !j.end().isBefore(since);
+        return beforeUntil && notEndedBefore;
+    }
+
+    /**
+     * A job's name with its numbers and hex-like runs (6 or more hex digits with at least one digit) replaced by
+     * {@code #}: {@code train_12} and {@code train_7} are both {@code train_#}. Null names read as empty.
+     */
+    public static String namePattern(String name) {
+        String s = name == null ? "" : name;
+        s = HEX_RUN.matcher(s).replaceAll("#");
+        s = DIGITS.matcher(s).replaceAll("#");
+        return HASHES.matcher(s).replaceAll("#");
+    }
+
+    /**
+     * What makes two jobs "the same job again": the user, the {@linkplain #namePattern name pattern} and the shape —
+     * CPUs, GPUs and memory rounded to whole GiB (allocated, else requested).
+     */
+    public static String signature(Job j) {
+        return j.user() + "\u0000" + namePattern(j.name()) + "\u0000" + heldCpus(j) + "\u0000" + heldGpus(j) + "\u0000"
+                + Math.round(heldMem(j) / GIB);
+    }
+
+    /**
+     * Reviews the jobs of the window {@code [since, until)}. Jobs outside it (the history from
+     * {@link #historyStart}) count only towards recurrence.
+     *
+     * @param jobs     the window's jobs, and earlier ones for recurrence
+     * @param charters the valid charters
+     * @param roster   the people who can own charters; null when there is no roster
+     * @param now      the review's moment: decides overdue reviews and the kill list's ages
+     */
+    public static Result review(List<Job> jobs, Instant since, Instant until, List<Charter> charters, Roster roster,
+                                Instant now) {
+        Map<String, Set<Long>> weeksBySignature = new HashMap<>();
+        for (Job j : jobs) {
+            Instant t = when(j);
+            if (t != null) weeksBySignature.computeIfAbsent(signature(j), k -> new HashSet<>()).add(week(t));
+        }
+
+        List<JobVerdict> verdicts = new ArrayList<>();
+        List<Kill> kills = new ArrayList<>();
+        Map<String, double[]> perCharter = new HashMap<>();
+        Map<String, long[]> perCharterJobs = new HashMap<>();
+        Map<String, Signature> sigs = new LinkedHashMap<>();
+        Set<String> seen = new HashSet<>();
+        for (Job j : jobs) {
+            if (!inWindow(j, since, until) || !seen.add(j.cluster() + "\u0000" + j.jobId())) continue;
+            Efficiency e = j.efficiency();
+            Verdict v = classify(j, charters, roster, now, weeksBySignature);
+            verdicts.add(new JobVerdict(j.jobId(), j.cluster(), j.user(), j.name(), v.jobClass, v.charter, v.reason,
+                    e.cpuHours(), e.gpuHours(), e.memGbHours(), j.state()));
+            if (v.charter != null) {
+                double[] h = perCharter.computeIfAbsent(v.charter, k -> new double[3]);
+                h[0] += e.gpuHours();
+                h[1] += e.cpuHours();
+                h[2] += e.memGbHours();
+                long[] n = perCharterJobs.computeIfAbsent(v.charter, k -> new long[2]);
+                n[0]++;
+                if (v.jobClass == JobClass.DEFENDED) n[1]++;
+            }
+            if (v.jobClass != JobClass.DEFENDED) {
+                JobState s = j.jobState();
+                if (s == JobState.RUNNING || s == JobState.PENDING) {
+                    Long age = j.submit() == null ? null : Math.max(0, Duration.between(j.submit(), now).getSeconds());
+                    kills.add(new Kill(j.jobId(), j.cluster(), j.user(), j.name(), j.state(), v.jobClass, v.reason,
+                            j.submit(), age, heldCpus(j), heldGpus(j), heldMem(j)));
+                }
+                String key = j.user() + "\u0000" + namePattern(j.name());
+                Signature old = sigs.get(key);
+                long hab = v.jobClass == JobClass.HABITUAL ? 1 : 0;
+                sigs.put(key, old == null
+                        ? new Signature(j.user(), namePattern(j.name()), 1, hab, 1 - hab, e.cpuHours(), e.gpuHours(), e.memGbHours())
+                        : new Signature(old.user(), old.pattern(), old.jobs() + 1, old.habitual() + hab,
+                        old.orphaned() + 1 - hab, old.cpuHours() + e.cpuHours(), old.gpuHours() + e.gpuHours(),
+                        old.memGbHours() + e.memGbHours()));
+            }
+        }
+
+        kills.sort(Comparator.comparingInt(Kill::gpus).reversed()
+                .thenComparing(Comparator.comparingInt(Kill::cpus).reversed())
+                .thenComparing(Comparator.comparingLong(Kill::memBytes).reversed())
+                .thenComparing(Kill::submit, Comparator.nullsLast(Comparator.naturalOrder()))
+                .thenComparing(Kill::jobId));
+
+        List<Signature> top = sigs.values().stream()
+                .sorted(Comparator.comparingDouble(Signature::gpuHours).reversed()
+                        .thenComparing(Comparator.comparingDouble(Signature::cpuHours).reversed())
+                        .thenComparing(Comparator.comparingLong(Signature::jobs).reversed())
+                        .thenComparing(Signature::user, Comparator.nullsLast(Comparator.naturalOrder()))
+                        .thenComparing(Signature::pattern))
+                .limit(TOP_SIGNATURES).toList();
+
+        List<CharterUse> uses = new ArrayList<>();
+        for (Charter c : charters) {
+            double[] h = perCharter.getOrDefault(c.id(), new double[3]);
+            long[] n = perCharterJobs.getOrDefault(c.id(), new long[2]);
+            Charter.Budget b = c.budget();
+            Double mem = b.memGbHours();
+            uses.add(new CharterUse(c.id(), c.owner(), c.status().word(), c.window().end(), reviewDue(c), n[0], n[1],
+                    b.gpuHours(), b.cpuHours(), mem, h[0], h[1], h[2],
+                    b.gpuHours() > 0 ? h[0] / b.gpuHours() : null, b.cpuHours() > 0 ? h[1] / b.cpuHours() : null,
+                    mem != null && mem > 0 ? h[2] / mem : null));
+        }
+
+        return new Result(now, since, until, verdicts, shares(verdicts), uses, kills, top);
+    }
+
+    private static List<Share> shares(List<JobVerdict> verdicts) {
+        double cpu = 0, gpu = 0, mem = 0;
+        for (JobVerdict v : verdicts) {
+            cpu += v.cpuHours();
+            gpu += v.gpuHours();
+            mem += v.memGbHours();
+        }
+        List<Share> out = new ArrayList<>();
+        for (JobClass k : JobClass.values()) {
+            long n = 0;
+            double c = 0, g = 0, m = 0;
+            for (JobVerdict v : verdicts) {
+                if (v.jobClass() != k) continue;
+                n++;
+                c += v.cpuHours();
+                g += v.gpuHours();
+                m += v.memGbHours();
+            }
+            out.add(new Share(k, n, c, g, m, fraction(c, cpu), fraction(g, gpu), fraction(m, mem)));
+        }
+        return out;
+    }
+
+    private static double fraction(double part, double whole) {
+        return whole > 0 ? part / whole : 0;
+    }
+
+    private record Verdict(JobClass jobClass, String charter, String reason) {}
+
+    private static Verdict classify(Job j, List<Charter> charters, Roster roster, Instant now,
+                                    Map<String, Set<Long>> weeksBySignature) {
+        List<Charter> mine = charters.stream().filter(c -> c.matches(j)).toList();
+        if (!mine.isEmpty()) {
+            Verdict first = null;
+            for (Charter c : mine) {
+                Verdict v = judge(j, c, roster, now);
+                if (v.jobClass == JobClass.DEFENDED) return v;
+                if (first == null) first = v;
+            }
+            return first;
+        }
+        if (roster != null && !roster.contains(j.user()))
+            return new Verdict(JobClass.ORPHANED, null, "no charter claims it; " + j.user() + " is not on the roster");
+        Instant t = when(j);
+        if (t != null) {
+            long w = week(t);
+            Set<Long> weeks = weeksBySignature.getOrDefault(signature(j), Set.of());
+            int earlier = 0;
+            for (long k = w - LOOKBACK_WEEKS; k < w; k++) if (weeks.contains(k)) earlier++;
+            if (earlier >= RECURRING_WEEKS)
+                return new Verdict(JobClass.HABITUAL, null, "recurring " + namePattern(j.name()) + " by " + j.user()
+                        + " in " + earlier + " earlier weeks, no charter");
+        }
+        return new Verdict(JobClass.ORPHANED, null, "no charter claims it");
+    }
+
+    private static Verdict judge(Job j, Charter c, Roster roster, Instant now) {
+        String id = c.id();
+        if (roster != null && !roster.contains(c.owner()))
+            return new Verdict(JobClass.ORPHANED, id, "charter " + id + "'s owner " + c.owner() + " is not on the roster");
+        if (c.status() != Charter.Status.ACTIVE) {
+            LocalDate on = null;
+            for (Charter.StatusChange h : c.history()) if (h.status() == c.status()) on = h.date();
+            return new Verdict(JobClass.HABITUAL, id, "charter " + id + " " + c.status().word() + (on == null ? "" : " " + on));
+        }
+        Instant t = when(j);
+        Charter.Window w = c.window();
+        if (t == null) return new Verdict(JobClass.HABITUAL, id, "charter " + id + ": the job's time is unknown");
+        if (!t.isBefore(w.end())) return new Verdict(JobClass.HABITUAL, id, "charter " + id + " expired " + date(w.end()));
+        if (!w.contains(t))
+            return new Verdict(JobClass.HABITUAL, id, "charter " + id + "'s window opens " + date(w.start()));
+        Instant due = reviewDue(c);
+        if (due != null && due.isBefore(now))
+            return new Verdict(JobClass.HABITUAL, id, "charter " + id + " overdue for review since " + date(due));
+        return new Verdict(JobClass.DEFENDED, id, "charter " + id + " (" + c.owner() + ")");
+    }
+
+    /** When the charter's next review is due: its last history date (else window start) plus review_every. */
+    static Instant reviewDue(Charter c) {
+        Instant last = null;
+        if (!c.history().isEmpty()) last = c.history().get(c.history().size() - 1).date().atStartOfDay(ZoneOffset.UTC).toInstant();
+        else if (c.window().start() != null) last = c.window().start();
+        return last == null ? null : last.plus(c.reviewEvery());
+    }
+
+    private static LocalDate date(Instant t) {
+        return t.atZone(ZoneOffset.UTC).toLocalDate();
+    }
+
+    /** The job's time: its start, else its submit time, else its end; null when none is known. */
+    private static Instant when(Job j) {
+        return j.start() != null ? j.start() : j.submit() != null ? j.submit() : j.end();
+    }
+
+    private static long week(Instant t) {
+        return Math.floorDiv(t.getEpochSecond() - FIRST_MONDAY_S, WEEK_S);
+    }
+
+    private static int heldCpus(Job j) {
+        if (j.allocCpus() != null && j.allocCpus() > 0) return j.allocCpus();
+        return j.reqCpus() == null ? 0 : j.reqCpus();
+    }
+
+    private static int heldGpus(Job j) {
+        return j.allocGpus() == null ? 0 : j.allocGpus();
+    }
+
+    private static long heldMem(Job j) {
+        if (j.allocMemBytes() != null && j.allocMemBytes() > 0) return j.allocMemBytes();
+        return j.reqMemBytes() == null ? 0 : j.reqMemBytes();
+    }
+}

@@ -52,6 +52,7 @@ import java.util.Properties;
                 JobCommand.class,
                 CharterCommand.class,
                 ReviewCommand.class,
+                OwnersCommand.class,
                 MetricCommand.class,
                 MetricsCommand.class,
                 AuditCommand.class,

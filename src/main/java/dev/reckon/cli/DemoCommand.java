@@ -1,11 +1,22 @@
 package dev.reckon.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reckon.charter.CharterFile;
+import dev.reckon.charter.Charters;
 import dev.reckon.ledger.JobQuery;
 import dev.reckon.ledger.Ledger;
 import dev.reckon.ledger.Ledger.IngestReport;
+import dev.reckon.model.Charter;
+import dev.reckon.model.Job;
+import dev.reckon.model.JobState;
+import dev.reckon.report.Format;
 import dev.reckon.report.Json;
+import dev.reckon.report.OwnersReport;
+import dev.reckon.report.ReviewReport;
 import dev.reckon.report.SummaryReport;
 import dev.reckon.review.ConsumptionSummary;
+import dev.reckon.review.Owners;
+import dev.reckon.review.Review;
 import dev.reckon.source.swf.SwfMachines;
 import dev.reckon.source.swf.SwfReader;
 import picocli.CommandLine.Command;
@@ -20,26 +31,44 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * {@code reckon demo}: the main job on the embedded default. Ingests a real public trace shipped inside reckon
- * (3,170 jobs of HPC2N's Seth cluster, 2002) into a fresh temporary ledger and prints what was consumed.
+ * (3,170 jobs of HPC2N's Seth cluster, 2002) into a fresh temporary ledger and prints what was consumed; then writes
+ * charters for the biggest users beside the ledger and prints the review and the owners view as the cluster stood in
+ * the middle of the trace ({@link #NOW}).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Shows reckon on a real trace shipped inside it; no cluster needed.",
                 "Ingests the first 3,170 jobs of HPC2N's Seth cluster log (Parallel Workloads Archive, HPC2N-2002-2.2) "
                         + "into a temporary ledger and prints the consumption summary: capacity by user and account, "
-                        + "job states, and how much of their time limits jobs used."})
+                        + "job states, and how much of their time limits jobs used.",
+                "Then writes charters for the biggest users into a temporary charter directory beside the ledger and "
+                        + "prints the review (shares per class, charters against budget, the top of the kill list) and the "
+                        + "owners view (active charters per owner, babysitting load, unowned jobs) as of 2002-09-05 12:00 UTC."})
 final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     static final String TRACE = "/dev/reckon/demo/hpc2n-seth-3170.swf";
     static final String MACHINES = TRACE + ".machines";
     static final String CLUSTER = "hpc2n-seth";
+    /** The trace's first day and the day after its last job ended, UTC. */
+    static final Instant TRACE_START = Instant.parse("2002-07-28T00:00:00Z");
+    static final Instant TRACE_END = Instant.parse("2002-09-28T00:00:00Z");
+    /** The review's moment: inside the trace, when 7 jobs were running and 20 waiting. */
+    static final Instant NOW = Instant.parse("2002-09-05T12:00:00Z");
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--json", description = "The summary as one JSON object.")
+    @Option(names = "--json", description = "The summary as one JSON object, with the review under 'review' and the owners view under 'owners'.")
     boolean json;
 
     @Option(names = "--top", paramLabel = "N", defaultValue = "10", description = "Users and accounts to list (default: ${DEFAULT-VALUE}).")
@@ -60,34 +89,142 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         SwfReader reader = new SwfReader(CLUSTER, machines);
         long t0 = System.nanoTime();
         ConsumptionSummary.Builder summary = ConsumptionSummary.builder();
+        List<Job> jobs = new ArrayList<>();
         IngestReport ingested;
         try (Ledger ledger = Ledger.open(ledgerFile.toString())) {
             try (Reader in = resource(TRACE)) {
                 ingested = ledger.ingest("demo:hpc2n-seth-3170.swf", sink -> reader.read(in, "hpc2n-seth-3170.swf", sink), Map.of());
             }
-            ledger.forEachJob(JobQuery.all(), summary);
+            ledger.forEachJob(JobQuery.all(), j -> {
+                summary.accept(j);
+                jobs.add(j);
+            });
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         ConsumptionSummary.Result result = summary.build();
+
+        ZoneId zone = door.config().zone();
+        Path charterDir = dir.resolve("charters");
+        writeCharters(charterDir, zone);
+        Charters charters = Charters.load(charterDir, zone);
+        List<Job> seen = asOf(jobs, NOW);
+        Review.Result review = Review.review(seen, TRACE_START, null, charters.all(), null, NOW);
+        Owners.Result owners = Owners.analyze(seen, TRACE_START, null, charters.all(), Owners.DEFAULT_LIMIT, NOW);
+
         if (json) {
-            door.out().println(Json.write(result));
+            ObjectNode o = Json.mapper().valueToTree(result);
+            o.set("review", Json.mapper().valueToTree(review));
+            o.set("owners", Json.mapper().valueToTree(owners));
+            door.out().println(Json.write(o));
             return 0;
         }
-        var out = door.out();
+        PrintStream out = door.out();
         out.println("reckon demo: what a real cluster consumed, from its accounting alone");
         out.println();
         out.println("Trace:  HPC2N Seth, Umea, Sweden (120 nodes x 2 CPUs, Maui scheduler), first 3,170 jobs of the");
         out.println("        HPC2N-2002-2.2 log from the Parallel Workloads Archive (Feitelson, Tsafrir, Krakov, JPDC 2014).");
         out.printf("Ledger: %s (temporary), %,d jobs ingested in %.1f s%n", ledgerFile, ingested.read(), seconds);
         out.println();
-        out.print(SummaryReport.render(result, door.config().zone(), top));
+        out.print(SummaryReport.render(result, zone, top));
+        printGovernance(out, charterDir, charters, review, owners, zone);
+        printNextSteps(out, ledgerFile, charterDir, result);
+        return 0;
+    }
+
+    /** The review and attention part: the charters written, then the review and the owners view as of {@link #NOW}. */
+    private static void printGovernance(PrintStream out, Path charterDir, Charters charters, Review.Result review,
+                                        Owners.Result owners, ZoneId zone) {
+        out.println();
+        out.println("Governance: who defends this consumption?");
+        out.printf("Charters: %d written to %s for the biggest users; jobs nobody charters are undefended:%n",
+                charters.all().size(), charterDir);
+        for (Charter c : charters.all()) {
+            out.printf(Locale.ROOT, "  %-12s owner %-3s %-9s to %s  %s%n", c.id(), c.owner(), c.status().word(),
+                    CharterFile.timeText(c.window().end(), zone, true), c.purpose());
+        }
+        out.printf("The cluster as it stood at %s, in the middle of the trace (later jobs not yet submitted;%n",
+                Format.time(NOW, zone));
+        out.println("running and pending ones as they were then; the trace ends with every job done):");
+        out.println();
+        out.print(ReviewReport.brief(review, zone, 5));
+        out.print(OwnersReport.terminal(owners, zone, 5));
+        out.println("(Seth's log records no failed, timed-out or memory-killed job, so the babysitting load here is zero;");
+        out.println("on a Slurm cluster's accounting it counts each kind.)");
+    }
+
+    /** What to run next. */
+    private static void printNextSteps(PrintStream out, Path ledgerFile, Path charterDir, ConsumptionSummary.Result result) {
         out.println();
         out.println("Explore it:");
         out.printf("  ./reckon jobs --ledger %s --user %s --limit 20%n", ledgerFile,
                 result.byUser().isEmpty() ? "u1" : result.byUser().get(0).name());
         out.printf("  ./reckon job 1 --ledger %s%n", ledgerFile);
+        out.printf("  RECKON_NOW=%s ./reckon review --ledger %s --charters %s --since %s --until %s%n", NOW, ledgerFile,
+                charterDir, TRACE_START, NOW);
+        out.printf("  RECKON_NOW=%s ./reckon owners --ledger %s --charters %s --since %s%n", TRACE_END, ledgerFile,
+                charterDir, TRACE_START);
         out.println("Your own cluster: sacct -a -S 2024-01-01 -E now --parsable2 --format ALL > jobs.txt && ./reckon ingest sacct jobs.txt");
-        return 0;
+    }
+
+    /**
+     * The demo's charters, for the trace's biggest users (by CPU-hours: u1, u4, u5), written afresh: u1 leads a group
+     * and holds three active charters (its own jobs, u8's and u6's), over the default limit of two; u4's expired before
+     * {@link #NOW}; u5's was withdrawn.
+     */
+    private static void writeCharters(Path charterDir, ZoneId zone) throws IOException {
+        Files.createDirectories(charterDir);
+        try (var old = Files.newDirectoryStream(charterDir, "*.{yaml,yml}")) {
+            for (Path p : old) Files.delete(p);
+        }
+        LocalDate reviewed = LocalDate.parse("2002-08-26");
+        List<Charter> cs = List.of(
+                charter("seth-sim", "Run the group's flow simulations for the autumn paper.", "u1", "u1", 60_000,
+                        "2002-10-31", Charter.Status.ACTIVE, List.of(new Charter.StatusChange(reviewed, Charter.Status.ACTIVE, "reviewed"))),
+                charter("seth-sweep", "Sweep the solver's parameters for the group's student u8.", "u1", "u8", 6_000,
+                        "2002-10-31", Charter.Status.ACTIVE, List.of(new Charter.StatusChange(reviewed, Charter.Status.ACTIVE, "reviewed"))),
+                charter("seth-mesh", "Refine the meshes for the group's student u6.", "u1", "u6", 6_000,
+                        "2002-10-31", Charter.Status.ACTIVE, List.of(new Charter.StatusChange(reviewed, Charter.Status.ACTIVE, "reviewed"))),
+                charter("seth-study", "Finish the summer scaling study before the holidays end.", "u4", "u4", 30_000,
+                        "2002-08-31", Charter.Status.ACTIVE, List.of(new Charter.StatusChange(reviewed, Charter.Status.ACTIVE, "reviewed"))),
+                charter("seth-eval", "Evaluate the old code once more against the new one.", "u5", "u5", 10_000,
+                        "2002-09-30", Charter.Status.WITHDRAWN, List.of(
+                                new Charter.StatusChange(LocalDate.parse("2002-07-28"), Charter.Status.ACTIVE, "approved"),
+                                new Charter.StatusChange(LocalDate.parse("2002-08-15"), Charter.Status.WITHDRAWN, "superseded"))));
+        for (Charter c : cs) Files.writeString(charterDir.resolve(c.id() + ".yaml"), CharterFile.write(c, zone));
+    }
+
+    private static Charter charter(String id, String purpose, String owner, String user, double cpuHours, String end,
+                                   Charter.Status status, List<Charter.StatusChange> history) {
+        return new Charter(id, id, purpose, owner, user.equals(owner) ? List.of() : List.of(user), List.of(),
+                new Charter.Match(List.of(), List.of(), List.of(new Charter.UserJobs(user, "*"))),
+                new Charter.Budget(0, cpuHours, null),
+                new Charter.Window(TRACE_START, LocalDate.parse(end).plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()),
+                List.of(Charter.Condition.parse("speedup >= 1.5")), List.of(Charter.Condition.parse("speedup < 1 after 14 days")),
+                Duration.ofDays(14), status, history);
+    }
+
+    /**
+     * The jobs as the accounting showed them at {@code t}: jobs submitted later are left out, jobs that had started and
+     * not ended are running (ended unknown, elapsed so far), jobs submitted and not started are pending.
+     */
+    static List<Job> asOf(List<Job> jobs, Instant t) {
+        List<Job> out = new ArrayList<>();
+        for (Job j : jobs) {
+            if (j.submit() == null || j.submit().isAfter(t)) continue;
+            if (j.end() != null && !j.end().isAfter(t)) {
+                out.add(j);
+            } else if (j.start() != null && !j.start().isAfter(t)) {
+                out.add(new Job(j.cluster(), j.jobId(), j.jobIdRaw(), j.name(), j.user(), j.account(), j.partition(), j.qos(),
+                        j.wckey(), j.comment(), JobState.RUNNING.name(), null, j.submit(), j.start(), null,
+                        Duration.between(j.start(), t).getSeconds(), j.timelimitS(), j.reqCpus(), j.reqMemBytes(),
+                        j.allocCpus(), j.allocNodes(), j.allocMemBytes(), j.allocGpus(), null, null, j.nodeList(), j.steps()));
+            } else {
+                out.add(new Job(j.cluster(), j.jobId(), j.jobIdRaw(), j.name(), j.user(), j.account(), j.partition(), j.qos(),
+                        j.wckey(), j.comment(), JobState.PENDING.name(), null, j.submit(), null, null, 0L, j.timelimitS(),
+                        j.reqCpus(), j.reqMemBytes(), null, null, null, null, null, null, null, List.of()));
+            }
+        }
+        return out;
     }
 
     private static Reader resource(String name) throws IOException {

@@ -36,6 +36,31 @@ public final class ReviewReport {
         return b.toString();
     }
 
+    /**
+     * A short form for a first look: the shares, the charters and the first {@code kills} rows of the kill list (with
+     * how many more there are); no signatures.
+     */
+    public static String brief(Result r, ZoneId zone, int kills) {
+        StringBuilder b = new StringBuilder();
+        b.append("Review of ").append(window(r, zone)).append(": ").append(r.jobs().size()).append(" jobs\n\n");
+        List<Section> all = sections(r, zone);
+        for (int i = 0; i < 3; i++) {
+            Section s = all.get(i);
+            b.append(s.title).append('\n');
+            if (s.rows.isEmpty()) {
+                b.append("  (none)\n\n");
+                continue;
+            }
+            Table t = new Table(s.columns);
+            int n = 0;
+            for (Object[] row : s.rows) if (i != 2 || n++ < kills) t.row(row);
+            b.append(t.render());
+            if (i == 2 && s.rows.size() > kills) b.append("  ... and ").append(s.rows.size() - kills).append(" more\n");
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
     /** The same sections as Markdown tables. */
     public static String markdown(Result r, ZoneId zone) {
         StringBuilder b = new StringBuilder();

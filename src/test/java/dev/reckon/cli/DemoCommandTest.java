@@ -24,6 +24,16 @@ class DemoCommandTest {
     }
 
     @Test
+    void demoReviewsTheTraceAgainstChartersItWritesAndShowsTheOwners() {
+        Cli.Result r = new Cli(dir).run("demo");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("Shares of consumption by class"), r.out());
+        assertTrue(r.out().contains("Kill list") && r.out().contains("charter seth-study expired 2002-09-01"), r.out());
+        assertTrue(r.out().contains("u1          3  over limit  seth-mesh,seth-sim,seth-sweep"), r.out());
+        assertTrue(r.out().contains("Unowned"), r.out());
+    }
+
+    @Test
     void demoJsonCarriesTheSummary() throws Exception {
         Cli.Result r = new Cli(dir).run("demo", "--json");
         assertEquals(0, r.exit(), r.toString());
@@ -31,5 +41,15 @@ class DemoCommandTest {
         assertEquals(3170, n.get("jobs").asLong());
         assertTrue(n.get("by_user").size() > 1);
         assertTrue(n.get("total").get("cpu_hours").asDouble() > 100_000);
+        JsonNode review = n.get("review");
+        assertEquals("2002-09-05T12:00:00Z", review.get("now").asText());
+        assertTrue(review.get("kill_list").size() > 0, "jobs running and pending at the review's moment");
+        double cpu = 0;
+        for (JsonNode s : review.get("shares")) cpu += s.get("cpu_fraction").asDouble();
+        assertEquals(1.0, cpu, 1e-9);
+        JsonNode u1 = n.get("owners").get("owners").get(0);
+        assertEquals("u1", u1.get("owner").asText());
+        assertTrue(u1.get("over_limit").asBoolean());
+        assertTrue(n.get("owners").get("unowned").size() > 0);
     }
 }

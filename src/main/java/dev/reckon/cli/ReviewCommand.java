@@ -7,6 +7,7 @@ import dev.reckon.ledger.Ledger;
 import dev.reckon.model.Charter;
 import dev.reckon.model.Job;
 import dev.reckon.report.Json;
+import dev.reckon.report.ReviewHtml;
 import dev.reckon.report.ReviewReport;
 import dev.reckon.review.Review;
 import picocli.CommandLine.Command;
@@ -15,6 +16,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -49,11 +53,15 @@ final class ReviewCommand implements Callable<Integer> {
     boolean json;
     @Option(names = "--markdown", description = "The tables as Markdown.")
     boolean markdown;
+    @Option(names = "--html", paramLabel = "FILE", description = "Writes the review as one self-contained HTML page "
+            + "with charts (no network, no script) to FILE and prints its path; - writes the page to standard output.")
+    String html;
 
     @Override
     public Integer call() {
         Door door = new Door(spec);
-        if (json && markdown) throw door.usage("--json and --markdown: choose one");
+        if ((json ? 1 : 0) + (markdown ? 1 : 0) + (html != null ? 1 : 0) > 1)
+            throw door.usage("--json, --markdown and --html: choose one");
         Instant from = door.time(since, "--since");
         Instant to = door.time(until, "--until");
         ZoneId zone = door.config().zone();
@@ -67,9 +75,28 @@ final class ReviewCommand implements Callable<Integer> {
             ledger.forEachJob(JobQuery.all().withWindow(Review.historyStart(from), to), jobs::add);
         }
         Review.Result r = Review.review(jobs, from, to, charters, cs.roster().orElse(null), door.now());
+        if (html != null) return writeHtml(door, ReviewHtml.page(r, zone));
         if (json) door.out().println(Json.write(r));
         else if (markdown) door.out().print(ReviewReport.markdown(r, zone));
         else door.out().print(ReviewReport.terminal(r, zone));
+        return Main.EXIT_OK;
+    }
+
+    private int writeHtml(Door door, String page) {
+        if (html.equals("-")) {
+            door.out().print(page);
+            return Main.EXIT_OK;
+        }
+        Path file = Path.of(html);
+        try {
+            Files.writeString(file, page, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            door.err().println("reckon: review: cannot write " + file + ": " + e.getClass().getSimpleName()
+                    .replace("Exception", "") + (e.getMessage() == null || e.getMessage().equals(file.toString()) ? ""
+                    : " (" + e.getMessage() + ")"));
+            return Main.EXIT_IO;
+        }
+        door.out().println(file.toAbsolutePath());
         return Main.EXIT_OK;
     }
 

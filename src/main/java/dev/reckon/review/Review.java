@@ -81,10 +81,12 @@ public final class Review {
      *
      * @param charter the charter it belongs to (the one that defends it when one does), or null
      * @param reason  why it is in its class, in plain words
+     * @param start   when it started; null when it has not (or is not known to have)
+     * @param end     when it ended; null while it runs, or when unknown
      */
     public record JobVerdict(String jobId, String cluster, String user, String name, @JsonProperty("class") JobClass jobClass,
                              String charter, String reason, double cpuHours, double gpuHours, double memGbHours,
-                             String state) {}
+                             String state, Instant start, Instant end) {}
 
     /** One class's part of what the window's jobs consumed; the fractions are of all jobs' hours (0 when none). */
     public record Share(@JsonProperty("class") JobClass jobClass, long jobs, double cpuHours, double gpuHours,
@@ -205,7 +207,7 @@ public final class Review {
             Efficiency e = j.efficiency();
             Verdict v = classify(j, charters, roster, now, weeksBySignature);
             verdicts.add(new JobVerdict(j.jobId(), j.cluster(), j.user(), j.name(), v.jobClass, v.charter, v.reason,
-                    e.cpuHours(), e.gpuHours(), e.memGbHours(), j.state()));
+                    e.cpuHours(), e.gpuHours(), e.memGbHours(), j.state(), j.start(), j.end()));
             if (v.charter != null) {
                 double[] h = perCharter.computeIfAbsent(v.charter, k -> new double[3]);
                 h[0] += e.gpuHours();

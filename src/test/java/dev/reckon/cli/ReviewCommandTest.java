@@ -123,4 +123,28 @@ class ReviewCommandTest {
         assertEquals("orphaned", j.get("class").asText());
         assertEquals("charter llm-ft's owner alice is not on the roster", j.get("reason").asText());
     }
+
+    @Test
+    void reviewHtmlWritesOneSelfContainedPageAndPrintsItsPath() throws IOException {
+        Path page = home.resolve("report.html");
+        Cli.Result r = cli.run("review", "--since", "2026-11-02", "--charters", charters.toString(), "--html", page.toString());
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(page.toAbsolutePath().toString(), r.out().strip());
+        String html = Files.readString(page);
+        assertTrue(html.startsWith("<!DOCTYPE html>") && html.contains("<svg id=\"chart-cpu\""), html);
+        assertTrue(html.contains("llm-ft") && html.contains("carol"), html);
+        Cli.Result out = cli.run("review", "--since", "2026-11-02", "--charters", charters.toString(), "--html", "-");
+        assertEquals(0, out.exit(), out.toString());
+        assertTrue(out.out().startsWith("<!DOCTYPE html>") && out.out().endsWith("</html>\n"));
+    }
+
+    @Test
+    void reviewHtmlIntoAMissingDirectoryIsAnIoErrorWithoutAStackTrace() {
+        Path page = home.resolve("no/such/dir/report.html");
+        Cli.Result r = cli.run("review", "--since", "2026-11-02", "--charters", charters.toString(), "--html", page.toString());
+        assertEquals(74, r.exit(), r.toString());
+        assertTrue(r.err().contains("cannot write " + page) && !r.err().contains("\tat "), r.err());
+        Cli.Result both = cli.run("review", "--json", "--html", page.toString());
+        assertEquals(2, both.exit(), both.toString());
+    }
 }

@@ -12,6 +12,7 @@ import dev.reckon.model.JobState;
 import dev.reckon.report.Format;
 import dev.reckon.report.Json;
 import dev.reckon.report.OwnersReport;
+import dev.reckon.report.ReviewHtml;
 import dev.reckon.report.ReviewReport;
 import dev.reckon.report.SummaryReport;
 import dev.reckon.review.ConsumptionSummary;
@@ -110,11 +111,14 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         List<Job> seen = asOf(jobs, NOW);
         Review.Result review = Review.review(seen, TRACE_START, null, charters.all(), null, NOW);
         Owners.Result owners = Owners.analyze(seen, TRACE_START, null, charters.all(), Owners.DEFAULT_LIMIT, NOW);
+        Path html = dir.resolve("review.html");
+        Files.writeString(html, ReviewHtml.page(review, zone), StandardCharsets.UTF_8);
 
         if (json) {
             ObjectNode o = Json.mapper().valueToTree(result);
             o.set("review", Json.mapper().valueToTree(review));
             o.set("owners", Json.mapper().valueToTree(owners));
+            o.put("html_report", html.toString());
             door.out().println(Json.write(o));
             return 0;
         }
@@ -127,6 +131,9 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         out.println();
         out.print(SummaryReport.render(result, zone, top));
         printGovernance(out, charterDir, charters, review, owners, zone);
+        out.println();
+        out.println("The review as a page with charts (consumption by class over time, charters against budget, the kill list):");
+        out.println("  " + html.toAbsolutePath() + "   (open it in a browser)");
         printNextSteps(out, ledgerFile, charterDir, result);
         return 0;
     }

@@ -225,7 +225,7 @@ public final class ReviewHtml {
         double maxFrac = 1;
         for (double[] v : values) maxFrac = Math.max(maxFrac, v[1] > 0 ? v[0] / v[1] : 1.5);
         maxFrac = Math.min(maxFrac, 3);
-        int w = 1000, left = 230, right = 190, rowH = 30, top = 8, bottom = 42;
+        int w = 1000, left = 200, right = 240, rowH = 30, top = 8, bottom = 42;
         int plotW = w - left - right;
         int h = top + rows.size() * rowH + bottom;
         b.append("<svg id=\"chart-charters\" class=\"chart\" role=\"img\" viewBox=\"0 0 ").append(w).append(' ').append(h)

@@ -21,6 +21,9 @@ class DemoCommandTest {
         assertTrue(r.out().contains("3,170 jobs"), r.out());
         assertTrue(r.out().contains("Capacity by user"), r.out());
         assertTrue(r.out().contains("Time efficiency"), r.out());
+        String page = r.out().lines().filter(l -> l.strip().endsWith("(open it in a browser)")).findFirst()
+                .orElseThrow(() -> new AssertionError("no HTML report path in " + r.out())).strip().split(" ")[0];
+        assertTrue(java.nio.file.Files.isRegularFile(java.nio.file.Path.of(page)), page);
     }
 
     @Test

@@ -215,9 +215,14 @@ final class IngestCommand implements Runnable {
                 Instant from = start;
                 SacctReader reader = new SacctReader(new SacctOptions(DELIMITER, null, door.config().zone(), cluster));
                 String name = "sacct -S " + from + " -E " + end;
+                // accounting has a job's comment (charter=<id>) only once it ends: take running ones' from the queue
+                Map<String, String> queued = slurm.queueComments();
                 IngestReport r = ledger.ingest("slurm", withProgress(door, sink -> {
                     try (Reader in = slurm.sacct(from, end, SacctReader.RECKON_FORMAT, DELIMITER)) {
-                        reader.read(in, "sacct", sink);
+                        reader.read(in, "sacct", job -> {
+                            String c = job.comment() == null ? queued.get(job.jobId()) : null;
+                            sink.accept(c == null ? job : job.withComment(c));
+                        });
                     }
                 }), Map.of(markKey, end.toString()));
                 print(door, common, Outcome.of(name, ledger.location(), r));

@@ -69,6 +69,13 @@ public record Job(
         return s.substring(0, cut);
     }
 
+    /** This job with another comment (e.g. the one the controller holds for a running job, before accounting has it). */
+    public Job withComment(String newComment) {
+        return new Job(cluster, jobId, jobIdRaw, name, user, account, partition, qos, wckey, newComment, state, exitCode,
+                submit, start, end, elapsedS, timelimitS, reqCpus, reqMemBytes, allocCpus, allocNodes, allocMemBytes,
+                allocGpus, totalCpuS, peakMemBytes, nodeList, steps);
+    }
+
     public Job withSteps(List<Step> newSteps, Long newPeak) {
         return new Job(cluster, jobId, jobIdRaw, name, user, account, partition, qos, wckey, comment, state, exitCode,
                 submit, start, end, elapsedS, timelimitS, reqCpus, reqMemBytes, allocCpus, allocNodes, allocMemBytes,

@@ -15,6 +15,7 @@ import java.util.List;
  */
 public record JobView(
         String jobId, String cluster, String name, String user, String account, String partition, String qos,
+        String wckey, String comment,
         String state, String exitCode, String submit, String start, String end,
         Long elapsedS, Long timelimitS, Integer allocCpus, Integer allocNodes, Long allocMemBytes, Integer allocGpus,
         Double totalCpuS, Long maxRssBytes, Double cpuEff, Double memEff, Double timeEff,
@@ -29,6 +30,7 @@ public record JobView(
         Efficiency e = j.efficiency();
         List<StepView> steps = withSteps ? j.steps().stream().map(s -> step(s, zone)).toList() : null;
         return new JobView(j.jobId(), j.cluster(), j.name(), j.user(), j.account(), j.partition(), j.qos(),
+                j.wckey(), j.comment(),
                 j.state(), j.exitCode(), Format.isoTime(j.submit(), zone), Format.isoTime(j.start(), zone),
                 Format.isoTime(j.end(), zone), j.elapsedS(), j.timelimitS(), j.allocCpus(), j.allocNodes(),
                 j.allocMemBytes(), j.allocGpus(), j.totalCpuS(), j.peakMemBytes(), e.cpuEff(), e.memEff(), e.timeEff(),

@@ -69,7 +69,7 @@ class IngestSlurmTest {
     void theLedgerRecordsWhatRealJobsDidAndCatchesUpIncrementally() throws IOException {
         Cli cli = new Cli(dir);
         cli.env.remove("RECKON_TZ"); // the system zone, as sacct prints it
-        String overTime = SlurmTestCluster.submit("l-overtime", "sleep 300", "--time=1");
+        String overTime = SlurmTestCluster.submit("l-overtime", "sleep 300", "--time=1", "--comment=charter=probe");
         String cancelled = SlurmTestCluster.submit("l-cancelled", "sleep 300", "--time=5");
         String completes = SlurmTestCluster.submit("l-completes", "ticks=$(( $(getconf CLK_TCK) * 3 ))\n"
                 + "while read -r _ _ _ _ _ _ _ _ _ _ _ _ _ utime stime _ < /proc/$$/stat; "
@@ -92,6 +92,8 @@ class IngestSlurmTest {
         }
         assertTrue(running != null, "job " + overTime + " never reached the ledger");
         assertEquals("RUNNING", running.get("state").asText());
+        assertEquals("charter=probe", running.get("comment").asText(),
+                "a running job's comment comes from the queue: accounting records it only at the end");
 
         SlurmTestCluster.commands().scancel(cancelled);
         SlurmTestCluster.awaitFinal(completes, QUICK);

@@ -99,6 +99,22 @@ public final class SlurmCommands {
         throw new SlurmCommandException("scontrol show config names no ClusterName");
     }
 
+    /**
+     * The comment of every job the controller holds ({@code squeue}), by job id as sacct prints it ({@code 123},
+     * {@code 123_4}, {@code 123_[5-9]}). Slurm's accounting records a job's comment only when the job ends, so a
+     * running job's comment (its {@code charter=<id>}) is known only here.
+     */
+    public java.util.Map<String, String> queueComments() {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        for (String line : squeue("--all", "--array", "-o", "%i|%k")) {
+            int bar = line.indexOf('|');
+            if (bar <= 0) continue;
+            String comment = line.substring(bar + 1).strip();
+            if (!comment.isEmpty() && !comment.equals("(null)")) out.put(line.substring(0, bar).strip(), comment);
+        }
+        return out;
+    }
+
     /** Submits a batch job: runs {@code sbatch --parsable ARGS} and returns the job id (without any cluster name). */
     public String sbatch(String... args) {
         String out = run("sbatch", concat("--parsable", args)).strip();

@@ -1,0 +1,107 @@
+package dev.reckon.act;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reckon.report.Json;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sends a reclaim notice to a webhook (an HTTP POST of the JSON payload, 10 s timeout) and/or a mail command (run
+ * with the payload on standard input and the job's user as its last argument). A notice counts as sent when at least
+ * one of the channels given took it.
+ */
+public final class Notices implements Reclaim.Notifier {
+    /** How long one channel may take. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final URI webhook;
+    private final List<String> mailCommand;
+    private HttpClient client;
+
+    /**
+     * @param webhook     the URL to POST to; null: none
+     * @param mailCommand the command and its arguments (the user is appended); null or empty: none
+     */
+    public Notices(URI webhook, List<String> mailCommand) {
+        this.webhook = webhook;
+        this.mailCommand = mailCommand == null ? List.of() : List.copyOf(mailCommand);
+        if (webhook == null && this.mailCommand.isEmpty()) throw new IllegalArgumentException("no channel for notices");
+    }
+
+    /** The notice's JSON: job_id, cluster, user, class, reason, cpus, gpus, mem_bytes, cancel_after. */
+    public static String payload(Reclaim.Step s) {
+        ObjectNode n = Json.mapper().createObjectNode();
+        n.put("job_id", s.jobId());
+        n.put("cluster", s.cluster());
+        n.put("user", s.user());
+        n.put("name", s.name());
+        n.put("class", s.jobClass().word());
+        n.put("reason", s.reason());
+        n.put("cpus", s.cpus());
+        n.put("gpus", s.gpus());
+        n.put("mem_bytes", s.memBytes());
+        n.put("cancel_after", s.cancelAfter().toString());
+        return n.toString();
+    }
+
+    @Override
+    public String send(Reclaim.Step s) throws Exception {
+        String body = payload(s);
+        List<String> sent = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        if (webhook != null) {
+            try {
+                sent.add(post(body));
+            } catch (Exception e) {
+                failed.add("webhook: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            }
+        }
+        if (!mailCommand.isEmpty()) {
+            try {
+                sent.add(mail(body, s.user()));
+            } catch (Exception e) {
+                failed.add("mail: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            }
+        }
+        if (sent.isEmpty()) throw new IOException(String.join("; ", failed));
+        sent.addAll(failed);
+        return String.join("; ", sent);
+    }
+
+    private String post(String body) throws IOException, InterruptedException {
+        if (client == null) client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        HttpRequest req = HttpRequest.newBuilder(webhook).timeout(TIMEOUT).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+        HttpResponse<Void> resp = client.send(req, HttpResponse.BodyHandlers.discarding());
+        if (resp.statusCode() / 100 != 2) throw new IOException(webhook + " answered HTTP " + resp.statusCode());
+        return "webhook " + webhook + " (HTTP " + resp.statusCode() + ")";
+    }
+
+    private String mail(String body, String user) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(mailCommand);
+        cmd.add(user);
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (OutputStream in = p.getOutputStream()) {
+            in.write(body.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException ignored) {
+            // the command did not read its input; its exit status says whether it worked
+        }
+        if (!p.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(cmd.get(0) + " took longer than " + TIMEOUT.toSeconds() + " s");
+        }
+        if (p.exitValue() != 0) throw new IOException(cmd.get(0) + " exited with " + p.exitValue());
+        return "mail to " + user + " via " + cmd.get(0);
+    }
+}

@@ -1,0 +1,164 @@
+package dev.reckon.act;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.reckon.ledger.Ledger;
+import dev.reckon.model.AuditEntry;
+import dev.reckon.review.Review;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Reclaiming capacity from running undefended jobs: tell the user, wait out a grace period, then cancel the job if it
+ * is still undefended. Only RUNNING jobs of the review's kill list are acted on: a pending job holds nothing yet and is
+ * taken up once it starts. The planning has no clock of its own ({@code now} is given) and reads the audit log only;
+ * {@link #carryOut} is the part that changes things, through the {@link Notifier} and {@link Canceller} given.
+ *
+ * <ul>
+ *   <li><b>notify</b>: the job has no carried-out {@code notify} entry in the audit log;</li>
+ *   <li><b>wait</b>: its notice went out less than the grace period ago;</li>
+ *   <li><b>cancel</b>: its notice went out at least the grace period ago and it is still undefended.</li>
+ * </ul>
+ * A job with a carried-out {@code cancel} entry is left alone. Only carried-out entries are written to the audit log
+ * as applied, so a notice is never sent twice and a failed one is tried again on the next run.
+ */
+public final class Reclaim {
+    private Reclaim() {}
+
+    /** What is to be done with one job. */
+    public enum Kind {
+        NOTIFY, WAIT, CANCEL;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * One step of the plan.
+     *
+     * @param notifiedAt  when its notice went out; null when it has not
+     * @param cancelAfter when it may be cancelled (notice time + grace; now + grace for a notice about to go out)
+     * @param why         the plan's reason, in plain words
+     * @param applied     whether the step was carried out (always false in a plan that was not carried out)
+     * @param detail      what carrying it out gave: the recipients, the scheduler's answer; empty when not carried out
+     */
+    public record Step(Kind action, String jobId, String cluster, String user, String name,
+                       @JsonProperty("class") Review.JobClass jobClass, String reason, int cpus, int gpus,
+                       long memBytes, Instant notifiedAt, Instant cancelAfter, String why, boolean applied,
+                       String detail) {
+        Step done(boolean ok, String what) {
+            return new Step(action, jobId, cluster, user, name, jobClass, reason, cpus, gpus, memBytes, notifiedAt,
+                    cancelAfter, why, ok, what);
+        }
+    }
+
+    /** Sends one notice; returns what was sent to whom, or throws with why it could not be. */
+    @FunctionalInterface
+    public interface Notifier {
+        String send(Step step) throws Exception;
+    }
+
+    /** Cancels one job; returns the scheduler's answer, or throws with why it could not. */
+    @FunctionalInterface
+    public interface Canceller {
+        String cancel(String cluster, String jobId) throws Exception;
+    }
+
+    /** The plan for the review's running undefended jobs at {@code now}, in kill-list order. */
+    public static List<Step> plan(Review.Result review, Ledger ledger, Instant now, Duration grace) {
+        Objects.requireNonNull(now, "now");
+        if (grace.isNegative()) throw new IllegalArgumentException("grace must not be negative");
+        List<Step> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Review.Kill k : review.killList()) {
+            if (!"RUNNING".equals(k.state()) || !seen.add(k.cluster() + "\u0000" + k.jobId())) continue;
+            if (ledger.audited(k.cluster(), k.jobId(), "cancel")) continue;
+            Instant notified = notifiedAt(ledger, k.cluster(), k.jobId());
+            if (notified == null) {
+                out.add(step(Kind.NOTIFY, k, null, now.plus(grace), "not yet told; " + k.jobClass().word()
+                        + " (" + k.reason() + ")"));
+            } else {
+                Instant after = notified.plus(grace);
+                if (now.isBefore(after)) {
+                    out.add(step(Kind.WAIT, k, notified, after, "told at " + notified + "; grace until " + after));
+                } else {
+                    out.add(step(Kind.CANCEL, k, notified, after, "told at " + notified + ", grace over at " + after
+                            + ", still " + k.jobClass().word()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Step step(Kind kind, Review.Kill k, Instant notified, Instant after, String why) {
+        return new Step(kind, k.jobId(), k.cluster(), k.user(), k.name(), k.jobClass(), k.reason(), k.cpus(), k.gpus(),
+                k.memBytes(), notified, after, why, false, "");
+    }
+
+    /** When the job's first carried-out notice went out, or null. */
+    static Instant notifiedAt(Ledger ledger, String cluster, String jobId) {
+        if (!ledger.audited(cluster, jobId, "notify")) return null;
+        for (AuditEntry e : ledger.auditLog(null, null, jobId)) {
+            if (e.applied() && e.action().equals("notify") && e.cluster().equals(cluster)) return e.at();
+        }
+        return null;
+    }
+
+    /**
+     * Carries out the plan: sends each notice, then cancels each job whose grace is over and that
+     * {@code stillUndefended} (asked at the moment of cancelling) confirms; records every notice and cancellation
+     * tried in the audit log (applied when it succeeded). Wait steps are returned as they are.
+     */
+    public static List<Step> carryOut(List<Step> plan, Ledger ledger, Instant now, String actor, Notifier notifier,
+                                      Canceller canceller, Predicate<Step> stillUndefended) {
+        List<Step> out = new ArrayList<>();
+        for (Step s : plan) {
+            switch (s.action()) {
+                case WAIT -> out.add(s);
+                case NOTIFY -> {
+                    Step r;
+                    try {
+                        r = s.done(true, notifier.send(s));
+                    } catch (Exception e) {
+                        r = s.done(false, "not sent: " + message(e));
+                    }
+                    ledger.audit(new AuditEntry(now, actor, "notify", s.cluster(), s.jobId(), null, r.applied(),
+                            s.why() + "; cancel after " + s.cancelAfter() + "; " + r.detail()));
+                    out.add(r);
+                }
+                case CANCEL -> {
+                    if (!stillUndefended.test(s)) {
+                        out.add(new Step(Kind.WAIT, s.jobId(), s.cluster(), s.user(), s.name(), Review.JobClass.DEFENDED,
+                                s.reason(), s.cpus(), s.gpus(), s.memBytes(), s.notifiedAt(), s.cancelAfter(),
+                                "defended now: not cancelled", false, ""));
+                        continue;
+                    }
+                    Step r;
+                    try {
+                        String answer = canceller.cancel(s.cluster(), s.jobId());
+                        r = s.done(true, answer == null || answer.isBlank() ? "cancelled" : answer.strip());
+                    } catch (Exception e) {
+                        r = s.done(false, "not cancelled: " + message(e));
+                    }
+                    ledger.audit(new AuditEntry(now, actor, "cancel", s.cluster(), s.jobId(), null, r.applied(),
+                            s.why() + "; " + r.detail()));
+                    out.add(r);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String message(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

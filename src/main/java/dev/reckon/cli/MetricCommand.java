@@ -64,10 +64,8 @@ final class MetricCommand implements Callable<Integer> {
             description = "Ingest a JSON-lines file of metrics instead ('-' for standard input).")
     String file;
 
-    @Option(names = "--charters", paramLabel = "DIR",
-            description = "The charter directory the charter must be in (default: $RECKON_CHARTERS, the config's "
-                    + "'charters', else ~/.config/reckon/charters).")
-    Path charters;
+    @picocli.CommandLine.Mixin
+    CharterCommand.Dir charters;
 
     @Parameters(paramLabel = "CHARTER NAME=VALUE", arity = "0..*",
             description = "The charter's id, then one or more name=value pairs.")
@@ -107,7 +105,7 @@ final class MetricCommand implements Callable<Integer> {
 
     /** A result for a charter nobody wrote is a typo or an effort without a charter: refused, naming the known ones. */
     private void requireCharters(Door door, List<Metric> metrics) {
-        Path dir = charters != null ? charters : door.config().charters();
+        Path dir = charters.resolve(door);
         Charters known = Charters.load(dir, door.config().zone());
         for (Metric m : metrics) {
             if (known.byId(m.charter()).isEmpty()) {

@@ -201,6 +201,22 @@ public final class Ledger implements AutoCloseable {
         return Pattern.compile("[?&]" + Pattern.quote(name) + "=", Pattern.CASE_INSENSITIVE).matcher(url).find();
     }
 
+    /**
+     * Waits until a helper thread has ended, even when interrupted meanwhile (it may still hold the connection);
+     * the interrupt is kept for the caller.
+     */
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
     /** The URL with any password replaced by {@code ***}, fit for messages. */
     static String redact(String url) {
         return url.replaceAll("(?i)([?&;]password=)[^&;]*", "$1***")
@@ -511,15 +527,7 @@ public final class Ledger implements AutoCloseable {
         }
 
         private void join() {
-            boolean interrupted = false;
-            while (writer.isAlive()) {
-                try {
-                    writer.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) Thread.currentThread().interrupt();
+            joinUninterruptibly(writer);
         }
 
         /** The writer thread: binds and executes each chunk until the end mark. */
@@ -708,15 +716,7 @@ public final class Ledger implements AutoCloseable {
                 }
                 queue.clear();
             }
-            boolean interrupted = false;
-            while (reader.isAlive()) {
-                try {
-                    reader.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) Thread.currentThread().interrupt();
+            joinUninterruptibly(reader);
         }
         synchronized (failure) {
             if (failure[0] instanceof SQLException e) throw e;

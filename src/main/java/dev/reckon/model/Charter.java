@@ -116,7 +116,8 @@ public record Charter(
     }
 
     /**
-     * The rules that tie jobs to a charter besides the comment {@code charter=<id>}, which always does: a wckey, an
+     * The rules that tie jobs to a charter besides the comment {@code charter=<id>} and the wckey {@code <id>}, which
+     * always do: another wckey, an
      * account, or a user with a job-name pattern. Any one rule matching is enough.
      */
     public record Match(List<String> wckeys, List<String> accounts, List<UserJobs> jobs) {
@@ -131,7 +132,7 @@ public record Charter(
         /** Whether the job belongs to the charter with this id. */
         public boolean matches(String charterId, Job job) {
             if (commentNames(job.comment(), charterId)) return true;
-            if (job.wckey() != null && wckeys.contains(job.wckey())) return true;
+            if (job.wckey() != null && (job.wckey().equals(charterId) || wckeys.contains(job.wckey()))) return true;
             if (job.account() != null && accounts.contains(job.account())) return true;
             for (UserJobs u : jobs) if (u.matches(job)) return true;
             return false;

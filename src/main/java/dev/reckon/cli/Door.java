@@ -5,12 +5,18 @@ import dev.reckon.ledger.Ledger;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
+import dev.reckon.source.SlurmSyntax;
+
 import java.io.PrintStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** What every command needs from the door: settings, the clock, the ledger, the streams. */
 final class Door {
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)([smhd])");
     private final CommandSpec spec;
     private final Main root;
 
@@ -60,5 +66,24 @@ final class Door {
 
     CommandLine.ParameterException usage(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    /** A duration option: {@code 0s}, {@code 30m}, {@code 2h}, {@code 7d}, or Slurm-style {@code [D-]HH:MM:SS}. */
+    Duration duration(String text, String option) {
+        String g = text.strip();
+        Matcher m = SHORT_DURATION.matcher(g);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        Long s = g.contains(":") || g.contains("-") ? SlurmSyntax.durationSeconds(g) : null;
+        if (s == null || s < 0)
+            throw usage(option + ": \"" + text + "\" is not a duration (try 0s, 30m, 2h, 7d or 02:00:00)");
+        return Duration.ofSeconds(s);
     }
 }

@@ -9,7 +9,6 @@ import dev.reckon.model.Charter;
 import dev.reckon.model.Job;
 import dev.reckon.report.Json;
 import dev.reckon.review.Review;
-import dev.reckon.source.SlurmSyntax;
 import dev.reckon.source.slurm.SlurmCommands;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,8 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** {@code reckon reclaim}: tell the users of running undefended jobs, then cancel those still undefended later. */
 @Command(name = "reclaim", mixinStandardHelpOptions = true, sortOptions = false,
@@ -41,8 +38,6 @@ import java.util.regex.Pattern;
                 "Without --apply nothing is sent, cancelled or recorded: one line per job says what would be done "
                         + "(notify, wait or cancel) and why."})
 final class ReclaimCommand implements Callable<Integer> {
-    private static final Pattern SHORT = Pattern.compile("(\\d+)([smhd])");
-
     @Spec
     CommandSpec spec;
     @Mixin
@@ -68,7 +63,7 @@ final class ReclaimCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Door door = new Door(spec);
-        Duration graceDuration = parseGrace(door);
+        Duration graceDuration = door.duration(grace, "--grace");
         URI hook = null;
         if (webhook != null) {
             try {
@@ -131,22 +126,5 @@ final class ReclaimCommand implements Callable<Integer> {
         if (report) CharterCommand.printProblems(door, cs.errors());
         List<Charter> charters = new ArrayList<>(cs.all());
         return Review.review(jobs, from, null, charters, cs.roster().orElse(null), now);
-    }
-
-    private Duration parseGrace(Door door) {
-        String g = grace.strip();
-        Matcher m = SHORT.matcher(g);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
-        Long s = g.contains(":") || g.contains("-") ? SlurmSyntax.durationSeconds(g) : null;
-        if (s == null || s < 0) throw door.usage("--grace: \"" + grace + "\" is not a duration (try 0s, 30m, 2h or 02:00:00)");
-        return Duration.ofSeconds(s);
     }
 }

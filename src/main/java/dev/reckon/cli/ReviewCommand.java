@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -49,6 +50,11 @@ final class ReviewCommand implements Callable<Integer> {
     String since;
     @Option(names = {"-E", "--until"}, paramLabel = "TIME", description = "Window end (default: no end).")
     String until;
+    @Option(names = "--period", paramLabel = "DURATION", defaultValue = "7d",
+            description = "The periods recurrence is judged over (default: ${DEFAULT-VALUE}, weeks from Monday 00:00 "
+                    + "UTC): a job recurs when its signature ran in " + Review.RECURRING_WEEKS + " of the "
+                    + Review.LOOKBACK_WEEKS + " periods before its own. 1d for daily jobs.")
+    String period;
     @Option(names = "--json", description = "One JSON object: jobs, shares, charters, kill_list, signatures.")
     boolean json;
     @Option(names = "--markdown", description = "The tables as Markdown.")
@@ -64,6 +70,8 @@ final class ReviewCommand implements Callable<Integer> {
             throw door.usage("--json, --markdown and --html: choose one");
         Instant from = door.time(since, "--since");
         Instant to = door.time(until, "--until");
+        Duration every = door.duration(period, "--period");
+        if (every.getSeconds() < 1) throw door.usage("--period: at least 1s");
         ZoneId zone = door.config().zone();
         Path d = dir.resolve(door);
         Charters cs = Charters.load(d, zone);
@@ -72,9 +80,9 @@ final class ReviewCommand implements Callable<Integer> {
 
         List<Job> jobs = new ArrayList<>();
         try (Ledger ledger = door.openLedger()) {
-            ledger.forEachJob(JobQuery.all().withWindow(Review.historyStart(from), to), jobs::add);
+            ledger.forEachJob(JobQuery.all().withWindow(Review.historyStart(from, every), to), jobs::add);
         }
-        Review.Result r = Review.review(jobs, from, to, charters, cs.roster().orElse(null), door.now());
+        Review.Result r = Review.review(jobs, from, to, charters, cs.roster().orElse(null), door.now(), every);
         if (html != null) return writeHtml(door, ReviewHtml.page(r, zone));
         if (json) door.out().println(Json.write(r));
         else if (markdown) door.out().print(ReviewReport.markdown(r, zone));

@@ -54,6 +54,9 @@ public final class Review {
     /** How many undefended signatures the result keeps, largest first. */
     public static final int TOP_SIGNATURES = 20;
 
+    /** The length of the periods recurrence is judged over, unless the caller says otherwise: a week. */
+    public static final Duration PERIOD = Duration.ofDays(7);
+
     private static final long WEEK_S = 7 * 86_400L;
     /** 1970-01-05, the first Monday after the epoch. */
     private static final long FIRST_MONDAY_S = 4 * 86_400L;
@@ -148,8 +151,14 @@ public final class Review {
      * its first jobs: Monday 00:00 UTC of {@code since}'s week, {@value #LOOKBACK_WEEKS} weeks earlier. Null for null.
      */
     public static Instant historyStart(Instant since) {
+        return historyStart(since, PERIOD);
+    }
+
+    /** {@link #historyStart(Instant)} for recurrence judged over periods of the given length instead of weeks. */
+    public static Instant historyStart(Instant since, Duration period) {
         if (since == null) return null;
-        return Instant.ofEpochSecond((week(since) - LOOKBACK_WEEKS) * WEEK_S + FIRST_MONDAY_S);
+        long p = periodSeconds(period);
+        return Instant.ofEpochSecond((period(since, p) - LOOKBACK_WEEKS) * p + FIRST_MONDAY_S);
     }
 
     /** Whether the job was pending or running at some time in {@code [since, until)} (either end may be null). */
@@ -190,10 +199,21 @@ public final class Review {
      */
     public static Result review(List<Job> jobs, Instant since, Instant until, List<Charter> charters, Roster roster,
                                 Instant now) {
+        return review(jobs, since, until, charters, roster, now, PERIOD);
+    }
+
+    /**
+     * {@link #review(List, Instant, Instant, List, Roster, Instant)} with recurrence judged over periods of the given
+     * length (aligned, like weeks, on Monday 1970-01-05 00:00 UTC) instead of weeks: a job recurs when its signature
+     * was seen in {@value #RECURRING_WEEKS} of the {@value #LOOKBACK_WEEKS} periods before its own.
+     */
+    public static Result review(List<Job> jobs, Instant since, Instant until, List<Charter> charters, Roster roster,
+                                Instant now, Duration period) {
+        long periodS = periodSeconds(period);
         Map<String, Set<Long>> weeksBySignature = new HashMap<>();
         for (Job j : jobs) {
             Instant t = when(j);
-            if (t != null) weeksBySignature.computeIfAbsent(signature(j), k -> new HashSet<>()).add(week(t));
+            if (t != null) weeksBySignature.computeIfAbsent(signature(j), k -> new HashSet<>()).add(period(t, periodS));
         }
 
         List<JobVerdict> verdicts = new ArrayList<>();
@@ -205,7 +225,7 @@ public final class Review {
         for (Job j : jobs) {
             if (!inWindow(j, since, until) || !seen.add(j.cluster() + "\u0000" + j.jobId())) continue;
             Efficiency e = j.efficiency();
-            Verdict v = classify(j, charters, roster, now, weeksBySignature);
+            Verdict v = classify(j, charters, roster, now, weeksBySignature, periodS);
             verdicts.add(new JobVerdict(j.jobId(), j.cluster(), j.user(), j.name(), v.jobClass, v.charter, v.reason,
                     e.cpuHours(), e.gpuHours(), e.memGbHours(), j.state(), j.start(), j.end()));
             if (v.charter != null) {
@@ -294,7 +314,7 @@ public final class Review {
     private record Verdict(JobClass jobClass, String charter, String reason) {}
 
     private static Verdict classify(Job j, List<Charter> charters, Roster roster, Instant now,
-                                    Map<String, Set<Long>> weeksBySignature) {
+                                    Map<String, Set<Long>> weeksBySignature, long periodS) {
         List<Charter> mine = charters.stream().filter(c -> c.matches(j)).toList();
         if (!mine.isEmpty()) {
             Verdict first = null;
@@ -309,13 +329,14 @@ public final class Review {
             return new Verdict(JobClass.ORPHANED, null, "no charter claims it; " + j.user() + " is not on the roster");
         Instant t = when(j);
         if (t != null) {
-            long w = week(t);
+            long w = period(t, periodS);
             Set<Long> weeks = weeksBySignature.getOrDefault(signature(j), Set.of());
             int earlier = 0;
             for (long k = w - LOOKBACK_WEEKS; k < w; k++) if (weeks.contains(k)) earlier++;
             if (earlier >= RECURRING_WEEKS)
                 return new Verdict(JobClass.HABITUAL, null, "recurring " + namePattern(j.name()) + " by " + j.user()
-                        + " in " + earlier + " earlier weeks, no charter");
+                        + " in " + earlier + " earlier " + (periodS == WEEK_S ? "weeks" : "periods of "
+                        + shortDuration(periodS)) + ", no charter");
         }
         return new Verdict(JobClass.ORPHANED, null, "no charter claims it");
     }
@@ -358,8 +379,20 @@ public final class Review {
         return j.start() != null ? j.start() : j.submit() != null ? j.submit() : j.end();
     }
 
-    private static long week(Instant t) {
-        return Math.floorDiv(t.getEpochSecond() - FIRST_MONDAY_S, WEEK_S);
+    private static long period(Instant t, long periodS) {
+        return Math.floorDiv(t.getEpochSecond() - FIRST_MONDAY_S, periodS);
+    }
+
+    private static String shortDuration(long s) {
+        if (s % 86_400 == 0) return s / 86_400 + "d";
+        if (s % 3_600 == 0) return s / 3_600 + "h";
+        if (s % 60 == 0) return s / 60 + "m";
+        return s + "s";
+    }
+
+    private static long periodSeconds(Duration period) {
+        if (period == null || period.getSeconds() < 1) throw new IllegalArgumentException("a period of at least 1 s");
+        return period.getSeconds();
     }
 
     private static int heldCpus(Job j) {

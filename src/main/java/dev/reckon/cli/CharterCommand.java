@@ -43,6 +43,7 @@ import java.util.concurrent.Callable;
                 "The charter directory: --charters, else $RECKON_CHARTERS, else the config's 'charters', else "
                         + "charters/ beside the config file (~/.config/reckon/charters). Format: docs/charters.md."},
         subcommands = {CharterCommand.New.class, CharterCommand.Check.class, CharterCommand.ListCharters.class,
+                CharterApplyCommand.class,
                 CharterCommand.Show.class})
 final class CharterCommand implements Runnable {
     @Spec

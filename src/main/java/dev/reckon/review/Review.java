@@ -342,7 +342,7 @@ public final class Review {
     }
 
     /** When the charter's next review is due: its last history date (else window start) plus review_every. */
-    static Instant reviewDue(Charter c) {
+    public static Instant reviewDue(Charter c) {
         Instant last = null;
         if (!c.history().isEmpty()) last = c.history().get(c.history().size() - 1).date().atStartOfDay(ZoneOffset.UTC).toInstant();
         else if (c.window().start() != null) last = c.window().start();

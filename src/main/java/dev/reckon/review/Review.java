@@ -362,16 +362,19 @@ public final class Review {
         return Math.floorDiv(t.getEpochSecond() - FIRST_MONDAY_S, WEEK_S);
     }
 
-    private static int heldCpus(Job j) {
+    /** The CPUs a job holds: allocated, else requested; 0 when unknown. */
+    public static int heldCpus(Job j) {
         if (j.allocCpus() != null && j.allocCpus() > 0) return j.allocCpus();
         return j.reqCpus() == null ? 0 : j.reqCpus();
     }
 
-    private static int heldGpus(Job j) {
+    /** The GPUs a job holds (allocated); 0 when unknown. */
+    public static int heldGpus(Job j) {
         return j.allocGpus() == null ? 0 : j.allocGpus();
     }
 
-    private static long heldMem(Job j) {
+    /** The memory a job holds in bytes: allocated, else requested; 0 when unknown. */
+    public static long heldMem(Job j) {
         if (j.allocMemBytes() != null && j.allocMemBytes() > 0) return j.allocMemBytes();
         return j.reqMemBytes() == null ? 0 : j.reqMemBytes();
     }

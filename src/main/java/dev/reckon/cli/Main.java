@@ -53,6 +53,7 @@ import java.util.Properties;
                 CharterCommand.class,
                 ReviewCommand.class,
                 ReclaimCommand.class,
+                ExitsCommand.class,
                 OwnersCommand.class,
                 MetricCommand.class,
                 MetricsCommand.class,

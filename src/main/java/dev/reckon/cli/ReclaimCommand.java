@@ -9,7 +9,6 @@ import dev.reckon.model.Charter;
 import dev.reckon.model.Job;
 import dev.reckon.report.Json;
 import dev.reckon.review.Review;
-import dev.reckon.source.SlurmSyntax;
 import dev.reckon.source.slurm.SlurmCommands;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,16 +16,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** {@code reckon reclaim}: tell the users of running undefended jobs, then cancel those still undefended later. */
 @Command(name = "reclaim", mixinStandardHelpOptions = true, sortOptions = false,
@@ -41,8 +36,6 @@ import java.util.regex.Pattern;
                 "Without --apply nothing is sent, cancelled or recorded: one line per job says what would be done "
                         + "(notify, wait or cancel) and why."})
 final class ReclaimCommand implements Callable<Integer> {
-    private static final Pattern SHORT = Pattern.compile("(\\d+)([smhd])");
-
     @Spec
     CommandSpec spec;
     @Mixin
@@ -51,36 +44,17 @@ final class ReclaimCommand implements Callable<Integer> {
     @Option(names = {"-S", "--since"}, paramLabel = "TIME", defaultValue = "30d",
             description = "Review window start (default: ${DEFAULT-VALUE}).")
     String since;
-    @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "2h",
-            description = "How long after the notice a job may be cancelled (default: ${DEFAULT-VALUE}): 0s, 30m, 2h, "
-                    + "1d, or Slurm-style [D-]HH:MM:SS.")
-    String grace;
-    @Option(names = "--webhook", paramLabel = "URL", description = "POST each notice's JSON here (10 s timeout).")
-    String webhook;
-    @Option(names = "--mail-command", paramLabel = "CMD", description = "Run CMD (through /bin/sh) for each notice, "
-            + "with the JSON on standard input and the job's user as the last argument, e.g. \"mail -s reckon\".")
-    String mailCommand;
-    @Option(names = "--apply", description = "Send the notices and cancel the jobs (default: only say what would be done).")
-    boolean apply;
+    @Mixin
+    NoticeOptions notice;
     @Option(names = "--json", description = "Print the plan (or what was done) as a JSON array.")
     boolean json;
 
     @Override
     public Integer call() {
         Door door = new Door(spec);
-        Duration graceDuration = parseGrace(door);
-        URI hook = null;
-        if (webhook != null) {
-            try {
-                hook = new URI(webhook);
-                if (!"http".equals(hook.getScheme()) && !"https".equals(hook.getScheme())) throw new URISyntaxException(webhook, "not http(s)");
-            } catch (URISyntaxException e) {
-                throw door.usage("--webhook: \"" + webhook + "\" is not an http(s) URL");
-            }
-        }
-        if (mailCommand != null && mailCommand.isBlank()) throw door.usage("--mail-command: empty command");
-        if (apply && hook == null && mailCommand == null)
-            throw door.usage("--apply needs --webhook or --mail-command: users must be told before their jobs are cancelled");
+        Duration graceDuration = notice.grace(door);
+        Notices notices = notice.notices(door);
+        boolean apply = notice.apply;
         Instant from = door.time(since, "--since");
         Instant now = door.now();
         Path d = dir.resolve(door);
@@ -92,8 +66,6 @@ final class ReclaimCommand implements Callable<Integer> {
             Review.Result r = review(door, d, jobs, from, now, true);
             steps = Reclaim.plan(r, ledger, now, graceDuration);
             if (apply) {
-                Notices notices = new Notices(hook, mailCommand == null ? null
-                        : List.of("/bin/sh", "-c", mailCommand + " \"$@\"", "reckon-notice"));
                 SlurmCommands slurm = new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, door.config().zone());
                 Review.Result[] latest = {null};
                 steps = Reclaim.carryOut(steps, ledger, now, System.getProperty("user.name", "reckon"), notices,
@@ -131,22 +103,5 @@ final class ReclaimCommand implements Callable<Integer> {
         if (report) CharterCommand.printProblems(door, cs.errors());
         List<Charter> charters = new ArrayList<>(cs.all());
         return Review.review(jobs, from, null, charters, cs.roster().orElse(null), now);
-    }
-
-    private Duration parseGrace(Door door) {
-        String g = grace.strip();
-        Matcher m = SHORT.matcher(g);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
-        Long s = g.contains(":") || g.contains("-") ? SlurmSyntax.durationSeconds(g) : null;
-        if (s == null || s < 0) throw door.usage("--grace: \"" + grace + "\" is not a duration (try 0s, 30m, 2h or 02:00:00)");
-        return Duration.ofSeconds(s);
     }
 }

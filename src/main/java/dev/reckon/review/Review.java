@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import dev.reckon.charter.Roster;
 import dev.reckon.model.Charter;
 import dev.reckon.model.Efficiency;
+import dev.reckon.model.Hours;
 import dev.reckon.model.Job;
 import dev.reckon.model.JobState;
 
@@ -101,11 +102,22 @@ public final class Review {
      * @param cpuUsed      consumed CPU-hours / budgeted; null when it asked for none
      * @param memUsed      consumed GiB-hours / budgeted; null when not limited or none
      * @param reviewDue    when its next review is due; null when it cannot be known
+     * @param overrunAfterSuccess what its jobs consumed in the window after its success condition came true (overrun
+     *                            after victory); null when no success was given for it
      */
     public record CharterUse(String charter, String owner, String status, Instant windowEnd, Instant reviewDue,
                              long jobs, long defendedJobs, double budgetGpuHours, double budgetCpuHours,
                              Double budgetMemGbHours, double gpuHours, double cpuHours, double memGbHours,
-                             Double gpuUsed, Double cpuUsed, Double memUsed) {}
+                             Double gpuUsed, Double cpuUsed, Double memUsed, Hours overrunAfterSuccess) {
+        /** A charter's use with no success known. */
+        public CharterUse(String charter, String owner, String status, Instant windowEnd, Instant reviewDue,
+                          long jobs, long defendedJobs, double budgetGpuHours, double budgetCpuHours,
+                          Double budgetMemGbHours, double gpuHours, double cpuHours, double memGbHours,
+                          Double gpuUsed, Double cpuUsed, Double memUsed) {
+            this(charter, owner, status, windowEnd, reviewDue, jobs, defendedJobs, budgetGpuHours, budgetCpuHours,
+                    budgetMemGbHours, gpuHours, cpuHours, memGbHours, gpuUsed, cpuUsed, memUsed, null);
+        }
+    }
 
     /**
      * A running or pending undefended job, with the capacity it holds (allocated, else requested).
@@ -190,6 +202,18 @@ public final class Review {
      */
     public static Result review(List<Job> jobs, Instant since, Instant until, List<Charter> charters, Roster roster,
                                 Instant now) {
+        return review(jobs, since, until, charters, roster, now, Map.of());
+    }
+
+    /**
+     * Reviews the window as {@link #review(List, Instant, Instant, List, Roster, Instant)} does, knowing when some
+     * active charters' success conditions came true ({@code succeededAt}, by charter id; see
+     * {@code dev.reckon.exits.Exits#successes}): such a charter's jobs that started at or after that moment, or that
+     * are still running or pending, are habitual ("charter X succeeded at T; still consuming"), and its
+     * {@link CharterUse#overrunAfterSuccess} is what its jobs held after that moment.
+     */
+    public static Result review(List<Job> jobs, Instant since, Instant until, List<Charter> charters, Roster roster,
+                                Instant now, Map<String, Instant> succeededAt) {
         Map<String, Set<Long>> weeksBySignature = new HashMap<>();
         for (Job j : jobs) {
             Instant t = when(j);
@@ -200,12 +224,13 @@ public final class Review {
         List<Kill> kills = new ArrayList<>();
         Map<String, double[]> perCharter = new HashMap<>();
         Map<String, long[]> perCharterJobs = new HashMap<>();
+        Map<String, Hours> afterSuccess = new HashMap<>();
         Map<String, Signature> sigs = new LinkedHashMap<>();
         Set<String> seen = new HashSet<>();
         for (Job j : jobs) {
             if (!inWindow(j, since, until) || !seen.add(j.cluster() + "\u0000" + j.jobId())) continue;
             Efficiency e = j.efficiency();
-            Verdict v = classify(j, charters, roster, now, weeksBySignature);
+            Verdict v = classify(j, charters, roster, now, weeksBySignature, succeededAt);
             verdicts.add(new JobVerdict(j.jobId(), j.cluster(), j.user(), j.name(), v.jobClass, v.charter, v.reason,
                     e.cpuHours(), e.gpuHours(), e.memGbHours(), j.state(), j.start(), j.end()));
             if (v.charter != null) {
@@ -213,6 +238,11 @@ public final class Review {
                 h[0] += e.gpuHours();
                 h[1] += e.cpuHours();
                 h[2] += e.memGbHours();
+                Instant won = succeededAt.get(v.charter);
+                if (won != null) {
+                    Instant to = until == null || now.isBefore(until) ? now : until;
+                    afterSuccess.merge(v.charter, Hours.held(j, won, to), Hours::plus);
+                }
                 long[] n = perCharterJobs.computeIfAbsent(v.charter, k -> new long[2]);
                 n[0]++;
                 if (v.jobClass == JobClass.DEFENDED) n[1]++;
@@ -258,7 +288,8 @@ public final class Review {
             uses.add(new CharterUse(c.id(), c.owner(), c.status().word(), c.window().end(), reviewDue(c), n[0], n[1],
                     b.gpuHours(), b.cpuHours(), mem, h[0], h[1], h[2],
                     b.gpuHours() > 0 ? h[0] / b.gpuHours() : null, b.cpuHours() > 0 ? h[1] / b.cpuHours() : null,
-                    mem != null && mem > 0 ? h[2] / mem : null));
+                    mem != null && mem > 0 ? h[2] / mem : null,
+                    succeededAt.containsKey(c.id()) ? afterSuccess.getOrDefault(c.id(), Hours.ZERO) : null));
         }
 
         return new Result(now, since, until, verdicts, shares(verdicts), uses, kills, top);
@@ -294,12 +325,12 @@ public final class Review {
     private record Verdict(JobClass jobClass, String charter, String reason) {}
 
     private static Verdict classify(Job j, List<Charter> charters, Roster roster, Instant now,
-                                    Map<String, Set<Long>> weeksBySignature) {
+                                    Map<String, Set<Long>> weeksBySignature, Map<String, Instant> succeededAt) {
         List<Charter> mine = charters.stream().filter(c -> c.matches(j)).toList();
         if (!mine.isEmpty()) {
             Verdict first = null;
             for (Charter c : mine) {
-                Verdict v = judge(j, c, roster, now);
+                Verdict v = judge(j, c, roster, now, succeededAt.get(c.id()));
                 if (v.jobClass == JobClass.DEFENDED) return v;
                 if (first == null) first = v;
             }
@@ -320,7 +351,7 @@ public final class Review {
         return new Verdict(JobClass.ORPHANED, null, "no charter claims it");
     }
 
-    private static Verdict judge(Job j, Charter c, Roster roster, Instant now) {
+    private static Verdict judge(Job j, Charter c, Roster roster, Instant now, Instant succeeded) {
         String id = c.id();
         if (roster != null && !roster.contains(c.owner()))
             return new Verdict(JobClass.ORPHANED, id, "charter " + id + "'s owner " + c.owner() + " is not on the roster");
@@ -330,6 +361,8 @@ public final class Review {
             return new Verdict(JobClass.HABITUAL, id, "charter " + id + " " + c.status().word() + (on == null ? "" : " " + on));
         }
         Instant t = when(j);
+        if (succeeded != null && ((t != null && !t.isBefore(succeeded)) || stillHolds(j)))
+            return new Verdict(JobClass.HABITUAL, id, "charter " + id + " succeeded at " + succeeded + "; still consuming");
         Charter.Window w = c.window();
         if (t == null) return new Verdict(JobClass.HABITUAL, id, "charter " + id + ": the job's time is unknown");
         if (!t.isBefore(w.end())) return new Verdict(JobClass.HABITUAL, id, "charter " + id + " expired " + date(w.end()));
@@ -339,6 +372,11 @@ public final class Review {
         if (due != null && due.isBefore(now))
             return new Verdict(JobClass.HABITUAL, id, "charter " + id + " overdue for review since " + date(due));
         return new Verdict(JobClass.DEFENDED, id, "charter " + id + " (" + c.owner() + ")");
+    }
+
+    private static boolean stillHolds(Job j) {
+        JobState s = j.jobState();
+        return j.end() == null && (s == JobState.RUNNING || s == JobState.PENDING);
     }
 
     /** When the charter's next review is due: its last history date (else window start) plus review_every. */

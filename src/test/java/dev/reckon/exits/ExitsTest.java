@@ -16,28 +16,28 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Verdicts at chosen moments before, at and after each threshold, with one GPU busy from the window's start. */
-class ExitsTest {
-    static final Instant S = Instant.parse("2026-03-01T00:00:00Z");
-    static final Instant E = Instant.parse("2026-03-31T00:00:00Z");
+public class ExitsTest {
+    public static final Instant S = Instant.parse("2026-03-01T00:00:00Z");
+    public static final Instant E = Instant.parse("2026-03-31T00:00:00Z");
 
-    static Instant h(double hours) {
+    public static Instant h(double hours) {
         return S.plusMillis(Math.round(hours * 3_600_000));
     }
 
     /** A job of the charter holding {@code gpus} GPUs and 8 CPUs from {@code start} until {@code end} (null: running). */
-    static Job job(String id, String charter, Instant start, Instant end, int gpus) {
+    public static Job job(String id, String charter, Instant start, Instant end, int gpus) {
         return new Job("c", id, id, "train", "alice", "acct", "p", null, null, "charter=" + charter,
                 end == null ? "RUNNING" : "COMPLETED", "0:0", start.minusSeconds(60), start, end,
                 end == null ? 0L : Duration.between(start, end).getSeconds(), 86_400L * 30, 8, 1L << 30, 8, 1,
                 1L << 30, gpus, null, null, null, List.of());
     }
 
-    static Job pending(String id, String charter, Instant submit) {
+    public static Job pending(String id, String charter, Instant submit) {
         return new Job("c", id, id, "train", "alice", "acct", "p", null, null, "charter=" + charter, "PENDING", "0:0",
                 submit, null, null, 0L, 3600L, 8, 1L << 30, null, null, null, null, null, null, null, List.of());
     }
 
-    static Charter charter(String id, double gpuBudget, List<String> success, List<String> failure) {
+    public static Charter charter(String id, double gpuBudget, List<String> success, List<String> failure) {
         return new Charter(id, id, "Train the model for a reason.", "alice", List.of(), List.of(), null,
                 new Charter.Budget(gpuBudget, 0, null), new Charter.Window(S, E),
                 success.stream().map(Charter.Condition::parse).toList(),

@@ -4,7 +4,6 @@ import dev.reckon.model.Hours;
 import dev.reckon.model.Job;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -90,10 +89,5 @@ final class Usage {
             return Instant.ofEpochMilli(times[i - 1].toEpochMilli() + Math.round(span * Math.min(1, Math.max(0, f))));
         }
         return null;
-    }
-
-    /** The moments the running total changes slope, for callers that walk it. */
-    List<Instant> breakpoints() {
-        return new ArrayList<>(List.of(times));
     }
 }

@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  *   <li><b>defended</b>: it belongs ({@link Charter#matches}) to an active charter, its time (start, else submit) lies
  *       inside the charter's window, the charter is not overdue for review, and, when there is a roster, the
  *       charter's owner is on it;</li>
- *   <li><b>habitual</b>: it belongs to a charter that has exited (succeeded, failed, withdrawn), whose window it ran
+ *   <li><b>habitual</b>: it belongs to a charter that has exited (succeeded, failed, withdrawn), or whose success
+ *       condition came true before it started or while it still runs (given to the review), whose window it ran
  *       outside of (expired, or not yet open), or that is overdue for review; or it belongs to no charter but its
  *       {@linkplain #signature signature} recurs: seen in at least {@value #RECURRING_WEEKS} of the
  *       {@value #LOOKBACK_WEEKS} weeks before the job's own week;</li>

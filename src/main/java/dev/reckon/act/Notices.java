@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends a reclaim notice to a webhook (an HTTP POST of the JSON payload, 10 s timeout) and/or a mail command (run
- * with the payload on standard input and the job's user as its last argument). A notice counts as sent when at least
+ * Sends a notice (a reclaim notice to a job's user, an exit notice to a charter's owner) to a webhook (an HTTP POST of
+ * the JSON payload, 10 s timeout) and/or a mail command (run with the payload on standard input and the recipient as
+ * its last argument). A notice counts as sent when at least
  * one of the channels given took it.
  */
 public final class Notices implements Reclaim.Notifier {
@@ -56,7 +57,15 @@ public final class Notices implements Reclaim.Notifier {
 
     @Override
     public String send(Reclaim.Step s) throws Exception {
-        String body = payload(s);
+        return send(s.user(), payload(s));
+    }
+
+    /**
+     * Sends one JSON notice to a person through every channel given: POSTs it to the webhook, and runs the mail
+     * command with it on standard input and the recipient as the last argument. Returns what was sent to whom; throws
+     * with every channel's failure when none took it.
+     */
+    public String send(String recipient, String body) throws Exception {
         List<String> sent = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         if (webhook != null) {
@@ -68,7 +77,7 @@ public final class Notices implements Reclaim.Notifier {
         }
         if (!mailCommand.isEmpty()) {
             try {
-                sent.add(mail(body, s.user()));
+                sent.add(mail(body, recipient));
             } catch (Exception e) {
                 failed.add("mail: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             }

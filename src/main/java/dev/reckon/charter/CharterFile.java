@@ -53,7 +53,7 @@ import java.util.regex.Pattern;
  */
 public final class CharterFile {
     static final List<String> KEYS = List.of("id", "title", "purpose", "owner", "members", "accounts", "match",
-            "budget", "window", "success", "failure", "review_every", "status", "history");
+            "budget", "window", "success", "failure", "review_every", "status", "history", "on_exit");
     private static final List<String> MATCH_KEYS = List.of("wckeys", "accounts", "jobs");
     private static final List<String> JOB_KEYS = List.of("user", "name");
     private static final List<String> BUDGET_KEYS = List.of("gpu_hours", "cpu_hours", "mem_gb_hours");
@@ -202,10 +202,11 @@ public final class CharterFile {
             Duration reviewEvery = reviewEvery(keys);
             List<StatusChange> history = history(keys);
             Status status = status(keys, history);
+            Charter.OnExit onExit = onExit(keys);
 
             if (!errors.isEmpty()) return done(null);
             return done(new Charter(id, title == null ? id : title, purpose, owner, members, accounts, match, budget,
-                    window, success, failure, reviewEvery, status, history));
+                    window, success, failure, reviewEvery, status, history, onExit));
         }
 
         private Result done(Object ignored) {
@@ -439,6 +440,18 @@ public final class CharterFile {
             return out;
         }
 
+        private Charter.OnExit onExit(Map<String, NodeTuple> keys) {
+            String s = scalar(keys, "on_exit", "");
+            if (s == null) return Charter.OnExit.NOTIFY;
+            Charter.OnExit o = Charter.OnExit.of(s);
+            if (o == null) {
+                error(lines.get("on_exit"), "on_exit", "\"" + s + "\" is not what to do at an exit; use notify (tell the "
+                        + "owner), hold (also hold its pending jobs) or cancel (also cancel its running jobs after a "
+                        + "grace period)");
+            }
+            return o;
+        }
+
         private Status status(Map<String, NodeTuple> keys, List<StatusChange> history) {
             String s = scalar(keys, "status", "");
             Status latest = history.isEmpty() ? null : history.get(history.size() - 1).status();
@@ -644,6 +657,80 @@ public final class CharterFile {
         }
     }
 
+    // ------------------------------------------------------------------------------------------------ closing
+
+    /**
+     * The text of a charter file with its status changed and one dated history entry added, the rest of the text
+     * (comments, order, spelling, other keys) kept as it was: the {@code status:} value is replaced in place (or left
+     * out when the file has none: the history then decides), the entry is appended under {@code history:} with the
+     * indentation of the entries above it (a flow-style or empty history is rewritten as a block list), and a file
+     * with no history gets one at its end. The new text is read back before it is returned.
+     *
+     * @throws InputError when the text is not a valid charter, or would not be one after the change
+     */
+    public static String withStatus(String file, String text, Status status, StatusChange change, ZoneId zone) {
+        Result before = parse(file, text, zone);
+        if (!before.ok()) throw before.errors().get(0);
+        MappingNode top = (MappingNode) new Yaml(new SafeConstructor(new LoaderOptions())).compose(new StringReader(text));
+        String nl = text.contains("\r\n") ? "\r\n" : "\n";
+        List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+        NodeTuple statusT = null, historyT = null;
+        for (NodeTuple t : top.getValue()) {
+            String k = ((ScalarNode) t.getKeyNode()).getValue();
+            if (k.equals("status")) statusT = t;
+            if (k.equals("history")) historyT = t;
+        }
+        String entry = "{date: " + change.date() + ", status: " + change.status().word()
+                + (change.note() == null ? "" : ", note: " + quote(change.note())) + "}";
+        // the status first: replacing a value in its line keeps every line's number for the history below
+        if (statusT != null) {
+            Node v = statusT.getValueNode();
+            int line = v.getStartMark().getLine();
+            String l = lines.get(line);
+            int from = l.offsetByCodePoints(0, v.getStartMark().getColumn());
+            int to = v.getEndMark().getLine() == line ? l.offsetByCodePoints(0, v.getEndMark().getColumn()) : l.length();
+            if (to > from && l.charAt(to - 1) == '\r') to--;
+            lines.set(line, l.substring(0, from) + status.word() + l.substring(to));
+        }
+        if (historyT != null && historyT.getValueNode() instanceof SequenceNode seq && !seq.getValue().isEmpty()
+                && seq.getFlowStyle() != org.yaml.snakeyaml.DumperOptions.FlowStyle.FLOW) {
+            Node last = seq.getValue().get(seq.getValue().size() - 1);
+            int endLine = last.getEndMark().getLine();
+            if (last.getEndMark().getColumn() == 0) endLine--;
+            String indent = " ".repeat(seq.getStartMark().getColumn());
+            lines.add(endLine + 1, indent + "- " + entry + (nl.equals("\r\n") ? "\r" : ""));
+        } else if (historyT != null) {
+            int from = historyT.getKeyNode().getStartMark().getLine();
+            Node v = historyT.getValueNode();
+            int to = Math.max(from, v.getEndMark().getLine() - (v.getEndMark().getColumn() == 0 ? 1 : 0));
+            StringBuilder b = new StringBuilder("history:");
+            for (StatusChange h : before.charter().history()) {
+                b.append(nl).append("  - {date: ").append(h.date()).append(", status: ").append(h.status().word());
+                if (h.note() != null) b.append(", note: ").append(quote(h.note()));
+                b.append('}');
+            }
+            b.append(nl).append("  - ").append(entry);
+            for (int i = to; i > from; i--) lines.remove(i);
+            lines.set(from, b.toString().replace("\r\n", "\n").replace("\n", nl.equals("\r\n") ? "\r\n" : "\n")
+                    + (nl.equals("\r\n") ? "\r" : ""));
+            lines = new ArrayList<>(List.of(String.join("\n", lines).split("\n", -1)));
+        } else {
+            int lastLine = lines.size() - 1;
+            if (!lines.get(lastLine).isEmpty()) {
+                lines.add("");
+                lastLine++;
+            }
+            lines.add(lastLine, "history:" + (nl.equals("\r\n") ? "\r" : ""));
+            lines.add(lastLine + 1, "  - " + entry + (nl.equals("\r\n") ? "\r" : ""));
+        }
+        String out = String.join("\n", lines);
+        Result after = parse(file, out, zone);
+        if (!after.ok()) throw after.errors().get(0);
+        if (after.charter().status() != status)
+            throw new InputError(file, after.lineOf("status"), "status", "could not be set to " + status.word());
+        return out;
+    }
+
     // ------------------------------------------------------------------------------------------------ writing
 
     /** The charter as file text that {@link #parse} reads back to an equal charter. */
@@ -680,6 +767,7 @@ public final class CharterFile {
         for (Condition f : c.failure()) b.append("  - ").append(f).append('\n');
         b.append("review_every: ").append(durationText(c.reviewEvery())).append('\n');
         b.append("status: ").append(c.status().word()).append('\n');
+        if (c.onExit() != Charter.OnExit.NOTIFY) b.append("on_exit: ").append(c.onExit().word()).append('\n');
         if (!c.history().isEmpty()) {
             b.append("history:\n");
             for (StatusChange h : c.history()) {

@@ -9,6 +9,9 @@ import dev.reckon.ledger.Ledger.IngestReport;
 import dev.reckon.model.Charter;
 import dev.reckon.model.Job;
 import dev.reckon.model.JobState;
+import dev.reckon.model.Metric;
+import dev.reckon.exits.Exits;
+import dev.reckon.report.ExitsReport;
 import dev.reckon.report.Format;
 import dev.reckon.report.Json;
 import dev.reckon.report.OwnersReport;
@@ -66,6 +69,16 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     /** The review's moment: inside the trace, when 7 jobs were running and 20 waiting. */
     static final Instant NOW = Instant.parse("2002-09-05T12:00:00Z");
 
+    /**
+     * Results the demo's efforts reported (reckon metric): the sweep reached its speedup on 3 September, so by
+     * {@link #NOW} it has had its success exit; the mesh work reported a slowdown on 1 September, after its 14 days: a failure exit. Neither consumed since.
+     */
+    static final List<Metric> DEMO_METRICS = List.of(
+            new Metric("seth-sweep", "speedup", 1.2, Instant.parse("2002-08-20T18:00:00Z"), null, CLUSTER, "demo"),
+            new Metric("seth-sweep", "speedup", 1.7, Instant.parse("2002-09-03T00:00:00Z"), null, CLUSTER, "demo"),
+            new Metric("seth-mesh", "speedup", 0.8, Instant.parse("2002-09-01T00:00:00Z"), null, CLUSTER, "demo"),
+            new Metric("seth-sim", "speedup", 1.1, Instant.parse("2002-08-25T12:00:00Z"), null, CLUSTER, "demo"));
+
     @Spec
     CommandSpec spec;
 
@@ -100,6 +113,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 summary.accept(j);
                 jobs.add(j);
             });
+            ledger.recordMetrics(DEMO_METRICS);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         ConsumptionSummary.Result result = summary.build();
@@ -109,7 +123,12 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         writeCharters(charterDir, zone);
         Charters charters = Charters.load(charterDir, zone);
         List<Job> seen = asOf(jobs, NOW);
-        Review.Result review = Review.review(seen, TRACE_START, null, charters.all(), null, NOW);
+        List<Exits.Evaluation> exits;
+        try (Ledger ledger = Ledger.open(ledgerFile.toString())) {
+            exits = Exits.evaluate(charters.all(), seen, ledger::metrics, NOW, Exits.Options.DEFAULT);
+        }
+        Review.Result review = Review.review(seen, TRACE_START, null, charters.all(), null, NOW, Review.PERIOD,
+                Exits.successes(exits));
         Owners.Result owners = Owners.analyze(seen, TRACE_START, null, charters.all(), Owners.DEFAULT_LIMIT, NOW);
         Path html = dir.resolve("review.html");
         Files.writeString(html, ReviewHtml.page(review, zone), StandardCharsets.UTF_8);
@@ -118,6 +137,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             ObjectNode o = Json.mapper().valueToTree(result);
             o.set("review", Json.mapper().valueToTree(review));
             o.set("owners", Json.mapper().valueToTree(owners));
+            o.set("exits", Json.mapper().valueToTree(exits));
             o.put("html_report", html.toString());
             door.out().println(Json.write(o));
             return 0;
@@ -131,6 +151,9 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         out.println();
         out.print(SummaryReport.render(result, zone, top));
         printGovernance(out, charterDir, charters, review, owners, zone);
+        out.println();
+        out.println("Exits: each charter against its budget, window and reported results (reckon exits):");
+        out.print(ExitsReport.terminal(exits, zone));
         out.println();
         out.println("The review as a page with charts (consumption by class over time, charters against budget, the kill list):");
         out.println("  " + html.toAbsolutePath() + "   (open it in a browser)");
@@ -168,6 +191,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         out.printf("  ./reckon job 1 --ledger %s%n", ledgerFile);
         out.printf("  RECKON_NOW=%s ./reckon review --ledger %s --charters %s --since %s --until %s%n", NOW, ledgerFile,
                 charterDir, TRACE_START, NOW);
+        out.printf("  ./reckon exits --ledger %s --charters %s --at %s%n", ledgerFile, charterDir, NOW);
         out.printf("  RECKON_NOW=%s ./reckon owners --ledger %s --charters %s --since %s%n", TRACE_END, ledgerFile,
                 charterDir, TRACE_START);
         out.println("Your own cluster: sacct -a -S 2024-01-01 -E now --parsable2 --format ALL > jobs.txt && ./reckon ingest sacct jobs.txt");

@@ -54,6 +54,7 @@ import java.util.Properties;
                 ReviewCommand.class,
                 ReclaimCommand.class,
                 GateCommand.class,
+                ExitsCommand.class,
                 OwnersCommand.class,
                 MetricCommand.class,
                 MetricsCommand.class,

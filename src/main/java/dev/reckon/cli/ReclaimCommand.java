@@ -16,8 +16,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,36 +44,17 @@ final class ReclaimCommand implements Callable<Integer> {
     @Option(names = {"-S", "--since"}, paramLabel = "TIME", defaultValue = "30d",
             description = "Review window start (default: ${DEFAULT-VALUE}).")
     String since;
-    @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "2h",
-            description = "How long after the notice a job may be cancelled (default: ${DEFAULT-VALUE}): 0s, 30m, 2h, "
-                    + "1d, or Slurm-style [D-]HH:MM:SS.")
-    String grace;
-    @Option(names = "--webhook", paramLabel = "URL", description = "POST each notice's JSON here (10 s timeout).")
-    String webhook;
-    @Option(names = "--mail-command", paramLabel = "CMD", description = "Run CMD (through /bin/sh) for each notice, "
-            + "with the JSON on standard input and the job's user as the last argument, e.g. \"mail -s reckon\".")
-    String mailCommand;
-    @Option(names = "--apply", description = "Send the notices and cancel the jobs (default: only say what would be done).")
-    boolean apply;
+    @Mixin
+    NoticeOptions notice;
     @Option(names = "--json", description = "Print the plan (or what was done) as a JSON array.")
     boolean json;
 
     @Override
     public Integer call() {
         Door door = new Door(spec);
-        Duration graceDuration = door.duration(grace, "--grace");
-        URI hook = null;
-        if (webhook != null) {
-            try {
-                hook = new URI(webhook);
-                if (!"http".equals(hook.getScheme()) && !"https".equals(hook.getScheme())) throw new URISyntaxException(webhook, "not http(s)");
-            } catch (URISyntaxException e) {
-                throw door.usage("--webhook: \"" + webhook + "\" is not an http(s) URL");
-            }
-        }
-        if (mailCommand != null && mailCommand.isBlank()) throw door.usage("--mail-command: empty command");
-        if (apply && hook == null && mailCommand == null)
-            throw door.usage("--apply needs --webhook or --mail-command: users must be told before their jobs are cancelled");
+        Duration graceDuration = notice.grace(door);
+        Notices notices = notice.notices(door);
+        boolean apply = notice.apply;
         Instant from = door.time(since, "--since");
         Instant now = door.now();
         Path d = dir.resolve(door);
@@ -87,8 +66,6 @@ final class ReclaimCommand implements Callable<Integer> {
             Review.Result r = review(door, d, jobs, from, now, true);
             steps = Reclaim.plan(r, ledger, now, graceDuration);
             if (apply) {
-                Notices notices = new Notices(hook, mailCommand == null ? null
-                        : List.of("/bin/sh", "-c", mailCommand + " \"$@\"", "reckon-notice"));
                 SlurmCommands slurm = new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, door.config().zone());
                 Review.Result[] latest = {null};
                 steps = Reclaim.carryOut(steps, ledger, now, System.getProperty("user.name", "reckon"), notices,

@@ -79,10 +79,15 @@ final class ReviewCommand implements Callable<Integer> {
         List<Charter> charters = withRosterRefused(cs, zone);
 
         List<Job> jobs = new ArrayList<>();
+        java.util.Map<String, Instant> won;
         try (Ledger ledger = door.openLedger()) {
             ledger.forEachJob(JobQuery.all().withWindow(Review.historyStart(from, every), to), jobs::add);
+            // when each active charter's success condition came true: its later consumption is overrun after victory
+            List<Charter> active = charters.stream().filter(c -> c.status() == Charter.Status.ACTIVE).toList();
+            won = dev.reckon.exits.Exits.successes(ExitsCommand.evaluate(ledger, active, door.now(),
+                    dev.reckon.exits.Exits.Options.DEFAULT));
         }
-        Review.Result r = Review.review(jobs, from, to, charters, cs.roster().orElse(null), door.now(), every);
+        Review.Result r = Review.review(jobs, from, to, charters, cs.roster().orElse(null), door.now(), every, won);
         if (html != null) return writeHtml(door, ReviewHtml.page(r, zone));
         if (json) door.out().println(Json.write(r));
         else if (markdown) door.out().print(ReviewReport.markdown(r, zone));

@@ -27,6 +27,9 @@ import java.util.Map;
  * timezone: Europe/Stockholm                # zone of sacct's local timestamps and of displayed times (env RECKON_TZ)
  * cluster: mycluster                        # cluster name for input that does not name one      (env RECKON_CLUSTER)
  * charters: ~/.config/reckon/charters       # the charter directory, relative to this file's    (env RECKON_CHARTERS)
+ * exits:                                    # when reckon exits calls a charter approaching
+ *   approach_budget: 0.8                    #   this fraction of any budget used (0 to 1]
+ *   approach_days: 7                        #   this many days before its window ends
  * </pre>
  *
  * @param file     the config file that was read, or null when none exists
@@ -34,15 +37,29 @@ import java.util.Map;
  * @param zone     the zone for reading local timestamps and showing times
  * @param cluster  the cluster name to give jobs whose input names none
  * @param charters the charter directory (default: {@code charters/} beside the config file)
+ * @param exits    when a charter counts as approaching its exits
  */
-public record Config(Path file, String ledger, ZoneId zone, String cluster, Path charters) {
+public record Config(Path file, String ledger, ZoneId zone, String cluster, Path charters, ExitSettings exits) {
+
+    /**
+     * When {@code reckon exits} calls a charter approaching: at {@code approachBudget} of any budget used (default
+     * 0.8), or {@code approachDays} days before its window ends (default 7).
+     */
+    public record ExitSettings(Double approachBudget, Integer approachDays) {
+        public static final ExitSettings DEFAULT = new ExitSettings(0.8, 7);
+
+        public ExitSettings {
+            approachBudget = approachBudget == null ? 0.8 : approachBudget;
+            approachDays = approachDays == null ? 7 : approachDays;
+        }
+    }
 
     /** The default cluster name for input that names none. */
     public static final String DEFAULT_CLUSTER = "default";
 
     /** The settings file's shape: every key optional. */
-    private record FileSettings(String ledger, String timezone, String cluster, String charters) {
-        static final FileSettings NONE = new FileSettings(null, null, null, null);
+    private record FileSettings(String ledger, String timezone, String cluster, String charters, ExitSettings exits) {
+        static final FileSettings NONE = new FileSettings(null, null, null, null, null);
     }
 
     /** Loads the settings from the usual places, for the given environment. */
@@ -64,16 +81,23 @@ public record Config(Path file, String ledger, ZoneId zone, String cluster, Path
             String where = env.get("RECKON_TZ") != null ? "RECKON_TZ" : file.toString();
             throw new InputError(where, 0, "timezone", "\"" + tz + "\" is not a time zone (try e.g. UTC or Europe/Paris)");
         }
-        return new Config(Files.isRegularFile(file) ? file : null, expandHome(ledger, env), zone, cluster, chartersDir);
+        ExitSettings exits = fs.exits() == null ? ExitSettings.DEFAULT : fs.exits();
+        if (!(exits.approachBudget() > 0 && exits.approachBudget() <= 1))
+            throw new InputError(file.toString(), lineOfKey(Files.isRegularFile(file) ? readQuietly(file) : "", "approach_budget", 0),
+                    "exits.approach_budget", exits.approachBudget() + " is not a fraction in (0, 1], e.g. 0.8");
+        if (exits.approachDays() < 0)
+            throw new InputError(file.toString(), lineOfKey(readQuietly(file), "approach_days", 0), "exits.approach_days",
+                    "must not be negative");
+        return new Config(Files.isRegularFile(file) ? file : null, expandHome(ledger, env), zone, cluster, chartersDir, exits);
     }
 
     public Config withLedger(String newLedger) {
-        return newLedger == null ? this : new Config(file, newLedger, zone, cluster, charters);
+        return newLedger == null ? this : new Config(file, newLedger, zone, cluster, charters, exits);
     }
 
     /** These settings with another charter directory ({@code --charters}); null keeps them. */
     public Config withCharters(Path newCharters) {
-        return newCharters == null ? this : new Config(file, ledger, zone, cluster, newCharters);
+        return newCharters == null ? this : new Config(file, ledger, zone, cluster, newCharters, exits);
     }
 
     static Path configFile(Map<String, String> env) {
@@ -112,7 +136,7 @@ public record Config(Path file, String ledger, ZoneId zone, String cluster, Path
             return fs == null ? FileSettings.NONE : fs;
         } catch (UnrecognizedPropertyException e) {
             throw new InputError(file.toString(), lineOfKey(text, e.getPropertyName(), line(e)), e.getPropertyName(),
-                    "unknown setting; known: ledger, timezone, cluster, charters");
+                    "unknown setting; known: ledger, timezone, cluster, charters, exits (approach_budget, approach_days)");
         } catch (JsonProcessingException e) {
             throw new InputError(file.toString(), line(e), null, "not valid YAML: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -128,6 +152,14 @@ public record Config(Path file, String ledger, ZoneId zone, String cluster, Path
             if (l.startsWith(key) && l.substring(key.length()).strip().startsWith(":")) return i + 1;
         }
         return fallback;
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static long line(JsonProcessingException e) {

@@ -984,14 +984,30 @@ public final class Ledger implements AutoCloseable {
                 + (clauses.isEmpty() ? "" : " WHERE " + String.join(" AND ", clauses)) + " ORDER BY at_ms, id";
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
             for (int i = 0; i < args.size(); i++) ps.setObject(i + 1, args.get(i));
-            List<AuditEntry> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new AuditEntry(Instant.ofEpochMilli(rs.getLong(1)), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getString(5), rs.getString(6), rs.getInt(7) != 0, rs.getString(8)));
-                }
+            return auditRows(ps);
+        } catch (SQLException e) {
+            throw fail("cannot read the audit log of", e);
+        }
+    }
+
+    private static List<AuditEntry> auditRows(PreparedStatement ps) throws SQLException {
+        List<AuditEntry> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new AuditEntry(Instant.ofEpochMilli(rs.getLong(1)), rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getString(5), rs.getString(6), rs.getInt(7) != 0, rs.getString(8)));
             }
-            return out;
+        }
+        return out;
+    }
+
+    /** The audit log's entries about one charter (its own and its jobs'), oldest first. */
+    public synchronized List<AuditEntry> auditLogOf(String charter) {
+        Objects.requireNonNull(charter, "charter");
+        try (PreparedStatement ps = conn.prepareStatement("SELECT at_ms, actor, action, cluster, job_id, charter, "
+                + "applied, detail FROM audit WHERE charter = ? ORDER BY at_ms, id")) {
+            ps.setString(1, charter);
+            return auditRows(ps);
         } catch (SQLException e) {
             throw fail("cannot read the audit log of", e);
         }

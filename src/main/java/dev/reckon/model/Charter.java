@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * @param reviewEvery how often its owner must review it
  * @param status      where it stands now
  * @param history     its dated status changes, oldest first (may be empty)
+ * @param onExit      what reckon does when an exit falls due (default {@link OnExit#NOTIFY})
  */
 public record Charter(
         String id,
@@ -42,7 +43,8 @@ public record Charter(
         List<Condition> failure,
         Duration reviewEvery,
         Status status,
-        List<StatusChange> history) {
+        List<StatusChange> history,
+        OnExit onExit) {
 
     /** What a charter id may look like: it travels in Slurm comments and wckeys and names the file. */
     public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -59,6 +61,44 @@ public record Charter(
         history = history == null ? List.of() : List.copyOf(history);
         reviewEvery = reviewEvery == null ? DEFAULT_REVIEW_EVERY : reviewEvery;
         status = status == null ? Status.ACTIVE : status;
+        onExit = onExit == null ? OnExit.NOTIFY : onExit;
+    }
+
+    /** A charter that only notifies at its exits ({@code on_exit: notify}, the default). */
+    public Charter(String id, String title, String purpose, String owner, List<String> members, List<String> accounts,
+                   Match match, Budget budget, Window window, List<Condition> success, List<Condition> failure,
+                   Duration reviewEvery, Status status, List<StatusChange> history) {
+        this(id, title, purpose, owner, members, accounts, match, budget, window, success, failure, reviewEvery, status,
+                history, OnExit.NOTIFY);
+    }
+
+    /** This charter with another status and one more dated history entry. */
+    public Charter closed(Status newStatus, StatusChange change) {
+        List<StatusChange> h = new java.util.ArrayList<>(history);
+        h.add(change);
+        return new Charter(id, title, purpose, owner, members, accounts, match, budget, window, success, failure,
+                reviewEvery, newStatus, h, onExit);
+    }
+
+    /**
+     * What reckon does when one of a charter's exits falls due ({@code reckon exits enforce}): always tell the owner
+     * (ahead of time and at the exit); {@code hold} also holds the charter's pending jobs, {@code cancel} also holds
+     * them and cancels its running jobs after a grace period.
+     */
+    public enum OnExit {
+        NOTIFY, HOLD, CANCEL;
+
+        /** The lower-case word used in files and JSON. */
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The policy for a word, in any case; null when it names none. */
+        public static OnExit of(String word) {
+            for (OnExit o : values()) if (o.name().equalsIgnoreCase(word == null ? "" : word.strip())) return o;
+            return null;
+        }
     }
 
     /** Whether the job belongs to this charter: by its comment {@code charter=<id>}, or by a {@link Match} rule. */

@@ -77,6 +77,25 @@ public final class Table {
         rows.clear();
     }
 
+    /** The rows held as a Markdown table (a table that streams has none held once it printed them). */
+    public String markdown() {
+        StringBuilder b = new StringBuilder("|");
+        for (String h : header) b.append(' ').append(mdCell(h)).append(" |");
+        b.append("\n|");
+        for (boolean right : rightAligned) b.append(right ? " ---: |" : " --- |");
+        b.append('\n');
+        for (String[] r : rows) {
+            b.append('|');
+            for (String c : r) b.append(' ').append(mdCell(c)).append(" |");
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String mdCell(String s) {
+        return s.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ");
+    }
+
     public String render() {
         int[] w = widths();
         StringBuilder b = new StringBuilder();

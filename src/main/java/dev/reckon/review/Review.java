@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import dev.reckon.charter.Roster;
 import dev.reckon.model.Charter;
 import dev.reckon.model.Efficiency;
+import dev.reckon.model.Hours;
 import dev.reckon.model.Job;
 import dev.reckon.model.JobState;
 
@@ -32,7 +33,8 @@ import java.util.regex.Pattern;
  *   <li><b>defended</b>: it belongs ({@link Charter#matches}) to an active charter, its time (start, else submit) lies
  *       inside the charter's window, the charter is not overdue for review, and, when there is a roster, the
  *       charter's owner is on it;</li>
- *   <li><b>habitual</b>: it belongs to a charter that has exited (succeeded, failed, withdrawn), whose window it ran
+ *   <li><b>habitual</b>: it belongs to a charter that has exited (succeeded, failed, withdrawn), or whose success
+ *       condition came true before it started or while it still runs (given to the review), whose window it ran
  *       outside of (expired, or not yet open), or that is overdue for review; or it belongs to no charter but its
  *       {@linkplain #signature signature} recurs: seen in at least {@value #RECURRING_WEEKS} of the
  *       {@value #LOOKBACK_WEEKS} weeks before the job's own week;</li>
@@ -104,11 +106,22 @@ public final class Review {
      * @param cpuUsed      consumed CPU-hours / budgeted; null when it asked for none
      * @param memUsed      consumed GiB-hours / budgeted; null when not limited or none
      * @param reviewDue    when its next review is due; null when it cannot be known
+     * @param overrunAfterSuccess what its jobs consumed in the window after its success condition came true (overrun
+     *                            after victory); null when no success was given for it
      */
     public record CharterUse(String charter, String owner, String status, Instant windowEnd, Instant reviewDue,
                              long jobs, long defendedJobs, double budgetGpuHours, double budgetCpuHours,
                              Double budgetMemGbHours, double gpuHours, double cpuHours, double memGbHours,
-                             Double gpuUsed, Double cpuUsed, Double memUsed) {}
+                             Double gpuUsed, Double cpuUsed, Double memUsed, Hours overrunAfterSuccess) {
+        /** A charter's use with no success known. */
+        public CharterUse(String charter, String owner, String status, Instant windowEnd, Instant reviewDue,
+                          long jobs, long defendedJobs, double budgetGpuHours, double budgetCpuHours,
+                          Double budgetMemGbHours, double gpuHours, double cpuHours, double memGbHours,
+                          Double gpuUsed, Double cpuUsed, Double memUsed) {
+            this(charter, owner, status, windowEnd, reviewDue, jobs, defendedJobs, budgetGpuHours, budgetCpuHours,
+                    budgetMemGbHours, gpuHours, cpuHours, memGbHours, gpuUsed, cpuUsed, memUsed, null);
+        }
+    }
 
     /**
      * A running or pending undefended job, with the capacity it holds (allocated, else requested).
@@ -199,16 +212,23 @@ public final class Review {
      */
     public static Result review(List<Job> jobs, Instant since, Instant until, List<Charter> charters, Roster roster,
                                 Instant now) {
-        return review(jobs, since, until, charters, roster, now, PERIOD);
+        return review(jobs, since, until, charters, roster, now, PERIOD, Map.of());
     }
 
     /**
-     * {@link #review(List, Instant, Instant, List, Roster, Instant)} with recurrence judged over periods of the given
-     * length (aligned, like weeks, on Monday 1970-01-05 00:00 UTC) instead of weeks: a job recurs when its signature
-     * was seen in {@value #RECURRING_WEEKS} of the {@value #LOOKBACK_WEEKS} periods before its own.
+     * Reviews the window as {@link #review(List, Instant, Instant, List, Roster, Instant)} does, with two refinements:
+     * <ul>
+     *   <li>recurrence judged over periods of the given length (aligned, like weeks, on Monday 1970-01-05 00:00 UTC)
+     *       instead of weeks: a job recurs when its signature was seen in {@value #RECURRING_WEEKS} of the
+     *       {@value #LOOKBACK_WEEKS} periods before its own;</li>
+     *   <li>knowing when some active charters' success conditions came true ({@code succeededAt}, by charter id; see
+     *       {@code dev.reckon.exits.Exits#successes}): such a charter's jobs that started at or after that moment, or
+     *       that are still running or pending, are habitual ("charter X succeeded at T; still consuming"), and its
+     *       {@link CharterUse#overrunAfterSuccess} is what its jobs held after that moment.</li>
+     * </ul>
      */
     public static Result review(List<Job> jobs, Instant since, Instant until, List<Charter> charters, Roster roster,
-                                Instant now, Duration period) {
+                                Instant now, Duration period, Map<String, Instant> succeededAt) {
         long periodS = periodSeconds(period);
         Map<String, Set<Long>> weeksBySignature = new HashMap<>();
         for (Job j : jobs) {
@@ -220,12 +240,13 @@ public final class Review {
         List<Kill> kills = new ArrayList<>();
         Map<String, double[]> perCharter = new HashMap<>();
         Map<String, long[]> perCharterJobs = new HashMap<>();
+        Map<String, Hours> afterSuccess = new HashMap<>();
         Map<String, Signature> sigs = new LinkedHashMap<>();
         Set<String> seen = new HashSet<>();
         for (Job j : jobs) {
             if (!inWindow(j, since, until) || !seen.add(j.cluster() + "\u0000" + j.jobId())) continue;
             Efficiency e = j.efficiency();
-            Verdict v = classify(j, charters, roster, now, weeksBySignature, periodS);
+            Verdict v = classify(j, charters, roster, now, weeksBySignature, periodS, succeededAt);
             verdicts.add(new JobVerdict(j.jobId(), j.cluster(), j.user(), j.name(), v.jobClass, v.charter, v.reason,
                     e.cpuHours(), e.gpuHours(), e.memGbHours(), j.state(), j.start(), j.end()));
             if (v.charter != null) {
@@ -233,6 +254,11 @@ public final class Review {
                 h[0] += e.gpuHours();
                 h[1] += e.cpuHours();
                 h[2] += e.memGbHours();
+                Instant won = succeededAt.get(v.charter);
+                if (won != null) {
+                    Instant to = until == null || now.isBefore(until) ? now : until;
+                    afterSuccess.merge(v.charter, Hours.held(j, won, to), Hours::plus);
+                }
                 long[] n = perCharterJobs.computeIfAbsent(v.charter, k -> new long[2]);
                 n[0]++;
                 if (v.jobClass == JobClass.DEFENDED) n[1]++;
@@ -278,7 +304,8 @@ public final class Review {
             uses.add(new CharterUse(c.id(), c.owner(), c.status().word(), c.window().end(), reviewDue(c), n[0], n[1],
                     b.gpuHours(), b.cpuHours(), mem, h[0], h[1], h[2],
                     b.gpuHours() > 0 ? h[0] / b.gpuHours() : null, b.cpuHours() > 0 ? h[1] / b.cpuHours() : null,
-                    mem != null && mem > 0 ? h[2] / mem : null));
+                    mem != null && mem > 0 ? h[2] / mem : null,
+                    succeededAt.containsKey(c.id()) ? afterSuccess.getOrDefault(c.id(), Hours.ZERO) : null));
         }
 
         return new Result(now, since, until, verdicts, shares(verdicts), uses, kills, top);
@@ -314,12 +341,13 @@ public final class Review {
     private record Verdict(JobClass jobClass, String charter, String reason) {}
 
     private static Verdict classify(Job j, List<Charter> charters, Roster roster, Instant now,
-                                    Map<String, Set<Long>> weeksBySignature, long periodS) {
+                                    Map<String, Set<Long>> weeksBySignature, long periodS,
+                                    Map<String, Instant> succeededAt) {
         List<Charter> mine = charters.stream().filter(c -> c.matches(j)).toList();
         if (!mine.isEmpty()) {
             Verdict first = null;
             for (Charter c : mine) {
-                Verdict v = judge(j, c, roster, now);
+                Verdict v = judge(j, c, roster, now, succeededAt.get(c.id()));
                 if (v.jobClass == JobClass.DEFENDED) return v;
                 if (first == null) first = v;
             }
@@ -341,7 +369,7 @@ public final class Review {
         return new Verdict(JobClass.ORPHANED, null, "no charter claims it");
     }
 
-    private static Verdict judge(Job j, Charter c, Roster roster, Instant now) {
+    private static Verdict judge(Job j, Charter c, Roster roster, Instant now, Instant succeeded) {
         String id = c.id();
         if (roster != null && !roster.contains(c.owner()))
             return new Verdict(JobClass.ORPHANED, id, "charter " + id + "'s owner " + c.owner() + " is not on the roster");
@@ -351,6 +379,8 @@ public final class Review {
             return new Verdict(JobClass.HABITUAL, id, "charter " + id + " " + c.status().word() + (on == null ? "" : " " + on));
         }
         Instant t = when(j);
+        if (succeeded != null && ((t != null && !t.isBefore(succeeded)) || stillHolds(j)))
+            return new Verdict(JobClass.HABITUAL, id, "charter " + id + " succeeded at " + succeeded + "; still consuming");
         Charter.Window w = c.window();
         if (t == null) return new Verdict(JobClass.HABITUAL, id, "charter " + id + ": the job's time is unknown");
         if (!t.isBefore(w.end())) return new Verdict(JobClass.HABITUAL, id, "charter " + id + " expired " + date(w.end()));
@@ -362,8 +392,13 @@ public final class Review {
         return new Verdict(JobClass.DEFENDED, id, "charter " + id + " (" + c.owner() + ")");
     }
 
+    private static boolean stillHolds(Job j) {
+        JobState s = j.jobState();
+        return j.end() == null && (s == JobState.RUNNING || s == JobState.PENDING);
+    }
+
     /** When the charter's next review is due: its last history date (else window start) plus review_every. */
-    static Instant reviewDue(Charter c) {
+    public static Instant reviewDue(Charter c) {
         Instant last = null;
         if (!c.history().isEmpty()) last = c.history().get(c.history().size() - 1).date().atStartOfDay(ZoneOffset.UTC).toInstant();
         else if (c.window().start() != null) last = c.window().start();
@@ -395,16 +430,19 @@ public final class Review {
         return period.getSeconds();
     }
 
-    private static int heldCpus(Job j) {
+    /** The CPUs a job holds: allocated, else requested; 0 when unknown. */
+    public static int heldCpus(Job j) {
         if (j.allocCpus() != null && j.allocCpus() > 0) return j.allocCpus();
         return j.reqCpus() == null ? 0 : j.reqCpus();
     }
 
-    private static int heldGpus(Job j) {
+    /** The GPUs a job holds (allocated); 0 when unknown. */
+    public static int heldGpus(Job j) {
         return j.allocGpus() == null ? 0 : j.allocGpus();
     }
 
-    private static long heldMem(Job j) {
+    /** The memory a job holds in bytes: allocated, else requested; 0 when unknown. */
+    public static long heldMem(Job j) {
         if (j.allocMemBytes() != null && j.allocMemBytes() > 0) return j.allocMemBytes();
         return j.reqMemBytes() == null ? 0 : j.reqMemBytes();
     }

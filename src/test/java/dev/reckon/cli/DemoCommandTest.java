@@ -37,6 +37,14 @@ class DemoCommandTest {
     }
 
     @Test
+    void demoShowsASuccessExitAndAFailureExit() {
+        Cli.Result r = new Cli(dir).run("demo");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("seth-sweep") && l.contains("success-exit")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("seth-mesh") && l.contains("failure-exit")), r.out());
+    }
+
+    @Test
     void demoJsonCarriesTheSummary() throws Exception {
         Cli.Result r = new Cli(dir).run("demo", "--json");
         assertEquals(0, r.exit(), r.toString());
@@ -54,5 +62,6 @@ class DemoCommandTest {
         assertEquals("u1", u1.get("owner").asText());
         assertTrue(u1.get("over_limit").asBoolean());
         assertTrue(n.get("owners").get("unowned").size() > 0);
+        assertEquals(5, n.get("exits").size());
     }
 }

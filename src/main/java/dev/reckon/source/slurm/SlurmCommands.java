@@ -131,6 +131,11 @@ public final class SlurmCommands {
         run("scancel", args);
     }
 
+    /** Runs {@code scontrol ARGS}, e.g. {@code scontrol("hold", "1234")}, and returns what it printed. */
+    public String scontrol(String... args) {
+        return run("scontrol", args);
+    }
+
     /** The non-empty lines {@code squeue --noheader ARGS} prints, e.g. {@code squeue("-j", "12", "-o", "%T")}. */
     public List<String> squeue(String... args) {
         return run("squeue", concat("--noheader", args)).lines()

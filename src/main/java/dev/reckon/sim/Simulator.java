@@ -12,7 +12,12 @@ public final class Simulator {
     /** Simulates {@code workload} on {@code machine} under {@code policy} (a name {@link Policies} knows). */
     public static SimResult run(Machine machine, Workload workload, String policy, SimDefaults defaults) {
         Pool pool = new Pool(machine, workload);
-        Policy p = Policies.create(policy, pool, defaults);
+        return run(pool, Policies.create(policy, pool, defaults), policy, defaults);
+    }
+
+    /** The event loop over a pool and a policy made for it. */
+    static SimResult run(Pool pool, Policy p, String policy, SimDefaults defaults) {
+        Workload workload = pool.workload();
         LongHeap events = pool.events;
         int n = workload.size();
         int next = 0;
@@ -34,6 +39,6 @@ public final class Simulator {
             long want = p.schedule(now);
             wake = want > now ? want : Long.MAX_VALUE;
         }
-        return new SimResult(machine, workload, policy, pool.start, pool.end, pool.group, pool.unfit, defaults);
+        return new SimResult(pool.machine, workload, policy, pool.start, pool.end, pool.group, pool.unfit, defaults);
     }
 }

@@ -32,8 +32,7 @@ final class JobMapping {
             return;
         }
         if (j.elapsedS() == null) {
-            dropped.add(new Dropped(j.jobId(), j.start() != null && j.end() == null
-                    ? "still running: runtime unknown" : "run time unknown"));
+            dropped.add(new Dropped(j.jobId(), "run time unknown"));
             return;
         }
         Integer cpus = j.allocCpus() != null && j.allocCpus() > 0 ? j.allocCpus() : j.reqCpus();

@@ -31,6 +31,10 @@ public final class LedgerWorkload {
                 map.drop(j.jobId(), "never started (" + j.state() + ")");
                 return;
             }
+            if (j.start() != null && j.end() == null) {
+                map.drop(j.jobId(), "still running: runtime unknown");
+                return;
+            }
             map.add(j, 0, tagger.apply(j));
         });
         return new Load(map.build(), null, null, map.dropped(), map.notes());

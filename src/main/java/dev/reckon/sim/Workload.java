@@ -186,11 +186,10 @@ public final class Workload {
             boolean sorted = true;
             for (int j = 1; j < n && sorted; j++) sorted = submit[j - 1] <= submit[j];
             if (sorted) return w.select(identity(n));
-            // stable sort of indices by submit: pack (submit rank fits) via boxed-free merge on long keys
+            // stable sort by submit: (submit - min) << 26 | index sorts as one long when it fits, else boxed
             long[] keys = new long[n];
             long min = Long.MAX_VALUE;
             for (int j = 0; j < n; j++) min = Math.min(min, submit[j]);
-            Integer[] order = null;
             boolean packable = n < (1 << 26);
             for (int j = 0; j < n && packable; j++) packable = submit[j] - min < (1L << 37);
             int[] idx = new int[n];
@@ -199,7 +198,7 @@ public final class Workload {
                 Arrays.sort(keys);
                 for (int j = 0; j < n; j++) idx[j] = (int) (keys[j] & ((1 << 26) - 1));
             } else {
-                order = new Integer[n];
+                Integer[] order = new Integer[n];
                 for (int j = 0; j < n; j++) order[j] = j;
                 Arrays.sort(order, (a, b) -> Long.compare(submit[a], submit[b]));
                 for (int j = 0; j < n; j++) idx[j] = order[j];

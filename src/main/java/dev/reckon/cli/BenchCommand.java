@@ -12,14 +12,14 @@ import java.nio.file.Path;
 /** {@code reckon bench ...}: measured speed, printed as figures (never asserted in tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures reckon's speed on synthetic data and prints the figures.",
-        subcommands = {BenchCommand.Ingest.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Sim.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new Door(spec).usage("say what to measure: ingest");
+        throw new Door(spec).usage("say what to measure: ingest or sim");
     }
 
     @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -51,6 +51,39 @@ final class BenchCommand implements Runnable {
             if (jobs < 1) throw door.usage("--jobs must be at least 1");
             IngestBench.Figures f = IngestBench.run(jobs, seed, dir, json ? null : door.out());
             if (json) door.out().println(dev.reckon.report.Json.write(f));
+            return 0;
+        }
+    }
+
+    @Command(name = "sim", mixinStandardHelpOptions = true,
+            description = {"Replays the traces in ../shared/data (hpc2n-seth-3170, metacentrum-wagap-2013, "
+                    + "NASA-iPSC-1993-3.1; skipped with a message when missing) and synthetic workloads (100,000 and "
+                    + "1,000,000 jobs on 10,000 nodes by default) under every policy, and prints jobs simulated per "
+                    + "second. Conservative backfill is given the synthetic workloads up to the defaults' "
+                    + "bench.conservative_max_jobs."})
+    static final class Sim implements java.util.concurrent.Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--data", paramLabel = "DIR", description = "The traces' directory (default: ../shared/data).")
+        Path data;
+
+        @Option(names = {"-n", "--jobs"}, paramLabel = "N", split = ",",
+                description = "Synthetic workload sizes (default from the defaults file: 100000,1000000).")
+        int[] jobs;
+
+        @Option(names = "--json", description = "The figures as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException {
+            Door door = new Door(spec);
+            dev.reckon.sim.SimDefaults d = dev.reckon.sim.SimDefaults.load();
+            int[] sizes = jobs != null ? jobs : d.benchSyntheticJobs();
+            for (int n : sizes) if (n < 1) throw door.usage("--jobs: sizes must be at least 1");
+            Path dir = data != null ? data : Path.of("..", "shared", "data");
+            var figures = dev.reckon.bench.SimBench.run(dir, sizes, d, json ? null : door.out());
+            if (json) door.out().println(dev.reckon.report.Json.write(figures));
             return 0;
         }
     }

@@ -52,6 +52,7 @@ import java.util.Properties;
                 JobCommand.class,
                 CharterCommand.class,
                 ReviewCommand.class,
+                SimulateCommand.class,
                 ReclaimCommand.class,
                 GateCommand.class,
                 ExitsCommand.class,

@@ -1,0 +1,95 @@
+package dev.reckon.sim;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Properties;
+
+/**
+ * Every default of the simulator, read from the one file that holds them:
+ * {@code src/main/resources/dev/reckon/sim/defaults.properties}. Callers change a value with the record's
+ * {@code with...} methods, never by carrying a default of their own.
+ *
+ * @param backfillDepth        queued jobs one backfill pass tests, head included (Slurm's {@code bf_max_job_test})
+ * @param weightAge            multifactor weight of the age factor ({@code PriorityWeightAge})
+ * @param weightSize           multifactor weight of the job-size factor ({@code PriorityWeightJobSize})
+ * @param weightFairshare      multifactor weight of the fair-share factor ({@code PriorityWeightFairshare})
+ * @param maxAgeS              age at which the age factor reaches 1 ({@code PriorityMaxAge}), seconds
+ * @param decayHalfLifeS       half-life of past usage ({@code PriorityDecayHalfLife}), seconds
+ * @param calcPeriodS          how often priorities are recomputed ({@code PriorityCalcPeriod}), seconds
+ * @param favorSmall           whether smaller jobs rank higher ({@code PriorityFavorSmall})
+ * @param slowdownBoundS       the bounded-slowdown threshold, seconds
+ * @param samples              points in the sampled series of the metrics
+ * @param syntheticSeed        the synthetic generator's seed
+ * @param syntheticLoad        offered load of synthetic workloads, a fraction of the machine's cores
+ * @param syntheticExactFraction share of synthetic jobs whose runtime equals their limit
+ * @param syntheticUsers       users in synthetic workloads
+ * @param benchSyntheticJobs   sizes of the bench's synthetic workloads
+ * @param benchConservativeMaxJobs the largest synthetic workload the bench gives conservative backfill
+ * @param benchNodes           nodes of the bench's synthetic machine
+ * @param benchCoresPerNode    cores per node of the bench's synthetic machine
+ */
+public record SimDefaults(int backfillDepth, double weightAge, double weightSize, double weightFairshare, long maxAgeS,
+                          long decayHalfLifeS, long calcPeriodS, boolean favorSmall, long slowdownBoundS, int samples,
+                          long syntheticSeed, double syntheticLoad, double syntheticExactFraction, int syntheticUsers,
+                          int[] benchSyntheticJobs, int benchConservativeMaxJobs, int benchNodes, int benchCoresPerNode) {
+
+    private static final SimDefaults LOADED = read();
+
+    /** The defaults as the file gives them. */
+    public static SimDefaults load() {
+        return LOADED;
+    }
+
+    /** These defaults with another backfill depth. */
+    public SimDefaults withBackfillDepth(int depth) {
+        if (depth < 1) throw new IllegalArgumentException("backfill depth must be at least 1");
+        return new SimDefaults(depth, weightAge, weightSize, weightFairshare, maxAgeS, decayHalfLifeS, calcPeriodS,
+                favorSmall, slowdownBoundS, samples, syntheticSeed, syntheticLoad, syntheticExactFraction,
+                syntheticUsers, benchSyntheticJobs, benchConservativeMaxJobs, benchNodes, benchCoresPerNode);
+    }
+
+    /** These defaults with another decay half-life of fair-share usage. */
+    public SimDefaults withDecayHalfLife(long seconds) {
+        return new SimDefaults(backfillDepth, weightAge, weightSize, weightFairshare, maxAgeS, seconds, calcPeriodS,
+                favorSmall, slowdownBoundS, samples, syntheticSeed, syntheticLoad, syntheticExactFraction,
+                syntheticUsers, benchSyntheticJobs, benchConservativeMaxJobs, benchNodes, benchCoresPerNode);
+    }
+
+    private static SimDefaults read() {
+        Properties p = new Properties();
+        try (InputStream in = SimDefaults.class.getResourceAsStream("/dev/reckon/sim/defaults.properties")) {
+            if (in == null) throw new IllegalStateException("dev/reckon/sim/defaults.properties is missing");
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new SimDefaults(
+                Integer.parseInt(need(p, "backfill.depth")),
+                Double.parseDouble(need(p, "priority.weight.age")),
+                Double.parseDouble(need(p, "priority.weight.size")),
+                Double.parseDouble(need(p, "priority.weight.fairshare")),
+                Long.parseLong(need(p, "priority.max_age_s")),
+                Long.parseLong(need(p, "priority.decay_half_life_s")),
+                Long.parseLong(need(p, "priority.calc_period_s")),
+                Boolean.parseBoolean(need(p, "priority.favor_small")),
+                Long.parseLong(need(p, "metrics.slowdown_bound_s")),
+                Integer.parseInt(need(p, "metrics.samples")),
+                Long.parseLong(need(p, "synthetic.seed")),
+                Double.parseDouble(need(p, "synthetic.load")),
+                Double.parseDouble(need(p, "synthetic.exact_fraction")),
+                Integer.parseInt(need(p, "synthetic.users")),
+                Arrays.stream(need(p, "bench.synthetic_jobs").split(",")).map(String::strip)
+                        .mapToInt(Integer::parseInt).toArray(),
+                Integer.parseInt(need(p, "bench.conservative_max_jobs")),
+                Integer.parseInt(need(p, "bench.nodes")),
+                Integer.parseInt(need(p, "bench.cores_per_node")));
+    }
+
+    private static String need(Properties p, String key) {
+        String v = p.getProperty(key);
+        if (v == null) throw new IllegalStateException("dev/reckon/sim/defaults.properties has no " + key);
+        return v.strip();
+    }
+}

@@ -1,0 +1,42 @@
+package dev.reckon.sim.parser;
+
+import dev.reckon.ledger.JobQuery;
+import dev.reckon.ledger.Ledger;
+import dev.reckon.model.Job;
+
+import java.time.Instant;
+import java.util.function.Function;
+
+/**
+ * A period of real history from the ledger, for simulation: every job submitted in {@code [since, until)}, times in
+ * epoch seconds. Memory requests are modelled (the machine file says what nodes hold). Jobs that never started
+ * or are still running have no runtime and are dropped with the reason. The ledger says nothing about the machine:
+ * the caller supplies one ({@link MachineFile}). See {@link JobMapping} for the rest of the rules.
+ */
+public final class LedgerWorkload {
+    private LedgerWorkload() {}
+
+    /** The jobs submitted in the window; {@code since}/{@code until} may be null (open). */
+    public static Load read(Ledger ledger, Instant since, Instant until) {
+        return read(ledger, since, until, j -> null);
+    }
+
+    /** The same, each job tagged by {@code tagger} (e.g. {@code "undefended"}; null for none). */
+    public static Load read(Ledger ledger, Instant since, Instant until, Function<Job, String> tagger) {
+        JobMapping map = new JobMapping(true);
+        ledger.forEachJob(JobQuery.all().withWindow(since, until), j -> {
+            if (j.submit() != null && since != null && j.submit().isBefore(since)) return;
+            if (j.submit() != null && until != null && !j.submit().isBefore(until)) return;
+            if (j.start() == null && j.end() != null) {
+                map.drop(j.jobId(), "never started (" + j.state() + ")");
+                return;
+            }
+            if (j.start() != null && j.end() == null) {
+                map.drop(j.jobId(), "still running: runtime unknown");
+                return;
+            }
+            map.add(j, 0, tagger.apply(j));
+        });
+        return new Load(map.build(), null, null, map.dropped(), map.notes());
+    }
+}

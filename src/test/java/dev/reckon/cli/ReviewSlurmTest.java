@@ -81,8 +81,20 @@ class ReviewSlurmTest {
         ours.add(loose);
         for (String id : ours) SlurmTestCluster.awaitFinal(id, Duration.ofSeconds(90));
 
-        Cli.Result ingest = cli.run("ingest", "slurm", "--since", "10m");
-        assertEquals(0, ingest.exit(), ingest.toString());
+        // slurmdbd answers a windowed query (sacct -S/-E) a few seconds later than a query by job id: ingest until
+        // the ledger has every job of the test, as a cron job would on its next run
+        Instant deadline = Instant.now().plusSeconds(60);
+        Cli.Result jobs;
+        while (true) {
+            Cli.Result ingest = cli.run("ingest", "slurm", "--since", "10m");
+            assertEquals(0, ingest.exit(), ingest.toString());
+            jobs = cli.run("jobs", "--json", "--since", "10m");
+            Set<String> stored = new TreeSet<>();
+            for (JsonNode j : JSON.readTree(jobs.out())) stored.add(j.get("job_id").asText());
+            if (stored.containsAll(ours)) break;
+            assertTrue(Instant.now().isBefore(deadline), "the ledger never had all of " + ours + ": " + stored);
+            Thread.sleep(1000);
+        }
         Instant lastPeriod = Instant.ofEpochSecond(first + 3 * PERIOD_S);
         Cli.Result review = cli.run("review", "--json", "--period", "10s", "--since", lastPeriod.toString());
         assertEquals(0, review.exit(), review.toString());
@@ -91,7 +103,6 @@ class ReviewSlurmTest {
         Map<String, JsonNode> byId = new HashMap<>();
         for (JsonNode j : r.get("jobs")) byId.put(j.get("job_id").asText(), j);
         // the habit jobs started one per period, as submitted: the premise of "recurring"
-        Cli.Result jobs = cli.run("jobs", "--json", "--since", "10m");
         Set<Long> periods = new TreeSet<>();
         for (JsonNode j : JSON.readTree(jobs.out()))
             if (habits.contains(j.get("job_id").asText()))

@@ -53,6 +53,7 @@ import java.util.Properties;
                 CharterCommand.class,
                 ReviewCommand.class,
                 SimulateCommand.class,
+                WhatIfCommand.class,
                 ReclaimCommand.class,
                 GateCommand.class,
                 ExitsCommand.class,

@@ -54,6 +54,7 @@ import java.util.Properties;
                 ReviewCommand.class,
                 SimulateCommand.class,
                 WhatIfCommand.class,
+                PredictCommand.class,
                 ReclaimCommand.class,
                 GateCommand.class,
                 ExitsCommand.class,

@@ -186,7 +186,7 @@ public final class WhatIf {
         Variant without = r.variant(WITHOUT_UNDEFENDED);
         if (without != null) {
             Undefended u = r.undefended();
-            out.add(String.format(Locale.ROOT, "Removing undefended work (%d jobs) frees %s node-hours (%s of "
+            out.add(String.format(Locale.ROOT, "Removing undefended work (%,d jobs) frees %s node-hours (%s of "
                             + "consumed core-hours) and %s.", u.jobs(), number(u.nodeHours()), percent(u.coreShare()),
                     change(a, without.metrics().meanWaitS())));
         }

@@ -21,6 +21,11 @@ import dev.reckon.report.SummaryReport;
 import dev.reckon.review.ConsumptionSummary;
 import dev.reckon.review.Owners;
 import dev.reckon.review.Review;
+import dev.reckon.sim.Machine;
+import dev.reckon.sim.SimDefaults;
+import dev.reckon.sim.WhatIf;
+import dev.reckon.sim.Workload;
+import dev.reckon.sim.parser.LedgerWorkload;
 import dev.reckon.source.swf.SwfMachines;
 import dev.reckon.source.swf.SwfReader;
 import picocli.CommandLine.Command;
@@ -130,6 +135,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         Review.Result review = Review.review(seen, TRACE_START, null, charters.all(), null, NOW, Review.PERIOD,
                 Exits.successes(exits));
         Owners.Result owners = Owners.analyze(seen, TRACE_START, null, charters.all(), Owners.DEFAULT_LIMIT, NOW);
+        WhatIf.Result whatIf = whatIf(jobs, machines, charters, exits);
         Path html = dir.resolve("review.html");
         Files.writeString(html, ReviewHtml.page(review, zone), StandardCharsets.UTF_8);
 
@@ -138,6 +144,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             o.set("review", Json.mapper().valueToTree(review));
             o.set("owners", Json.mapper().valueToTree(owners));
             o.set("exits", Json.mapper().valueToTree(exits));
+            o.set("whatif", Json.mapper().valueToTree(whatIf));
             o.put("html_report", html.toString());
             door.out().println(Json.write(o));
             return 0;
@@ -154,6 +161,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         out.println();
         out.println("Exits: each charter against its budget, window and reported results (reckon exits):");
         out.print(ExitsReport.terminal(exits, zone));
+        printWhatIf(out, whatIf);
         out.println();
         out.println("The review as a page with charts (consumption by class over time, charters against budget, the kill list):");
         out.println("  " + html.toAbsolutePath() + "   (open it in a browser)");
@@ -182,6 +190,38 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         out.println("on a Slurm cluster's accounting it counts each kind.)");
     }
 
+    /**
+     * The what-if on the whole trace: its jobs replayed under EASY backfill on Seth's 120 nodes as submitted, without
+     * the jobs the charters do not defend (the whole trace classified with the charters as they stood at {@link #NOW},
+     * when all were reviewed on time), and on 10% more nodes.
+     */
+    private static WhatIf.Result whatIf(List<Job> jobs, SwfMachines machines, Charters charters,
+                                        List<Exits.Evaluation> exits) {
+        Review.Result all = Review.review(jobs, TRACE_START, null, charters.all(), null, NOW, Review.PERIOD,
+                Exits.successes(exits));
+        java.util.Set<String> undefended = new java.util.HashSet<>();
+        for (Review.JobVerdict v : all.jobs()) if (v.jobClass() != Review.JobClass.DEFENDED) undefended.add(v.jobId());
+        Workload w = LedgerWorkload.of(jobs, null, null, j -> undefended.contains(j.jobId()) ? "undefended" : null)
+                .workload();
+        List<Machine.Group> groups = new ArrayList<>();
+        for (SwfMachines.Machine m : machines.machines()) {
+            groups.add(new Machine.Group(m.name(), m.nodes(), m.cpusPerNode(), 0, 0, java.util.Set.of()));
+        }
+        return WhatIf.compare(new Machine(groups), w, j -> "undefended".equals(w.tag(j)), null, null, 10, "easy",
+                SimDefaults.load());
+    }
+
+    /** The what-if in a tiny table and two sentences. */
+    private static void printWhatIf(PrintStream out, WhatIf.Result r) {
+        out.println();
+        out.println("What if (reckon whatif): the whole trace replayed under EASY backfill on Seth's 120 nodes:");
+        for (WhatIf.Variant v : r.variants()) {
+            out.printf(Locale.ROOT, "  %-20s %,6d jobs   mean wait %-8s p95 wait %s%n", v.name(), v.jobs(),
+                    WhatIf.human(v.metrics().meanWaitS()), WhatIf.human(v.metrics().p95WaitS()));
+        }
+        for (int i = 1; i < r.summary().size(); i++) out.println("  " + r.summary().get(i));
+    }
+
     /** What to run next. */
     private static void printNextSteps(PrintStream out, Path ledgerFile, Path charterDir, ConsumptionSummary.Result result) {
         out.println();
@@ -192,6 +232,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         out.printf("  RECKON_NOW=%s ./reckon review --ledger %s --charters %s --since %s --until %s%n", NOW, ledgerFile,
                 charterDir, TRACE_START, NOW);
         out.printf("  ./reckon exits --ledger %s --charters %s --at %s%n", ledgerFile, charterDir, NOW);
+        out.println("  ./reckon whatif --trace ../shared/data/hpc2n-seth-3170.swf --undefended-users u2,u3 --add-nodes 10%");
         out.printf("  RECKON_NOW=%s ./reckon owners --ledger %s --charters %s --since %s%n", TRACE_END, ledgerFile,
                 charterDir, TRACE_START);
         out.println("Your own cluster: sacct -a -S 2024-01-01 -E now --parsable2 --format ALL > jobs.txt && ./reckon ingest sacct jobs.txt");

@@ -53,6 +53,8 @@ import java.util.Properties;
                 CharterCommand.class,
                 ReviewCommand.class,
                 SimulateCommand.class,
+                WhatIfCommand.class,
+                PredictCommand.class,
                 ReclaimCommand.class,
                 GateCommand.class,
                 ExitsCommand.class,

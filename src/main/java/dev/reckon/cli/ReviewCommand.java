@@ -117,7 +117,7 @@ final class ReviewCommand implements Callable<Integer> {
      * The valid charters, plus those refused only because their owner is not on the roster: the review still needs
      * them, to call their jobs orphaned for that reason rather than for having no charter.
      */
-    private static List<Charter> withRosterRefused(Charters cs, ZoneId zone) {
+    static List<Charter> withRosterRefused(Charters cs, ZoneId zone) {
         List<Charter> out = new ArrayList<>(cs.all());
         if (cs.roster().isEmpty()) return out;
         Set<String> ids = new HashSet<>();

@@ -29,11 +29,15 @@ import java.util.Properties;
  * @param benchConservativeMaxJobs the largest synthetic workload the bench gives conservative backfill
  * @param benchNodes           nodes of the bench's synthetic machine
  * @param benchCoresPerNode    cores per node of the bench's synthetic machine
+ * @param rightSizing          how the what-if right-sizes time limits and memory to what jobs used
+ * @param addNodesPercent      the what-if's default extra nodes, percent
+ * @param predictPolicy        the policy {@code reckon predict} simulates the live queue under
  */
 public record SimDefaults(int backfillDepth, double weightAge, double weightSize, double weightFairshare, long maxAgeS,
                           long decayHalfLifeS, long calcPeriodS, boolean favorSmall, long slowdownBoundS, int samples,
                           long syntheticSeed, double syntheticLoad, double syntheticExactFraction, int syntheticUsers,
-                          int[] benchSyntheticJobs, int benchConservativeMaxJobs, int benchNodes, int benchCoresPerNode) {
+                          int[] benchSyntheticJobs, int benchConservativeMaxJobs, int benchNodes, int benchCoresPerNode,
+                          RightSizing rightSizing, double addNodesPercent, String predictPolicy) {
 
     private static final SimDefaults LOADED = read();
 
@@ -47,14 +51,16 @@ public record SimDefaults(int backfillDepth, double weightAge, double weightSize
         if (depth < 1) throw new IllegalArgumentException("backfill depth must be at least 1");
         return new SimDefaults(depth, weightAge, weightSize, weightFairshare, maxAgeS, decayHalfLifeS, calcPeriodS,
                 favorSmall, slowdownBoundS, samples, syntheticSeed, syntheticLoad, syntheticExactFraction,
-                syntheticUsers, benchSyntheticJobs, benchConservativeMaxJobs, benchNodes, benchCoresPerNode);
+                syntheticUsers, benchSyntheticJobs, benchConservativeMaxJobs, benchNodes, benchCoresPerNode,
+                rightSizing, addNodesPercent, predictPolicy);
     }
 
     /** These defaults with another decay half-life of fair-share usage. */
     public SimDefaults withDecayHalfLife(long seconds) {
         return new SimDefaults(backfillDepth, weightAge, weightSize, weightFairshare, maxAgeS, seconds, calcPeriodS,
                 favorSmall, slowdownBoundS, samples, syntheticSeed, syntheticLoad, syntheticExactFraction,
-                syntheticUsers, benchSyntheticJobs, benchConservativeMaxJobs, benchNodes, benchCoresPerNode);
+                syntheticUsers, benchSyntheticJobs, benchConservativeMaxJobs, benchNodes, benchCoresPerNode,
+                rightSizing, addNodesPercent, predictPolicy);
     }
 
     private static SimDefaults read() {
@@ -84,7 +90,13 @@ public record SimDefaults(int backfillDepth, double weightAge, double weightSize
                         .mapToInt(Integer::parseInt).toArray(),
                 Integer.parseInt(need(p, "bench.conservative_max_jobs")),
                 Integer.parseInt(need(p, "bench.nodes")),
-                Integer.parseInt(need(p, "bench.cores_per_node")));
+                Integer.parseInt(need(p, "bench.cores_per_node")),
+                new RightSizing(Double.parseDouble(need(p, "rightsize.time_margin")),
+                        Long.parseLong(need(p, "rightsize.time_floor_s")),
+                        Double.parseDouble(need(p, "rightsize.mem_margin")),
+                        Long.parseLong(need(p, "rightsize.mem_floor_mib")) << 20),
+                Double.parseDouble(need(p, "whatif.add_nodes_percent")),
+                need(p, "predict.policy"));
     }
 
     private static String need(Properties p, String key) {

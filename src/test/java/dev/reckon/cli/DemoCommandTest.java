@@ -34,6 +34,10 @@ class DemoCommandTest {
         assertTrue(r.out().contains("Kill list") && r.out().contains("charter seth-study expired 2002-09-01"), r.out());
         assertTrue(r.out().contains("u1          3  over limit  seth-mesh,seth-sim,seth-sweep"), r.out());
         assertTrue(r.out().contains("Unowned"), r.out());
+        assertTrue(r.out().contains("What if (reckon whatif)"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.strip().startsWith("Removing undefended work (")
+                && l.contains("node-hours")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.strip().startsWith("10% more nodes")), r.out());
     }
 
     @Test

@@ -24,19 +24,31 @@ public final class LedgerWorkload {
     /** The same, each job tagged by {@code tagger} (e.g. {@code "undefended"}; null for none). */
     public static Load read(Ledger ledger, Instant since, Instant until, Function<Job, String> tagger) {
         JobMapping map = new JobMapping(true);
-        ledger.forEachJob(JobQuery.all().withWindow(since, until), j -> {
-            if (j.submit() != null && since != null && j.submit().isBefore(since)) return;
-            if (j.submit() != null && until != null && !j.submit().isBefore(until)) return;
-            if (j.start() == null && j.end() != null) {
-                map.drop(j.jobId(), "never started (" + j.state() + ")");
-                return;
-            }
-            if (j.start() != null && j.end() == null) {
-                map.drop(j.jobId(), "still running: runtime unknown");
-                return;
-            }
-            map.add(j, 0, tagger.apply(j));
-        });
+        ledger.forEachJob(JobQuery.all().withWindow(since, until), j -> add(map, j, since, until, tagger));
         return new Load(map.build(), null, null, map.dropped(), map.notes());
+    }
+
+    /**
+     * The same rules over jobs already read (e.g. for a what-if that also reviews them): the jobs of {@code jobs}
+     * submitted in the window, each tagged by {@code tagger}.
+     */
+    public static Load of(Iterable<Job> jobs, Instant since, Instant until, Function<Job, String> tagger) {
+        JobMapping map = new JobMapping(true);
+        for (Job j : jobs) add(map, j, since, until, tagger);
+        return new Load(map.build(), null, null, map.dropped(), map.notes());
+    }
+
+    private static void add(JobMapping map, Job j, Instant since, Instant until, Function<Job, String> tagger) {
+        if (j.submit() != null && since != null && j.submit().isBefore(since)) return;
+        if (j.submit() != null && until != null && !j.submit().isBefore(until)) return;
+        if (j.start() == null && j.end() != null) {
+            map.drop(j.jobId(), "never started (" + j.state() + ")");
+            return;
+        }
+        if (j.start() != null && j.end() == null) {
+            map.drop(j.jobId(), "still running: runtime unknown");
+            return;
+        }
+        map.add(j, 0, tagger.apply(j));
     }
 }

@@ -1,5 +1,6 @@
 package dev.reckon.sim.parser;
 
+import dev.reckon.model.Job;
 import dev.reckon.sim.Machine;
 import dev.reckon.source.InputError;
 import dev.reckon.source.swf.SwfHeader;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Reads an SWF trace (standard, or MetaCentrum's extended variant) for simulation, through {@link SwfReader}. Times
@@ -25,6 +27,14 @@ public final class SwfWorkload {
 
     /** Reads {@code trace}; bad lines raise {@link InputError} with file, line and field. */
     public static Load read(Path trace) throws IOException {
+        return read(trace, UnaryOperator.identity());
+    }
+
+    /**
+     * Reads {@code trace} with each record passed through {@code reshape} before it is mapped (e.g. right-sized
+     * requests for a what-if); the reshaped record decides the job's limit and size.
+     */
+    public static Load read(Path trace, UnaryOperator<Job> reshape) throws IOException {
         SwfMachines beside = SwfMachines.besides(trace);
         SwfReader reader = new SwfReader(null, beside);
         JobMapping map = new JobMapping(false);
@@ -34,7 +44,7 @@ public final class SwfWorkload {
                 Long u = reader.header().unixStartTime();
                 origin[0] = u == null ? 0 : u;
             }
-            map.add(j, origin[0], null);
+            map.add(reshape.apply(j), origin[0], null);
         });
         SwfHeader h = reader.header();
         Machine machine = null;

@@ -21,7 +21,7 @@ public final class SimHtml {
     private static final long[] WAIT_EDGES = {0, 60, 600, 3600, 4 * 3600, 12 * 3600, 86_400, 3 * 86_400};
     private static final String[] WAIT_LABELS = {"none", "< 1 min", "1-10 min", "10 min-1 h", "1-4 h", "4-12 h",
             "12-24 h", "1-3 d", "> 3 d"};
-    private static final String CSS = """
+    static final String CSS = """
             body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:0;\
             background:#f6f7f9;color:#1d232b;line-height:1.4}
             main{max-width:1060px;margin:0 auto;padding:24px 28px 48px}
@@ -195,7 +195,7 @@ public final class SimHtml {
         return String.format(Locale.ROOT, "%.1f", v);
     }
 
-    private static String esc(String s) {
+    static String esc(String s) {
         StringBuilder o = new StringBuilder(s.length());
         for (char c : s.toCharArray()) {
             switch (c) {

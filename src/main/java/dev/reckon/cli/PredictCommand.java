@@ -1,0 +1,155 @@
+package dev.reckon.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reckon.report.Format;
+import dev.reckon.report.Json;
+import dev.reckon.report.Table;
+import dev.reckon.sim.Machine;
+import dev.reckon.sim.Policies;
+import dev.reckon.sim.Predict;
+import dev.reckon.sim.SimDefaults;
+import dev.reckon.sim.WhatIf;
+import dev.reckon.sim.parser.ScontrolNodes;
+import dev.reckon.sim.parser.SqueueJobs;
+import dev.reckon.source.InputError;
+import dev.reckon.source.LiveQueue;
+import dev.reckon.source.SlurmSyntax;
+import dev.reckon.source.slurm.SlurmCommands;
+import dev.reckon.source.slurm.SlurmLiveQueue;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code reckon predict}: when a job of this shape would start if submitted now, and a few alternatives. */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Estimates when a job of the given shape would start if submitted now, by simulating forward "
+                + "from the live queue: running jobs (squeue) hold their resources until their time limits, pending "
+                + "jobs queue in priority order and run to their limits, the nodes come from 'scontrol show node -o' "
+                + "(down and drained nodes left out). The new job queues behind every pending job and may backfill.",
+                "Compares the shape asked with fewer GPUs, half the time limit, and the job split in two halves. "
+                        + "Reads Slurm only (squeue, scontrol); submits nothing. See docs/sim.md."})
+final class PredictCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--nodes", paramLabel = "N", defaultValue = "1", description = "Nodes (default: ${DEFAULT-VALUE}).")
+    int nodes;
+    @Option(names = "--cpus", paramLabel = "N", defaultValue = "1", description = "CPUs in all (default: ${DEFAULT-VALUE}).")
+    long cpus;
+    @Option(names = "--mem", paramLabel = "SIZE", description = "Memory in all, e.g. 32G (a bare number is MiB).")
+    String mem;
+    @Option(names = "--gpus", paramLabel = "N", defaultValue = "0", description = "GPUs in all (default: ${DEFAULT-VALUE}).")
+    long gpus;
+    @Option(names = "--time", paramLabel = "DURATION", required = true,
+            description = "Time limit: 30m, 4h, 2d or Slurm's [D-]HH:MM:SS.")
+    String time;
+    @Option(names = "--partition", paramLabel = "P", description = "The partition (default: any node).")
+    String partition;
+    @Option(names = "--policy", paramLabel = "NAME", completionCandidates = SimulateCommand.Names.class,
+            description = "The policy to simulate (default from the defaults file: conservative, closest to Slurm's "
+                    + "backfill).")
+    String policy;
+    @Option(names = "--squeue-output", paramLabel = "FILE", description = "Saved 'squeue --noheader --all -O "
+            + LiveQueue.SQUEUE_FIELDS + "' output instead of asking Slurm (with --nodes-output).")
+    Path squeueOutput;
+    @Option(names = "--nodes-output", paramLabel = "FILE", description = "Saved 'scontrol show node -o' output "
+            + "instead of asking Slurm (with --squeue-output).")
+    Path nodesOutput;
+    @Option(names = "--json", description = "One JSON object: now, policy, machine, running, pending, predictions.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        Door door = new Door(spec);
+        SimDefaults defaults = SimDefaults.load();
+        String p = policy == null ? defaults.predictPolicy() : policy;
+        if (!Policies.names().contains(p)) throw door.usage("--policy " + p + ": one of " + String.join(", ", Policies.names()));
+        if ((squeueOutput == null) != (nodesOutput == null)) throw door.usage("--squeue-output and --nodes-output go together");
+        if (nodes < 1 || cpus < 1 || gpus < 0) throw door.usage("--nodes and --cpus at least 1, --gpus at least 0");
+        long timeS = door.duration(time, "--time").getSeconds();
+        if (timeS < 1) throw door.usage("--time: at least 1s");
+        long memBytes = 0;
+        if (mem != null) {
+            try {
+                Long m = SlurmSyntax.sizeBytes(mem.strip(), 'M');
+                memBytes = m == null ? 0 : m;
+            } catch (IllegalArgumentException e) {
+                throw door.usage("--mem: \"" + mem + "\" is not a size such as 32G");
+            }
+        }
+        ZoneId zone = door.config().zone();
+        LiveQueue live = squeueOutput != null ? LiveQueue.saved(existing(squeueOutput), existing(nodesOutput))
+                : new SlurmLiveQueue(new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, zone));
+        String nodeText = live.nodes();
+        if (!ScontrolNodes.looksLike(nodeText)) {
+            throw new InputError(live.nodesName(), 0, null, "no NodeName= in scontrol show node output");
+        }
+        String usable = SqueueJobs.usableNodes(nodeText);
+        if (usable.isBlank()) throw new InputError(live.nodesName(), 0, "State", "no node can take work (all down or drained)");
+        Machine machine = ScontrolNodes.parse(usable, live.nodesName());
+        List<Predict.LiveJob> queue = SqueueJobs.parse(live.queue(), live.queueName(), zone);
+        Instant now = door.now();
+        Predict.Shape asked = new Predict.Shape("as asked", nodes, cpus, memBytes, gpus, timeS, partition, 1);
+        List<Predict.Prediction> ps = Predict.predict(machine, queue, Predict.alternatives(asked), now, p, defaults);
+        long running = queue.stream().filter(Predict.LiveJob::running).count();
+        long base = ps.get(0).waitS();
+        if (json) {
+            ObjectNode o = Json.mapper().createObjectNode();
+            o.put("now", Format.isoTime(now, zone));
+            o.put("policy", p);
+            o.set("machine", Json.mapper().valueToTree(machine.groups()));
+            o.put("running", running);
+            o.put("pending", queue.size() - running);
+            ArrayNode arr = o.putArray("predictions");
+            for (Predict.Prediction x : ps) {
+                ObjectNode e = arr.addObject();
+                e.set("shape", Json.mapper().valueToTree(x.shape()));
+                e.put("start", Format.isoTime(x.start(), zone));
+                if (x.start() == null) e.putNull("wait_s");
+                else e.put("wait_s", x.waitS());
+                if (x.start() == null || base < 0) e.putNull("vs_asked_s");
+                else e.put("vs_asked_s", x.waitS() - base);
+                e.put("note", x.note());
+            }
+            door.out().println(Json.write(o));
+            return Main.EXIT_OK;
+        }
+        door.out().printf("Predicted start if submitted now (%s), simulated under %s from %d running and %d pending "
+                + "jobs on %s%n%n", Format.time(now, zone), p, running, queue.size() - running, machine.describe());
+        Table t = new Table("shape", "nodes>", "cpus>", "mem>", "gpus>", "time>", "predicted start", "wait>",
+                "vs asked>");
+        for (Predict.Prediction x : ps) {
+            Predict.Shape s = x.shape();
+            String each = s.count() > 1 ? s.count() + " x " : "";
+            t.row(s.label(), each + s.nodes(), each + s.cpus(), s.memBytes() == 0 ? "-" : each + Format.bytes(s.memBytes()),
+                    each + s.gpus(), Format.duration(s.timeS()), x.start() == null ? "cannot run: " + x.note()
+                            : Format.time(x.start(), zone), x.start() == null ? "-" : WhatIf.human(x.waitS()),
+                    x == ps.get(0) || x.start() == null || base < 0 ? "" : vs(x.waitS() - base));
+        }
+        door.out().print(t.render());
+        door.out().println();
+        door.out().println("Running jobs are assumed to run to their time limits; a split job starts when its later half does.");
+        return Main.EXIT_OK;
+    }
+
+    private static String vs(long delta) {
+        if (delta == 0) return "same";
+        return (delta < 0 ? "-" : "+") + WhatIf.human(Math.abs(delta));
+    }
+
+    private static Path existing(Path p) throws IOException {
+        if (!Files.isRegularFile(p)) throw new NoSuchFileException(p + ": no such file");
+        return p;
+    }
+}

@@ -1,0 +1,135 @@
+package dev.reckon.sim;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Predicted wait: when a job of a given shape would start if submitted now, found by simulating forward from the
+ * live queue. Running jobs hold what they hold until their time limit (limit - elapsed from now: the scheduler's own
+ * assumption, since their real ends are unknown); pending jobs queue in priority order (highest first, ties by
+ * submit time) and run to their limits; the new job queues behind all of them (a new job has no age) and may
+ * backfill under the policy. Several shapes are compared, each in its own simulation.
+ */
+public final class Predict {
+    /** The limit assumed for a job whose limit is unlimited or unknown: 365 days. */
+    public static final long UNLIMITED_S = 365L * 86_400;
+
+    private Predict() {}
+
+    /**
+     * A job of the live queue.
+     *
+     * @param running  whether it runs (else it is pending)
+     * @param limitS   its time limit, seconds; null when unlimited
+     * @param elapsedS how long it has run, seconds (0 when pending)
+     * @param memBytes memory in all, bytes (0: unknown)
+     */
+    public record LiveJob(String id, boolean running, String partition, String user, long priority, Instant submit,
+                          Long limitS, long elapsedS, int nodes, long cpus, long memBytes, long gpus) {}
+
+    /**
+     * A job shape to predict for.
+     *
+     * @param label     how tables name it, e.g. {@code as asked}, {@code half the time limit}
+     * @param nodes     nodes
+     * @param cpus      CPUs in all
+     * @param memBytes  memory in all, bytes (0: none asked)
+     * @param gpus      GPUs in all
+     * @param timeS     time limit, seconds
+     * @param partition partition, or null
+     * @param count     how many such jobs are submitted together (2 for a job split in two); the prediction is the
+     *                  latest of their starts
+     */
+    public record Shape(String label, int nodes, long cpus, long memBytes, long gpus, long timeS, String partition,
+                        int count) {
+        public Shape {
+            if (nodes < 1 || cpus < 1 || memBytes < 0 || gpus < 0 || timeS < 1 || count < 1) {
+                throw new IllegalArgumentException("a shape needs nodes, CPUs and a time limit of at least 1");
+            }
+        }
+
+        /** This shape under another label. */
+        public Shape named(String other) {
+            return new Shape(other, nodes, cpus, memBytes, gpus, timeS, partition, count);
+        }
+    }
+
+    /**
+     * One shape's prediction.
+     *
+     * @param start when it would start (the latest of its jobs' starts); null when it cannot run on the machine
+     * @param waitS seconds from now to {@code start}; -1 when it cannot run
+     * @param note  why it cannot run, or null
+     */
+    public record Prediction(Shape shape, Instant start, long waitS, String note) {}
+
+    /**
+     * The shape asked and a few alternatives: fewer GPUs (half, rounded down; none from one), half the time limit,
+     * and split in two (two jobs, each with half the nodes, CPUs, memory and GPUs, at least one node and CPU, the
+     * same time limit), where they differ from the shape asked.
+     */
+    public static List<Shape> alternatives(Shape asked) {
+        List<Shape> out = new ArrayList<>();
+        out.add(asked.named("as asked"));
+        if (asked.gpus() > 0) {
+            long g = asked.gpus() / 2;
+            out.add(new Shape(g == 0 ? "no GPU" : g + (g == 1 ? " GPU" : " GPUs") + " instead of " + asked.gpus(), asked.nodes(), asked.cpus(),
+                    asked.memBytes(), g, asked.timeS(), asked.partition(), 1));
+        }
+        if (asked.timeS() >= 2) {
+            out.add(new Shape("half the time limit", asked.nodes(), asked.cpus(), asked.memBytes(), asked.gpus(),
+                    asked.timeS() / 2, asked.partition(), 1));
+        }
+        if (asked.cpus() >= 2 || asked.gpus() >= 2) {
+            out.add(new Shape("split in two halves", Math.max(1, asked.nodes() / 2), Math.max(1, asked.cpus() / 2),
+                    asked.memBytes() / 2, asked.gpus() / 2, asked.timeS(), asked.partition(), 2));
+        }
+        return out;
+    }
+
+    /** Predicts every shape's start, each in its own forward simulation from {@code now}. */
+    public static List<Prediction> predict(Machine machine, List<LiveJob> queue, List<Shape> shapes, Instant now,
+                                           String policy, SimDefaults defaults) {
+        List<LiveJob> running = new ArrayList<>(), pending = new ArrayList<>();
+        for (LiveJob j : queue) (j.running() ? running : pending).add(j);
+        pending.sort(Comparator.comparingLong(LiveJob::priority).reversed()
+                .thenComparing(LiveJob::submit, Comparator.nullsLast(Comparator.naturalOrder())));
+        List<Prediction> out = new ArrayList<>();
+        for (Shape s : shapes) {
+            Workload.Builder b = new Workload.Builder();
+            for (LiveJob j : running) {
+                long left = Math.max(0, limit(j) - j.elapsedS());
+                b.add(j.id(), 0, left, left, j.nodes(), j.cpus(), j.memBytes(), j.gpus(), j.user(), j.partition(), null);
+            }
+            for (LiveJob j : pending) {
+                long l = limit(j);
+                b.add(j.id(), 0, l, l, j.nodes(), j.cpus(), j.memBytes(), j.gpus(), j.user(), j.partition(), null);
+            }
+            int first = b.size();
+            for (int k = 0; k < s.count(); k++) {
+                b.add("new" + k, 0, s.timeS(), s.timeS(), s.nodes(), s.cpus(), s.memBytes(), s.gpus(), null,
+                        s.partition(), null);
+            }
+            Workload w = b.build();
+            SimResult r = Simulator.run(machine, w, policy, defaults);
+            long latest = Long.MIN_VALUE;
+            String why = null;
+            for (int j = first; j < w.size(); j++) {
+                if (!r.ran(j)) {
+                    for (Dropped d : r.dropped()) if (d.jobId().equals(w.id(j))) why = d.reason();
+                    break;
+                }
+                latest = Math.max(latest, r.start(j));
+            }
+            out.add(why != null ? new Prediction(s, null, -1, why)
+                    : new Prediction(s, now.plusSeconds(latest), latest, null));
+        }
+        return out;
+    }
+
+    private static long limit(LiveJob j) {
+        return j.limitS() == null || j.limitS() <= 0 ? UNLIMITED_S : j.limitS();
+    }
+}

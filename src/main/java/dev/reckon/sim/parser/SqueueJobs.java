@@ -1,0 +1,114 @@
+package dev.reckon.sim.parser;
+
+import dev.reckon.sim.Predict;
+import dev.reckon.source.InputError;
+import dev.reckon.source.LiveQueue;
+import dev.reckon.source.SlurmSyntax;
+import dev.reckon.model.Tres;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the live queue ({@code squeue -O} with {@link LiveQueue#SQUEUE_FIELDS}) into {@link Predict.LiveJob}s, and
+ * the nodes ({@code scontrol show node -o}) into a machine of the nodes that can take work. A job's CPUs, memory,
+ * nodes and GPUs come from its TRES ({@code tres-alloc}: allocated for running jobs, requested for pending ones)
+ * where it names them, else from {@code NumCPUs}, {@code MinMemory} (per node) x nodes, {@code NumNodes} and
+ * {@code tres-per-node} ({@code gres:gpu:N} or {@code gres/gpu:N}) x nodes. States other than pending and running
+ * (completing jobs hold their nodes: counted as running with nothing left) are skipped.
+ */
+public final class SqueueJobs {
+    private static final String[] FIELDS = {"JobID", "State", "Partition", "UserName", "PriorityLong", "SubmitTime",
+            "TimeLimit", "TimeUsed", "NumNodes", "NumCPUs", "MinMemory", "tres-alloc", "tres-per-node"};
+
+    private SqueueJobs() {}
+
+    /** The jobs of {@code text}; a malformed line raises {@link InputError} naming {@code fileName}, line and field. */
+    public static List<Predict.LiveJob> parse(String text, String fileName, ZoneId zone) {
+        List<Predict.LiveJob> out = new ArrayList<>();
+        String[] lines = text.split("\r?\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            if (line.isBlank()) continue;
+            String[] f = line.split("\\|", -1);
+            long no = i + 1;
+            if (f.length < FIELDS.length) {
+                throw new InputError(fileName, no, (f.length + 1) + " (" + FIELDS[f.length] + ")",
+                        "missing: expected squeue -O " + LiveQueue.SQUEUE_FIELDS);
+            }
+            for (int k = 0; k < f.length; k++) f[k] = f[k].strip();
+            String state = f[1];
+            boolean running = state.equals("RUNNING") || state.equals("COMPLETING") || state.equals("CONFIGURING");
+            if (!running && !state.equals("PENDING")) continue;
+            Long limit = field(fileName, no, 7, f[6], SlurmSyntax::durationSeconds);
+            Long used = field(fileName, no, 8, f[7], SlurmSyntax::durationSeconds);
+            if (state.equals("COMPLETING")) limit = used;
+            long priority = field(fileName, no, 5, f[4], s -> Long.parseLong(s));
+            Instant submit = field(fileName, no, 6, f[5], s -> SlurmSyntax.time(s, zone));
+            int nodes = field(fileName, no, 9, f[8], s -> Integer.parseInt(s));
+            long cpus = field(fileName, no, 10, f[9], s -> Long.parseLong(s));
+            Long minMem = f[10].isEmpty() || f[10].equals("0") ? Long.valueOf(0)
+                    : field(fileName, no, 11, f[10], s -> SlurmSyntax.sizeBytes(s, 'M'));
+            Tres tres = f[11].isEmpty() || f[11].equals("N/A") || f[11].equals("(null)") ? Tres.EMPTY
+                    : field(fileName, no, 12, f[11], s -> SlurmSyntax.tres(s, false));
+            long gpusPerNode = gpus(f[12], fileName, no);
+            if (tres.nodes() != null && tres.nodes() > 0) nodes = tres.nodes();
+            if (tres.cpu() != null && tres.cpu() > 0) cpus = Math.round(tres.cpu());
+            long mem = tres.memBytes() != null ? tres.memBytes() : minMem * Math.max(1, nodes);
+            long gpus = tres.gpus() != null ? tres.gpus() : gpusPerNode * Math.max(1, nodes);
+            out.add(new Predict.LiveJob(f[0], running, f[2].isEmpty() ? null : f[2], f[3], priority, submit,
+                    limit, used == null ? 0 : used, Math.max(1, nodes), Math.max(1, cpus), mem, gpus));
+        }
+        return out;
+    }
+
+    /** GPUs per node in a {@code tres-per-node} value: {@code gres:gpu:2}, {@code gres/gpu:a100:2}, {@code N/A}. */
+    static long gpus(String v, String file, long line) {
+        if (v.isEmpty() || v.equals("N/A") || v.equals("(null)")) return 0;
+        long total = 0;
+        for (String part : v.split(",")) {
+            String p = part.strip().replaceFirst("^gres[:/]", "");
+            if (!p.startsWith("gpu")) continue;
+            String[] f = p.split("[:=]");
+            if (f.length == 1) {
+                total += 1;
+                continue;
+            }
+            try {
+                total += Long.parseLong(f[f.length - 1]);
+            } catch (NumberFormatException e) {
+                if (f.length == 2) total += 1;
+                else throw new InputError(file, line, "13 (tres-per-node)", "\"" + part + "\" has no GPU count");
+            }
+        }
+        return total;
+    }
+
+    /** The nodes of {@code scontrol show node -o} output that can take work: down, drained and failed nodes left out. */
+    public static String usableNodes(String scontrolOneLine) {
+        StringBuilder b = new StringBuilder();
+        for (String line : scontrolOneLine.split("\r?\n")) {
+            if (line.isBlank()) continue;
+            String state = "";
+            for (String tok : line.strip().split("\\s+")) if (tok.startsWith("State=")) state = tok.substring(6);
+            if (state.matches("(?i).*(DOWN|DRAIN|FAIL|NOT_RESPONDING|POWER|FUTURE|MAINT).*")) continue;
+            b.append(line).append('\n');
+        }
+        return b.toString();
+    }
+
+    private interface Parse<T> {
+        T apply(String s);
+    }
+
+    private static <T> T field(String file, long line, int index, String value, Parse<T> parse) {
+        try {
+            return parse.apply(value);
+        } catch (RuntimeException e) {
+            throw new InputError(file, line, index + " (" + FIELDS[index - 1] + ")", "\"" + value + "\" cannot be read"
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        }
+    }
+}

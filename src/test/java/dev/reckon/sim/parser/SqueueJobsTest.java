@@ -1,0 +1,72 @@
+package dev.reckon.sim.parser;
+
+import dev.reckon.sim.Machine;
+import dev.reckon.sim.Predict;
+import dev.reckon.source.InputError;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SqueueJobsTest {
+    static String fixture(String name) throws Exception {
+        return Files.readString(Path.of(SqueueJobsTest.class.getResource("/sim/" + name).toURI()));
+    }
+
+    @Test
+    void runningAndPendingJobsReadWithTheirTresGpusAndLimits() throws Exception {
+        List<Predict.LiveJob> jobs = SqueueJobs.parse(fixture("squeue-O.txt"), "squeue", ZoneOffset.UTC);
+        assertEquals(4, jobs.size());
+        Predict.LiveJob r = jobs.get(0);
+        assertTrue(r.running());
+        assertEquals(3600L, r.limitS());
+        assertEquals(600, r.elapsedS());
+        assertEquals(2, r.cpus());
+        assertEquals(256L << 20, r.memBytes());
+        assertEquals(2, r.gpus());
+        Predict.LiveJob p = jobs.get(2);
+        assertFalse(p.running());
+        assertEquals(900, p.priority());
+        assertEquals(1, p.gpus(), "pending: GPUs from tres-per-node x nodes when the TRES names none");
+        Predict.LiveJob u = jobs.get(3);
+        assertNull(u.limitS(), "UNLIMITED");
+        assertEquals(500L << 20, u.memBytes(), "MinMemory per node x nodes without TRES");
+        assertEquals(0, u.gpus());
+    }
+
+    @Test
+    void drainedAndDownNodesCannotTakeWork() throws Exception {
+        String nodes = fixture("scontrol-nodes-o.txt");
+        Machine all = ScontrolNodes.parse(nodes, "nodes");
+        Machine usable = ScontrolNodes.parse(SqueueJobs.usableNodes(nodes), "nodes");
+        assertEquals(3, all.totalNodes());
+        assertEquals(2, usable.totalNodes());
+        assertEquals(4, usable.groups().get(0).totalGpus());
+    }
+
+    @Test
+    void aBadFieldIsReportedByFileLineAndField() {
+        String text = "349|RUNNING|debug|root|1|2026-11-21T23:40:18|1:00|1:13|1|x|256M|N/A|N/A|\n";
+        InputError e = assertThrows(InputError.class, () -> SqueueJobs.parse(text, "q.txt", ZoneOffset.UTC));
+        assertTrue(e.getMessage().startsWith("q.txt:1: field 10 (NumCPUs)"), e.getMessage());
+        InputError short1 = assertThrows(InputError.class, () -> SqueueJobs.parse("\n1|RUNNING|x\n", "q.txt",
+                ZoneOffset.UTC));
+        assertTrue(short1.getMessage().startsWith("q.txt:2: field 4 (UserName): missing"), short1.getMessage());
+    }
+
+    @Test
+    void tresPerNodeGpusInEitherSpelling() {
+        assertEquals(2, SqueueJobs.gpus("gres:gpu:2", "f", 1));
+        assertEquals(2, SqueueJobs.gpus("gres/gpu:a100:2", "f", 1));
+        assertEquals(1, SqueueJobs.gpus("gres/gpu", "f", 1));
+        assertEquals(0, SqueueJobs.gpus("N/A", "f", 1));
+    }
+}

@@ -12,14 +12,14 @@ import java.nio.file.Path;
 /** {@code reckon bench ...}: measured speed, printed as figures (never asserted in tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures reckon's speed on synthetic data and prints the figures.",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.Sim.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Sim.class, FidelityCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new Door(spec).usage("say what to measure: ingest or sim");
+        throw new Door(spec).usage("say what to measure: ingest, sim or fidelity");
     }
 
     @Command(name = "ingest", mixinStandardHelpOptions = true,

@@ -30,9 +30,6 @@ import java.util.concurrent.Callable;
                         + "backfill): run it on an otherwise idle cluster. Without --apply it only prints the "
                         + "workload it would submit. See docs/sim.md for what the comparison can be expected to show."})
 final class FidelityCommand implements Callable<Integer> {
-    /** Real starts closer than this are not held to an order: the scheduler's latency is a second or two. */
-    static final long ORDER_TOLERANCE_S = 3;
-
     @Spec
     CommandSpec spec;
     @Option(names = {"-n", "--jobs"}, paramLabel = "N", defaultValue = "40", description = "Jobs (default: ${DEFAULT-VALUE}).")
@@ -76,9 +73,11 @@ final class FidelityCommand implements Callable<Integer> {
 
     /** The comparison under conservative backfill (Slurm's backfill reserves for every job it tests) and EASY. */
     static Map<String, Fidelity.Report> compare(List<Fidelity.Real> real) {
+        SimDefaults d = SimDefaults.load();
         Map<String, Fidelity.Report> out = new LinkedHashMap<>();
         for (String policy : List.of("conservative", "easy"))
-            out.put(policy, Fidelity.compare(real, Fidelity.devCluster(), policy, SimDefaults.load(), ORDER_TOLERANCE_S));
+            out.put(policy, Fidelity.compare(real, Fidelity.devCluster(), policy, d, d.fidelityOrderToleranceS(),
+                    d.fidelityTurnaroundS()));
         return out;
     }
 
@@ -97,7 +96,7 @@ final class FidelityCommand implements Callable<Integer> {
             out.printf("%s: mean wait real %.1f s, simulated %.1f s (%+.0f%%); mean |start difference| %.1f s, max %d s; "
                             + "order of the %d waiting jobs: %d of %d pairs more than %d s apart agree%n",
                     r.policy(), r.realMeanWait(), r.simMeanWait(), 100 * r.meanWaitError(), r.meanAbsStartDiff(),
-                    r.maxAbsStartDiff(), r.waited(), r.orderAgreeing(), r.orderPairs(), ORDER_TOLERANCE_S);
+                    r.maxAbsStartDiff(), r.waited(), r.orderAgreeing(), r.orderPairs(), SimDefaults.load().fidelityOrderToleranceS());
             List<String> v = new ArrayList<>(r.orderViolations());
             for (String s : v.subList(0, Math.min(5, v.size()))) out.println("  " + s);
         }

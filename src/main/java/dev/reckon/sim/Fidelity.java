@@ -121,12 +121,23 @@ public final class Fidelity {
      */
     public static Report compare(List<Real> real, Machine machine, String policy, SimDefaults defaults,
                                  long orderToleranceS) {
+        return compare(real, machine, policy, defaults, orderToleranceS, 0);
+    }
+
+    /**
+     * {@link #compare(List, Machine, String, SimDefaults, long)} with the scheduler's turnaround modelled: each job
+     * holds its resources {@code turnaroundS} seconds beyond its recorded runtime (the time a real scheduler takes
+     * from one job's end to the next job's start on its resources: completion, epilog, the scheduling pass).
+     */
+    public static Report compare(List<Real> real, Machine machine, String policy, SimDefaults defaults,
+                                 long orderToleranceS, long turnaroundS) {
         Workload.Builder b = new Workload.Builder();
         List<Real> inOrder = new ArrayList<>(real);
         // the same second holds several submissions: the scheduler's order is the job ids'
         inOrder.sort(Comparator.comparingLong(Real::submit).thenComparingLong(r -> idNumber(r.jobId())));
         for (Real r : inOrder)
-            b.add(r.jobId(), r.submit(), r.limitS(), Math.max(0, r.end() - r.start()), 1, r.cpus(), r.memBytes(), 0,
+            b.add(r.jobId(), r.submit(), r.limitS() + turnaroundS, Math.max(0, r.end() - r.start()) + turnaroundS, 1,
+                    r.cpus(), r.memBytes(), 0,
                     "fidelity", null, null);
         Workload w = b.build();
         SimResult s = Simulator.run(machine, w, policy, defaults);

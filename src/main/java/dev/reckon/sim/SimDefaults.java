@@ -32,12 +32,16 @@ import java.util.Properties;
  * @param rightSizing          how the what-if right-sizes time limits and memory to what jobs used
  * @param addNodesPercent      the what-if's default extra nodes, percent
  * @param predictPolicy        the policy {@code reckon predict} simulates the live queue under
+ * @param fidelityTurnaroundS  {@code bench fidelity}: seconds a real scheduler takes from a job's end to the next
+ *                             start on its resources, added to each replayed job's hold
+ * @param fidelityOrderToleranceS {@code bench fidelity}: real starts closer than this are not held to an order
  */
 public record SimDefaults(int backfillDepth, double weightAge, double weightSize, double weightFairshare, long maxAgeS,
                           long decayHalfLifeS, long calcPeriodS, boolean favorSmall, long slowdownBoundS, int samples,
                           long syntheticSeed, double syntheticLoad, double syntheticExactFraction, int syntheticUsers,
                           int[] benchSyntheticJobs, int benchConservativeMaxJobs, int benchNodes, int benchCoresPerNode,
-                          RightSizing rightSizing, double addNodesPercent, String predictPolicy) {
+                          RightSizing rightSizing, double addNodesPercent, String predictPolicy,
+                          long fidelityTurnaroundS, long fidelityOrderToleranceS) {
 
     private static final SimDefaults LOADED = read();
 
@@ -52,7 +56,7 @@ public record SimDefaults(int backfillDepth, double weightAge, double weightSize
         return new SimDefaults(depth, weightAge, weightSize, weightFairshare, maxAgeS, decayHalfLifeS, calcPeriodS,
                 favorSmall, slowdownBoundS, samples, syntheticSeed, syntheticLoad, syntheticExactFraction,
                 syntheticUsers, benchSyntheticJobs, benchConservativeMaxJobs, benchNodes, benchCoresPerNode,
-                rightSizing, addNodesPercent, predictPolicy);
+                rightSizing, addNodesPercent, predictPolicy, fidelityTurnaroundS, fidelityOrderToleranceS);
     }
 
     /** These defaults with another decay half-life of fair-share usage. */
@@ -60,7 +64,7 @@ public record SimDefaults(int backfillDepth, double weightAge, double weightSize
         return new SimDefaults(backfillDepth, weightAge, weightSize, weightFairshare, maxAgeS, seconds, calcPeriodS,
                 favorSmall, slowdownBoundS, samples, syntheticSeed, syntheticLoad, syntheticExactFraction,
                 syntheticUsers, benchSyntheticJobs, benchConservativeMaxJobs, benchNodes, benchCoresPerNode,
-                rightSizing, addNodesPercent, predictPolicy);
+                rightSizing, addNodesPercent, predictPolicy, fidelityTurnaroundS, fidelityOrderToleranceS);
     }
 
     private static SimDefaults read() {
@@ -96,7 +100,9 @@ public record SimDefaults(int backfillDepth, double weightAge, double weightSize
                         Double.parseDouble(need(p, "rightsize.mem_margin")),
                         Long.parseLong(need(p, "rightsize.mem_floor_mib")) << 20),
                 Double.parseDouble(need(p, "whatif.add_nodes_percent")),
-                need(p, "predict.policy"));
+                need(p, "predict.policy"),
+                Long.parseLong(need(p, "fidelity.turnaround_s")),
+                Long.parseLong(need(p, "fidelity.order_tolerance_s")));
     }
 
     private static String need(Properties p, String key) {

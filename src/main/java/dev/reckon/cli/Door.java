@@ -7,7 +7,11 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import dev.reckon.source.SlurmSyntax;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -85,5 +89,27 @@ final class Door {
         if (s == null || s < 0)
             throw usage(option + ": \"" + text + "\" is not a duration (try 0s, 30m, 2h, 7d or 02:00:00)");
         return Duration.ofSeconds(s);
+    }
+
+    /**
+     * Writes a whole document (an HTML page, an iCalendar file) to the file named and prints the file's path; {@code -}
+     * writes it to standard output instead. Returns the exit code: a file that cannot be written is exit 74.
+     */
+    int write(String target, String text) {
+        if (target.equals("-")) {
+            out().print(text);
+            return Main.EXIT_OK;
+        }
+        Path file = Path.of(target);
+        try {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            String why = e.getClass().getSimpleName().replace("Exception", "");
+            err().println("reckon: " + spec.commandLine().getCommandName() + ": cannot write " + file + ": " + why
+                    + (e.getMessage() == null || e.getMessage().equals(file.toString()) ? "" : " (" + e.getMessage() + ")"));
+            return Main.EXIT_IO;
+        }
+        out().println(file.toAbsolutePath());
+        return Main.EXIT_OK;
     }
 }

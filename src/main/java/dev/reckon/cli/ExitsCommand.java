@@ -154,19 +154,7 @@ final class ExitsCommand implements Callable<Integer> {
     }
 
     private int writeIcs(Door door, String text) {
-        if (ics.equals("-")) {
-            door.out().print(text);
-            return Main.EXIT_OK;
-        }
-        Path file = Path.of(ics);
-        try {
-            Files.writeString(file, text, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            door.err().println("reckon: exits: cannot write " + file + ": " + e.getMessage());
-            return Main.EXIT_IO;
-        }
-        door.out().println(file.toAbsolutePath());
-        return Main.EXIT_OK;
+        return door.write(ics, text);
     }
 
     // ------------------------------------------------------------------------------------------------ enforce

@@ -1,19 +1,15 @@
 package dev.reckon.cli;
 
 import dev.reckon.act.Notices;
-import dev.reckon.source.SlurmSyntax;
 import picocli.CommandLine.Option;
 
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The options of the commands that tell people before acting on their jobs: the channels, the grace, --apply. */
 final class NoticeOptions {
-    private static final Pattern SHORT = Pattern.compile("(\\d+)([smhd])");
 
     @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "2h",
             description = "How long after the notice a job may be cancelled (default: ${DEFAULT-VALUE}): 0s, 30m, 2h, "
@@ -51,19 +47,6 @@ final class NoticeOptions {
     }
 
     Duration grace(Door door) {
-        String g = grace.strip();
-        Matcher m = SHORT.matcher(g);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
-        Long s = g.contains(":") || g.contains("-") ? SlurmSyntax.durationSeconds(g) : null;
-        if (s == null || s < 0) throw door.usage("--grace: \"" + grace + "\" is not a duration (try 0s, 30m, 2h or 02:00:00)");
-        return Duration.ofSeconds(s);
+        return door.duration(grace, "--grace");
     }
 }

@@ -16,9 +16,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,21 +93,7 @@ final class ReviewCommand implements Callable<Integer> {
     }
 
     private int writeHtml(Door door, String page) {
-        if (html.equals("-")) {
-            door.out().print(page);
-            return Main.EXIT_OK;
-        }
-        Path file = Path.of(html);
-        try {
-            Files.writeString(file, page, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            door.err().println("reckon: review: cannot write " + file + ": " + e.getClass().getSimpleName()
-                    .replace("Exception", "") + (e.getMessage() == null || e.getMessage().equals(file.toString()) ? ""
-                    : " (" + e.getMessage() + ")"));
-            return Main.EXIT_IO;
-        }
-        door.out().println(file.toAbsolutePath());
-        return Main.EXIT_OK;
+        return door.write(html, page);
     }
 
     /**

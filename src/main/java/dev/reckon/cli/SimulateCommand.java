@@ -19,7 +19,6 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -121,18 +120,6 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     private int writeHtml(Door door, String page) {
-        if (html.equals("-")) {
-            door.out().print(page);
-            return Main.EXIT_OK;
-        }
-        Path file = Path.of(html);
-        try {
-            Files.writeString(file, page, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            door.err().println("reckon: simulate: cannot write " + file + " (" + e.getClass().getSimpleName() + ")");
-            return Main.EXIT_IO;
-        }
-        door.out().println(file.toAbsolutePath());
-        return Main.EXIT_OK;
+        return door.write(html, page);
     }
 }

@@ -26,7 +26,6 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -73,7 +72,7 @@ final class WhatIfCommand implements Callable<Integer> {
             SimulateCommand.Names.class, description = "fcfs, easy, conservative or priority (default: ${DEFAULT-VALUE}).")
     String policy;
     @Option(names = "--add-nodes", paramLabel = "PERCENT", description = "Extra nodes for the 'more nodes' variant, "
-            + "e.g. 10% (default from the defaults file: 10%).")
+            + "e.g. 10%% (default from the defaults file: 10%%).")
     String addNodes;
     @Option(names = "--undefended-users", paramLabel = "USER,...", split = ",", description = "With --trace: the "
             + "users whose jobs count as undefended.")
@@ -205,18 +204,6 @@ final class WhatIfCommand implements Callable<Integer> {
     }
 
     private int writeHtml(Door door, String page) {
-        if (html.equals("-")) {
-            door.out().print(page);
-            return Main.EXIT_OK;
-        }
-        Path file = Path.of(html);
-        try {
-            Files.writeString(file, page, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            door.err().println("reckon: whatif: cannot write " + file + " (" + e.getClass().getSimpleName() + ")");
-            return Main.EXIT_IO;
-        }
-        door.out().println(file.toAbsolutePath());
-        return Main.EXIT_OK;
+        return door.write(html, page);
     }
 }

@@ -44,7 +44,7 @@ import java.util.function.IntPredicate;
 @Command(name = "whatif", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Replays a period of the ledger (or an SWF trace) on a simulated machine under variants side by "
                 + "side: as it happened, without the undefended jobs (habitual and orphaned, as reckon review "
-                + "classifies them with the charters), with N% more nodes, and with time limits and memory "
+                + "classifies them with the charters), with N%% more nodes, and with time limits and memory "
                 + "right-sized to what the jobs used. Prints the waits, bounded slowdown, utilisation and makespan of "
                 + "each, the recorded waits for reference, and the comparison in plain words.",
                 "Right-sizing: time limit = used elapsed x 1.5 (at least 10 min), memory = peak x 1.5 (at least "

@@ -78,7 +78,7 @@ public final class Pool {
         long m = 0;
         for (int g = 0; g < groups; g++) {
             Machine.Group gr = machine.groups().get(g);
-            if (partitioned && !gr.partitions().contains(part)) continue;
+            if (partitioned && !inAny(gr, part)) continue;
             anyInPartition = true;
             long cores = w.cores(j);
             long nodes = w.nodes(j) > 0 ? w.nodes(j) : ceil(cores, gr.cores());
@@ -98,6 +98,14 @@ public final class Pool {
         if (m != 0) return null;
         if (!anyInPartition) return "partition " + part + " is not on the machine";
         return why;
+    }
+
+    /** Whether the group is in {@code part}, or in one of its partitions when it lists several ({@code debug,gpu}). */
+    private static boolean inAny(Machine.Group gr, String part) {
+        if (gr.partitions().contains(part)) return true;
+        if (part.indexOf(',') < 0) return false;
+        for (String p : part.split(",")) if (gr.partitions().contains(p.strip())) return true;
+        return false;
     }
 
     private static long ceil(long a, long b) {

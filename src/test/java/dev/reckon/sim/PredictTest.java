@@ -47,6 +47,18 @@ class PredictTest {
     }
 
     @Test
+    void aPendingJobOfSeveralPartitionsQueuesInAnyOfThem() {
+        Machine m = new Machine(List.of(new Machine.Group("n", 1, 4, 16L << 30, 0, java.util.Set.of("debug", "gpu"))));
+        List<Predict.LiveJob> q = List.of(
+                new Predict.LiveJob("1", true, "debug", "a", 1, NOW.minusSeconds(60), 3600L, 60, 1, 4, 0, 0),
+                new Predict.LiveJob("2", false, "gpu,debug", "b", 10, NOW.minusSeconds(30), 7200L, 0, 1, 4, 0, 0));
+        Predict.Shape asked = new Predict.Shape("as asked", 1, 4, 0, 0, 600, null, 1);
+        Predict.Prediction p = Predict.predict(m, q, List.of(asked), NOW, "conservative", D).get(0);
+        // job 2 takes the node when job 1's limit ends at +59 min, for 2 h: the new job waits for both
+        assertEquals(59 * 60 + 7200, p.waitS());
+    }
+
+    @Test
     void aShapeTheMachineCannotHoldIsReportedNotPredicted() {
         Predict.Shape huge = new Predict.Shape("as asked", 1, 64, 0, 0, 3600, null, 1);
         Predict.Prediction p = Predict.predict(ONE_NODE, queue(), List.of(huge), NOW, "easy", D).get(0);

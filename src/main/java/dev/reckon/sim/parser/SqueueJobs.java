@@ -17,7 +17,9 @@ import java.util.List;
  * nodes and GPUs come from its TRES ({@code tres-alloc}: allocated for running jobs, requested for pending ones)
  * where it names them, else from {@code NumCPUs}, {@code MinMemory} (per node) x nodes, {@code NumNodes} and
  * {@code tres-per-node} ({@code gres:gpu:N} or {@code gres/gpu:N}) x nodes. States other than pending and running
- * (completing jobs hold their nodes: counted as running with nothing left) are skipped.
+ * (completing jobs hold their nodes: counted as running with nothing left) are skipped, and so are held jobs (pending
+ * with priority 0: Slurm's mark of a hold), which start only when someone releases them. A pending job submitted to
+ * several partitions keeps them as Slurm prints them ({@code debug,gpu}); the simulator lets it run in any of them.
  */
 public final class SqueueJobs {
     private static final String[] FIELDS = {"JobID", "State", "Partition", "UserName", "PriorityLong", "SubmitTime",
@@ -42,6 +44,7 @@ public final class SqueueJobs {
             String state = f[1];
             boolean running = state.equals("RUNNING") || state.equals("COMPLETING") || state.equals("CONFIGURING");
             if (!running && !state.equals("PENDING")) continue;
+            if (!running && f[4].equals("0")) continue; // held (scontrol hold, sbatch -H): it will not start by itself
             Long limit = field(fileName, no, 7, f[6], SlurmSyntax::durationSeconds);
             Long used = field(fileName, no, 8, f[7], SlurmSyntax::durationSeconds);
             if (state.equals("COMPLETING")) limit = used;

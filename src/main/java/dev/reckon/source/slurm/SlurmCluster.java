@@ -4,20 +4,29 @@ import dev.reckon.model.JobState;
 import dev.reckon.source.Cluster;
 import dev.reckon.source.SlurmSyntax;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The {@link Cluster} seam on a real Slurm, through {@link SlurmCommands}: {@code sbatch --wrap} to submit (one task
  * on one node), {@code sacct} for states and accounting (a job sacct does not know yet reads as pending),
  * {@code scancel} to cancel. Polling waits in wall-clock time, asking {@code sacct} once a second.
+ *
+ * <p>Slurm's accounting is read the way {@code review} reads it: a job killed for memory by
+ * {@code JobAcctGatherParams=OverMemoryKill} is recorded {@code FAILED} with exit code {@code 0:9} (its batch shell
+ * killed by SIGKILL), which this seam reports as {@link JobState#OUT_OF_MEMORY}, as it does {@code FAILED 0:125}; and
+ * a job whose job line still says {@code PENDING} while one of its steps is recorded (slurmdbd learns of a start
+ * from the step before the job line catches up) reports {@link JobState#RUNNING}.
  */
 public final class SlurmCluster implements Cluster {
     /** The sacct fields {@link #parseSacct} reads, in order. */
@@ -25,15 +34,32 @@ public final class SlurmCluster implements Cluster {
 
     private final SlurmCommands commands;
     private final Clock clock;
+    private final Path workDir;
 
+    /** A cluster whose jobs run, and write their {@code slurm-<id>.out}, in this process's working directory. */
     public SlurmCluster(SlurmCommands commands, Clock clock) {
+        this(commands, clock, null);
+    }
+
+    /**
+     * A cluster whose jobs run in {@code workDir} and write their output there as {@code <name>-<id>.out}
+     * (null: this process's working directory, {@code slurm-<id>.out}, as sbatch does).
+     */
+    public SlurmCluster(SlurmCommands commands, Clock clock, Path workDir) {
         this.commands = commands;
         this.clock = clock;
+        this.workDir = workDir == null ? null : workDir.toAbsolutePath();
     }
 
     @Override
     public String submit(Submission s) {
-        return commands.sbatch(sbatchArgs(s).toArray(String[]::new));
+        List<String> args = new ArrayList<>();
+        if (workDir != null) {
+            args.add("--chdir=" + workDir);
+            args.add("--output=" + workDir.resolve("%x-%j.out"));
+        }
+        args.addAll(sbatchArgs(s));
+        return commands.sbatch(args.toArray(String[]::new));
     }
 
     /** The {@code sbatch} arguments (after {@code --parsable}) for a submission. */
@@ -111,11 +137,14 @@ public final class SlurmCluster implements Cluster {
     /**
      * Jobs from {@code sacct --noheader --parsable2 --format=}{@value #SACCT_FIELDS}: one status per job line, its
      * peak memory the largest {@code MaxRSS} of its steps ({@code 123.batch}, {@code 123.0}); a job whose steps report
-     * none has it null. Times are read in {@code zone}.
+     * none has it null. {@code FAILED} with exit code {@code 0:9} or {@code 0:125} (killed for memory) reads as
+     * {@link JobState#OUT_OF_MEMORY}; a {@code PENDING} job line with a step recorded reads as {@link JobState#RUNNING}.
+     * Times are read in {@code zone}.
      */
     public static List<JobStatus> parseSacct(String text, ZoneId zone) {
         Map<String, JobStatus> jobs = new LinkedHashMap<>();
         Map<String, Long> peaks = new LinkedHashMap<>();
+        Set<String> stepped = new HashSet<>();
         for (String line : text.split("\r?\n")) {
             if (line.isBlank()) continue;
             String[] f = line.split("\\|", -1);
@@ -123,6 +152,7 @@ public final class SlurmCluster implements Cluster {
             String id = f[0].strip();
             int dot = id.indexOf('.');
             if (dot >= 0) {
+                stepped.add(id.substring(0, dot));
                 Long rss = f[6].isBlank() ? null : SlurmSyntax.sizeBytes(f[6].strip(), 'K');
                 if (rss != null) peaks.merge(id.substring(0, dot), rss, Math::max);
                 continue;
@@ -130,13 +160,15 @@ public final class SlurmCluster implements Cluster {
             Long elapsed = SlurmSyntax.wholeNumber(f[5].strip());
             String exit = f[4].isBlank() ? null : f[4].strip();
             JobState state = JobState.of(f[1]);
+            if (state == JobState.FAILED && ("0:9".equals(exit) || "0:125".equals(exit))) state = JobState.OUT_OF_MEMORY;
             jobs.put(id, new JobStatus(id, state, SlurmSyntax.time(f[2].strip(), zone),
                     state.isFinal() ? SlurmSyntax.time(f[3].strip(), zone) : null, state.isFinal() ? exit : null, null,
                     elapsed == null ? 0 : elapsed));
         }
         List<JobStatus> out = new ArrayList<>();
         for (JobStatus s : jobs.values()) {
-            out.add(new JobStatus(s.id(), s.state(), s.start(), s.end(), s.exitCode(), peaks.get(s.id()), s.elapsedS()));
+            JobState state = s.state() == JobState.PENDING && stepped.contains(s.id()) ? JobState.RUNNING : s.state();
+            out.add(new JobStatus(s.id(), state, s.start(), s.end(), s.exitCode(), peaks.get(s.id()), s.elapsedS()));
         }
         return out;
     }

@@ -43,6 +43,18 @@ class SqueueJobsTest {
     }
 
     @Test
+    void heldJobsAreLeftOutAndSeveralPartitionsKept() {
+        // as Slurm 22.05 printed them: 516 sbatch -H (priority 0, JobHeldUser), 512 sbatch -p debug,gpu
+        String text = """
+                516|PENDING|debug|root|0|2026-11-22T00:00:12|2:00|0:00|1|1|256M|cpu=1,mem=256M,node=1,billing=1|N/A|
+                512|PENDING|debug,gpu|root|1|2026-11-22T00:00:12|2:00|0:00|1|2|256M|cpu=2,mem=512M,node=1,billing=2|N/A|
+                """;
+        List<Predict.LiveJob> jobs = SqueueJobs.parse(text, "squeue", ZoneOffset.UTC);
+        assertEquals(List.of("512"), jobs.stream().map(Predict.LiveJob::id).toList());
+        assertEquals("debug,gpu", jobs.get(0).partition());
+    }
+
+    @Test
     void drainedAndDownNodesCannotTakeWork() throws Exception {
         String nodes = fixture("scontrol-nodes-o.txt");
         Machine all = ScontrolNodes.parse(nodes, "nodes");

@@ -49,4 +49,33 @@ class SlurmClusterTest {
         assertEquals(JobState.CANCELLED, s.get(4).state());
         assertNull(s.get(4).start());
     }
+
+    @Test
+    void memoryKilledJobReadsAsOutOfMemoryAsRealSlurmRecordsIt() {
+        // JobAcctGatherParams=OverMemoryKill on Slurm 22.05: the job FAILED 0:9, its batch step CANCELLED by 0
+        String text = """
+                416|FAILED|2026-11-21T23:52:13|2026-11-21T23:52:14|0:9|1|
+                416.batch|CANCELLED by 0|2026-11-21T23:52:13|2026-11-21T23:52:14|0:9|1|620924K
+                421|FAILED|2026-11-21T23:52:13|2026-11-21T23:52:14|3:0|1|
+                """;
+        List<Cluster.JobStatus> s = SlurmCluster.parseSacct(text, ZoneOffset.UTC);
+        assertEquals(JobState.OUT_OF_MEMORY, s.get(0).state());
+        assertEquals("0:9", s.get(0).exitCode());
+        assertEquals(620924L << 10, s.get(0).peakMemBytes());
+        assertEquals(JobState.FAILED, s.get(1).state(), "a plain non-zero exit stays FAILED");
+    }
+
+    @Test
+    void pendingJobLineWithARunningStepReadsAsRunning() {
+        // slurmdbd records the batch step's start before the job line leaves PENDING
+        String text = """
+                417|PENDING|2026-11-21T23:52:13|Unknown|0:0|2|
+                417.batch|RUNNING|2026-11-21T23:52:13|Unknown|0:0|2|
+                420|PENDING|Unknown|Unknown|0:0|0|
+                """;
+        List<Cluster.JobStatus> s = SlurmCluster.parseSacct(text, ZoneOffset.UTC);
+        assertEquals(JobState.RUNNING, s.get(0).state());
+        assertEquals(Instant.parse("2026-11-21T23:52:13Z"), s.get(0).start());
+        assertEquals(JobState.PENDING, s.get(1).state());
+    }
 }

@@ -56,7 +56,7 @@ final class PredictCommand implements Callable<Integer> {
     String time;
     @Option(names = "--partition", paramLabel = "P", description = "The partition (default: any node).")
     String partition;
-    @Option(names = "--policy", paramLabel = "NAME", completionCandidates = SimulateCommand.Names.class,
+    @Option(names = "--policy", paramLabel = "NAME", completionCandidates = SimSource.Names.class,
             description = "The policy to simulate (default from the defaults file: conservative, closest to Slurm's "
                     + "backfill).")
     String policy;

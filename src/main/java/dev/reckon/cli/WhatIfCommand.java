@@ -8,17 +8,14 @@ import dev.reckon.model.Charter;
 import dev.reckon.model.Job;
 import dev.reckon.review.Review;
 import dev.reckon.sim.Machine;
-import dev.reckon.sim.Policies;
 import dev.reckon.sim.RightSizing;
 import dev.reckon.sim.SimDefaults;
 import dev.reckon.sim.WhatIf;
 import dev.reckon.sim.Workload;
 import dev.reckon.sim.parser.LedgerWorkload;
 import dev.reckon.sim.parser.Load;
-import dev.reckon.sim.parser.MachineFile;
 import dev.reckon.sim.parser.SwfWorkload;
 import dev.reckon.sim.report.WhatIfReport;
-import dev.reckon.source.InputError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,8 +23,6 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -58,19 +53,8 @@ final class WhatIfCommand implements Callable<Integer> {
     @Mixin
     CharterCommand.Dir dir;
 
-    @Option(names = "--trace", paramLabel = "FILE", description = "An SWF trace instead of the ledger (it has no "
-            + "charters: name the undefended with --undefended-users, else that variant is skipped).")
-    Path trace;
-    @Option(names = {"-S", "--since"}, paramLabel = "TIME", description = "Ledger: jobs submitted from (default 30d).")
-    String since;
-    @Option(names = {"-E", "--until"}, paramLabel = "TIME", description = "Ledger: jobs submitted before (default: now).")
-    String until;
-    @Option(names = "--machine", paramLabel = "FILE", description = "The nodes: saved 'scontrol show node' output, an "
-            + "SWF .machines file, or lines 'name nodes cores memory [gpus [partition,...]]'.")
-    Path machineFile;
-    @Option(names = "--policy", paramLabel = "NAME", defaultValue = "easy", completionCandidates =
-            SimulateCommand.Names.class, description = "fcfs, easy, conservative or priority (default: ${DEFAULT-VALUE}).")
-    String policy;
+    @Mixin
+    SimSource input;
     @Option(names = "--add-nodes", paramLabel = "PERCENT", description = "Extra nodes for the 'more nodes' variant, "
             + "e.g. 10%% (default from the defaults file: 10%%).")
     String addNodes;
@@ -88,26 +72,16 @@ final class WhatIfCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Door door = new Door(spec);
         if (json && html != null) throw door.usage("--json and --html: choose one");
-        if (!Policies.names().contains(policy)) {
-            throw door.usage("--policy " + policy + ": one of " + String.join(", ", Policies.names()));
-        }
-        if (trace != null && door.root().ledgerOption != null) throw door.usage("--trace and --ledger: choose one");
-        if (trace != null && (since != null || until != null)) throw door.usage("--since/--until apply to the ledger");
-        if (trace == null && undefendedUsers != null) {
+        input.check(door);
+        if (input.trace == null && undefendedUsers != null) {
             throw door.usage("--undefended-users applies to --trace; the ledger's undefended come from the charters");
         }
         SimDefaults defaults = SimDefaults.load();
         double percent = addNodes == null ? defaults.addNodesPercent() : percent(door, addNodes);
-        Inputs in = trace != null ? fromTrace(defaults.rightSizing()) : fromLedger(door, defaults.rightSizing());
-        Machine machine = in.load.machine();
-        if (machineFile != null) machine = MachineFile.read(existing(machineFile));
-        if (machine == null) {
-            throw new InputError(trace != null ? trace.toString() : "--machine", 0, null, trace != null
-                    ? "the trace says nothing of its machine (no MaxNodes/MaxProcs, no .machines file): give --machine FILE"
-                    : "the ledger does not describe the nodes: give --machine FILE (e.g. saved 'scontrol show node -o')");
-        }
+        Inputs in = input.trace != null ? fromTrace(defaults.rightSizing()) : fromLedger(door, defaults.rightSizing());
+        Machine machine = input.machine(in.load);
         WhatIf.Result r = WhatIf.compare(machine, in.load.workload(), in.undefended, in.rightSized,
-                WhatIf.Recorded.of(in.waits), percent, policy, defaults);
+                WhatIf.Recorded.of(in.waits), percent, input.policy, defaults);
         List<String> notes = new ArrayList<>(in.notes);
         notes.addAll(r.notes());
         notes.add("right-sizing: " + defaults.rightSizing().describe());
@@ -123,7 +97,7 @@ final class WhatIfCommand implements Callable<Integer> {
                           List<String> notes) {}
 
     private Inputs fromTrace(RightSizing sizing) throws IOException {
-        Path t = existing(trace);
+        Path t = input.traceFile();
         long[][] waits = {new long[1024]};
         int[] n = {0};
         Load load = SwfWorkload.read(t, j -> {
@@ -148,8 +122,8 @@ final class WhatIfCommand implements Callable<Integer> {
     }
 
     private Inputs fromLedger(Door door, RightSizing sizing) {
-        Instant from = door.time(since == null ? "30d" : since, "--since");
-        Instant to = door.time(until, "--until");
+        Instant from = input.from(door);
+        Instant to = input.to(door);
         ZoneId zone = door.config().zone();
         Charters cs = Charters.load(dir.resolve(door), zone);
         CharterCommand.printProblems(door, cs.errors());
@@ -196,11 +170,6 @@ final class WhatIfCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw door.usage("--add-nodes: \"" + text + "\" is not a percentage such as 10%");
         }
-    }
-
-    private static Path existing(Path p) throws IOException {
-        if (!Files.isRegularFile(p)) throw new NoSuchFileException(p + ": no such file");
-        return p;
     }
 
     private int writeHtml(Door door, String page) {

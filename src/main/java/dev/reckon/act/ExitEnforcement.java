@@ -10,7 +10,7 @@ import dev.reckon.model.Hours;
 import dev.reckon.model.Job;
 import dev.reckon.model.JobState;
 import dev.reckon.model.Verdict;
-import dev.reckon.report.Json;
+import dev.reckon.core.Json;
 import dev.reckon.review.Review;
 
 import java.time.Duration;
@@ -33,7 +33,7 @@ import java.util.function.Predicate;
  * closing record in the audit log (action {@value #CLOSE_ACTION}, the record as JSON in its detail).
  *
  * <p>The plan has no clock of its own and reads the audit log only; {@link #carryOut} changes things, through the
- * {@link Notifier}, {@link JobActions} and {@link Closer} given. Only active charters are acted on. A job that also
+ * {@link JobActions} and {@link Closer} given. Only active charters are acted on. A job that also
  * belongs to another charter is never touched. Every action tried is audited, as applied only when it worked, so under
  * cron nothing is done twice: one notice ahead and one per exit, one hold and one cancel per job, one close per
  * charter.
@@ -149,21 +149,6 @@ public final class ExitEnforcement {
         }
     }
 
-    /** Sends one notice to the charter's owner; returns what was sent to whom, or throws with why not. */
-    @FunctionalInterface
-    public interface Notifier {
-        String send(Step step) throws Exception;
-    }
-
-    /** What enforcement does to jobs: the scheduler's side, behind one seam so that tests can record it. */
-    public interface JobActions {
-        /** Holds a pending job; returns the scheduler's answer, or throws with why it could not. */
-        String hold(String cluster, String jobId) throws Exception;
-
-        /** Cancels a job; returns the scheduler's answer, or throws with why it could not. */
-        String cancel(String cluster, String jobId) throws Exception;
-    }
-
     /** Writes a charter's closing into its file; returns what was written where, or throws with why not. */
     @FunctionalInterface
     public interface Closer {
@@ -264,8 +249,8 @@ public final class ExitEnforcement {
      * skipped. A charter is closed only when its exit notice went out (now or before) and none of its holds or
      * cancellations failed in this run.
      */
-    public static List<Step> carryOut(List<Step> plan, Ledger ledger, Instant now, String actor, Notifier notifier,
-                                      JobActions jobs, Closer closer, Predicate<Step> stillDue) {
+    public static List<Step> carryOut(List<Step> plan, Ledger ledger, Instant now, String actor, JobActions jobs,
+                                      Closer closer, Predicate<Step> stillDue) {
         List<Step> out = new ArrayList<>();
         Set<String> blocked = new HashSet<>();
         Map<String, Freed> freed = new HashMap<>();
@@ -282,7 +267,7 @@ public final class ExitEnforcement {
             Step r;
             switch (s.action()) {
                 case NOTIFY_AHEAD, NOTIFY_EXIT -> {
-                    r = attempt(s, () -> notifier.send(s), "not sent: ");
+                    r = attempt(s, () -> jobs.notify(s.owner(), payload(s)), "not sent: ");
                     String action = s.action() == Kind.NOTIFY_AHEAD ? AHEAD_ACTION : "exit-notice-" + s.exit();
                     ledger.audit(new AuditEntry(now, actor, action, NO_CLUSTER, null, s.charter(), r.applied(),
                             s.why() + "; " + r.detail()));

@@ -1,8 +1,5 @@
 package dev.reckon.act;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reckon.report.Json;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -21,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * its last argument). A notice counts as sent when at least
  * one of the channels given took it.
  */
-public final class Notices implements Reclaim.Notifier {
+public final class Notices {
     /** How long one channel may take. */
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -37,27 +34,6 @@ public final class Notices implements Reclaim.Notifier {
         this.webhook = webhook;
         this.mailCommand = mailCommand == null ? List.of() : List.copyOf(mailCommand);
         if (webhook == null && this.mailCommand.isEmpty()) throw new IllegalArgumentException("no channel for notices");
-    }
-
-    /** The notice's JSON: job_id, cluster, user, class, reason, cpus, gpus, mem_bytes, cancel_after. */
-    public static String payload(Reclaim.Step s) {
-        ObjectNode n = Json.mapper().createObjectNode();
-        n.put("job_id", s.jobId());
-        n.put("cluster", s.cluster());
-        n.put("user", s.user());
-        n.put("name", s.name());
-        n.put("class", s.jobClass().word());
-        n.put("reason", s.reason());
-        n.put("cpus", s.cpus());
-        n.put("gpus", s.gpus());
-        n.put("mem_bytes", s.memBytes());
-        n.put("cancel_after", s.cancelAfter().toString());
-        return n.toString();
-    }
-
-    @Override
-    public String send(Reclaim.Step s) throws Exception {
-        return send(s.user(), payload(s));
     }
 
     /**

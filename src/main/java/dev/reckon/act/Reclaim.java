@@ -1,5 +1,8 @@
 package dev.reckon.act;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reckon.core.Json;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.reckon.ledger.Ledger;
 import dev.reckon.model.AuditEntry;
@@ -19,7 +22,7 @@ import java.util.function.Predicate;
  * Reclaiming capacity from running undefended jobs: tell the user, wait out a grace period, then cancel the job if it
  * is still undefended. Only RUNNING jobs of the review's kill list are acted on: a pending job holds nothing yet and is
  * taken up once it starts. The planning has no clock of its own ({@code now} is given) and reads the audit log only;
- * {@link #carryOut} is the part that changes things, through the {@link Notifier} and {@link Canceller} given.
+ * {@link #carryOut} is the part that changes things, through the {@link JobActions} given.
  *
  * <ul>
  *   <li><b>notify</b>: the job has no carried-out {@code notify} entry in the audit log;</li>
@@ -61,16 +64,20 @@ public final class Reclaim {
         }
     }
 
-    /** Sends one notice; returns what was sent to whom, or throws with why it could not be. */
-    @FunctionalInterface
-    public interface Notifier {
-        String send(Step step) throws Exception;
-    }
-
-    /** Cancels one job; returns the scheduler's answer, or throws with why it could not. */
-    @FunctionalInterface
-    public interface Canceller {
-        String cancel(String cluster, String jobId) throws Exception;
+    /** The notice's JSON: job_id, cluster, user, name, class, reason, cpus, gpus, mem_bytes, cancel_after. */
+    public static String payload(Step s) {
+        ObjectNode n = Json.mapper().createObjectNode();
+        n.put("job_id", s.jobId());
+        n.put("cluster", s.cluster());
+        n.put("user", s.user());
+        n.put("name", s.name());
+        n.put("class", s.jobClass().word());
+        n.put("reason", s.reason());
+        n.put("cpus", s.cpus());
+        n.put("gpus", s.gpus());
+        n.put("mem_bytes", s.memBytes());
+        n.put("cancel_after", s.cancelAfter().toString());
+        return n.toString();
     }
 
     /** The plan for the review's running undefended jobs at {@code now}, in kill-list order. */
@@ -118,8 +125,8 @@ public final class Reclaim {
      * {@code stillUndefended} (asked at the moment of cancelling) confirms; records every notice and cancellation
      * tried in the audit log (applied when it succeeded). Wait steps are returned as they are.
      */
-    public static List<Step> carryOut(List<Step> plan, Ledger ledger, Instant now, String actor, Notifier notifier,
-                                      Canceller canceller, Predicate<Step> stillUndefended) {
+    public static List<Step> carryOut(List<Step> plan, Ledger ledger, Instant now, String actor, JobActions actions,
+                                      Predicate<Step> stillUndefended) {
         List<Step> out = new ArrayList<>();
         for (Step s : plan) {
             switch (s.action()) {
@@ -127,7 +134,7 @@ public final class Reclaim {
                 case NOTIFY -> {
                     Step r;
                     try {
-                        r = s.done(true, notifier.send(s));
+                        r = s.done(true, actions.notify(s.user(), payload(s)));
                     } catch (Exception e) {
                         r = s.done(false, "not sent: " + message(e));
                     }
@@ -144,7 +151,7 @@ public final class Reclaim {
                     }
                     Step r;
                     try {
-                        String answer = canceller.cancel(s.cluster(), s.jobId());
+                        String answer = actions.cancel(s.cluster(), s.jobId());
                         r = s.done(true, answer == null || answer.isBlank() ? "cancelled" : answer.strip());
                     } catch (Exception e) {
                         r = s.done(false, "not cancelled: " + message(e));

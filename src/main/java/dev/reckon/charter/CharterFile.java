@@ -8,8 +8,8 @@ import dev.reckon.model.Charter.Status;
 import dev.reckon.model.Charter.StatusChange;
 import dev.reckon.model.Charter.UserJobs;
 import dev.reckon.model.Charter.Window;
-import dev.reckon.source.InputError;
-import dev.reckon.source.SlurmSyntax;
+import dev.reckon.core.InputError;
+import dev.reckon.core.Times;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -61,7 +61,6 @@ public final class CharterFile {
     private static final List<String> HISTORY_KEYS = List.of("date", "status", "note");
     private static final Pattern OWNER_SEPARATORS = Pattern.compile("[,;&/+]|\\s(and|or|og|und|et)\\s", Pattern.CASE_INSENSITIVE);
     private static final Pattern SENTENCE_BREAK = Pattern.compile("[.!?]\\s+\\S");
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,6})\\s*([wdhm])", Pattern.CASE_INSENSITIVE);
 
     /** Why each required part matters, said once so that files, flags and prompts say the same. */
     static final Map<String, String> WHY = Map.of(
@@ -619,42 +618,12 @@ public final class CharterFile {
      * Null when it is none of these.
      */
     public static Instant parseTime(String s, ZoneId zone, boolean endOfDay) {
-        try {
-            return OffsetDateTime.parse(s.replace(' ', 'T')).toInstant();
-        } catch (DateTimeException e) {
-            // next shape
-        }
-        try {
-            return LocalDateTime.parse(s.replace(' ', 'T')).atZone(zone).toInstant();
-        } catch (DateTimeException e) {
-            // next shape
-        }
-        try {
-            LocalDate d = LocalDate.parse(s);
-            return (endOfDay ? d.plusDays(1) : d).atStartOfDay(zone).toInstant();
-        } catch (DateTimeException e) {
-            return null;
-        }
+        return Times.instant(s, null, zone, endOfDay);
     }
 
-    /** {@code 14d}, {@code 2w}, {@code 36h}, {@code 90m}, or Slurm's {@code D-HH:MM:SS} family; null when none of these. */
+    /** A duration in reckon's one grammar ({@link Times#duration}); null when it is not one. */
     public static Duration parseDuration(String s) {
-        Matcher m = SHORT_DURATION.matcher(s);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (Character.toLowerCase(m.group(2).charAt(0))) {
-                case 'w' -> Duration.ofDays(7 * n);
-                case 'd' -> Duration.ofDays(n);
-                case 'h' -> Duration.ofHours(n);
-                default -> Duration.ofMinutes(n);
-            };
-        }
-        try {
-            Long secs = SlurmSyntax.durationSeconds(s);
-            return secs == null ? null : Duration.ofSeconds(secs);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return Times.duration(s);
     }
 
     // ------------------------------------------------------------------------------------------------ closing
@@ -781,19 +750,12 @@ public final class CharterFile {
 
     /** A window bound as a file gives it: a date where it falls on midnight in {@code zone}, else with its offset. */
     public static String timeText(Instant t, ZoneId zone, boolean end) {
-        ZonedDateTime z = t.atZone(zone);
-        if (z.toLocalTime().equals(java.time.LocalTime.MIDNIGHT)) {
-            return (end ? z.toLocalDate().minusDays(1) : z.toLocalDate()).toString();
-        }
-        return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(z);
+        return Times.text(t, zone, end);
     }
 
     /** A review period as a file gives it: {@code 14d}, {@code 36h}, or Slurm's {@code D-HH:MM:SS}. */
     public static String durationText(Duration d) {
-        long s = d.getSeconds();
-        if (s % 86400 == 0) return s / 86400 + "d";
-        if (s % 3600 == 0) return s / 3600 + "h";
-        return String.format(Locale.ROOT, "%d-%02d:%02d:%02d", s / 86400, (s / 3600) % 24, (s / 60) % 60, s % 60);
+        return Times.text(d);
     }
 
     private static String number(double v) {

@@ -2,7 +2,7 @@ package dev.reckon.charter;
 
 import dev.reckon.model.Charter;
 import dev.reckon.model.Job;
-import dev.reckon.source.InputError;
+import dev.reckon.core.InputError;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.reckon.charter;
 
-import dev.reckon.source.InputError;
+import dev.reckon.core.InputError;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;

@@ -3,7 +3,7 @@ package dev.reckon.cli;
 import dev.reckon.ledger.Ledger;
 import dev.reckon.model.AuditEntry;
 import dev.reckon.report.Format;
-import dev.reckon.report.Json;
+import dev.reckon.core.Json;
 import dev.reckon.report.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -50,7 +50,7 @@ final class BenchCommand implements Runnable {
             Door door = new Door(spec);
             if (jobs < 1) throw door.usage("--jobs must be at least 1");
             IngestBench.Figures f = IngestBench.run(jobs, seed, dir, json ? null : door.out());
-            if (json) door.out().println(dev.reckon.report.Json.write(f));
+            if (json) door.out().println(dev.reckon.core.Json.write(f));
             return 0;
         }
     }
@@ -83,7 +83,7 @@ final class BenchCommand implements Runnable {
             for (int n : sizes) if (n < 1) throw door.usage("--jobs: sizes must be at least 1");
             Path dir = data != null ? data : Path.of("..", "shared", "data");
             var figures = dev.reckon.bench.SimBench.run(dir, sizes, d, json ? null : door.out());
-            if (json) door.out().println(dev.reckon.report.Json.write(figures));
+            if (json) door.out().println(dev.reckon.core.Json.write(figures));
             return 0;
         }
     }

@@ -13,7 +13,7 @@ import dev.reckon.model.Metric;
 import dev.reckon.exits.Exits;
 import dev.reckon.report.ExitsReport;
 import dev.reckon.report.Format;
-import dev.reckon.report.Json;
+import dev.reckon.core.Json;
 import dev.reckon.report.OwnersReport;
 import dev.reckon.report.ReviewHtml;
 import dev.reckon.report.ReviewReport;

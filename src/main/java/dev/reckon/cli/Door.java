@@ -5,7 +5,7 @@ import dev.reckon.ledger.Ledger;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
-import dev.reckon.source.SlurmSyntax;
+import dev.reckon.core.Times;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,13 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** What every command needs from the door: settings, the clock, the ledger, the streams. */
 final class Door {
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)([smhd])");
     private final CommandSpec spec;
     private final Main root;
 
@@ -58,37 +54,24 @@ final class Door {
         return Ledger.open(config().ledger());
     }
 
-    /** Parses a {@code --since}/{@code --until} value; a bad one is a usage error naming the option. */
+    /** Parses a {@code --since}/{@code --until} value ({@link Times}); a bad one is a usage error naming the option. */
     Instant time(String text, String option) {
         if (text == null) return null;
-        try {
-            return TimeArg.parse(text, root.clock(), config().zone(), option);
-        } catch (DateTimeParseException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        Instant t = Times.instant(text, now(), config().zone());
+        if (t == null) throw usage(option + ": \"" + text.strip() + "\" is not a time (try " + Times.TIME_HINT + ")");
+        return t;
     }
 
     CommandLine.ParameterException usage(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
-    /** A duration option: {@code 0s}, {@code 30m}, {@code 2h}, {@code 7d}, or Slurm-style {@code [D-]HH:MM:SS}. */
+    /** A duration option in reckon's one grammar ({@link Times}); a bad one is a usage error naming the option. */
     Duration duration(String text, String option) {
-        String g = text.strip();
-        Matcher m = SHORT_DURATION.matcher(g);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
-        Long s = g.contains(":") || g.contains("-") ? SlurmSyntax.durationSeconds(g) : null;
-        if (s == null || s < 0)
-            throw usage(option + ": \"" + text + "\" is not a duration (try 0s, 30m, 2h, 7d or 02:00:00)");
-        return Duration.ofSeconds(s);
+        Duration d = Times.duration(text);
+        if (d == null)
+            throw usage(option + ": \"" + (text == null ? "" : text.strip()) + "\" is not a duration (try " + Times.DURATION_HINT + ")");
+        return d;
     }
 
     /**

@@ -12,7 +12,7 @@ import dev.reckon.model.Charter;
 import dev.reckon.model.Job;
 import dev.reckon.report.ExitsReport;
 import dev.reckon.report.Ical;
-import dev.reckon.report.Json;
+import dev.reckon.core.Json;
 import dev.reckon.source.slurm.SlurmCommands;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -203,8 +203,7 @@ final class ExitsCommand implements Callable<Integer> {
                     SlurmCommands slurm = new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, zone);
                     Map<String, Boolean> confirmed = new HashMap<>();
                     steps = ExitEnforcement.carryOut(steps, ledger, now, System.getProperty("user.name", "reckon"),
-                            s -> notices.send(s.owner(), ExitEnforcement.payload(s)),
-                            new SlurmJobActions(slurm),
+                            new dev.reckon.act.SlurmJobActions(notices, slurm),
                             s -> close(d, zone, s),
                             s -> confirmed.computeIfAbsent(s.charter(), id -> stillDue(d, zone, id, ledger, now, options)));
                 }
@@ -255,24 +254,4 @@ final class ExitsCommand implements Callable<Integer> {
         }
     }
 
-    /** The scheduler's side of enforcement on a real Slurm: {@code scontrol hold} and {@code scancel}. */
-    static final class SlurmJobActions implements ExitEnforcement.JobActions {
-        private final SlurmCommands slurm;
-
-        SlurmJobActions(SlurmCommands slurm) {
-            this.slurm = slurm;
-        }
-
-        @Override
-        public String hold(String cluster, String jobId) {
-            String out = slurm.scontrol("hold", jobId).strip();
-            return "scontrol hold " + jobId + (out.isEmpty() ? "" : ": " + out);
-        }
-
-        @Override
-        public String cancel(String cluster, String jobId) {
-            slurm.scancel(jobId);
-            return "scancel " + jobId;
-        }
-    }
 }

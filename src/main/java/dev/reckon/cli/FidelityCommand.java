@@ -3,7 +3,7 @@ package dev.reckon.cli;
 import dev.reckon.bench.FidelityRun;
 import dev.reckon.model.AuditEntry;
 import dev.reckon.ledger.Ledger;
-import dev.reckon.report.Json;
+import dev.reckon.core.Json;
 import dev.reckon.sim.Fidelity;
 import dev.reckon.sim.SimDefaults;
 import dev.reckon.source.slurm.SlurmCommands;

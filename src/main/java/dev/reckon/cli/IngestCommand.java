@@ -2,7 +2,7 @@ package dev.reckon.cli;
 
 import dev.reckon.ledger.Ledger;
 import dev.reckon.ledger.Ledger.IngestReport;
-import dev.reckon.report.Json;
+import dev.reckon.core.Json;
 import dev.reckon.source.Inputs;
 import dev.reckon.source.sacct.SacctOptions;
 import dev.reckon.source.sacct.SacctReader;

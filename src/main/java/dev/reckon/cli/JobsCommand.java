@@ -6,7 +6,7 @@ import dev.reckon.ledger.Ledger;
 import dev.reckon.model.Efficiency;
 import dev.reckon.report.Format;
 import dev.reckon.report.JobView;
-import dev.reckon.report.Json;
+import dev.reckon.core.Json;
 import dev.reckon.report.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

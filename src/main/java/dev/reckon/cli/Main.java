@@ -2,7 +2,10 @@ package dev.reckon.cli;
 
 import dev.reckon.config.Config;
 import dev.reckon.ledger.LedgerException;
-import dev.reckon.source.InputError;
+import dev.reckon.core.BadRequest;
+import dev.reckon.core.InputError;
+import dev.reckon.core.Unavailable;
+import dev.reckon.core.Times;
 import dev.reckon.source.slurm.SlurmCommandException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Properties;
 
@@ -129,11 +131,9 @@ public final class Main implements Runnable {
     Clock clock() {
         String fixed = env.get("RECKON_NOW");
         if (fixed == null || fixed.isBlank()) return Clock.systemUTC();
-        try {
-            return Clock.fixed(TimeArg.parse(fixed, Clock.systemUTC(), config().zone(), "RECKON_NOW"), ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
-            throw new InputError("RECKON_NOW", 0, null, "\"" + fixed + "\" is not a time");
-        }
+        Instant t = Times.instant(fixed, null, config().zone());
+        if (t == null) throw new InputError("RECKON_NOW", 0, null, "\"" + fixed + "\" is not a time (write 2026-03-01T08:00 or an ISO-8601 time)");
+        return Clock.fixed(t, ZoneOffset.UTC);
     }
 
     private int fail(Exception ex) {
@@ -145,6 +145,12 @@ public final class Main implements Runnable {
             err.println("Try 'reckon " + pe.getCommandLine().getCommandName() + " --help' for more.");
             return EXIT_USAGE;
         }
+        if (e instanceof BadRequest br) {
+            String command = spec.commandLine().getParseResult() == null ? "" : " " + subcommandName();
+            err.println("reckon: " + br.getMessage());
+            err.println("Try 'reckon" + command + " --help' for more.");
+            return EXIT_USAGE;
+        }
         if (e instanceof InputError ie) {
             err.println("reckon: " + ie.getMessage());
             return EXIT_DATA;
@@ -153,7 +159,7 @@ public final class Main implements Runnable {
             err.println("reckon: ledger: " + le.getMessage());
             return EXIT_IO;
         }
-        if (e instanceof ServiceUnavailable || e instanceof SlurmCommandException) {
+        if (e instanceof Unavailable || e instanceof SlurmCommandException) {
             err.println("reckon: " + e.getMessage());
             return EXIT_UNAVAILABLE;
         }
@@ -165,11 +171,12 @@ public final class Main implements Runnable {
         return EXIT_SOFTWARE;
     }
 
-    /** A service reckon needs (Slurm's commands, a database server) is missing or refused. */
-    public static final class ServiceUnavailable extends RuntimeException {
-        public ServiceUnavailable(String message) {
-            super(message, null, false, false);
-        }
+    /** The innermost subcommand the command line named, e.g. {@code exits enforce}. */
+    private String subcommandName() {
+        StringBuilder b = new StringBuilder();
+        for (CommandLine.ParseResult p = spec.commandLine().getParseResult().subcommand(); p != null; p = p.subcommand())
+            b.append(b.length() == 0 ? "" : " ").append(p.commandSpec().name());
+        return b.toString();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -9,7 +9,7 @@ import dev.reckon.model.Charter;
 import java.util.stream.Collectors;
 
 import dev.reckon.model.Metric;
-import dev.reckon.source.InputError;
+import dev.reckon.core.InputError;
 import dev.reckon.source.Inputs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,7 +50,6 @@ import java.util.regex.Pattern;
                 "List them with 'reckon metrics CHARTER'."})
 final class MetricCommand implements Callable<Integer> {
     /** A metric's name: what a charter's condition can refer to. */
-    static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
     /** A plain decimal number, as a person or a script writes it. */
     private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     /** A charter's id, as far as a metric needs to know. */
@@ -128,8 +127,8 @@ final class MetricCommand implements Callable<Integer> {
             if (eq < 0) throw door.usage("\"" + pair + "\" is not NAME=VALUE");
             String name = pair.substring(0, eq);
             String value = pair.substring(eq + 1);
-            if (!NAME.matcher(name).matches()) {
-                throw door.usage("\"" + pair + "\": \"" + name + "\" is not a metric name (letters, digits, _ and .)");
+            if (!Metric.isName(name)) {
+                throw door.usage("\"" + pair + "\": \"" + name + "\" is not a metric name (" + Metric.NAME_RULE + ")");
             }
             if (!NUMBER.matcher(value).matches()) {
                 throw door.usage("\"" + pair + "\": \"" + value + "\" is not a number");
@@ -198,8 +197,8 @@ final class MetricCommand implements Callable<Integer> {
             throw new InputError(file, line, "charter", "\"" + charter + "\" is not a charter id");
         }
         String name = text(node, "name", file, line, true);
-        if (!NAME.matcher(name).matches()) {
-            throw new InputError(file, line, "name", "\"" + name + "\" is not a metric name (letters, digits, _ and .)");
+        if (!Metric.isName(name)) {
+            throw new InputError(file, line, "name", "\"" + name + "\" is not a metric name (" + Metric.NAME_RULE + ")");
         }
         JsonNode v = node.get("value");
         if (v == null || v.isNull()) throw new InputError(file, line, "value", "missing");

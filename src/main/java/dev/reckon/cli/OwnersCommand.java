@@ -4,7 +4,7 @@ import dev.reckon.charter.Charters;
 import dev.reckon.ledger.JobQuery;
 import dev.reckon.ledger.Ledger;
 import dev.reckon.model.Job;
-import dev.reckon.report.Json;
+import dev.reckon.core.Json;
 import dev.reckon.report.OwnersReport;
 import dev.reckon.review.Owners;
 import picocli.CommandLine.Command;

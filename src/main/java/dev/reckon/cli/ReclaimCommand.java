@@ -7,7 +7,7 @@ import dev.reckon.ledger.JobQuery;
 import dev.reckon.ledger.Ledger;
 import dev.reckon.model.Charter;
 import dev.reckon.model.Job;
-import dev.reckon.report.Json;
+import dev.reckon.core.Json;
 import dev.reckon.review.Review;
 import dev.reckon.source.slurm.SlurmCommands;
 import picocli.CommandLine.Command;
@@ -68,11 +68,8 @@ final class ReclaimCommand implements Callable<Integer> {
             if (apply) {
                 SlurmCommands slurm = new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, door.config().zone());
                 Review.Result[] latest = {null};
-                steps = Reclaim.carryOut(steps, ledger, now, System.getProperty("user.name", "reckon"), notices,
-                        (cluster, jobId) -> {
-                            slurm.scancel(jobId);
-                            return "scancel " + jobId;
-                        },
+                steps = Reclaim.carryOut(steps, ledger, now, System.getProperty("user.name", "reckon"),
+                        new dev.reckon.act.SlurmJobActions(notices, slurm),
                         s -> {
                             // the charters as they stand now: one written during the grace period saves the job
                             if (latest[0] == null) latest[0] = review(door, d, jobs, from, door.now(), false);

@@ -6,7 +6,7 @@ import dev.reckon.ledger.JobQuery;
 import dev.reckon.ledger.Ledger;
 import dev.reckon.model.Charter;
 import dev.reckon.model.Job;
-import dev.reckon.report.Json;
+import dev.reckon.core.Json;
 import dev.reckon.report.ReviewHtml;
 import dev.reckon.report.ReviewReport;
 import dev.reckon.review.Review;

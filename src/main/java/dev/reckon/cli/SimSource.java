@@ -4,7 +4,7 @@ import dev.reckon.sim.Machine;
 import dev.reckon.sim.Policies;
 import dev.reckon.sim.parser.Load;
 import dev.reckon.sim.parser.MachineFile;
-import dev.reckon.source.InputError;
+import dev.reckon.core.InputError;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;

@@ -15,7 +15,7 @@ import dev.reckon.sim.Workload;
 import dev.reckon.sim.parser.LedgerWorkload;
 import dev.reckon.sim.parser.Load;
 import dev.reckon.sim.parser.SwfWorkload;
-import dev.reckon.sim.report.WhatIfReport;
+import dev.reckon.report.sim.WhatIfReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

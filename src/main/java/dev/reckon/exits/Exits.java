@@ -9,7 +9,6 @@ import dev.reckon.model.Hours.Resource;
 import dev.reckon.model.Job;
 import dev.reckon.model.Metric;
 import dev.reckon.model.Verdict;
-import dev.reckon.review.Review;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -278,7 +277,7 @@ public final class Exits {
             evidence.add("overrun after victory: " + hoursText(afterSuccess) + " consumed since success at " + won.since());
 
         return new Evaluation(c.id(), c.owner(), c.status().word(), c.onExit(), verdict, at, c.window().end(),
-                Review.reviewDue(c), budget, used, left, fraction, burn, projected, projectedResource, exit,
+                c.reviewDue(), budget, used, left, fraction, burn, projected, projectedResource, exit,
                 exit == null ? null : exit.dueAt(), won == null ? null : won.since(), overrun, afterSuccess,
                 usage.runningAt(), states, evidence);
     }

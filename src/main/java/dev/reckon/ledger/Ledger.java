@@ -307,7 +307,7 @@ public final class Ledger implements AutoCloseable {
 
     /**
      * Stores every job the producer emits, in one transaction. If the producer throws (e.g.
-     * {@link dev.reckon.source.InputError}), nothing is stored and the exception propagates unchanged (an
+     * {@link dev.reckon.core.InputError}), nothing is stored and the exception propagates unchanged (an
      * {@link IOException} wrapped in an {@link UncheckedIOException}). The marks are written in the same
      * transaction. A job (cluster + job id) seen again is updated in place if its contents differ; storing the
      * same jobs twice changes nothing. Each job row records {@code source} as the ingest that last changed it.

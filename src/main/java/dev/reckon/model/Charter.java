@@ -101,6 +101,17 @@ public record Charter(
         }
     }
 
+    /**
+     * When this charter's next review is due: its last history date (UTC), else its window start, plus
+     * {@code review_every}; null when it has neither.
+     */
+    public java.time.Instant reviewDue() {
+        java.time.Instant last = null;
+        if (!history.isEmpty()) last = history.get(history.size() - 1).date().atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        else if (window.start() != null) last = window.start();
+        return last == null ? null : last.plus(reviewEvery);
+    }
+
     /** Whether the job belongs to this charter: by its comment {@code charter=<id>}, or by a {@link Match} rule. */
     public boolean matches(Job job) {
         return match.matches(id, job);
@@ -228,7 +239,6 @@ public record Charter(
      * @param afterUnit   what {@code afterAmount} counts; null exactly when {@code afterAmount} is
      */
     public record Condition(String metric, Op op, double value, Double afterAmount, Unit afterUnit) {
-        private static final Pattern METRIC = Pattern.compile("[A-Za-z_][A-Za-z0-9_.:/-]*");
         private static final Pattern SHAPE = Pattern.compile(
                 "\\s*(\\S+?)\\s*(<=|>=|==|!=|<|>|=)\\s*(\\S+)(?:\\s+(\\S+)(?:\\s+(\\S+)(?:\\s+(\\S+))?)?)?\\s*(.*)");
 
@@ -252,8 +262,8 @@ public record Charter(
             Matcher m = SHAPE.matcher(text);
             if (!m.matches()) throw new IllegalArgumentException("\"" + text.strip() + "\" has no comparison (<, <=, >, >=, ==, !=)" + shape);
             String metric = m.group(1);
-            if (!METRIC.matcher(metric).matches())
-                throw new IllegalArgumentException("\"" + metric + "\" is not a metric name (letters, digits, _ . : / -, starting with a letter)" + shape);
+            if (!Metric.isName(metric))
+                throw new IllegalArgumentException("\"" + metric + "\" is not a metric name (" + Metric.NAME_RULE + ")" + shape);
             if (m.group(2).equals("=")) throw new IllegalArgumentException("\"=\" is not a comparison; did you mean \"==\"?" + shape);
             Op op = Op.of(m.group(2));
             double value = number(m.group(3), "threshold", shape);

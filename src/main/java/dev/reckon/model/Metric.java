@@ -18,6 +18,19 @@ import java.util.Objects;
  */
 public record Metric(String charter, String name, double value, Instant at, String jobId, String cluster,
                      String source) {
+    /**
+     * The one syntax of a metric's name, for {@code reckon metric} and charter conditions alike: a letter or {@code _},
+     * then letters, digits and {@code _ . : / -} ({@code loss}, {@code val/accuracy}, {@code train/loss}, {@code eval:f1}).
+     */
+    public static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.:/-]{0,199}");
+    /** How a metric name is written, for messages. */
+    public static final String NAME_RULE = "letters, digits, _ . : / -, starting with a letter or _; at most 200 characters";
+
+    /** Whether the text is a metric name in {@link #NAME}'s syntax. */
+    public static boolean isName(String text) {
+        return text != null && NAME.matcher(text).matches();
+    }
+
     public Metric {
         Objects.requireNonNull(charter, "charter");
         Objects.requireNonNull(name, "name");

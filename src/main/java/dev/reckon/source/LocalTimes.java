@@ -1,5 +1,7 @@
 package dev.reckon.source;
 
+import dev.reckon.core.SlurmSyntax;
+
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;

@@ -55,22 +55,17 @@ class ExitEnforcementTest {
     }
 
     List<ExitEnforcement.Step> apply(List<Charter> cs, Instant now) {
-        return ExitEnforcement.carryOut(plan(cs, now), ledger, now, "ops", s -> {
-            did.add("notify " + s.charter() + " " + s.action().word());
+        return ExitEnforcement.carryOut(plan(cs, now), ledger, now, "ops", Acting.of((who, payload) -> {
+            var n = dev.reckon.core.Json.mapper().readTree(payload);
+            did.add("notify " + n.get("charter").asText() + " " + n.get("kind").asText());
             return "sent";
-        }, new ExitEnforcement.JobActions() {
-            @Override
-            public String hold(String cluster, String jobId) {
-                did.add("hold " + jobId);
-                return "";
-            }
-
-            @Override
-            public String cancel(String cluster, String jobId) {
-                did.add("cancel " + jobId);
-                return "";
-            }
-        }, s -> {
+        }, (cluster, jobId) -> {
+            did.add("hold " + jobId);
+            return "";
+        }, (cluster, jobId) -> {
+            did.add("cancel " + jobId);
+            return "";
+        }), s -> {
             did.add("close " + s.charter() + " " + s.closing().status());
             return "written";
         }, s -> true);
@@ -176,7 +171,7 @@ class ExitEnforcementTest {
         List<Charter> cs = List.of(tiny("small", Charter.OnExit.HOLD));
         Instant now = ExitsTest.h(11);
         List<ExitEnforcement.Step> r = ExitEnforcement.carryOut(plan(cs, now), ledger, now, "ops",
-                s -> "sent", null, s -> "written", s -> false);
+                Acting.of((w, p) -> "sent", null, null), s -> "written", s -> false);
         assertTrue(r.stream().allMatch(s -> s.action() == ExitEnforcement.Kind.SKIP && !s.applied()));
         assertEquals(List.of(), ledger.auditLog(null, null, null));
     }
@@ -185,9 +180,9 @@ class ExitEnforcementTest {
     void aFailedNoticeKeepsTheCharterOpenAndIsTriedAgain() {
         List<Charter> cs = List.of(tiny("small", Charter.OnExit.NOTIFY));
         Instant now = ExitsTest.h(11);
-        List<ExitEnforcement.Step> r = ExitEnforcement.carryOut(plan(cs, now), ledger, now, "ops", s -> {
+        List<ExitEnforcement.Step> r = ExitEnforcement.carryOut(plan(cs, now), ledger, now, "ops", Acting.of((w, p) -> {
             throw new java.io.IOException("mail server down");
-        }, null, s -> "written", s -> true);
+        }, null, null), s -> "written", s -> true);
         assertEquals(List.of("notify-exit", "close"), actions(r));
         assertTrue(r.stream().noneMatch(ExitEnforcement.Step::applied));
         assertEquals(List.of("notify-exit", "close"), actions(plan(cs, ExitsTest.h(12))));

@@ -50,13 +50,13 @@ class ReclaimTest {
     private List<Reclaim.Step> run(Review.Result r, Instant now, boolean apply, boolean stillUndefended) {
         List<Reclaim.Step> plan = Reclaim.plan(r, ledger, now, GRACE);
         if (!apply) return plan;
-        return Reclaim.carryOut(plan, ledger, now, "ops", s -> {
-            sent.add(s.jobId());
+        return Reclaim.carryOut(plan, ledger, now, "ops", Acting.of((who, payload) -> {
+            sent.add(dev.reckon.core.Json.mapper().readTree(payload).get("job_id").asText());
             return "sent";
-        }, (c, id) -> {
+        }, null, (c, id) -> {
             cancelled.add(id);
             return "";
-        }, s -> stillUndefended);
+        }), s -> stillUndefended);
     }
 
     @Test
@@ -115,7 +115,7 @@ class ReclaimTest {
     void aFailedNoticeIsTriedAgainAndStartsNoGrace() {
         Review.Result r = review(kill("5", "RUNNING"));
         List<Reclaim.Step> failed = Reclaim.carryOut(Reclaim.plan(r, ledger, T0, GRACE), ledger, T0, "ops",
-                s -> { throw new java.io.IOException("webhook down"); }, (c, id) -> "", s -> true);
+                Acting.of((w, p) -> { throw new java.io.IOException("webhook down"); }, null, (c, id) -> ""), s -> true);
         assertFalse(failed.get(0).applied());
         List<AuditEntry> log = ledger.auditLog(null, null, "5");
         assertEquals(1, log.size());

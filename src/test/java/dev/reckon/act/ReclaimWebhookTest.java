@@ -38,7 +38,7 @@ class ReclaimWebhookTest {
         try {
             URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook");
             Notices n = new Notices(uri, null);
-            assertTrue(n.send(STEP).contains("HTTP 200"));
+            assertTrue(n.send(STEP.user(), Reclaim.payload(STEP)).contains("HTTP 200"));
             assertEquals(1, bodies.size());
             String[] parts = bodies.get(0).split(" ", 3);
             assertEquals("POST", parts[0]);
@@ -55,7 +55,7 @@ class ReclaimWebhookTest {
             assertEquals("2026-03-02T12:00:00Z", j.get("cancel_after").asText());
 
             status[0] = 500;
-            assertThrows(java.io.IOException.class, () -> n.send(STEP));
+            assertThrows(java.io.IOException.class, () -> n.send(STEP.user(), Reclaim.payload(STEP)));
         } finally {
             server.stop(0);
         }
@@ -66,11 +66,11 @@ class ReclaimWebhookTest {
             throws Exception {
         java.nio.file.Path out = dir.resolve("mail.txt");
         Notices n = new Notices(null, List.of("/bin/sh", "-c", "{ echo \"to=$1\"; cat; } > '" + out + "'", "x"));
-        n.send(STEP);
+        n.send(STEP.user(), Reclaim.payload(STEP));
         String got = java.nio.file.Files.readString(out);
         assertTrue(got.startsWith("to=bob\n"), got);
         assertTrue(got.contains("\"job_id\":\"77\""), got);
         Notices failing = new Notices(null, List.of("/bin/sh", "-c", "exit 3", "x"));
-        assertThrows(java.io.IOException.class, () -> failing.send(STEP));
+        assertThrows(java.io.IOException.class, () -> failing.send(STEP.user(), Reclaim.payload(STEP)));
     }
 }

@@ -1,7 +1,7 @@
 package dev.reckon.charter;
 
 import dev.reckon.model.Charter;
-import dev.reckon.source.InputError;
+import dev.reckon.core.InputError;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.reckon.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.reckon.report.Json;
+import dev.reckon.core.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,7 +4,7 @@ import dev.reckon.model.AuditEntry;
 import dev.reckon.model.Job;
 import dev.reckon.model.Metric;
 import dev.reckon.model.Step;
-import dev.reckon.source.InputError;
+import dev.reckon.core.InputError;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,7 @@
 package dev.reckon.source;
 
+import dev.reckon.core.SlurmSyntax;
+
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;

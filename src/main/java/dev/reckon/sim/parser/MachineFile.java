@@ -1,8 +1,8 @@
 package dev.reckon.sim.parser;
 
 import dev.reckon.sim.Machine;
-import dev.reckon.source.InputError;
-import dev.reckon.source.SlurmSyntax;
+import dev.reckon.core.InputError;
+import dev.reckon.core.SlurmSyntax;
 import dev.reckon.source.swf.SwfMachines;
 
 import java.io.IOException;

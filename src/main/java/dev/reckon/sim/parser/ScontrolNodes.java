@@ -1,7 +1,7 @@
 package dev.reckon.sim.parser;
 
 import dev.reckon.sim.Machine;
-import dev.reckon.source.InputError;
+import dev.reckon.core.InputError;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,9 +1,9 @@
 package dev.reckon.sim.parser;
 
 import dev.reckon.sim.Predict;
-import dev.reckon.source.InputError;
+import dev.reckon.core.InputError;
 import dev.reckon.source.LiveQueue;
-import dev.reckon.source.SlurmSyntax;
+import dev.reckon.core.SlurmSyntax;
 import dev.reckon.model.Tres;
 
 import java.time.Instant;

@@ -2,7 +2,7 @@ package dev.reckon.sim.parser;
 
 import dev.reckon.model.Job;
 import dev.reckon.sim.Machine;
-import dev.reckon.source.InputError;
+import dev.reckon.core.InputError;
 import dev.reckon.source.swf.SwfHeader;
 import dev.reckon.source.swf.SwfMachines;
 import dev.reckon.source.swf.SwfReader;

@@ -3,10 +3,10 @@ package dev.reckon.source.sacct;
 import dev.reckon.model.JobState;
 import dev.reckon.model.Job;
 import dev.reckon.model.Step;
-import dev.reckon.source.InputError;
+import dev.reckon.core.InputError;
 import dev.reckon.source.Inputs;
 import dev.reckon.source.LocalTimes;
-import dev.reckon.source.SlurmSyntax;
+import dev.reckon.core.SlurmSyntax;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.reckon.source.slurm;
 
 import dev.reckon.model.JobState;
 import dev.reckon.source.Cluster;
-import dev.reckon.source.SlurmSyntax;
+import dev.reckon.core.SlurmSyntax;
 
 import java.nio.file.Path;
 import java.time.Clock;

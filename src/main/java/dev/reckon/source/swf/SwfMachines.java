@@ -1,6 +1,6 @@
 package dev.reckon.source.swf;
 
-import dev.reckon.source.InputError;
+import dev.reckon.core.InputError;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.reckon.source.swf;
 
 import dev.reckon.model.Job;
-import dev.reckon.source.InputError;
+import dev.reckon.core.InputError;
 import dev.reckon.source.Inputs;
 
 import java.io.BufferedReader;

@@ -5,7 +5,7 @@ import dev.reckon.sim.SimDefaults;
 import dev.reckon.sim.SimResult;
 import dev.reckon.sim.Simulator;
 import dev.reckon.sim.Workload;
-import dev.reckon.source.InputError;
+import dev.reckon.core.InputError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,7 +2,7 @@ package dev.reckon.sim.parser;
 
 import dev.reckon.sim.Machine;
 import dev.reckon.sim.Predict;
-import dev.reckon.source.InputError;
+import dev.reckon.core.InputError;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.reckon.source.sacct;
 
 import dev.reckon.model.Job;
-import dev.reckon.source.InputError;
+import dev.reckon.core.InputError;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;

@@ -1,7 +1,7 @@
 package dev.reckon.source.sacct;
 
 import dev.reckon.model.Job;
-import dev.reckon.source.InputError;
+import dev.reckon.core.InputError;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;

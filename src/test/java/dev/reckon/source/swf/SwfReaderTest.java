@@ -1,7 +1,7 @@
 package dev.reckon.source.swf;
 
 import dev.reckon.model.Job;
-import dev.reckon.source.InputError;
+import dev.reckon.core.InputError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

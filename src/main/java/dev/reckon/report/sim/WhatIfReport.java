@@ -1,8 +1,8 @@
-package dev.reckon.sim.report;
+package dev.reckon.report.sim;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reckon.report.Format;
-import dev.reckon.report.Json;
+import dev.reckon.core.Json;
 import dev.reckon.report.Table;
 import dev.reckon.sim.Machine;
 import dev.reckon.sim.WhatIf;

@@ -1,4 +1,4 @@
-package dev.reckon.sim.report;
+package dev.reckon.report.sim;
 
 import dev.reckon.report.Format;
 import dev.reckon.sim.Dropped;

@@ -1,4 +1,4 @@
-package dev.reckon.source;
+package dev.reckon.core;
 
 /**
  * Bad input, located: the file (or {@code -} for standard input), the 1-based line, and the field at fault.

@@ -1,4 +1,4 @@
-package dev.reckon.report;
+package dev.reckon.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,9 +1,9 @@
-package dev.reckon.sim.report;
+package dev.reckon.report.sim;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import dev.reckon.report.Format;
-import dev.reckon.report.Json;
+import dev.reckon.core.Json;
 import dev.reckon.sim.Dropped;
 import dev.reckon.sim.Metrics;
 import dev.reckon.sim.SimResult;

@@ -1,4 +1,4 @@
-package dev.reckon.source;
+package dev.reckon.core;
 
 import dev.reckon.model.Tres;
 

@@ -154,6 +154,43 @@ public final class Exits {
         return out;
     }
 
+    /**
+     * When each active charter's failure exit fell due, for the active charters at a failure exit at the evaluations'
+     * moment: its budget spent, its window over, or a failure condition holding (the earliest of these), with no
+     * success condition holding — the {@link Evaluation#exitDueAt} of an {@link Exit.Kind#FAILURE} exit. Charters
+     * closed in their files are left out: their history says when they exited.
+     */
+    public static Map<String, Instant> failures(List<Evaluation> evaluations) {
+        Map<String, Instant> out = new java.util.HashMap<>();
+        for (Evaluation e : evaluations) if (failureDue(e)) out.put(e.charter(), e.exitDueAt());
+        return out;
+    }
+
+    /**
+     * What made each of the {@linkplain #failures failure exits} due, in plain words without its moment: "the gpu-hours
+     * budget (100) was spent", "the window ended", "failure condition loss > 9 holds (loss = 9.5)".
+     */
+    public static Map<String, String> failureReasons(List<Evaluation> evaluations) {
+        Map<String, String> out = new java.util.HashMap<>();
+        for (Evaluation e : evaluations) {
+            if (!failureDue(e)) continue;
+            // the reasons evaluate() writes end their cause with " at <moment>" or " since <moment>"
+            String why = e.exit().reason().replace(" at " + e.exitDueAt(), "").replace(" since " + e.exitDueAt(), "");
+            out.put(e.charter(), why);
+        }
+        return out;
+    }
+
+    /** Both exits' moments for {@link Review}: {@link #successes}, {@link #failures} and {@link #failureReasons}. */
+    public static Review.ExitMoments moments(List<Evaluation> evaluations) {
+        return new Review.ExitMoments(successes(evaluations), failures(evaluations), failureReasons(evaluations));
+    }
+
+    private static boolean failureDue(Evaluation e) {
+        return Charter.Status.ACTIVE.word().equals(e.status()) && e.exit() != null
+                && e.exit().kind() == Exit.Kind.FAILURE && e.exitDueAt() != null;
+    }
+
     /** One charter at {@code at}; {@code jobs} may hold others' jobs too, {@code metrics} are this charter's. */
     public static Evaluation evaluate(Charter c, List<Job> jobs, List<Metric> metrics, Instant at, Options o) {
         List<Job> mine = jobs.stream().filter(c::matches).toList();

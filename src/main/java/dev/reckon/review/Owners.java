@@ -21,7 +21,8 @@ import java.util.TreeMap;
  *
  * <p>For every charter owner: the active charters they hold (flagged when more than the limit), and the babysitting
  * load of the window's jobs their charters claim. A job is claimed by the first charter, in the order given, that
- * {@linkplain Charter#matches matches} it, an active one before any other. Jobs no charter claims have no owner; their
+ * {@linkplain Charter#matches matches} it, one active when the job ran (its time, or {@code now} while it runs or
+ * pends: the status {@link Review#statusAt} reads from the charter's history) before any other. Jobs no charter claims have no owner; their
  * load is reported per user as <em>unowned</em>.
  *
  * <p>Each job of the window counts in at most one of these kinds of trouble, first match wins:
@@ -125,9 +126,6 @@ public final class Owners {
             if (trouble(j) != null && j.end() != null)
                 failuresEnded.computeIfAbsent(key(j), k -> new ArrayList<>()).add(j.end());
         }
-        List<Charter> ordered = new ArrayList<>();
-        for (Charter c : charters) if (c.status() == Charter.Status.ACTIVE) ordered.add(c);
-        for (Charter c : charters) if (c.status() != Charter.Status.ACTIVE) ordered.add(c);
 
         Map<String, Counter> byOwner = new TreeMap<>();
         Map<String, List<String>> active = new HashMap<>();
@@ -142,13 +140,7 @@ public final class Owners {
             if (!Review.inWindow(j, since, until) || !seen.add(j.cluster() + "\u0000" + j.jobId())) continue;
             Instant t = j.start() != null ? j.start() : j.submit();
             if (t != null && (first == null || t.isBefore(first))) first = t;
-            Charter owner = null;
-            for (Charter c : ordered) {
-                if (c.matches(j)) {
-                    owner = c;
-                    break;
-                }
-            }
+            Charter owner = claimant(j, charters, now);
             Counter n = owner != null ? byOwner.get(owner.owner()) : byUser.computeIfAbsent(j.user(), k -> new Counter());
             n.add(trouble(j), resubmits(j, failuresEnded));
         }
@@ -171,6 +163,23 @@ public final class Owners {
                 .thenComparing(Comparator.comparingLong((Unowned u) -> u.load().jobs()).reversed())
                 .thenComparing(Unowned::user, Comparator.nullsFirst(Comparator.naturalOrder())));
         return new Result(now, since, until, limit, weeks, owners, unowned);
+    }
+
+    /**
+     * The charter that claims the job: the first that matches it and was active at the job's moment (its time, or
+     * {@code now} while it runs or pends; see {@link Review#statusAt}), else the first that matches it; null when none.
+     */
+    private static Charter claimant(Job j, List<Charter> charters, Instant now) {
+        JobState s = j.jobState();
+        boolean holds = j.end() == null && (s == JobState.RUNNING || s == JobState.PENDING);
+        Instant at = holds ? now : j.start() != null ? j.start() : j.submit() != null ? j.submit() : j.end();
+        Charter other = null;
+        for (Charter c : charters) {
+            if (!c.matches(j)) continue;
+            if (Review.statusAt(c, at) == Charter.Status.ACTIVE) return c;
+            if (other == null) other = c;
+        }
+        return other;
     }
 
     private static String key(Job j) {

@@ -25,41 +25,56 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The standing review: who defends each job of a window, and what nobody does. An analysis: it reads no file and has
+ * The standing review: who defends each job of the window, and what nobody does. An analysis: it reads no file and has
  * no clock of its own ({@code now} is given).
+ *
+ * <p>Each job is judged by its charter <em>as it stood when the job ran</em>: a finished job at its time (start, else
+ * submit, else end), a job that still runs or pends at {@code now}, since it consumes now. A charter's status at a
+ * moment comes from its dated history (the status of the last entry dated at or before it, 00:00 UTC; {@code active}
+ * before the first entry; the current status throughout when there is no history); its review is due
+ * {@code review_every} after its last history date at or before that moment (else its window start; never, when it
+ * has neither), and overdue once that due moment is past. So a charter withdrawn on the 10th defends the work of the
+ * 5th, and a review due on the 20th condemns no job of the 5th.
  *
  * <p>Every job of the window is put in one class:
  * <ul>
- *   <li><b>defended</b>: it belongs ({@link Charter#matches}) to an active charter, its time (start, else submit) lies
- *       inside the charter's window, the charter is not overdue for review, and, when there is a roster, the
- *       charter's owner is on it;</li>
- *   <li><b>habitual</b>: it belongs to a charter that has exited (succeeded, failed, withdrawn), or whose success
- *       condition came true before it started or while it still runs (given to the review), whose window it ran
- *       outside of (expired, or not yet open), or that is overdue for review; or it belongs to no charter but its
- *       {@linkplain #signature signature} recurs: seen in at least {@value #RECURRING_WEEKS} of the
- *       {@value #LOOKBACK_WEEKS} weeks before the job's own week;</li>
+ *   <li><b>defended</b>: it belongs ({@link Charter#matches}) to a charter active at the job's moment, its time (start,
+ *       else submit) lies inside the charter's window, the charter was not overdue for review at the job's moment, no
+ *       exit known to the review had fallen due by then, and, when there is a roster, the charter's owner is on it;</li>
+ *   <li><b>habitual</b>: it belongs to a charter that had exited by the job's moment (succeeded, failed, withdrawn in
+ *       its history; or whose success condition came true, or whose failure exit fell due — budget spent, window
+ *       over, failure condition — at or before the job's time or while it still runs, given to the review), whose
+ *       window it ran outside of (expired, or not yet open), or that was overdue for review at the job's moment; or it
+ *       belongs to no charter but its {@linkplain #signature signature} recurs (below);</li>
  *   <li><b>orphaned</b>: no charter claims it and it does not recur, or the charter's owner is not on the roster, or
  *       (for a job no charter claims) its user is not on the roster.</li>
  * </ul>
- * A charter's review is due {@code review_every} after its last history date (its window start when it has no
- * history; never, when it has neither); it is overdue when that moment is before {@code now}. Weeks start on Monday,
- * 00:00 UTC. Dates in reasons are UTC dates.
+ *
+ * <p>Recurrence, with no period given (automatic): the signature was seen in at least {@value #RECURRING_WEEKS} of the
+ * {@value #LOOKBACK_WEEKS} weeks before the job's own week (weekly habits), or in at least {@value #RECURRING_WEEKS} of
+ * the {@value #LOOKBACK_WEEKS} UTC days before the job's own day (daily habits: a job run every day is habitual from its
+ * fourth day). A period given (e.g. {@link #PERIOD}) judges on that one cadence only. Weeks start on Monday, 00:00
+ * UTC. Dates in reasons are UTC dates.
  *
  * <p>Recurrence looks only at the jobs given: to judge the first jobs of a window fairly, give also the jobs from
  * {@link #historyStart} on (the CLI does); those earlier jobs are used for recurrence only and are not classified.
  */
 public final class Review {
-    /** Earlier weeks a signature must be seen in to count as recurring. */
+    /** Earlier weeks (days, periods) a signature must be seen in to count as recurring. */
     public static final int RECURRING_WEEKS = 3;
-    /** How many weeks before a job's own week are searched for its signature. */
+    /** How many weeks (days, periods) before a job's own are searched for its signature. */
     public static final int LOOKBACK_WEEKS = 4;
     /** How many undefended signatures the result keeps, largest first. */
     public static final int TOP_SIGNATURES = 20;
 
-    /** The length of the periods recurrence is judged over, unless the caller says otherwise: a week. */
+    /**
+     * A week: the period recurrence was judged over before it became automatic (weeks and days both, when no period
+     * is given); pass it to judge on weeks only.
+     */
     public static final Duration PERIOD = Duration.ofDays(7);
 
-    private static final long WEEK_S = 7 * 86_400L;
+    private static final long DAY_S = 86_400L;
+    private static final long WEEK_S = 7 * DAY_S;
     /** 1970-01-05, the first Monday after the epoch. */
     private static final long FIRST_MONDAY_S = 4 * 86_400L;
     private static final double GIB = 1024.0 * 1024 * 1024;
@@ -167,10 +182,13 @@ public final class Review {
         return historyStart(since, PERIOD);
     }
 
-    /** {@link #historyStart(Instant)} for recurrence judged over periods of the given length instead of weeks. */
+    /**
+     * {@link #historyStart(Instant)} for recurrence judged over periods of the given length instead of weeks; null
+     * (automatic: weeks and days) starts where weeks do, which covers the days.
+     */
     public static Instant historyStart(Instant since, Duration period) {
         if (since == null) return null;
-        long p = periodSeconds(period);
+        long p = period == null ? WEEK_S : periodSeconds(period);
         return Instant.ofEpochSecond((period(since, p) - LOOKBACK_WEEKS) * p + FIRST_MONDAY_S);
     }
 
@@ -202,39 +220,75 @@ public final class Review {
     }
 
     /**
-     * Reviews the jobs of the window {@code [since, until)}. Jobs outside it (the history from
-     * {@link #historyStart}) count only towards recurrence.
+     * Reviews the jobs of the window {@code [since, until)}, recurrence judged on weeks and days both (automatic; see
+     * the class comment). Jobs outside the window (the history from {@link #historyStart}) count only towards
+     * recurrence.
      *
      * @param jobs     the window's jobs, and earlier ones for recurrence
      * @param charters the valid charters
      * @param roster   the people who can own charters; null when there is no roster
-     * @param now      the review's moment: decides overdue reviews and the kill list's ages
+     * @param now      the review's moment: decides running and pending jobs' verdicts and the kill list's ages
      */
     public static Result review(List<Job> jobs, Instant since, Instant until, List<Charter> charters, Roster roster,
                                 Instant now) {
-        return review(jobs, since, until, charters, roster, now, PERIOD, Map.of());
+        return review(jobs, since, until, charters, roster, now, null, ExitMoments.NONE);
+    }
+
+    /**
+     * {@link #review(List, Instant, Instant, List, Roster, Instant, Duration, ExitMoments)} knowing only when some
+     * active charters' success conditions came true ({@code succeededAt}, by charter id; see
+     * {@code dev.reckon.exits.Exits#successes}).
+     *
+     * @param period the length of the periods recurrence is judged over; null: weeks and days both (automatic)
+     */
+    public static Result review(List<Job> jobs, Instant since, Instant until, List<Charter> charters, Roster roster,
+                                Instant now, Duration period, Map<String, Instant> succeededAt) {
+        return review(jobs, since, until, charters, roster, now, period, new ExitMoments(succeededAt, Map.of()));
+    }
+
+    /**
+     * When some active charters' exits fell due, as {@code dev.reckon.exits.Exits} finds them: a charter's jobs whose
+     * time is at or after the moment, and its jobs that still run or pend, are habitual.
+     *
+     * @param succeeded when each charter's success condition came true, by charter id ({@code Exits#successes})
+     * @param failed    when each charter's failure exit fell due (budget spent, window over, failure condition), by
+     *                  charter id ({@code Exits#failures})
+     * @param failedWhy what made each failure exit due, in plain words, by charter id ({@code Exits#failureReasons});
+     *                  may lack entries
+     */
+    public record ExitMoments(Map<String, Instant> succeeded, Map<String, Instant> failed, Map<String, String> failedWhy) {
+        /** No exit known. */
+        public static final ExitMoments NONE = new ExitMoments(Map.of(), Map.of(), Map.of());
+
+        public ExitMoments {
+            succeeded = succeeded == null ? Map.of() : Map.copyOf(succeeded);
+            failed = failed == null ? Map.of() : Map.copyOf(failed);
+            failedWhy = failedWhy == null ? Map.of() : Map.copyOf(failedWhy);
+        }
+
+        /** The moments without the failures' reasons. */
+        public ExitMoments(Map<String, Instant> succeeded, Map<String, Instant> failed) {
+            this(succeeded, failed, Map.of());
+        }
     }
 
     /**
      * Reviews the window as {@link #review(List, Instant, Instant, List, Roster, Instant)} does, with two refinements:
      * <ul>
      *   <li>recurrence judged over periods of the given length (aligned, like weeks, on Monday 1970-01-05 00:00 UTC)
-     *       instead of weeks: a job recurs when its signature was seen in {@value #RECURRING_WEEKS} of the
-     *       {@value #LOOKBACK_WEEKS} periods before its own;</li>
-     *   <li>knowing when some active charters' success conditions came true ({@code succeededAt}, by charter id; see
-     *       {@code dev.reckon.exits.Exits#successes}): such a charter's jobs that started at or after that moment, or
-     *       that are still running or pending, are habitual ("charter X succeeded at T; still consuming"), and its
+     *       instead of weeks and days: a job recurs when its signature was seen in {@value #RECURRING_WEEKS} of the
+     *       {@value #LOOKBACK_WEEKS} periods before its own; {@code period} null keeps the automatic weeks-or-days;</li>
+     *   <li>knowing when some active charters' exits fell due ({@code exits}): such a charter's jobs whose time is at or
+     *       after that moment, or that are still running or pending, are habitual ("charter X succeeded at T; still
+     *       consuming", "charter X failure exit due since T (why); still consuming"), and, for a success, its
      *       {@link CharterUse#overrunAfterSuccess} is what its jobs held after that moment.</li>
      * </ul>
      */
     public static Result review(List<Job> jobs, Instant since, Instant until, List<Charter> charters, Roster roster,
-                                Instant now, Duration period, Map<String, Instant> succeededAt) {
-        long periodS = periodSeconds(period);
-        Map<String, Set<Long>> weeksBySignature = new HashMap<>();
-        for (Job j : jobs) {
-            Instant t = when(j);
-            if (t != null) weeksBySignature.computeIfAbsent(signature(j), k -> new HashSet<>()).add(period(t, periodS));
-        }
+                                Instant now, Duration period, ExitMoments exits) {
+        ExitMoments moments = exits == null ? ExitMoments.NONE : exits;
+        Map<String, Instant> succeededAt = moments.succeeded();
+        Recurrence recurrence = new Recurrence(jobs, period);
 
         List<JobVerdict> verdicts = new ArrayList<>();
         List<Kill> kills = new ArrayList<>();
@@ -246,7 +300,7 @@ public final class Review {
         for (Job j : jobs) {
             if (!inWindow(j, since, until) || !seen.add(j.cluster() + "\u0000" + j.jobId())) continue;
             Efficiency e = j.efficiency();
-            Verdict v = classify(j, charters, roster, now, weeksBySignature, periodS, succeededAt);
+            Verdict v = classify(j, charters, roster, now, recurrence, moments);
             verdicts.add(new JobVerdict(j.jobId(), j.cluster(), j.user(), j.name(), v.jobClass, v.charter, v.reason,
                     e.cpuHours(), e.gpuHours(), e.memGbHours(), j.state(), j.start(), j.end()));
             if (v.charter != null) {
@@ -340,14 +394,13 @@ public final class Review {
 
     private record Verdict(JobClass jobClass, String charter, String reason) {}
 
-    private static Verdict classify(Job j, List<Charter> charters, Roster roster, Instant now,
-                                    Map<String, Set<Long>> weeksBySignature, long periodS,
-                                    Map<String, Instant> succeededAt) {
+    private static Verdict classify(Job j, List<Charter> charters, Roster roster, Instant now, Recurrence recurrence,
+                                    ExitMoments exits) {
         List<Charter> mine = charters.stream().filter(c -> c.matches(j)).toList();
         if (!mine.isEmpty()) {
             Verdict first = null;
             for (Charter c : mine) {
-                Verdict v = judge(j, c, roster, now, succeededAt.get(c.id()));
+                Verdict v = judge(j, c, roster, now, exits);
                 if (v.jobClass == JobClass.DEFENDED) return v;
                 if (first == null) first = v;
             }
@@ -355,39 +408,85 @@ public final class Review {
         }
         if (roster != null && !roster.contains(j.user()))
             return new Verdict(JobClass.ORPHANED, null, "no charter claims it; " + j.user() + " is not on the roster");
-        Instant t = when(j);
-        if (t != null) {
-            long w = period(t, periodS);
-            Set<Long> weeks = weeksBySignature.getOrDefault(signature(j), Set.of());
-            int earlier = 0;
-            for (long k = w - LOOKBACK_WEEKS; k < w; k++) if (weeks.contains(k)) earlier++;
-            if (earlier >= RECURRING_WEEKS)
-                return new Verdict(JobClass.HABITUAL, null, "recurring " + namePattern(j.name()) + " by " + j.user()
-                        + " in " + earlier + " earlier " + (periodS == WEEK_S ? "weeks" : "periods of "
-                        + shortDuration(periodS)) + ", no charter");
-        }
+        String recurs = recurrence.of(j);
+        if (recurs != null)
+            return new Verdict(JobClass.HABITUAL, null, "recurring " + namePattern(j.name()) + " by " + j.user() + " "
+                    + recurs + ", no charter");
         return new Verdict(JobClass.ORPHANED, null, "no charter claims it");
     }
 
-    private static Verdict judge(Job j, Charter c, Roster roster, Instant now, Instant succeeded) {
+    /**
+     * The periods each signature was seen in, for the cadences recurrence is judged on: the one period given, or
+     * (automatic) weeks, then days.
+     */
+    private static final class Recurrence {
+        private final long[] cadences;
+        private final List<Map<String, Set<Long>>> seen = new ArrayList<>();
+        private final boolean automatic;
+
+        Recurrence(List<Job> jobs, Duration period) {
+            automatic = period == null;
+            cadences = automatic ? new long[] {WEEK_S, DAY_S} : new long[] {periodSeconds(period)};
+            for (long p : cadences) {
+                Map<String, Set<Long>> bySignature = new HashMap<>();
+                for (Job j : jobs) {
+                    Instant t = when(j);
+                    if (t != null) bySignature.computeIfAbsent(signature(j), k -> new HashSet<>()).add(period(t, p));
+                }
+                seen.add(bySignature);
+            }
+        }
+
+        /** How the job recurs, in words ("in 3 earlier weeks"); null when it does not. */
+        String of(Job j) {
+            Instant t = when(j);
+            if (t == null) return null;
+            for (int i = 0; i < cadences.length; i++) {
+                long p = cadences[i];
+                long own = period(t, p);
+                Set<Long> periods = seen.get(i).getOrDefault(signature(j), Set.of());
+                int earlier = 0;
+                for (long k = own - LOOKBACK_WEEKS; k < own; k++) if (periods.contains(k)) earlier++;
+                if (earlier < RECURRING_WEEKS) continue;
+                if (automatic && p == DAY_S) return "on " + earlier + " of the " + LOOKBACK_WEEKS + " days before";
+                return "in " + earlier + " earlier " + (p == WEEK_S ? "weeks" : "periods of " + shortDuration(p));
+            }
+            return null;
+        }
+    }
+
+    /**
+     * The job against one charter that claims it, as the charter stood at the job's moment: its time ({@link #when})
+     * for a finished job, {@code now} for one that still runs or pends.
+     */
+    private static Verdict judge(Job j, Charter c, Roster roster, Instant now, ExitMoments exits) {
         String id = c.id();
         if (roster != null && !roster.contains(c.owner()))
             return new Verdict(JobClass.ORPHANED, id, "charter " + id + "'s owner " + c.owner() + " is not on the roster");
-        if (c.status() != Charter.Status.ACTIVE) {
-            LocalDate on = null;
-            for (Charter.StatusChange h : c.history()) if (h.status() == c.status()) on = h.date();
-            return new Verdict(JobClass.HABITUAL, id, "charter " + id + " " + c.status().word() + (on == null ? "" : " " + on));
-        }
         Instant t = when(j);
-        if (succeeded != null && ((t != null && !t.isBefore(succeeded)) || stillHolds(j)))
+        boolean holds = stillHolds(j);
+        Instant at = holds ? now : t;
+        Charter.Status status = statusAt(c, at);
+        if (status != Charter.Status.ACTIVE) {
+            LocalDate on = statusSince(c, at);
+            return new Verdict(JobClass.HABITUAL, id, "charter " + id + " " + status.word() + (on == null ? "" : " " + on));
+        }
+        Instant succeeded = exits.succeeded().get(id);
+        if (succeeded != null && ((t != null && !t.isBefore(succeeded)) || holds))
             return new Verdict(JobClass.HABITUAL, id, "charter " + id + " succeeded at " + succeeded + "; still consuming");
         Charter.Window w = c.window();
         if (t == null) return new Verdict(JobClass.HABITUAL, id, "charter " + id + ": the job's time is unknown");
         if (!t.isBefore(w.end())) return new Verdict(JobClass.HABITUAL, id, "charter " + id + " expired " + date(w.end()));
         if (!w.contains(t))
             return new Verdict(JobClass.HABITUAL, id, "charter " + id + "'s window opens " + date(w.start()));
-        Instant due = reviewDue(c);
-        if (due != null && due.isBefore(now))
+        Instant failed = exits.failed().get(id);
+        if (failed != null && (!t.isBefore(failed) || holds)) {
+            String why = exits.failedWhy().get(id);
+            return new Verdict(JobClass.HABITUAL, id, "charter " + id + " failure exit due since " + failed
+                    + (why == null || why.isBlank() ? "" : " (" + why + ")") + "; still consuming");
+        }
+        Instant due = reviewDueAt(c, at);
+        if (due != null && due.isBefore(at))
             return new Verdict(JobClass.HABITUAL, id, "charter " + id + " overdue for review since " + date(due));
         return new Verdict(JobClass.DEFENDED, id, "charter " + id + " (" + c.owner() + ")");
     }
@@ -400,9 +499,64 @@ public final class Review {
     /** When the charter's next review is due: its last history date (else window start) plus review_every. */
     public static Instant reviewDue(Charter c) {
         Instant last = null;
-        if (!c.history().isEmpty()) last = c.history().get(c.history().size() - 1).date().atStartOfDay(ZoneOffset.UTC).toInstant();
+        if (!c.history().isEmpty()) last = day(c.history().get(c.history().size() - 1).date());
         else if (c.window().start() != null) last = c.window().start();
         return last == null ? null : last.plus(c.reviewEvery());
+    }
+
+    /**
+     * When the charter's review was due as it stood at {@code t}: its last history date at or before {@code t} (else
+     * its window start) plus review_every; null when neither is known. A review recorded after {@code t} does not
+     * count at {@code t}. {@code t} null: {@link #reviewDue(Charter)}.
+     */
+    public static Instant reviewDueAt(Charter c, Instant t) {
+        if (t == null) return reviewDue(c);
+        Instant last = null;
+        for (Charter.StatusChange h : c.history()) {
+            Instant d = day(h.date());
+            if (d != null && !d.isAfter(t)) last = d;
+        }
+        if (last == null) last = c.window().start();
+        return last == null ? null : last.plus(c.reviewEvery());
+    }
+
+    /**
+     * The charter's status at {@code t}, from its dated history: the status of the last entry whose date (00:00 UTC)
+     * is at or before {@code t}; {@code active} before the first entry. From the last entry on it is the charter's
+     * current status (which a valid file makes agree with that entry), and with no history the current status holds
+     * throughout; so does it for {@code t} null.
+     */
+    public static Charter.Status statusAt(Charter c, Instant t) {
+        if (t == null || c.history().isEmpty()) return c.status();
+        Charter.Status s = Charter.Status.ACTIVE;
+        List<Charter.StatusChange> h = c.history();
+        for (int i = 0; i < h.size(); i++) {
+            Instant d = day(h.get(i).date());
+            if (d != null && !d.isAfter(t)) s = i == h.size() - 1 ? c.status() : h.get(i).status();
+        }
+        return s;
+    }
+
+    /**
+     * The date since which the charter has had its {@linkplain #statusAt status at t} without a break, from its
+     * history; null when the history does not say (no history, or active since before its first entry).
+     */
+    private static LocalDate statusSince(Charter c, Instant t) {
+        LocalDate since = null;
+        Charter.Status previous = null;
+        List<Charter.StatusChange> h = c.history();
+        for (int i = 0; i < h.size(); i++) {
+            LocalDate d = h.get(i).date();
+            if (d == null || (t != null && day(d).isAfter(t))) continue;
+            Charter.Status s = i == h.size() - 1 ? c.status() : h.get(i).status();
+            if (s != previous) since = d;
+            previous = s;
+        }
+        return previous != null && previous == statusAt(c, t) ? since : null;
+    }
+
+    private static Instant day(LocalDate d) {
+        return d == null ? null : d.atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 
     private static LocalDate date(Instant t) {

@@ -237,6 +237,29 @@ public class ExitsTest {
         assertFalse(busy.evidence().isEmpty());
     }
 
+    @Test
+    void failuresAreWhenTheFailureExitsOfActiveChartersFellDueAndWhy() {
+        Charter lossy = charter("lossy", 1000, List.of("val_acc >= 0.9"), List.of("loss > 2.5"));
+        Charter withdrawn = new Charter("gone", "gone", "Train the model for a reason.", "alice", List.of(), List.of(),
+                null, new Charter.Budget(100, 0, null), new Charter.Window(S, E), List.of(), List.of(),
+                Duration.ofDays(14), Charter.Status.WITHDRAWN,
+                List.of(new Charter.StatusChange(java.time.LocalDate.parse("2026-03-02"), Charter.Status.WITHDRAWN, null)));
+        List<Exits.Evaluation> evals = List.of(
+                at(budget, oneGpu, List.of(), h(101.5)),
+                at(idle, List.of(), List.of(), E.plusSeconds(60)),
+                at(won, List.of(job("1", "won", S, h(20), 1)), accuracy, h(30)),
+                at(lossy, List.of(), List.of(metric("lossy", "loss", 3.0, h(10))), h(15)),
+                at(withdrawn, List.of(), List.of(), h(30)),
+                at(charter("fresh", 100, List.of(), List.of()), List.of(), List.of(), h(1)));
+        assertEquals(java.util.Map.of("llm", h(100), "idle", E, "lossy", h(10)), Exits.failures(evals));
+        assertEquals(java.util.Map.of("llm", "the gpu-hours budget (100) was spent", "idle", "the window ended",
+                "lossy", "failure condition loss > 2.5 holds (loss = 3)"), Exits.failureReasons(evals));
+        assertEquals(java.util.Map.of("won", h(20)), Exits.successes(evals));
+        dev.reckon.review.Review.ExitMoments m = Exits.moments(evals);
+        assertEquals(Exits.failures(evals), m.failed());
+        assertEquals(Exits.successes(evals), m.succeeded());
+    }
+
     private static List<Job> oneGpuOf(String charter) {
         return List.of(job("1", charter, S, null, 1));
     }

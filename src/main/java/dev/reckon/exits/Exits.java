@@ -181,11 +181,6 @@ public final class Exits {
         return out;
     }
 
-    /** Both exits' moments for {@link Review}: {@link #successes}, {@link #failures} and {@link #failureReasons}. */
-    public static Review.ExitMoments moments(List<Evaluation> evaluations) {
-        return new Review.ExitMoments(successes(evaluations), failures(evaluations), failureReasons(evaluations));
-    }
-
     private static boolean failureDue(Evaluation e) {
         return Charter.Status.ACTIVE.word().equals(e.status()) && e.exit() != null
                 && e.exit().kind() == Exit.Kind.FAILURE && e.exitDueAt() != null;

@@ -115,7 +115,7 @@ class ReviewAtJobTimeTest {
         assertEquals(Map.of("llm", spent), Exits.failures(evals));
         assertEquals(Map.of("llm", "the gpu-hours budget (10) was spent"), Exits.failureReasons(evals));
 
-        Result r = Review.review(jobs, SINCE, null, List.of(c), null, now, null, Exits.moments(evals));
+        Result r = Review.review(jobs, SINCE, null, List.of(c), null, now, null, new dev.reckon.review.Review.ExitMoments(Exits.successes(evals), Exits.failures(evals), Exits.failureReasons(evals)));
         String overspent = "charter llm failure exit due since 2026-03-03T02:00:00Z (the gpu-hours budget (10) was spent)"
                 + "; still consuming";
         assertVerdict(r, "a", JobClass.DEFENDED, "charter llm (alice)");

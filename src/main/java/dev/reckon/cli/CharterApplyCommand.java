@@ -32,7 +32,7 @@ final class CharterApplyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
     @Mixin
-    CharterCommand.Dir dir;
+    CharterDir dir;
     @Parameters(paramLabel = "ID", description = "The charter's id.")
     String id;
     @Option(names = "--dry-run", description = "Print the sacctmgr commands; change nothing.")

@@ -55,17 +55,6 @@ final class CharterCommand implements Runnable {
     }
 
     /** The option every charter command takes. */
-    static final class Dir {
-        @Option(names = "--charters", paramLabel = "DIR",
-                description = "The charter directory (default: $RECKON_CHARTERS, the config's 'charters', else "
-                        + "~/.config/reckon/charters).")
-        Path dir;
-
-        Path resolve(Door door) {
-            return dir != null ? dir : door.config().charters();
-        }
-    }
-
     /** Prints each problem as {@code file:line: field F: problem} on standard error. */
     static void printProblems(Door door, List<InputError> errors) {
         for (InputError e : errors) door.err().println(e.getMessage());
@@ -81,7 +70,7 @@ final class CharterCommand implements Runnable {
         @Spec
         CommandSpec spec;
         @Mixin
-        Dir dir;
+        CharterDir dir;
         @Parameters(paramLabel = "FILE", arity = "0..*", description = "Charter files (default: all of the directory).")
         List<Path> files = new ArrayList<>();
 
@@ -112,7 +101,7 @@ final class CharterCommand implements Runnable {
         @Spec
         CommandSpec spec;
         @Mixin
-        Dir dir;
+        CharterDir dir;
         @Option(names = "--json", description = "One JSON array of charter objects, for scripts.")
         boolean json;
 
@@ -147,7 +136,7 @@ final class CharterCommand implements Runnable {
         @Spec
         CommandSpec spec;
         @Mixin
-        Dir dir;
+        CharterDir dir;
         @Parameters(paramLabel = "ID", description = "The charter's id.")
         String id;
         @Option(names = "--json", description = "The charter as one JSON object.")
@@ -214,7 +203,7 @@ final class CharterCommand implements Runnable {
         @Spec
         CommandSpec spec;
         @Mixin
-        Dir dir;
+        CharterDir dir;
         @Option(names = "--id", paramLabel = "ID", description = "What jobs name with --comment=charter=ID.")
         String id;
         @Option(names = "--title", paramLabel = "TEXT", description = "A short title (default: the id).")

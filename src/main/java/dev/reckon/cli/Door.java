@@ -1,6 +1,9 @@
 package dev.reckon.cli;
 
+import dev.reckon.app.Context;
+import dev.reckon.app.Outcome;
 import dev.reckon.config.Config;
+import dev.reckon.core.InputError;
 import dev.reckon.ledger.Ledger;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,6 +51,23 @@ final class Door {
 
     Instant now() {
         return root.clock().instant();
+    }
+
+    /** The application layer's context: the settings in force, the clock, and who acts. */
+    Context context() {
+        return new Context(config(), root.clock(), System.getProperty("user.name", "reckon"));
+    }
+
+    /** {@link #context()} with the charter directory of a {@code --charters} option, when given. */
+    Context context(CharterDir charters) {
+        return context().withCharters(charters == null ? null : charters.dir);
+    }
+
+    /** Shows what a use case met on the way: each problem ({@code file:line: field F: ...}) and note on standard error. */
+    <T> T show(Outcome<T> outcome) {
+        for (InputError e : outcome.problems()) err().println(e.getMessage());
+        for (String n : outcome.notes()) err().println("reckon: " + n);
+        return outcome.value();
     }
 
     Ledger openLedger() {

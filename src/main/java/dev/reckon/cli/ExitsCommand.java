@@ -49,7 +49,7 @@ final class ExitsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
     @Mixin
-    CharterCommand.Dir dir;
+    CharterDir dir;
     @Mixin
     Evaluation evaluation;
 
@@ -175,7 +175,7 @@ final class ExitsCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
         @Mixin
-        CharterCommand.Dir dir;
+        CharterDir dir;
         @Mixin
         Evaluation evaluation;
         @Mixin

@@ -57,7 +57,7 @@ final class GateCommand {
         @Mixin
         Where where;
         @Mixin
-        CharterCommand.Dir charters;
+        CharterDir charters;
         @Option(names = "--mode", paramLabel = "reject|warn", defaultValue = "reject",
                 description = "Refuse such jobs, or admit them with the message (default: ${DEFAULT-VALUE}).")
         String mode;
@@ -99,7 +99,7 @@ final class GateCommand {
         @Mixin
         Where where;
         @Mixin
-        CharterCommand.Dir charters;
+        CharterDir charters;
 
         @Override
         public Integer call() throws IOException {
@@ -128,7 +128,7 @@ final class GateCommand {
         }
     }
 
-    private static List<Charter> load(Door door, CharterCommand.Dir dir) {
+    private static List<Charter> load(Door door, CharterDir dir) {
         Charters cs = Charters.load(dir.resolve(door), door.config().zone());
         CharterCommand.printProblems(door, cs.errors());
         if (!cs.errors().isEmpty())

@@ -64,7 +64,7 @@ final class MetricCommand implements Callable<Integer> {
     String file;
 
     @picocli.CommandLine.Mixin
-    CharterCommand.Dir charters;
+    CharterDir charters;
 
     @Parameters(paramLabel = "CHARTER NAME=VALUE", arity = "0..*",
             description = "The charter's id, then one or more name=value pairs.")

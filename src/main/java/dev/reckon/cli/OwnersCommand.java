@@ -32,7 +32,7 @@ final class OwnersCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
     @Mixin
-    CharterCommand.Dir dir;
+    CharterDir dir;
 
     @Option(names = {"-S", "--since"}, paramLabel = "TIME", defaultValue = "30d",
             description = "Window start (default: ${DEFAULT-VALUE}): 7d, 12h, 2024-03-01, 2024-03-01T08:00.")

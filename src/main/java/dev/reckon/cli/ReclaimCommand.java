@@ -39,7 +39,7 @@ final class ReclaimCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
     @Mixin
-    CharterCommand.Dir dir;
+    CharterDir dir;
 
     @Option(names = {"-S", "--since"}, paramLabel = "TIME", defaultValue = "30d",
             description = "Review window start (default: ${DEFAULT-VALUE}).")

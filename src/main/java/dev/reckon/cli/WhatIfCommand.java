@@ -51,7 +51,7 @@ final class WhatIfCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
     @Mixin
-    CharterCommand.Dir dir;
+    CharterDir dir;
 
     @Mixin
     SimSource input;

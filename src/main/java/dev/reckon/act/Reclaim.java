@@ -48,19 +48,20 @@ public final class Reclaim {
     /**
      * One step of the plan.
      *
+     * @param killListRank the line of the review's kill list the step comes from (1 for its first job)
      * @param notifiedAt  when its notice went out; null when it has not
      * @param cancelAfter when it may be cancelled (notice time + grace; now + grace for a notice about to go out)
      * @param why         the plan's reason, in plain words
      * @param applied     whether the step was carried out (always false in a plan that was not carried out)
      * @param detail      what carrying it out gave: the recipients, the scheduler's answer; empty when not carried out
      */
-    public record Step(Kind action, String jobId, String cluster, String user, String name,
+    public record Step(Kind action, int killListRank, String jobId, String cluster, String user, String name,
                        @JsonProperty("class") Review.JobClass jobClass, String reason, int cpus, int gpus,
                        long memBytes, Instant notifiedAt, Instant cancelAfter, String why, boolean applied,
                        String detail) {
         Step done(boolean ok, String what) {
-            return new Step(action, jobId, cluster, user, name, jobClass, reason, cpus, gpus, memBytes, notifiedAt,
-                    cancelAfter, why, ok, what);
+            return new Step(action, killListRank, jobId, cluster, user, name, jobClass, reason, cpus, gpus, memBytes,
+                    notifiedAt, cancelAfter, why, ok, what);
         }
     }
 
@@ -86,19 +87,21 @@ public final class Reclaim {
         if (grace.isNegative()) throw new IllegalArgumentException("grace must not be negative");
         List<Step> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        int rank = 0;
         for (Review.Kill k : review.killList()) {
+            rank++;
             if (!"RUNNING".equals(k.state()) || !seen.add(k.cluster() + "\u0000" + k.jobId())) continue;
             if (ledger.audited(k.cluster(), k.jobId(), "cancel")) continue;
             Instant notified = notifiedAt(ledger, k.cluster(), k.jobId());
             if (notified == null) {
-                out.add(step(Kind.NOTIFY, k, null, now.plus(grace), "not yet told; " + k.jobClass().word()
+                out.add(step(Kind.NOTIFY, rank, k, null, now.plus(grace), "not yet told; " + k.jobClass().word()
                         + " (" + k.reason() + ")"));
             } else {
                 Instant after = notified.plus(grace);
                 if (now.isBefore(after)) {
-                    out.add(step(Kind.WAIT, k, notified, after, "told at " + notified + "; grace until " + after));
+                    out.add(step(Kind.WAIT, rank, k, notified, after, "told at " + notified + "; grace until " + after));
                 } else {
-                    out.add(step(Kind.CANCEL, k, notified, after, "told at " + notified + ", grace over at " + after
+                    out.add(step(Kind.CANCEL, rank, k, notified, after, "told at " + notified + ", grace over at " + after
                             + ", still " + k.jobClass().word()));
                 }
             }
@@ -106,8 +109,8 @@ public final class Reclaim {
         return out;
     }
 
-    private static Step step(Kind kind, Review.Kill k, Instant notified, Instant after, String why) {
-        return new Step(kind, k.jobId(), k.cluster(), k.user(), k.name(), k.jobClass(), k.reason(), k.cpus(), k.gpus(),
+    private static Step step(Kind kind, int rank, Review.Kill k, Instant notified, Instant after, String why) {
+        return new Step(kind, rank, k.jobId(), k.cluster(), k.user(), k.name(), k.jobClass(), k.reason(), k.cpus(), k.gpus(),
                 k.memBytes(), notified, after, why, false, "");
     }
 
@@ -144,7 +147,7 @@ public final class Reclaim {
                 }
                 case CANCEL -> {
                     if (!stillUndefended.test(s)) {
-                        out.add(new Step(Kind.WAIT, s.jobId(), s.cluster(), s.user(), s.name(), Review.JobClass.DEFENDED,
+                        out.add(new Step(Kind.WAIT, s.killListRank(), s.jobId(), s.cluster(), s.user(), s.name(), Review.JobClass.DEFENDED,
                                 s.reason(), s.cpus(), s.gpus(), s.memBytes(), s.notifiedAt(), s.cancelAfter(),
                                 "defended now: not cancelled", false, ""));
                         continue;

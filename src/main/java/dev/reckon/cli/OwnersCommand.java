@@ -1,9 +1,6 @@
 package dev.reckon.cli;
 
-import dev.reckon.charter.Charters;
-import dev.reckon.ledger.JobQuery;
-import dev.reckon.ledger.Ledger;
-import dev.reckon.model.Job;
+import dev.reckon.app.Governance;
 import dev.reckon.core.Json;
 import dev.reckon.report.OwnersReport;
 import dev.reckon.review.Owners;
@@ -13,11 +10,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code reckon owners}: who holds which active charters, and how much babysitting their jobs cost. */
@@ -48,19 +40,10 @@ final class OwnersCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Door door = new Door(spec);
-        if (limit < 0) throw door.usage("--limit: must be 0 or more");
-        Instant from = door.time(since, "--since");
-        Instant to = door.time(until, "--until");
-        ZoneId zone = door.config().zone();
-        Charters cs = Charters.load(dir.resolve(door), zone);
-        CharterCommand.printProblems(door, cs.errors());
-        List<Job> jobs = new ArrayList<>();
-        try (Ledger ledger = door.openLedger()) {
-            ledger.forEachJob(JobQuery.all().withWindow(from == null ? null : from.minus(Duration.ofHours(1)), to), jobs::add);
-        }
-        Owners.Result r = Owners.analyze(jobs, from, to, cs.all(), limit, door.now());
+        Owners.Result r = door.show(new Governance(door.context(dir)).owners(
+                new Governance.OwnersRequest(door.time(since, "--since"), door.time(until, "--until"), limit)));
         if (json) door.out().println(Json.write(r));
-        else door.out().print(OwnersReport.terminal(r, zone, 0));
+        else door.out().print(OwnersReport.terminal(r, door.config().zone(), 0));
         return Main.EXIT_OK;
     }
 }

@@ -1,32 +1,21 @@
 package dev.reckon.cli;
 
+import dev.reckon.app.Simulation;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reckon.report.Format;
 import dev.reckon.core.Json;
 import dev.reckon.report.Table;
-import dev.reckon.sim.Machine;
-import dev.reckon.sim.Policies;
 import dev.reckon.sim.Predict;
-import dev.reckon.sim.SimDefaults;
 import dev.reckon.sim.WhatIf;
-import dev.reckon.sim.parser.ScontrolNodes;
-import dev.reckon.sim.parser.SqueueJobs;
-import dev.reckon.core.InputError;
 import dev.reckon.source.LiveQueue;
 import dev.reckon.core.SlurmSyntax;
-import dev.reckon.source.slurm.SlurmCommands;
-import dev.reckon.source.slurm.SlurmLiveQueue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -70,15 +59,8 @@ final class PredictCommand implements Callable<Integer> {
     boolean json;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         Door door = new Door(spec);
-        SimDefaults defaults = SimDefaults.load();
-        String p = policy == null ? defaults.predictPolicy() : policy;
-        if (!Policies.names().contains(p)) throw door.usage("--policy " + p + ": one of " + String.join(", ", Policies.names()));
-        if ((squeueOutput == null) != (nodesOutput == null)) throw door.usage("--squeue-output and --nodes-output go together");
-        if (nodes < 1 || cpus < 1 || gpus < 0) throw door.usage("--nodes and --cpus at least 1, --gpus at least 0");
-        long timeS = door.duration(time, "--time").getSeconds();
-        if (timeS < 1) throw door.usage("--time: at least 1s");
         long memBytes = 0;
         if (mem != null) {
             try {
@@ -88,29 +70,19 @@ final class PredictCommand implements Callable<Integer> {
                 throw door.usage("--mem: \"" + mem + "\" is not a size such as 32G");
             }
         }
+        long timeS = door.duration(time, "--time").getSeconds();
+        Simulation.Prediction r = door.show(new Simulation(door.context()).predict(new Simulation.PredictRequest(nodes,
+                cpus, memBytes, gpus, timeS, partition, policy, squeueOutput, nodesOutput)));
         ZoneId zone = door.config().zone();
-        LiveQueue live = squeueOutput != null ? LiveQueue.saved(existing(squeueOutput), existing(nodesOutput))
-                : new SlurmLiveQueue(new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, zone));
-        String nodeText = live.nodes();
-        if (!ScontrolNodes.looksLike(nodeText)) {
-            throw new InputError(live.nodesName(), 0, null, "no NodeName= in scontrol show node output");
-        }
-        String usable = SqueueJobs.usableNodes(nodeText);
-        if (usable.isBlank()) throw new InputError(live.nodesName(), 0, "State", "no node can take work (all down or drained)");
-        Machine machine = ScontrolNodes.parse(usable, live.nodesName());
-        List<Predict.LiveJob> queue = SqueueJobs.parse(live.queue(), live.queueName(), zone);
-        Instant now = door.now();
-        Predict.Shape asked = new Predict.Shape("as asked", nodes, cpus, memBytes, gpus, timeS, partition, 1);
-        List<Predict.Prediction> ps = Predict.predict(machine, queue, Predict.alternatives(asked), now, p, defaults);
-        long running = queue.stream().filter(Predict.LiveJob::running).count();
+        List<Predict.Prediction> ps = r.predictions();
         long base = ps.get(0).waitS();
         if (json) {
             ObjectNode o = Json.mapper().createObjectNode();
-            o.put("now", Format.isoTime(now, zone));
-            o.put("policy", p);
-            o.set("machine", Json.mapper().valueToTree(machine.groups()));
-            o.put("running", running);
-            o.put("pending", queue.size() - running);
+            o.put("now", Format.isoTime(r.now(), zone));
+            o.put("policy", r.policy());
+            o.set("machine", Json.mapper().valueToTree(r.machine().groups()));
+            o.put("running", r.running());
+            o.put("pending", r.pending());
             ArrayNode arr = o.putArray("predictions");
             for (Predict.Prediction x : ps) {
                 ObjectNode e = arr.addObject();
@@ -126,7 +98,7 @@ final class PredictCommand implements Callable<Integer> {
             return Main.EXIT_OK;
         }
         door.out().printf("Predicted start if submitted now (%s), simulated under %s from %d running and %d pending "
-                + "jobs on %s%n%n", Format.time(now, zone), p, running, queue.size() - running, machine.describe());
+                + "jobs on %s%n%n", Format.time(r.now(), zone), r.policy(), r.running(), r.pending(), r.machine().describe());
         Table t = new Table("shape", "nodes>", "cpus>", "mem>", "gpus>", "time>", "predicted start", "wait>",
                 "vs asked>");
         for (Predict.Prediction x : ps) {
@@ -146,10 +118,5 @@ final class PredictCommand implements Callable<Integer> {
     private static String vs(long delta) {
         if (delta == 0) return "same";
         return (delta < 0 ? "-" : "+") + WhatIf.human(Math.abs(delta));
-    }
-
-    private static Path existing(Path p) throws IOException {
-        if (!Files.isRegularFile(p)) throw new NoSuchFileException(p + ": no such file");
-        return p;
     }
 }

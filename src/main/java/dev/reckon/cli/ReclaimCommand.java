@@ -1,25 +1,14 @@
 package dev.reckon.cli;
 
-import dev.reckon.act.Notices;
 import dev.reckon.act.Reclaim;
-import dev.reckon.charter.Charters;
-import dev.reckon.ledger.JobQuery;
-import dev.reckon.ledger.Ledger;
-import dev.reckon.model.Charter;
-import dev.reckon.model.Job;
+import dev.reckon.app.Governance;
 import dev.reckon.core.Json;
-import dev.reckon.review.Review;
-import dev.reckon.source.slurm.SlurmCommands;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -52,53 +41,22 @@ final class ReclaimCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Door door = new Door(spec);
-        Duration graceDuration = notice.grace(door);
-        Notices notices = notice.notices(door);
-        boolean apply = notice.apply;
-        Instant from = door.time(since, "--since");
-        Instant now = door.now();
-        Path d = dir.resolve(door);
-
-        List<Reclaim.Step> steps;
-        try (Ledger ledger = door.openLedger()) {
-            List<Job> jobs = new ArrayList<>();
-            ledger.forEachJob(JobQuery.all().withWindow(Review.historyStart(from), null), jobs::add);
-            Review.Result r = review(door, d, jobs, from, now, true);
-            steps = Reclaim.plan(r, ledger, now, graceDuration);
-            if (apply) {
-                SlurmCommands slurm = new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, door.config().zone());
-                Review.Result[] latest = {null};
-                steps = Reclaim.carryOut(steps, ledger, now, System.getProperty("user.name", "reckon"),
-                        new dev.reckon.act.SlurmJobActions(notices, slurm),
-                        s -> {
-                            // the charters as they stand now: one written during the grace period saves the job
-                            if (latest[0] == null) latest[0] = review(door, d, jobs, from, door.now(), false);
-                            return latest[0].killList().stream().anyMatch(k -> k.jobId().equals(s.jobId())
-                                    && k.cluster().equals(s.cluster()));
-                        });
-            }
-        }
+        List<Reclaim.Step> steps = door.show(new Governance(door.context(dir)).reclaim(new Governance.ReclaimRequest(
+                door.time(since, "--since"), notice.grace(door), notice.channels(), notice.apply)));
         if (json) {
             door.out().println(Json.write(steps));
-        } else {
-            for (Reclaim.Step s : steps) {
-                String verb = !apply ? s.action().word() : switch (s.action()) {
-                    case NOTIFY -> s.applied() ? "notified" : "notify failed";
-                    case CANCEL -> s.applied() ? "cancelled" : "cancel failed";
-                    case WAIT -> "wait";
-                };
-                door.out().println(verb + " " + s.cluster() + " " + s.jobId() + " " + s.user() + ": " + s.why()
-                        + (s.detail().isEmpty() ? "" : " [" + s.detail() + "]"));
-            }
-            if (steps.isEmpty()) door.out().println("nothing to do: no running undefended job");
+            return Main.EXIT_OK;
         }
+        for (Reclaim.Step s : steps) {
+            String verb = !notice.apply ? s.action().word() : switch (s.action()) {
+                case NOTIFY -> s.applied() ? "notified" : "notify failed";
+                case CANCEL -> s.applied() ? "cancelled" : "cancel failed";
+                case WAIT -> "wait";
+            };
+            door.out().println(verb + " " + s.cluster() + " " + s.jobId() + " " + s.user() + ": " + s.why()
+                    + " (kill list #" + s.killListRank() + ")" + (s.detail().isEmpty() ? "" : " [" + s.detail() + "]"));
+        }
+        if (steps.isEmpty()) door.out().println("nothing to do: no running undefended job");
         return Main.EXIT_OK;
-    }
-
-    private static Review.Result review(Door door, Path d, List<Job> jobs, Instant from, Instant now, boolean report) {
-        Charters cs = Charters.load(d, door.config().zone());
-        if (report) CharterCommand.printProblems(door, cs.errors());
-        List<Charter> charters = new ArrayList<>(cs.all());
-        return Review.review(jobs, from, null, charters, cs.roster().orElse(null), now);
     }
 }

@@ -1,15 +1,9 @@
 package dev.reckon.cli;
 
-import dev.reckon.sim.Machine;
+import dev.reckon.app.Simulation;
 import dev.reckon.sim.Policies;
-import dev.reckon.sim.parser.Load;
-import dev.reckon.sim.parser.MachineFile;
-import dev.reckon.core.InputError;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Iterator;
@@ -41,45 +35,12 @@ final class SimSource {
         }
     }
 
-    /** Refuses options that contradict one another. */
-    void check(Door door) {
-        if (!Policies.names().contains(policy))
-            throw door.usage("--policy " + policy + ": one of " + String.join(", ", Policies.names()));
+    /** The source these options name; --trace and --ledger exclude each other. */
+    Simulation.Source source(Door door) {
         if (trace != null && door.root().ledgerOption != null) throw door.usage("--trace and --ledger: choose one");
         if (trace != null && (since != null || until != null)) throw door.usage("--since/--until apply to the ledger");
-    }
-
-    /** The trace, which must exist. */
-    Path traceFile() throws IOException {
-        return existing(trace);
-    }
-
-    Instant from(Door door) {
-        return door.time(since == null ? "30d" : since, "--since");
-    }
-
-    Instant to(Door door) {
-        return door.time(until, "--until");
-    }
-
-    /** What the trace or the ledger was read as. */
-    String source() {
-        return trace != null ? trace.getFileName().toString() : "the ledger";
-    }
-
-    /** The machine: --machine, else what the trace says of it; an input error when neither says. */
-    Machine machine(Load load) throws IOException {
-        Machine machine = machineFile != null ? MachineFile.read(existing(machineFile)) : load.machine();
-        if (machine == null) {
-            throw new InputError(trace != null ? trace.toString() : "--machine", 0, null, trace != null
-                    ? "the trace says nothing of its machine (no MaxNodes/MaxProcs, no .machines file): give --machine FILE"
-                    : "the ledger does not describe the nodes: give --machine FILE (e.g. saved 'scontrol show node -o')");
-        }
-        return machine;
-    }
-
-    private static Path existing(Path p) throws IOException {
-        if (!Files.isRegularFile(p)) throw new NoSuchFileException(p + ": no such file");
-        return p;
+        Instant from = trace != null ? null : door.time(since == null ? "30d" : since, "--since");
+        Instant to = trace != null ? null : door.time(until, "--until");
+        return new Simulation.Source(trace, from, to, machineFile, policy);
     }
 }

@@ -1,14 +1,6 @@
 package dev.reckon.cli;
 
-import dev.reckon.ledger.Ledger;
-import dev.reckon.sim.Machine;
-import dev.reckon.sim.Policies;
-import dev.reckon.sim.SimDefaults;
-import dev.reckon.sim.SimResult;
-import dev.reckon.sim.Simulator;
-import dev.reckon.sim.parser.LedgerWorkload;
-import dev.reckon.sim.parser.Load;
-import dev.reckon.sim.parser.SwfWorkload;
+import dev.reckon.app.Simulation;
 import dev.reckon.report.sim.SimHtml;
 import dev.reckon.report.sim.SimReport;
 import picocli.CommandLine.Command;
@@ -53,30 +45,11 @@ final class SimulateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Door door = new Door(spec);
         if (json && html != null) throw door.usage("--json and --html: choose one");
-        input.check(door);
-        SimDefaults defaults = SimDefaults.load();
-        if (depth != null) {
-            if (depth < 1) throw door.usage("--depth must be at least 1");
-            defaults = defaults.withBackfillDepth(depth);
-        }
-        Load load = input.trace != null ? SwfWorkload.read(input.traceFile()) : readLedger(door);
-        String source = input.source();
-        Machine machine = input.machine(load);
-        SimResult r = Simulator.run(machine, load.workload(), input.policy, defaults);
-        if (html != null) return writeHtml(door, SimHtml.page(r, load, source));
-        if (json) SimReport.json(r, load, source, door.out());
-        else door.out().print(SimReport.terminal(r, load, source));
+        Simulation.Run run = door.show(new Simulation(door.context()).simulate(input.source(door), depth));
+        if (html != null) return door.write(html, SimHtml.page(run.result(), run.load(), run.source()));
+        if (json) SimReport.json(run.result(), run.load(), run.source(), door.out());
+        else door.out().print(SimReport.terminal(run.result(), run.load(), run.source()));
         door.out().flush();
         return Main.EXIT_OK;
-    }
-
-    private Load readLedger(Door door) {
-        try (Ledger ledger = door.openLedger()) {
-            return LedgerWorkload.read(ledger, input.from(door), input.to(door));
-        }
-    }
-
-    private int writeHtml(Door door, String page) {
-        return door.write(html, page);
     }
 }

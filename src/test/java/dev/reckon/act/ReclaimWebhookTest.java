@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Reclaim notices POSTed to a webhook on 127.0.0.1 (the JDK's own HTTP server; no outside network). */
 class ReclaimWebhookTest {
-    private static final Reclaim.Step STEP = new Reclaim.Step(Reclaim.Kind.NOTIFY, "77", "c1", "bob", "train",
+    private static final Reclaim.Step STEP = new Reclaim.Step(Reclaim.Kind.NOTIFY, 1, "77", "c1", "bob", "train",
             Review.JobClass.HABITUAL, "recurs", 16, 2, 4L << 30, null, Instant.parse("2026-03-02T12:00:00Z"), "why",
             false, "");
 

@@ -1,0 +1,136 @@
+package dev.reckon.app;
+
+import dev.reckon.act.JobActions;
+import dev.reckon.act.Notices;
+import dev.reckon.act.Reclaim;
+import dev.reckon.act.SlurmJobActions;
+import dev.reckon.charter.Charters;
+import dev.reckon.core.BadRequest;
+import dev.reckon.exits.Exits;
+import dev.reckon.ledger.JobQuery;
+import dev.reckon.ledger.Ledger;
+import dev.reckon.model.Charter;
+import dev.reckon.model.Job;
+import dev.reckon.review.Owners;
+import dev.reckon.review.Review;
+import dev.reckon.source.slurm.SlurmCommands;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Governance: who defends each job (the review), who holds what (owners), and reclaiming what nobody defends. The
+ * review is assembled here once — the charters as they read now (with the roster-refused ones), the window's jobs
+ * and their history, each active charter's exit moments — and reclaim acts on exactly its kill list.
+ */
+public final class Governance {
+    private final Context ctx;
+    private final Function<Notices, JobActions> acting;
+
+    /** Governance that acts on this host's Slurm. */
+    public Governance(Context ctx) {
+        this(ctx, notices -> new SlurmJobActions(notices, new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, ctx.zone())));
+    }
+
+    /** Governance that acts through the seam given (made from the request's notice channels). */
+    public Governance(Context ctx, Function<Notices, JobActions> acting) {
+        this.ctx = ctx;
+        this.acting = acting;
+    }
+
+    /**
+     * A review of the window {@code [since, until)}.
+     *
+     * @param period the periods recurrence is judged over; null: automatic (a habit is weekly or daily)
+     */
+    public record ReviewRequest(Instant since, Instant until, Duration period) {
+        public ReviewRequest {
+            if (period != null && period.getSeconds() < 1) throw new BadRequest("--period: at least 1s");
+            if (since != null && until != null && !since.isBefore(until))
+                throw new BadRequest("--since must be before --until");
+        }
+    }
+
+    /** The standing review of the window, with the charter files that do not read as problems. */
+    public Outcome<Review.Result> review(ReviewRequest q) {
+        Outcome<Charters> cs = CharterLoad.load(ctx);
+        try (Ledger ledger = ctx.openLedger()) {
+            return Outcome.of(judge(ledger, cs.value(), q.since(), q.until(), q.period(), ctx.now()), cs.problems(),
+                    cs.notes());
+        }
+    }
+
+    /**
+     * The review pipeline, once: the reviewable charters, the window's jobs with the history recurrence needs, when
+     * each active charter's success or failure exit fell due, then the review at {@code now}.
+     */
+    Review.Result judge(Ledger ledger, Charters cs, Instant since, Instant until, Duration period, Instant now) {
+        List<Charter> charters = CharterLoad.reviewable(cs, ctx.zone());
+        List<Job> jobs = new ArrayList<>();
+        ledger.forEachJob(JobQuery.all().withWindow(Review.historyStart(since, period), until), jobs::add);
+        List<Charter> active = charters.stream().filter(c -> c.status() == Charter.Status.ACTIVE).toList();
+        List<Exits.Evaluation> es = ExitPlanning.evaluate(ledger, active, now, ExitPlanning.defaults(ctx));
+        Review.ExitMoments moments = new Review.ExitMoments(Exits.successes(es), Exits.failures(es), Exits.failureReasons(es));
+        return Review.review(jobs, since, until, charters, cs.roster().orElse(null), now, period, moments);
+    }
+
+    /** The owners' view of the window: active charters per owner and their jobs' babysitting load. */
+    public record OwnersRequest(Instant since, Instant until, int limit) {
+        public OwnersRequest {
+            if (limit < 0) throw new BadRequest("--limit: must be 0 or more");
+        }
+    }
+
+    public Outcome<Owners.Result> owners(OwnersRequest q) {
+        Outcome<Charters> cs = CharterLoad.load(ctx);
+        List<Job> jobs = new ArrayList<>();
+        try (Ledger ledger = ctx.openLedger()) {
+            ledger.forEachJob(JobQuery.all().withWindow(q.since() == null ? null : q.since().minus(Duration.ofHours(1)),
+                    q.until()), jobs::add);
+        }
+        Owners.Result r = Owners.analyze(jobs, q.since(), q.until(), cs.value().all(), q.limit(), ctx.now());
+        return Outcome.of(r, cs.problems(), cs.notes());
+    }
+
+    /**
+     * Reclaiming the review's running undefended jobs: tell their users, cancel them once the grace is over.
+     *
+     * @param since    the review window's start (it runs to now)
+     * @param grace    how long after the notice a job may be cancelled
+     * @param channels where notices go
+     * @param apply    carry it out; otherwise only the plan
+     */
+    public record ReclaimRequest(Instant since, Duration grace, Channels channels, boolean apply) {
+        public ReclaimRequest {
+            if (grace == null || grace.isNegative()) throw new BadRequest("--grace: must not be negative");
+            channels = channels == null ? Channels.NONE : channels;
+        }
+    }
+
+    /**
+     * The plan for (or, with apply, what was done to) each running job on the review's kill list, in its order;
+     * {@link Reclaim.Step#killListRank} is the kill-list line it came from.
+     */
+    public Outcome<List<Reclaim.Step>> reclaim(ReclaimRequest q) {
+        Notices notices = q.channels().notices(q.apply());
+        Outcome<Charters> cs = CharterLoad.load(ctx);
+        Instant now = ctx.now();
+        try (Ledger ledger = ctx.openLedger()) {
+            Review.Result review = judge(ledger, cs.value(), q.since(), null, null, now);
+            List<Reclaim.Step> steps = Reclaim.plan(review, ledger, now, q.grace());
+            if (q.apply()) {
+                Review.Result[] latest = {null};
+                steps = Reclaim.carryOut(steps, ledger, now, ctx.actor(), acting.apply(notices), s -> {
+                    // the charters as they stand now: one written during the grace period saves the job
+                    if (latest[0] == null) latest[0] = judge(ledger, ctx.loadCharters(), q.since(), null, null, ctx.now());
+                    return latest[0].killList().stream()
+                            .anyMatch(k -> k.jobId().equals(s.jobId()) && k.cluster().equals(s.cluster()));
+                });
+            }
+            return Outcome.of(steps, cs.problems(), cs.notes());
+        }
+    }
+}

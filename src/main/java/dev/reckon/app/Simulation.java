@@ -1,0 +1,264 @@
+package dev.reckon.app;
+
+import dev.reckon.charter.Charters;
+import dev.reckon.core.BadRequest;
+import dev.reckon.core.InputError;
+import dev.reckon.ledger.JobQuery;
+import dev.reckon.ledger.Ledger;
+import dev.reckon.model.Job;
+import dev.reckon.review.Review;
+import dev.reckon.sim.Machine;
+import dev.reckon.sim.Policies;
+import dev.reckon.sim.Predict;
+import dev.reckon.sim.RightSizing;
+import dev.reckon.sim.SimDefaults;
+import dev.reckon.sim.SimResult;
+import dev.reckon.sim.Simulator;
+import dev.reckon.sim.WhatIf;
+import dev.reckon.sim.Workload;
+import dev.reckon.sim.parser.LedgerWorkload;
+import dev.reckon.sim.parser.Load;
+import dev.reckon.sim.parser.MachineFile;
+import dev.reckon.sim.parser.ScontrolNodes;
+import dev.reckon.sim.parser.SqueueJobs;
+import dev.reckon.sim.parser.SwfWorkload;
+import dev.reckon.source.LiveQueue;
+import dev.reckon.source.slurm.SlurmCommands;
+import dev.reckon.source.slurm.SlurmLiveQueue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.IntPredicate;
+
+/** Simulation: a period replayed under a policy, what-if variants side by side, and when a job would start now. */
+public final class Simulation {
+    private static final String UNDEFENDED = "undefended";
+    private final Context ctx;
+
+    public Simulation(Context ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * Where a simulation's jobs and machine come from, and under which policy.
+     *
+     * @param trace   an SWF trace; null: the ledger's jobs submitted in {@code [since, until)}
+     * @param machine a machine file; null: what the trace says of its machine
+     * @param policy  fcfs, easy, conservative or priority
+     */
+    public record Source(Path trace, Instant since, Instant until, Path machine, String policy) {
+        public Source {
+            if (!Policies.names().contains(policy))
+                throw new BadRequest("--policy " + policy + ": one of " + String.join(", ", Policies.names()));
+            if (trace != null && (since != null || until != null)) throw new BadRequest("--since/--until apply to the ledger");
+        }
+
+        String name() {
+            return trace != null ? trace.getFileName().toString() : "the ledger";
+        }
+    }
+
+    /** A replay: the result, what was read, and from where. */
+    public record Run(SimResult result, Load load, String source) {}
+
+    /** Replays the source's jobs on its machine under its policy; {@code depth} (null: the default) bounds backfill. */
+    public Outcome<Run> simulate(Source src, Integer depth) {
+        SimDefaults defaults = SimDefaults.load();
+        if (depth != null) {
+            if (depth < 1) throw new BadRequest("--depth must be at least 1");
+            defaults = defaults.withBackfillDepth(depth);
+        }
+        Load load;
+        if (src.trace() != null) {
+            load = io(() -> SwfWorkload.read(existing(src.trace())));
+        } else {
+            try (Ledger ledger = ctx.openLedger()) {
+                load = LedgerWorkload.read(ledger, src.since(), src.until());
+            }
+        }
+        Machine machine = machine(src, load);
+        return Outcome.of(new Run(Simulator.run(machine, load.workload(), src.policy(), defaults), load, src.name()));
+    }
+
+    /**
+     * A what-if comparison.
+     *
+     * @param addNodesPercent extra nodes for the 'more nodes' variant; null: the default
+     * @param undefendedUsers with a trace, the users whose jobs count as undefended
+     */
+    public record WhatIfRequest(Source source, Double addNodesPercent, List<String> undefendedUsers) {
+        public WhatIfRequest {
+            if (source.trace() == null && undefendedUsers != null)
+                throw new BadRequest("--undefended-users applies to --trace; the ledger's undefended come from the charters");
+            if (addNodesPercent != null && (!(addNodesPercent > -100) || addNodesPercent > 10_000))
+                throw new BadRequest("--add-nodes: \"" + addNodesPercent + "%\" is not a percentage such as 10%");
+        }
+    }
+
+    /** A comparison, with the source's name and the machine it ran on. */
+    public record WhatIfRun(WhatIf.Result result, String source, Machine machine) {}
+
+    /**
+     * The period replayed as it happened, without the undefended jobs (the ledger's as {@link Governance#review}
+     * judges them), with more nodes, and right-sized.
+     */
+    public Outcome<WhatIfRun> whatIf(WhatIfRequest q) {
+        SimDefaults defaults = SimDefaults.load();
+        double percent = q.addNodesPercent() == null ? defaults.addNodesPercent() : q.addNodesPercent();
+        Inputs in = q.source().trace() != null ? fromTrace(q, defaults.rightSizing()) : fromLedger(q, defaults.rightSizing());
+        Machine machine = machine(q.source(), in.load);
+        WhatIf.Result r = WhatIf.compare(machine, in.load.workload(), in.undefended, in.rightSized,
+                WhatIf.Recorded.of(in.waits), percent, q.source().policy(), defaults);
+        List<String> notes = new ArrayList<>(in.notes);
+        notes.addAll(r.notes());
+        notes.add("right-sizing: " + defaults.rightSizing().describe());
+        r = new WhatIf.Result(r.policy(), r.variants(), r.recorded(), r.undefended(), r.summary(), notes);
+        return Outcome.of(new WhatIfRun(r, q.source().name(), machine), in.problems, List.of());
+    }
+
+    private record Inputs(Load load, IntPredicate undefended, Workload rightSized, long[] waits, List<String> notes,
+                          List<InputError> problems) {}
+
+    private Inputs fromTrace(WhatIfRequest q, RightSizing sizing) {
+        Path t = existing(q.source().trace());
+        long[][] waits = {new long[1024]};
+        int[] n = {0};
+        Load load = io(() -> SwfWorkload.read(t, j -> {
+            if (j.submit() != null && j.start() != null && j.elapsedS() != null) {
+                if (n[0] == waits[0].length) waits[0] = Arrays.copyOf(waits[0], n[0] * 2);
+                waits[0][n[0]++] = j.start().getEpochSecond() - j.submit().getEpochSecond();
+            }
+            return j;
+        }));
+        Workload sized = io(() -> SwfWorkload.read(t, sizing::apply)).workload();
+        List<String> notes = new ArrayList<>(load.notes());
+        IntPredicate undefended = null;
+        if (q.undefendedUsers() != null && !q.undefendedUsers().isEmpty()) {
+            Set<String> users = new HashSet<>(q.undefendedUsers());
+            Workload w = load.workload();
+            undefended = j -> users.contains(w.user(j));
+            notes.add("undefended: the jobs of " + String.join(", ", q.undefendedUsers()) + " (--undefended-users)");
+        } else {
+            notes.add("an SWF trace has no charters: give --undefended-users to say whose jobs are undefended");
+        }
+        return new Inputs(load, undefended, sized, Arrays.copyOf(waits[0], n[0]), notes, List.of());
+    }
+
+    private Inputs fromLedger(WhatIfRequest q, RightSizing sizing) {
+        Instant from = q.source().since();
+        Instant to = q.source().until();
+        Outcome<Charters> cs = CharterLoad.load(ctx);
+        List<Job> jobs = new ArrayList<>();
+        Review.Result review;
+        try (Ledger ledger = ctx.openLedger()) {
+            review = new Governance(ctx).judge(ledger, cs.value(), from, to, null, ctx.now());
+            ledger.forEachJob(JobQuery.all().withWindow(from, to), jobs::add);
+        }
+        Set<String> undefended = new HashSet<>();
+        for (Review.JobVerdict v : review.jobs()) {
+            if (v.jobClass() != Review.JobClass.DEFENDED) undefended.add(v.cluster() + "\u0000" + v.jobId());
+        }
+        java.util.function.Function<Job, String> tagger =
+                j -> undefended.contains(j.cluster() + "\u0000" + j.jobId()) ? UNDEFENDED : null;
+        Load load = LedgerWorkload.of(jobs, from, to, tagger);
+        Workload sized = LedgerWorkload.of(jobs.stream().map(sizing::apply).toList(), from, to, tagger).workload();
+        long[] waits = new long[jobs.size()];
+        int n = 0;
+        for (Job j : jobs) {
+            if (j.submit() == null || j.start() == null || j.end() == null) continue;
+            if (from != null && j.submit().isBefore(from)) continue;
+            if (to != null && !j.submit().isBefore(to)) continue;
+            waits[n++] = j.start().getEpochSecond() - j.submit().getEpochSecond();
+        }
+        List<String> notes = new ArrayList<>(load.notes());
+        notes.addAll(cs.notes());
+        if (cs.value().all().isEmpty()) notes.add("every job counts as undefended");
+        Workload w = load.workload();
+        IntPredicate isUndefended = j -> UNDEFENDED.equals(w.tag(j));
+        return new Inputs(load, isUndefended, sized, Arrays.copyOf(waits, n), notes, cs.problems());
+    }
+
+    /**
+     * A job shape to predict, and where the queue comes from.
+     *
+     * @param policy        the policy; null: the default for predictions
+     * @param squeueOutput  saved squeue output instead of asking Slurm (with {@code nodesOutput})
+     */
+    public record PredictRequest(int nodes, long cpus, long memBytes, long gpus, long timeS, String partition,
+                                 String policy, Path squeueOutput, Path nodesOutput) {
+        public PredictRequest {
+            if (policy != null && !Policies.names().contains(policy))
+                throw new BadRequest("--policy " + policy + ": one of " + String.join(", ", Policies.names()));
+            if ((squeueOutput == null) != (nodesOutput == null))
+                throw new BadRequest("--squeue-output and --nodes-output go together");
+            if (nodes < 1 || cpus < 1 || gpus < 0) throw new BadRequest("--nodes and --cpus at least 1, --gpus at least 0");
+            if (timeS < 1) throw new BadRequest("--time: at least 1s");
+            if (memBytes < 0) throw new BadRequest("--mem: must not be negative");
+        }
+    }
+
+    /** Predicted starts for the shape asked and its alternatives, from the queue as it stands now. */
+    public record Prediction(Instant now, String policy, Machine machine, long running, long pending,
+                             List<Predict.Prediction> predictions) {}
+
+    public Outcome<Prediction> predict(PredictRequest q) {
+        SimDefaults defaults = SimDefaults.load();
+        String p = q.policy() == null ? defaults.predictPolicy() : q.policy();
+        LiveQueue live = q.squeueOutput() != null
+                ? io(() -> LiveQueue.saved(existing(q.squeueOutput()), existing(q.nodesOutput())))
+                : new SlurmLiveQueue(new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, ctx.zone()));
+        String nodeText = live.nodes();
+        if (!ScontrolNodes.looksLike(nodeText))
+            throw new InputError(live.nodesName(), 0, null, "no NodeName= in scontrol show node output");
+        String usable = SqueueJobs.usableNodes(nodeText);
+        if (usable.isBlank()) throw new InputError(live.nodesName(), 0, "State", "no node can take work (all down or drained)");
+        Machine machine = ScontrolNodes.parse(usable, live.nodesName());
+        List<Predict.LiveJob> queue = SqueueJobs.parse(live.queue(), live.queueName(), ctx.zone());
+        Instant now = ctx.now();
+        Predict.Shape asked = new Predict.Shape("as asked", q.nodes(), q.cpus(), q.memBytes(), q.gpus(), q.timeS(),
+                q.partition(), 1);
+        List<Predict.Prediction> ps = Predict.predict(machine, queue, Predict.alternatives(asked), now, p, defaults);
+        long running = queue.stream().filter(Predict.LiveJob::running).count();
+        return Outcome.of(new Prediction(now, p, machine, running, queue.size() - running, ps));
+    }
+
+    // ------------------------------------------------------------------------------------------------ shared
+
+    /** The machine: the machine file, else what the trace says of it; an input error when neither says. */
+    private static Machine machine(Source src, Load load) {
+        Machine machine = src.machine() != null ? io(() -> MachineFile.read(existing(src.machine()))) : load.machine();
+        if (machine == null) {
+            throw new InputError(src.trace() != null ? src.trace().toString() : "--machine", 0, null, src.trace() != null
+                    ? "the trace says nothing of its machine (no MaxNodes/MaxProcs, no .machines file): give --machine FILE"
+                    : "the ledger does not describe the nodes: give --machine FILE (e.g. saved 'scontrol show node -o')");
+        }
+        return machine;
+    }
+
+    private static Path existing(Path p) {
+        if (!Files.isRegularFile(p)) throw new UncheckedIOException(new NoSuchFileException(p + ": no such file"));
+        return p;
+    }
+
+    @FunctionalInterface
+    private interface Reading<T> {
+        T read() throws IOException;
+    }
+
+    private static <T> T io(Reading<T> r) {
+        try {
+            return r.read();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

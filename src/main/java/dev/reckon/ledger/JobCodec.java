@@ -14,12 +14,24 @@ import java.util.List;
 
 /**
  * How a {@link Job} maps onto a row of the {@code jobs} table and back. Every field of the job but its steps travels
- * in {@code doc}, one compact JSON array in the order of {@link #DOC_FIELDS}, and the steps in {@code steps}, an array
- * of positional arrays, one per step, in the order of {@link #STEP_FIELDS}. Instants are epoch seconds; doubles are
- * written so that they read back exactly. Besides, a row keeps as columns what queries filter or order on
- * ({@link #COLUMNS}); a job is read back from doc and steps alone. Few columns matter: the SQLite driver's cost is
- * per column, and a packed row writes about twice as fast and reads several times faster.
- * The content hash covers every field of the job and its steps, so equal hashes mean an unchanged job.
+ * in {@code doc}, one compact JSON array: the version of its form ({@link #VERSION}), then the fields in the order of
+ * {@link #DOC_FIELDS}; the steps travel in {@code steps}: an array of the version, then one positional array per step
+ * in the order of {@link #STEP_FIELDS}. Instants are epoch seconds; doubles are written so that they read back
+ * exactly. Besides, a row keeps as columns what queries filter or order on ({@link #COLUMNS}); a job is read back from
+ * doc and steps alone. Few columns matter: the SQLite driver's cost is per column, and a packed row writes about twice
+ * as fast and reads several times faster.
+ *
+ * <p>Versions (see docs/ledger.md, "The stored form"):
+ * <ul>
+ * <li>0 (reckon 0.1.0): no version element; the texts start with the job's cluster and with the first step's array.
+ * <li>1: the version first, then the fields of version 0 in the same order. Fields added later are appended at the
+ *     end of {@link #DOC_FIELDS} or {@link #STEP_FIELDS} and need no new version: a reader takes what a text holds,
+ *     reads a field the text lacks as unknown (null), and skips fields it does not know (written by a newer reckon).
+ *     A change that is not an append (a field removed, moved or given another meaning) takes a new version and a
+ *     reader of its own, keeping the readers of the older ones.
+ * </ul>
+ * The content hash covers every field of the job and its steps but not the version element (it hashes the texts as
+ * version 0 wrote them), so equal hashes mean an unchanged job, whichever version stored it.
  */
 final class JobCodec {
 
@@ -28,7 +40,10 @@ final class JobCodec {
             "cluster", "job_id", "user_name", "account", "partition_name", "state", "submit_s", "end_s",
             "id_num", "is_final", "content_hash", "source", "ingest_id", "doc", "steps"};
 
-    /** The job fields, in the order the {@code doc} array holds them. */
+    /** The version of the stored form this build writes; it reads this one and every older one. */
+    static final int VERSION = 1;
+
+    /** The job fields, in the order the {@code doc} array holds them after its version. */
     static final String[] DOC_FIELDS = {
             "cluster", "jobId", "user", "account", "partition", "state", "submit", "end", "jobIdRaw", "name", "qos", "wckey", "comment", "exitCode", "start", "elapsedS", "timelimitS", "reqCpus",
             "reqMemBytes", "allocCpus", "allocNodes", "allocMemBytes", "allocGpus", "totalCpuS", "peakMemBytes",
@@ -50,19 +65,24 @@ final class JobCodec {
     static Encoded encode(Job j) {
         String steps = encodeSteps(j.steps());
         String doc = encodeDoc(j);
+        return new Encoded(j, doc, steps, hash(doc, steps));
+    }
+
+    /** The content hash of a job's doc and steps texts, the same for every version of the stored form. */
+    static long hash(String doc, String steps) {
         long h = 0xcbf29ce484222325L;
-        h = mix(h, doc);
-        h = mix(h, steps);
+        h = mixBody(h, doc);
+        h = mixBody(h, steps);
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;
-        return new Encoded(j, doc, steps, h);
+        return h;
     }
 
-    /** The fields of {@link #DOC_FIELDS} as one compact JSON array. */
+    /** The version, then the fields of {@link #DOC_FIELDS}, as one compact JSON array. */
     static String encodeDoc(Job j) {
         StringBuilder b = new StringBuilder(240);
-        b.append('[');
+        b.append('[').append(VERSION).append(',');
         jsonStr(b, j.cluster()).append(',');
         jsonStr(b, j.jobId()).append(',');
         jsonStr(b, j.user()).append(',');
@@ -89,6 +109,7 @@ final class JobCodec {
         jsonDbl(b, j.totalCpuS()).append(',');
         jsonNum(b, j.peakMemBytes()).append(',');
         jsonStr(b, j.nodeList());
+        // A field added later goes here, written only when known: a job without it keeps its text and its hash.
         return b.append(']').toString();
     }
 
@@ -128,13 +149,17 @@ final class JobCodec {
         return decode(rs.getString(1), rs.getString(2));
     }
 
-    /** The job from its doc and steps texts. */
+    /** The job from its doc and steps texts, of any version this build knows. */
     static Job decode(String doc, String steps) {
         String cluster = null;
         String jobId = null;
         try {
             JsonCursor p = new JsonCursor(doc);
             p.expect('[');
+            // Version 0 has no version element: it starts with the cluster, a string (never null).
+            int version = p.atNumber() ? p.nextInt() : 0;
+            if (version > VERSION) throw newer("a job", version);
+            // Version 1 holds the fields of version 0 in the same order, after its version.
             cluster = p.nextString();
             jobId = p.nextString();
             String user = p.nextString();
@@ -149,7 +174,7 @@ final class JobCodec {
         }
     }
 
-    /** The job whose doc the cursor stands in, just after the opening bracket. */
+    /** The job whose doc the cursor stands in, just after its first eight fields. */
     private static Job job(JsonCursor p, String cluster, String jobId, String user, String account, String partition,
                            String state, Long submit, Long end, String steps) {
         Job j = new Job(cluster, jobId, p.nextString(), p.nextString(), user, account, partition, p.nextString(),
@@ -157,9 +182,16 @@ final class JobCodec {
                 instant(end), p.nextLong(), p.nextLong(), p.nextInt(), p.nextLong(), p.nextInt(), p.nextInt(),
                 p.nextLong(), p.nextInt(), p.nextDouble(), p.nextLong(), p.nextString(),
                 decodeSteps(steps, cluster, jobId));
+        // A field added later is read here: p.more() ? p.nextX() : null. What follows, a newer reckon wrote.
+        while (p.more()) p.skipValue();
         p.expect(']');
         if (!p.atEnd()) throw new IllegalStateException("text after the job");
         return j;
+    }
+
+    private static LedgerException newer(String what, int version) {
+        return new LedgerException(what + " in the ledger was stored by a newer reckon (stored form version "
+                + version + "; this one reads up to " + VERSION + "): use a newer reckon");
     }
 
     private static LedgerException damaged(RuntimeException e, String cluster, String jobId) {
@@ -170,7 +202,7 @@ final class JobCodec {
 
     // ---- steps as JSON ----
 
-    /** The steps as a compact JSON array of arrays; {@code null} for no steps. */
+    /** The steps as a compact JSON array: the version, then one array per step; {@code null} for no steps. */
     static String encodeSteps(List<Step> steps) {
         if (steps.isEmpty()) return null;
         return appendSteps(new StringBuilder(120 * steps.size()), steps).toString();
@@ -179,11 +211,10 @@ final class JobCodec {
     /** Appends the steps as {@link #encodeSteps} writes them, or {@code null} for none. */
     private static StringBuilder appendSteps(StringBuilder b, List<Step> steps) {
         if (steps.isEmpty()) return b.append("null");
-        b.append('[');
+        b.append('[').append(VERSION);
         for (int k = 0; k < steps.size(); k++) {
             Step s = steps.get(k);
-            if (k > 0) b.append(',');
-            b.append('[');
+            b.append(",[");
             jsonStr(b, s.stepId()).append(',');
             jsonStr(b, s.name()).append(',');
             jsonStr(b, s.state()).append(',');
@@ -199,29 +230,40 @@ final class JobCodec {
             jsonNum(b, s.usageMemBytes()).append(',');
             jsonNum(b, s.aveRssBytes()).append(',');
             jsonStr(b, s.nodeList());
+            // A step field added later goes here, written only when known (see encodeDoc).
             b.append(']');
         }
         return b.append(']');
     }
 
-    /** The steps from {@link #encodeSteps}; the cluster and job id only name the job if the text is damaged. */
+    /**
+     * The steps from {@link #encodeSteps}, of any version this build knows; the cluster and job id only name the job
+     * if the text is damaged.
+     */
     static List<Step> decodeSteps(String text, String cluster, String jobId) {
         if (text == null || text.isEmpty()) return List.of();
         try {
             JsonCursor p = new JsonCursor(text);
             List<Step> out = new ArrayList<>(4);
             p.expect('[');
+            // Version 0 has no version element: it starts with the first step's array.
+            int version = p.atNumber() ? p.nextInt() : 0;
+            if (version > VERSION) throw newer("the steps of job " + jobId + " (cluster " + cluster + ")", version);
             while (p.take('[')) {
                 out.add(new Step(
                         p.nextString(), p.nextString(), p.nextString(), p.nextString(),
                         instant(p.nextLong()), instant(p.nextLong()), p.nextLong(),
                         p.nextInt(), p.nextInt(), p.nextInt(), p.nextDouble(),
                         p.nextLong(), p.nextLong(), p.nextLong(), p.nextString()));
+                // A step field added later is read here; what follows, a newer reckon wrote.
+                while (p.more()) p.skipValue();
                 p.expect(']');
             }
             p.expect(']');
             if (!p.atEnd()) throw new IllegalStateException("text after the steps");
             return out;
+        } catch (LedgerException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new LedgerException("the steps of job " + jobId + " (cluster " + cluster
                     + ") in the ledger are damaged: " + LedgerException.oneLine(e.getMessage()));
@@ -271,6 +313,37 @@ final class JobCodec {
         h *= 0xc4ceb9fe1a85ec53L;
         h ^= h >>> 33;
         return h;
+    }
+
+    /**
+     * Folds in a stored text without its version element, as version 0 wrote it: {@code [1,X...} as {@code [X...}
+     * (what {@link #mix(long, String)} gives for that text, without making it).
+     */
+    private static long mixBody(long h, String s) {
+        if (s == null || s.length() < 2 || s.charAt(0) != '[') return mix(h, s);
+        int from = 1;
+        char c = s.charAt(1);
+        if (c >= '0' && c <= '9') {
+            while (from < s.length() && s.charAt(from) >= '0' && s.charAt(from) <= '9') from++;
+            if (from < s.length() && s.charAt(from) == ',') from++;
+        }
+        if (from == 1) return mix(h, s);
+        // The hashed text: '[' then s[from..]; its unit k is s[from + k - 1] for k >= 1.
+        long h1 = (h ^ '[') * PRIME;
+        long h2 = ~h;
+        int n = s.length() - from + 1;
+        int k = 1;
+        if (n > 1) {
+            h2 = (h2 ^ s.charAt(from)) * PRIME;
+            k = 2;
+        }
+        int off = from - 1;
+        for (; k + 1 < n; k += 2) {
+            h1 = (h1 ^ s.charAt(off + k)) * PRIME;
+            h2 = (h2 ^ s.charAt(off + k + 1)) * PRIME;
+        }
+        if (k < n) h1 = (h1 ^ s.charAt(off + k)) * PRIME;
+        return ((h1 ^ Long.rotateLeft(h2, 29)) ^ (n + 1L)) * PRIME;
     }
 
     /** Folds in a string: FNV-1a over its UTF-16 units in two interleaved lanes, then its length. */

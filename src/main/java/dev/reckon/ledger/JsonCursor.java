@@ -30,6 +30,38 @@ final class JsonCursor {
         return false;
     }
 
+    /** Whether the next token (after a separator) is a number, which is not consumed. */
+    boolean atNumber() {
+        skipSeparator();
+        if (i >= s.length()) return false;
+        char c = s.charAt(i);
+        return (c >= '0' && c <= '9') || c == '-';
+    }
+
+    /** Whether another value follows in the current array (the next token is not its closing bracket). */
+    boolean more() {
+        skipSeparator();
+        return i < s.length() && s.charAt(i) != ']';
+    }
+
+    /** Consumes one value of any kind this reader knows: a string, a number, null or a nested array. */
+    void skipValue() {
+        skipSeparator();
+        if (i >= s.length()) throw error("expected a value");
+        char c = s.charAt(i);
+        if (c == '"') {
+            nextString();
+        } else if (c == '[') {
+            i++;
+            while (more()) skipValue();
+            expect(']');
+        } else if (c == 'n') {
+            if (!isNull()) throw error("expected a value");
+        } else {
+            nextDouble();
+        }
+    }
+
     boolean atEnd() {
         while (i < s.length() && s.charAt(i) <= ' ') i++;
         return i >= s.length();

@@ -1,6 +1,6 @@
 package dev.reckon.cli;
 
-import dev.reckon.ledger.Ledger;
+import dev.reckon.app.Records;
 import dev.reckon.model.AuditEntry;
 import dev.reckon.report.Format;
 import dev.reckon.core.Json;
@@ -32,26 +32,18 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON array of entry objects, for scripts.")
     boolean json;
 
-    /** An entry as {@code --json} prints it. */
-    record View(String at, String actor, String action, String cluster, String jobId, String charter,
-                boolean applied, String detail) {
-    }
-
     @Override
     public Integer call() {
         Door door = new Door(spec);
         Instant from = door.time(since, "--since");
         Instant to = door.time(until, "--until");
         ZoneId zone = door.config().zone();
-        List<AuditEntry> entries;
-        try (Ledger ledger = door.openLedger()) {
-            entries = ledger.auditLog(from, to, job);
-        }
+        Records.AuditLog log = new Records(door.context()).audit(new Records.AuditRequest(from, to, job));
         if (json) {
-            door.out().println(Json.write(entries.stream().map(e -> new View(Format.isoTime(e.at(), zone), e.actor(),
-                    e.action(), e.cluster(), e.jobId(), e.charter(), e.applied(), e.detail())).toList()));
+            door.out().println(Json.write(log));
             return 0;
         }
+        List<AuditEntry> entries = log.entries();
         if (entries.isEmpty()) {
             door.err().println("the audit log holds no entries" + (job == null ? "" : " for job " + job)
                     + (from == null && to == null ? "" : " in that window"));

@@ -1,11 +1,12 @@
 package dev.reckon.cli;
 
+import dev.reckon.app.Chartering;
+import dev.reckon.app.Outcome;
 import dev.reckon.charter.CharterFile;
 import dev.reckon.charter.Charters;
 import dev.reckon.model.Charter;
 import dev.reckon.model.Charter.Condition;
 import dev.reckon.model.Charter.UserJobs;
-import dev.reckon.report.CharterView;
 import dev.reckon.report.Format;
 import dev.reckon.core.Json;
 import dev.reckon.report.Table;
@@ -22,13 +23,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,7 +41,7 @@ import java.util.concurrent.Callable;
                 "The charter directory: --charters, else $RECKON_CHARTERS, else the config's 'charters', else "
                         + "charters/ beside the config file (~/.config/reckon/charters). Format: docs/charters.md."},
         subcommands = {CharterCommand.New.class, CharterCommand.Check.class, CharterCommand.ListCharters.class,
-                CharterApplyCommand.class,
+                CharterCommand.Apply.class,
                 CharterCommand.Show.class})
 final class CharterCommand implements Runnable {
     @Spec
@@ -54,8 +52,10 @@ final class CharterCommand implements Runnable {
         throw new Door(spec).usage("say what to do: new, check, list or show ID");
     }
 
-    /** The option every charter command takes. */
-    /** Prints each problem as {@code file:line: field F: problem} on standard error. */
+    /**
+     * Prints each problem as {@code file:line: field F: problem} on standard error. Kept for the commands not yet on
+     * the application layer (review, owners, exits, reclaim, what-if); the others print an outcome with Door.show.
+     */
     static void printProblems(Door door, List<InputError> errors) {
         for (InputError e : errors) door.err().println(e.getMessage());
     }
@@ -77,10 +77,9 @@ final class CharterCommand implements Runnable {
         @Override
         public Integer call() {
             Door door = new Door(spec);
-            Path d = dir.resolve(door);
-            ZoneId zone = door.config().zone();
-            Charters cs = files.isEmpty() ? Charters.load(d, zone) : Charters.check(d, files, zone);
-            printProblems(door, cs.errors());
+            Outcome<Charters> o = new Chartering(door.context(dir)).check(files);
+            Charters cs = door.show(o);
+            Path d = cs.dir();
             if (cs.files().isEmpty() && cs.errors().isEmpty()) {
                 door.out().println("no charter files in " + d + " (write one with: reckon charter new)");
                 return Main.EXIT_OK;
@@ -108,23 +107,25 @@ final class CharterCommand implements Runnable {
         @Override
         public Integer call() {
             Door door = new Door(spec);
-            Path d = dir.resolve(door);
             ZoneId zone = door.config().zone();
-            Charters cs = Charters.load(d, zone);
+            Outcome<Chartering.Listing> o = new Chartering(door.context(dir)).list();
+            Chartering.Listing cs = o.value();
             if (json) {
-                door.out().println(Json.write(cs.all().stream().map(c -> CharterView.of(c, zone)).toList()));
-            } else if (cs.all().isEmpty()) {
-                door.err().println("no valid charters in " + d + " (write one with: reckon charter new)");
+                door.out().println(Json.write(cs));
+            } else if (cs.charters().isEmpty()) {
+                // when there are files but none is valid, the outcome's note says so
+                if (o.notes().isEmpty())
+                    door.err().println("no valid charters in " + cs.dir() + " (write one with: reckon charter new)");
             } else {
                 Table t = new Table("ID", "OWNER", "STATUS", "END", "GPU-H>", "CPU-H>", "TITLE");
-                for (Charter c : cs.all()) {
+                for (Charter c : cs.charters()) {
                     t.row(c.id(), c.owner(), c.status().word(), CharterFile.timeText(c.window().end(), zone, true),
                             Format.number(c.budget().gpuHours()), Format.number(c.budget().cpuHours()), c.title());
                 }
                 door.out().print(t.render());
             }
-            printProblems(door, cs.errors());
-            return cs.errors().isEmpty() ? Main.EXIT_OK : Main.EXIT_DATA;
+            door.show(o);
+            return o.problems().isEmpty() ? Main.EXIT_OK : Main.EXIT_DATA;
         }
     }
 
@@ -145,22 +146,17 @@ final class CharterCommand implements Runnable {
         @Override
         public Integer call() {
             Door door = new Door(spec);
-            Path d = dir.resolve(door);
-            ZoneId zone = door.config().zone();
-            Charters cs = Charters.load(d, zone);
-            Charter c = cs.byId(id).orElse(null);
-            if (c == null) {
-                List<InputError> own = cs.errors().stream()
-                        .filter(e -> id.equals(CharterFile.idOfFileName(e.file()))).toList();
-                if (!own.isEmpty()) {
-                    printProblems(door, own);
+            Chartering.Shown s = new Chartering(door.context(dir)).show(id);
+            if (!s.found()) {
+                if (!s.problems().isEmpty()) {
+                    printProblems(door, s.problems());
                     return Main.EXIT_DATA;
                 }
-                door.err().println("reckon: no charter " + id + " in " + d);
+                door.err().println("reckon: no charter " + id + " in " + s.dir());
                 return 1;
             }
-            if (json) door.out().println(Json.write(CharterView.of(c, zone)));
-            else print(c, zone, door.out());
+            if (json) door.out().println(Json.write(s));
+            else print(s.charter(), door.config().zone(), door.out());
             return Main.EXIT_OK;
         }
 
@@ -263,9 +259,7 @@ final class CharterCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             Door door = new Door(spec);
-            Path d = dir.resolve(door);
-            ZoneId zone = door.config().zone();
-            LocalDate today = door.now().atZone(zone).toLocalDate();
+            Chartering chartering = new Chartering(door.context(dir));
             Map<String, String> answers = fromOptions();
             boolean prompting = ask || door.interactive();
             BufferedReader in = prompting ? new BufferedReader(new InputStreamReader(door.root().in, StandardCharsets.UTF_8)) : null;
@@ -275,29 +269,17 @@ final class CharterCommand implements Runnable {
                 }
             }
             while (true) {
-                String id = answers.get("id");
-                Path target = id == null || !Charter.ID.matcher(id).matches() ? d.resolve("new.yaml") : d.resolve(id + ".yaml");
-                String text = yaml(answers, today);
-                List<InputError> problems = new ArrayList<>(CharterFile.parse(target.toString(), text, zone).errors());
-                if (id != null && (Files.exists(d.resolve(id + ".yaml")) || Files.exists(d.resolve(id + ".yml")))) {
-                    problems.add(new InputError(target.toString(), 0, "id", "a charter " + id + " already exists in " + d
-                            + "; edit it, or choose another id"));
+                Chartering.Created c = chartering.create(request(answers));
+                if (c.written()) {
+                    door.out().println("wrote " + c.file() + "; jobs join it with --comment=charter=" + c.id());
+                    return Main.EXIT_OK;
                 }
-                if (problems.isEmpty()) {
-                    Charters existing = Charters.load(d, zone);
-                    String o = answers.get("owner");
-                    if (existing.roster().isPresent() && !existing.roster().get().contains(o.strip())) {
-                        problems.add(new InputError(target.toString(), 0, "owner", "\"" + o + "\" is not on the roster ("
-                                + existing.roster().get().file() + "); only people on it can own charters"));
-                    }
-                }
-                if (problems.isEmpty()) return write(door, d, target, text);
                 if (!prompting) {
-                    for (InputError e : problems) door.err().println("reckon: charter new: " + flagOf(e.field()) + ": " + e.problem());
+                    for (InputError e : c.problems()) door.err().println("reckon: charter new: " + flagOf(e.field()) + ": " + e.problem());
                     return Main.EXIT_DATA;
                 }
                 Set<String> again = new LinkedHashSet<>();
-                for (InputError e : problems) {
+                for (InputError e : c.problems()) {
                     String[] f = fieldOf(e.field());
                     door.out().println("  " + f[0] + ": " + e.problem());
                     again.add(f[0]);
@@ -311,18 +293,6 @@ final class CharterCommand implements Runnable {
         private static int aborted(Door door) {
             door.err().println("reckon: charter new: no answer; nothing written");
             return Main.EXIT_DATA;
-        }
-
-        private int write(Door door, Path d, Path target, String text) throws IOException {
-            Files.createDirectories(d);
-            try {
-                Files.writeString(target, text, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            } catch (FileAlreadyExistsException e) {
-                door.err().println("reckon: charter new: " + target + " already exists; edit it, or choose another id");
-                return Main.EXIT_DATA;
-            }
-            door.out().println("wrote " + target + "; jobs join it with --comment=charter=" + CharterFile.idOfFileName(target.toString()));
-            return Main.EXIT_OK;
         }
 
         /** Asks one field; false at the end of input. */
@@ -361,79 +331,17 @@ final class CharterCommand implements Runnable {
             if (value != null && !value.isBlank()) a.put(key, value);
         }
 
-        /** The file text for the answers, in the format's order; its check decides whether it is written. */
-        private String yaml(Map<String, String> a, LocalDate today) {
-            StringBuilder b = new StringBuilder();
-            b.append("# A charter: what this effort is for, who answers for it, and how everyone will know it worked.\n");
-            b.append("# Format: docs/charters.md. Check after editing: reckon charter check\n");
-            line(b, "id", a.get("id"));
-            line(b, "title", a.getOrDefault("title", a.get("id")));
-            line(b, "purpose", a.get("purpose"));
-            line(b, "owner", a.get("owner"));
-            list(b, "members", a.get("members"));
-            list(b, "accounts", a.get("accounts"));
-            if (!matchWckeys.isEmpty() || !matchAccounts.isEmpty() || !matchJobs.isEmpty()) {
-                b.append("match:\n");
-                if (!matchWckeys.isEmpty()) b.append("  wckeys: ").append(flow(matchWckeys)).append('\n');
-                if (!matchAccounts.isEmpty()) b.append("  accounts: ").append(flow(matchAccounts)).append('\n');
-                if (!matchJobs.isEmpty()) {
-                    b.append("  jobs:\n");
-                    for (String j : matchJobs) {
-                        int colon = j.indexOf(':');
-                        String user = colon < 0 ? j : j.substring(0, colon);
-                        String glob = colon < 0 ? "*" : j.substring(colon + 1);
-                        b.append("    - {user: ").append(quote(user)).append(", name: ").append(quote(glob)).append("}\n");
-                    }
-                }
-            }
-            if (a.containsKey("budget.gpu_hours") || a.containsKey("budget.cpu_hours") || a.containsKey("budget.mem_gb_hours")) {
-                b.append("budget:\n");
-                if (a.containsKey("budget.gpu_hours")) b.append("  gpu_hours: ").append(quote(a.get("budget.gpu_hours"))).append('\n');
-                if (a.containsKey("budget.cpu_hours")) b.append("  cpu_hours: ").append(quote(a.get("budget.cpu_hours"))).append('\n');
-                if (a.containsKey("budget.mem_gb_hours")) b.append("  mem_gb_hours: ").append(quote(a.get("budget.mem_gb_hours"))).append('\n');
-            }
-            if (a.containsKey("window.end")) {
-                b.append("window:\n");
-                b.append("  start: ").append(quote(a.getOrDefault("window.start", today.toString()))).append('\n');
-                b.append("  end: ").append(quote(a.get("window.end"))).append('\n');
-            }
-            conditions(b, "success", a.get("success"));
-            conditions(b, "failure", a.get("failure"));
-            b.append("review_every: ").append(quote(a.getOrDefault("review_every", "14d"))).append('\n');
-            b.append("status: active\n");
-            b.append("history:\n  - {date: ").append(today).append(", status: active, note: chartered}\n");
-            return b.toString();
+        /** The answers (options, then what was asked) as the use case's request. */
+        private Chartering.NewCharter request(Map<String, String> a) {
+            return new Chartering.NewCharter(a.get("id"), a.get("title"), a.get("purpose"), a.get("owner"),
+                    split(a.get("members"), ","), split(a.get("accounts"), ","), matchWckeys, matchAccounts, matchJobs,
+                    a.get("budget.gpu_hours"), a.get("budget.cpu_hours"), a.get("budget.mem_gb_hours"),
+                    a.get("window.start"), a.get("window.end"), split(a.get("success"), "\n"),
+                    split(a.get("failure"), "\n"), a.get("review_every"));
         }
 
-        private static void line(StringBuilder b, String key, String value) {
-            if (value != null) b.append(key).append(": ").append(quote(value)).append('\n');
-        }
-
-        private static void list(StringBuilder b, String key, String commaSeparated) {
-            if (commaSeparated == null) return;
-            List<String> items = new ArrayList<>();
-            for (String s : commaSeparated.split(",")) if (!s.isBlank()) items.add(s.strip());
-            if (!items.isEmpty()) b.append(key).append(": ").append(flow(items)).append('\n');
-        }
-
-        private static void conditions(StringBuilder b, String key, String lines) {
-            if (lines == null) return;
-            b.append(key).append(":\n");
-            for (String s : lines.split("\n")) if (!s.isBlank()) b.append("  - ").append(quote(s.strip())).append('\n');
-        }
-
-        private static String flow(List<String> items) {
-            StringBuilder b = new StringBuilder("[");
-            for (String s : items) b.append(b.length() == 1 ? "" : ", ").append(quote(s));
-            return b.append(']').toString();
-        }
-
-        /** Plain when it is a simple word, number, date or condition; else double-quoted (JSON escapes YAML reads). */
-        private static String quote(String s) {
-            if (s.matches("[A-Za-z0-9_][A-Za-z0-9_.@+-]*") || s.matches("[A-Za-z_][A-Za-z0-9_.:/-]* *[<>=!]=? *[0-9.eE+-]+( +after +[0-9.]+ +[a-z_]+)?")) {
-                return s;
-            }
-            return Json.write(s);
+        private static List<String> split(String text, String separator) {
+            return text == null ? List.of() : Arrays.asList(text.split(separator));
         }
 
         private static String[] fieldOf(String field) {
@@ -452,6 +360,48 @@ final class CharterCommand implements Runnable {
             if (field.equals("budget.mem_gb_hours")) return "--budget-mem-gb-hours";
             if (field.startsWith("match.")) return "--match-jobs";
             return fieldOf(field)[1];
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ apply
+
+    @Command(name = "apply", mixinStandardHelpOptions = true,
+            description = {"Creates (or updates) a Slurm QOS named after the charter, with GrpTRESMins equal to its budget "
+                    + "(cpu and gres/gpu minutes; mem in MB-minutes when it budgets memory) and Flags=NoDecay, and adds it "
+                    + "to the associations of the charter's owner and members in its accounts (all their accounts when it "
+                    + "names none). Jobs run with --qos=<id> are then stopped by Slurm when the budget is spent, even when "
+                    + "reckon is not running.",
+                    "Needs AccountingStorageEnforce=limits,qos and PriorityType=priority/multifactor in slurm.conf. Slurm "
+                            + "counts from the moment the QOS exists. Every sacctmgr command is written to the audit log; "
+                            + "--dry-run prints them instead."})
+    static final class Apply implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        CharterDir dir;
+        @Parameters(paramLabel = "ID", description = "The charter's id.")
+        String id;
+        @Option(names = "--dry-run", description = "Print the sacctmgr commands; change nothing.")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            Door door = new Door(spec);
+            Outcome<Chartering.Applied> o = new Chartering(door.context(dir)).apply(
+                    new Chartering.ApplyRequest(id, dryRun),
+                    cmd -> door.out().println((dryRun ? "would run: " : "") + String.join(" ", cmd)));
+            Chartering.Applied a = door.show(o);
+            if (a.charter() == null) {
+                door.err().println("reckon: no valid charter " + id + " in " + a.dir());
+                return 1;
+            }
+            if (a.refused() != null) {
+                door.err().println("reckon: charter apply: " + a.refused());
+                return 1;
+            }
+            door.out().println((dryRun ? "would limit" : "limited") + " charter " + a.charter().id() + " in Slurm: QOS "
+                    + a.qos() + " GrpTRESMins=" + a.limits() + " Flags=NoDecay; its jobs run with --qos=" + a.qos());
+            return Main.EXIT_OK;
         }
     }
 }

@@ -1,10 +1,8 @@
 package dev.reckon.cli;
 
 import dev.reckon.act.Gate;
-import dev.reckon.charter.Charters;
-import dev.reckon.ledger.Ledger;
-import dev.reckon.model.AuditEntry;
-import dev.reckon.model.Charter;
+import dev.reckon.app.Gatekeeping;
+import dev.reckon.app.Outcome;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,9 +13,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 /** {@code reckon gate}: the admission gate, a Slurm job_submit.lua that admits only chartered jobs. */
 @Command(name = "gate", mixinStandardHelpOptions = true,
@@ -73,19 +69,8 @@ final class GateCommand {
         @Override
         public Integer call() throws IOException {
             Door door = new Door(spec);
-            Gate.Mode m = switch (mode.strip().toLowerCase(Locale.ROOT)) {
-                case "reject" -> Gate.Mode.REJECT;
-                case "warn" -> Gate.Mode.WARN;
-                default -> throw door.usage("--mode: \"" + mode + "\" is neither reject nor warn");
-            };
-            List<Integer> uids = new ArrayList<>();
-            for (String u : exempt) uids.add(uid(door, u.strip()));
-            Path dir = where.resolve(door);
-            List<Charter> cs = load(door, charters);
-            return carryOut(door, where, "gate-install", () -> moduleOnly
-                    ? Gate.installModule(dir, m, uids, cs, door.now())
-                    : Gate.install(dir, m, uids, cs, door.now(), replace),
-                    m.word() + " mode, " + cs.size() + " charters" + (uids.isEmpty() ? "" : ", exempt uids " + uids));
+            return show(door, new Gatekeeping(door.context(charters)).install(new Gatekeeping.InstallRequest(
+                    where.resolve(door), mode, exempt, replace, moduleOnly, where.dryRun)));
         }
     }
 
@@ -104,9 +89,8 @@ final class GateCommand {
         @Override
         public Integer call() throws IOException {
             Door door = new Door(spec);
-            Path dir = where.resolve(door);
-            List<Charter> cs = load(door, charters);
-            return carryOut(door, where, "gate-sync", () -> Gate.sync(dir, cs, door.now()), cs.size() + " charters");
+            return show(door, new Gatekeeping(door.context(charters)).sync(
+                    new Gatekeeping.SyncRequest(where.resolve(door), where.dryRun)));
         }
     }
 
@@ -123,55 +107,22 @@ final class GateCommand {
         @Override
         public Integer call() throws IOException {
             Door door = new Door(spec);
-            Path dir = where.resolve(door);
-            return carryOut(door, where, "gate-uninstall", () -> Gate.uninstall(dir), "");
+            return show(door, new Gatekeeping(door.context()).uninstall(
+                    new Gatekeeping.UninstallRequest(where.resolve(door), where.dryRun)));
         }
     }
 
-    private static List<Charter> load(Door door, CharterDir dir) {
-        Charters cs = Charters.load(dir.resolve(door), door.config().zone());
-        CharterCommand.printProblems(door, cs.errors());
-        if (!cs.errors().isEmpty())
-            door.err().println("reckon: gate: the charters with problems above are left out of the gate's list");
-        return cs.all();
-    }
-
-    private static int carryOut(Door door, Where where, String action, java.util.function.Supplier<Gate.Plan> planner,
-                                String detail) throws IOException {
-        Gate.Plan plan;
-        try {
-            plan = planner.get();
-        } catch (Gate.Refused e) {
-            door.err().println("reckon: gate: " + e.getMessage());
+    /** Prints what the gate command did (or would do): its problems and notes, then each file changed. */
+    private static int show(Door door, Outcome<Gatekeeping.Done> o) {
+        Gatekeeping.Done d = door.show(o);
+        if (d.refused() != null) {
+            door.err().println("reckon: gate: " + d.refused());
             return 1;
         }
-        for (Gate.Change c : plan.changes())
-            door.out().println((where.dryRun ? "would " : "") + (c.content() == null ? "remove " : "write ") + c.path()
+        for (Gate.Change c : d.changes())
+            door.out().println((d.dryRun() ? "would " : "") + (c.content() == null ? "remove " : "write ") + c.path()
                     + "  (" + c.why() + ")");
-        if (plan.changes().isEmpty()) door.out().println("nothing to do: no gate in " + where.resolve(door));
-        for (String w : plan.warnings()) door.err().println("reckon: gate: note: " + w);
-        if (where.dryRun) return Main.EXIT_OK;
-        Gate.apply(plan);
-        try (Ledger ledger = door.openLedger()) {
-            ledger.audit(new AuditEntry(door.now(), System.getProperty("user.name", "reckon"), action,
-                    door.config().cluster(), null, null, true,
-                    where.resolve(door) + (detail.isEmpty() ? "" : ": " + detail)));
-        }
+        if (d.changes().isEmpty()) door.out().println("nothing to do: no gate in " + d.dir());
         return Main.EXIT_OK;
-    }
-
-    /** A user name or uid as a uid, through the system's user database ({@code id -u}). */
-    private static int uid(Door door, String user) {
-        if (user.matches("\\d+")) return Integer.parseInt(user);
-        try {
-            Process p = new ProcessBuilder("id", "-u", user).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).strip();
-            if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 && out.matches("\\d+")) return Integer.parseInt(out);
-        } catch (IOException e) {
-            throw door.usage("--exempt: cannot look up user \"" + user + "\": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        throw door.usage("--exempt: no user \"" + user + "\" on this machine");
     }
 }

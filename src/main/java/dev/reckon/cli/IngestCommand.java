@@ -1,13 +1,7 @@
 package dev.reckon.cli;
 
-import dev.reckon.ledger.Ledger;
-import dev.reckon.ledger.Ledger.IngestReport;
+import dev.reckon.app.Ingestion;
 import dev.reckon.core.Json;
-import dev.reckon.source.Inputs;
-import dev.reckon.source.sacct.SacctOptions;
-import dev.reckon.source.sacct.SacctReader;
-import dev.reckon.source.slurm.SlurmCommands;
-import dev.reckon.source.swf.SwfReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,17 +10,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.function.LongConsumer;
 
 /** {@code reckon ingest sacct|swf|slurm}: reads accounting into the ledger, all of an input or nothing. */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -54,14 +42,7 @@ final class IngestCommand implements Runnable {
         boolean json;
     }
 
-    /** What an ingest reports: where from, where to, and the counts. */
-    record Outcome(String source, String ledger, long read, long inserted, long updated, long unchanged) {
-        static Outcome of(String source, String ledger, IngestReport r) {
-            return new Outcome(source, ledger, r.read(), r.inserted(), r.updated(), r.unchanged());
-        }
-    }
-
-    static void print(Door door, Common common, Outcome o) {
+    static void print(Door door, Common common, Ingestion.Report o) {
         if (common.json) {
             door.out().println(Json.write(o));
         } else {
@@ -70,37 +51,41 @@ final class IngestCommand implements Runnable {
         }
     }
 
-    /** Stores everything one input yields, in one transaction, and reports the counts. */
-    static void store(Door door, Common common, String source, String name, Ledger.Ingestion producer) {
-        try (Ledger ledger = door.openLedger()) {
-            IngestReport r = ledger.ingest(source, withProgress(door, producer), Map.of());
-            print(door, common, Outcome.of(name, ledger.location(), r));
+    /** On a terminal, a running count on standard error as the use case reports it; elsewhere, nothing. */
+    static final class Progress implements LongConsumer {
+        private final Door door;
+        private long last;
+
+        Progress(Door door) {
+            this.door = door;
+        }
+
+        @Override
+        public void accept(long n) {
+            last = n;
+            if (!door.interactive()) return;
+            door.err().printf("\rreckon: %,d jobs read...", n);
+            door.err().flush();
+        }
+
+        /** Clears the count's line once the ingest is done. */
+        void done() {
+            if (last > 0 && door.interactive()) door.err().print("\r\033[K");
         }
     }
 
-    /** On a terminal, a running count on standard error every 100,000 jobs; elsewhere, nothing. */
-    static Ledger.Ingestion withProgress(Door door, Ledger.Ingestion producer) {
-        if (!door.interactive()) return producer;
-        return sink -> {
-            long[] n = {0};
-            producer.run(job -> {
-                sink.accept(job);
-                if (++n[0] % 100_000 == 0) {
-                    door.err().printf("\rreckon: %,d jobs read...", n[0]);
-                    door.err().flush();
-                }
-            });
-            if (n[0] >= 100_000) door.err().print("\r\033[K");
-        };
+    /** Runs one ingest with a progress count, and prints what it reports. */
+    static Integer run(Door door, Common common, Ingest ingest) throws IOException {
+        Progress progress = new Progress(door);
+        Ingestion.Report r = ingest.run(new Ingestion(door.context()), progress);
+        progress.done();
+        print(door, common, r);
+        return 0;
     }
 
-    static Reader open(Door door, String file) throws IOException {
-        if (file.equals("-")) return Inputs.strictUtf8(door.root().in);
-        try {
-            return Inputs.open(Path.of(file));
-        } catch (NoSuchFileException e) {
-            throw new java.io.FileNotFoundException(file + ": no such file");
-        }
+    @FunctionalInterface
+    interface Ingest {
+        Ingestion.Report run(Ingestion ingestion, LongConsumer progress) throws IOException;
     }
 
     @Command(name = "sacct", mixinStandardHelpOptions = true,
@@ -131,8 +116,7 @@ final class IngestCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             Door door = new Door(spec);
-            if (delimiter.isEmpty()) throw door.usage("--delimiter must not be empty");
-            ZoneId zone = door.config().zone();
+            ZoneId zone = null;
             if (tz != null) {
                 try {
                     zone = ZoneId.of(tz);
@@ -141,13 +125,9 @@ final class IngestCommand implements Runnable {
                 }
             }
             List<String> fields = format == null ? null : Arrays.asList(format.split(","));
-            String cluster = common.cluster != null ? common.cluster : door.config().cluster();
-            SacctReader reader = new SacctReader(new SacctOptions(delimiter, fields, zone, cluster));
-            String name = file.equals("-") ? "-" : file;
-            try (Reader in = open(door, file)) {
-                store(door, common, "sacct:" + name, name, sink -> reader.read(in, name, sink));
-            }
-            return 0;
+            Ingestion.SacctRequest r = new Ingestion.SacctRequest(file, door.root().in, delimiter, fields, zone,
+                    common.cluster);
+            return IngestCommand.run(door, common, (in, progress) -> in.sacct(r, progress));
         }
     }
 
@@ -166,12 +146,8 @@ final class IngestCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             Door door = new Door(spec);
-            SwfReader reader = new SwfReader(common.cluster);
-            Path trace = Path.of(file);
-            if (!Files.isRegularFile(trace)) throw new java.io.FileNotFoundException(file + ": no such file");
-            // read(Path) also picks up a FILE.machines description beside the trace
-            store(door, common, "swf:" + file, file, sink -> reader.read(trace, sink));
-            return 0;
+            Ingestion.SwfRequest r = new Ingestion.SwfRequest(file, common.cluster);
+            return IngestCommand.run(door, common, (in, progress) -> in.swf(r, progress));
         }
     }
 
@@ -180,11 +156,6 @@ final class IngestCommand implements Runnable {
                     "Without --since it starts where the last run stopped (7 days back the first time), and it always "
                             + "goes back far enough to re-read every job the ledger still holds as unfinished."})
     static final class Slurm implements java.util.concurrent.Callable<Integer> {
-        static final String MARK = "slurm:until";
-        static final Duration OVERLAP = Duration.ofMinutes(5);
-        /** sacct does not escape job names; no job name holds this. */
-        static final String DELIMITER = "^|^";
-
         @Spec
         CommandSpec spec;
         @Mixin
@@ -199,35 +170,9 @@ final class IngestCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             Door door = new Door(spec);
-            Instant now = door.now();
-            Instant end = until == null ? now : door.time(until, "--until");
-            SlurmCommands slurm = new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, door.config().zone());
-            String cluster = common.cluster != null ? common.cluster : slurm.clusterName();
-            try (Ledger ledger = door.openLedger()) {
-                String markKey = MARK + ":" + cluster;
-                Instant start;
-                if (since != null) start = door.time(since, "--since");
-                else start = ledger.mark(markKey).map(Instant::parse).map(t -> t.minus(OVERLAP))
-                        .orElse(now.minus(Duration.ofDays(7)));
-                Instant unfinished = ledger.earliestUnfinished(cluster).orElse(null);
-                if (unfinished != null && unfinished.isBefore(start)) start = unfinished;
-                if (!start.isBefore(end)) throw door.usage("--since must be before --until");
-                Instant from = start;
-                SacctReader reader = new SacctReader(new SacctOptions(DELIMITER, null, door.config().zone(), cluster));
-                String name = "sacct -S " + from + " -E " + end;
-                // accounting has a job's comment (charter=<id>) only once it ends: take running ones' from the queue
-                Map<String, String> queued = slurm.queueComments();
-                IngestReport r = ledger.ingest("slurm", withProgress(door, sink -> {
-                    try (Reader in = slurm.sacct(from, end, SacctReader.RECKON_FORMAT, DELIMITER)) {
-                        reader.read(in, "sacct", job -> {
-                            String c = job.comment() == null ? queued.get(job.jobId()) : null;
-                            sink.accept(c == null ? job : job.withComment(c));
-                        });
-                    }
-                }), Map.of(markKey, end.toString()));
-                print(door, common, Outcome.of(name, ledger.location(), r));
-            }
-            return 0;
+            Ingestion.SlurmRequest r = new Ingestion.SlurmRequest(common.cluster, door.time(since, "--since"),
+                    door.time(until, "--until"));
+            return IngestCommand.run(door, common, (in, progress) -> in.slurm(r, progress));
         }
     }
 }

@@ -1,11 +1,10 @@
 package dev.reckon.cli;
 
-import dev.reckon.ledger.Ledger;
+import dev.reckon.app.Records;
 import dev.reckon.model.Efficiency;
 import dev.reckon.model.Job;
 import dev.reckon.model.Step;
 import dev.reckon.report.Format;
-import dev.reckon.report.JobView;
 import dev.reckon.core.Json;
 import dev.reckon.report.Table;
 import picocli.CommandLine.Command;
@@ -38,30 +37,20 @@ final class JobCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() {
         Door door = new Door(spec);
         ZoneId zone = door.config().zone();
-        try (Ledger ledger = door.openLedger()) {
-            Job j = ledger.job(jobId, cluster).orElse(null);
-            if (j == null) {
-                List<Job> members = ledger.members(jobId, cluster);
-                if (!members.isEmpty()) {
-                    printMembers(members, zone, door.out(), json);
-                    return 0;
-                }
-                door.err().println("reckon: no job " + jobId + (cluster == null ? "" : " on cluster " + cluster)
-                        + " in the ledger (" + ledger.location() + ")");
-                return 1;
-            }
-            if (json) door.out().println(Json.write(JobView.of(j, zone, true)));
-            else print(j, zone, door.out());
+        Records.Found f = new Records(door.context()).job(new Records.JobRequest(jobId, cluster));
+        if (!f.found()) {
+            door.err().println("reckon: no job " + jobId + (cluster == null ? "" : " on cluster " + cluster)
+                    + " in the ledger (" + f.ledger() + ")");
+            return 1;
         }
+        if (json) door.out().println(Json.write(f));
+        else if (f.job() != null) print(f.job(), zone, door.out());
+        else printMembers(f.members(), zone, door.out());
         return 0;
     }
 
     /** An array or heterogeneous job: one line per task or component, and what they consumed together. */
-    static void printMembers(List<Job> members, ZoneId zone, PrintStream out, boolean json) {
-        if (json) {
-            out.println(Json.write(members.stream().map(m -> JobView.of(m, zone, false)).toList()));
-            return;
-        }
+    static void printMembers(List<Job> members, ZoneId zone, PrintStream out) {
         String base = members.get(0).baseId();
         boolean het = members.get(0).jobId().startsWith(base + "+");
         out.printf("Job %s is %s of %d jobs:%n%n", base, het ? "a heterogeneous job" : "an array", members.size());

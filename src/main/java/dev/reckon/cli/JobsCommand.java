@@ -1,8 +1,7 @@
 package dev.reckon.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.reckon.ledger.JobQuery;
-import dev.reckon.ledger.Ledger;
+import dev.reckon.app.Records;
 import dev.reckon.model.Efficiency;
 import dev.reckon.report.Format;
 import dev.reckon.report.JobView;
@@ -49,37 +48,35 @@ final class JobsCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Door door = new Door(spec);
-        if (limit != null && limit < 0) throw door.usage("--limit must not be negative");
-        JobQuery q = new JobQuery(user, account, partition, state, door.time(since, "--since"),
-                door.time(until, "--until"), cluster, limit, false);
+        Records.JobsRequest q = new Records.JobsRequest(user, account, partition, state, door.time(since, "--since"),
+                door.time(until, "--until"), cluster, limit);
+        Records records = new Records(door.context());
         ZoneId zone = door.config().zone();
-        try (Ledger ledger = door.openLedger()) {
-            if (json) {
-                writeJson(ledger, q, zone, door.out());
-                return 0;
-            }
-            Table t = new Table("JOBID", "USER", "ACCOUNT", "PARTITION", "STATE", "EXIT", "START", "ELAPSED>",
-                    "CPUS>", "GPUS>", "MEM>", "CPU%>", "MEM%>", "TIME%>", "CPU-H>").streamingTo(door.out(), 5_000);
-            ledger.forEachJob(q, j -> {
-                Efficiency e = j.efficiency();
-                t.row(j.jobId(), j.user(), j.account(), j.partition(), j.state(), j.exitCode(),
-                        Format.time(j.start(), zone), Format.duration(j.elapsedS()), j.allocCpus(), j.allocGpus(),
-                        Format.bytes(j.allocMemBytes()), Format.percent(e.cpuEff()), Format.percent(e.memEff()),
-                        Format.percent(e.timeEff()), Format.number(e.cpuHours()));
-            });
-            t.finish();
-            if (t.size() == 0) door.err().println("no jobs match (ledger: " + ledger.location() + ")");
+        if (json) {
+            writeJson(records, q, zone, door.out());
+            return 0;
         }
+        Table t = new Table("JOBID", "USER", "ACCOUNT", "PARTITION", "STATE", "EXIT", "START", "ELAPSED>",
+                "CPUS>", "GPUS>", "MEM>", "CPU%>", "MEM%>", "TIME%>", "CPU-H>").streamingTo(door.out(), 5_000);
+        Records.Listing listed = records.jobs(q, j -> {
+            Efficiency e = j.efficiency();
+            t.row(j.jobId(), j.user(), j.account(), j.partition(), j.state(), j.exitCode(),
+                    Format.time(j.start(), zone), Format.duration(j.elapsedS()), j.allocCpus(), j.allocGpus(),
+                    Format.bytes(j.allocMemBytes()), Format.percent(e.cpuEff()), Format.percent(e.memEff()),
+                    Format.percent(e.timeEff()), Format.number(e.cpuHours()));
+        });
+        t.finish();
+        if (listed.count() == 0) door.err().println("no jobs match (ledger: " + listed.ledger() + ")");
         return 0;
     }
 
     /** Streams the array so that a million jobs need no more memory than one. */
-    private static void writeJson(Ledger ledger, JobQuery q, ZoneId zone, OutputStream out) throws IOException {
+    private static void writeJson(Records records, Records.JobsRequest q, ZoneId zone, OutputStream out) throws IOException {
         JsonGenerator g = Json.mapper().getFactory().createGenerator(out);
         g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         g.useDefaultPrettyPrinter();
         g.writeStartArray();
-        ledger.forEachJob(q, j -> {
+        records.jobs(q, j -> {
             try {
                 g.writeObject(JobView.of(j, zone, false));
             } catch (IOException e) {

@@ -1,6 +1,6 @@
 package dev.reckon.cli;
 
-import dev.reckon.ledger.Ledger;
+import dev.reckon.app.Records;
 import dev.reckon.model.Metric;
 import dev.reckon.report.Format;
 import dev.reckon.core.Json;
@@ -29,23 +29,16 @@ final class MetricsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON array of metric objects, for scripts.")
     boolean json;
 
-    /** A metric as {@code --json} prints it. */
-    record View(String charter, String name, double value, String at, String jobId, String cluster, String source) {
-    }
-
     @Override
     public Integer call() {
         Door door = new Door(spec);
         ZoneId zone = door.config().zone();
-        List<Metric> metrics;
-        try (Ledger ledger = door.openLedger()) {
-            metrics = ledger.metrics(charter);
-        }
+        Records.MetricLog log = new Records(door.context()).metrics(charter);
         if (json) {
-            door.out().println(Json.write(metrics.stream().map(m -> new View(m.charter(), m.name(), m.value(),
-                    Format.isoTime(m.at(), zone), m.jobId(), m.cluster(), m.source())).toList()));
+            door.out().println(Json.write(log));
             return 0;
         }
+        List<Metric> metrics = log.metrics();
         if (metrics.isEmpty()) {
             door.err().println("no metrics for charter " + charter);
             return 0;

@@ -9,24 +9,24 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** Runs reckon's command line in-process, the way a user's shell would, with its own ledger and environment. */
-final class Cli {
-    final Map<String, String> env = new HashMap<>();
-    byte[] stdin = new byte[0];
+public final class Cli {
+    public final Map<String, String> env = new HashMap<>();
+    public byte[] stdin = new byte[0];
 
-    Cli(Path dir) {
+    public Cli(Path dir) {
         env.put("HOME", dir.toString());
         env.put("RECKON_LEDGER", dir.resolve("ledger.db").toString());
         env.put("RECKON_TZ", "UTC");
     }
 
-    record Result(int exit, String out, String err) {
+    public record Result(int exit, String out, String err) {
         @Override
         public String toString() {
             return "exit " + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
         }
     }
 
-    Result run(String... args) {
+    public Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.execute(env, new ByteArrayInputStream(stdin), new PrintStream(out, true, StandardCharsets.UTF_8),

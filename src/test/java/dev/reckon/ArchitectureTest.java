@@ -83,6 +83,19 @@ class ArchitectureTest {
     }
 
     @Test
+    void theCommandLineOnlyParsesCallsAndRenders() {
+        noClasses().that().resideInAPackage("dev.reckon.cli..").and().doNotHaveSimpleName("Main")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.reckon.source..")
+                .orShould().callMethod(dev.reckon.ledger.Ledger.class, "open", String.class)
+                .orShould().callMethod(dev.reckon.charter.Charters.class, "load", java.nio.file.Path.class,
+                        java.time.ZoneId.class)
+                .orShould().callMethod(dev.reckon.charter.Charters.class, "check", java.nio.file.Path.class,
+                        java.util.List.class, java.time.ZoneId.class)
+                .because("opening the ledger, reading charters and running Slurm is the application layer's work")
+                .check(main);
+    }
+
+    @Test
     void aReversedArrowFailsTheBuild() {
         // the rule is no paper tiger: a class of its own that reaches from the ledger up into the review breaks it
         JavaClasses reversed = new ClassFileImporter().importClasses(dev.reckon.ledger.Ledger.class,

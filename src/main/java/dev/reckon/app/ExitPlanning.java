@@ -74,7 +74,7 @@ public final class ExitPlanning {
 
     /** Every charter's verdict, with its evidence, at the moment asked. */
     public Outcome<List<Exits.Evaluation>> evaluate(Evaluation q) {
-        Outcome<Charters> cs = CharterLoad.load(ctx);
+        Outcome<Charters> cs = Chartering.load(ctx);
         try (Ledger ledger = ctx.openLedger()) {
             return Outcome.of(evaluate(ledger, cs.value().all(), at(q), options(q)), cs.problems(), cs.notes());
         }
@@ -112,7 +112,7 @@ public final class ExitPlanning {
         Notices notices = q.channels().notices(q.apply());
         Exits.Options options = options(q.evaluation());
         Instant now = at(q.evaluation());
-        Outcome<Charters> cs = CharterLoad.load(ctx);
+        Outcome<Charters> cs = Chartering.load(ctx);
         List<Charter> charters = cs.value().all();
         Path dir = cs.value().dir();
         try (Ledger ledger = ctx.openLedger()) {

@@ -56,7 +56,7 @@ public final class Governance {
 
     /** The standing review of the window, with the charter files that do not read as problems. */
     public Outcome<Review.Result> review(ReviewRequest q) {
-        Outcome<Charters> cs = CharterLoad.load(ctx);
+        Outcome<Charters> cs = Chartering.load(ctx);
         try (Ledger ledger = ctx.openLedger()) {
             return Outcome.of(judge(ledger, cs.value(), q.since(), q.until(), q.period(), ctx.now()), cs.problems(),
                     cs.notes());
@@ -68,7 +68,7 @@ public final class Governance {
      * each active charter's success or failure exit fell due, then the review at {@code now}.
      */
     Review.Result judge(Ledger ledger, Charters cs, Instant since, Instant until, Duration period, Instant now) {
-        List<Charter> charters = CharterLoad.reviewable(cs, ctx.zone());
+        List<Charter> charters = Chartering.reviewable(cs, ctx.zone());
         List<Job> jobs = new ArrayList<>();
         ledger.forEachJob(JobQuery.all().withWindow(Review.historyStart(since, period), until), jobs::add);
         List<Charter> active = charters.stream().filter(c -> c.status() == Charter.Status.ACTIVE).toList();
@@ -85,7 +85,7 @@ public final class Governance {
     }
 
     public Outcome<Owners.Result> owners(OwnersRequest q) {
-        Outcome<Charters> cs = CharterLoad.load(ctx);
+        Outcome<Charters> cs = Chartering.load(ctx);
         List<Job> jobs = new ArrayList<>();
         try (Ledger ledger = ctx.openLedger()) {
             ledger.forEachJob(JobQuery.all().withWindow(q.since() == null ? null : q.since().minus(Duration.ofHours(1)),
@@ -116,7 +116,7 @@ public final class Governance {
      */
     public Outcome<List<Reclaim.Step>> reclaim(ReclaimRequest q) {
         Notices notices = q.channels().notices(q.apply());
-        Outcome<Charters> cs = CharterLoad.load(ctx);
+        Outcome<Charters> cs = Chartering.load(ctx);
         Instant now = ctx.now();
         try (Ledger ledger = ctx.openLedger()) {
             Review.Result review = judge(ledger, cs.value(), q.since(), null, null, now);

@@ -156,7 +156,7 @@ public final class Simulation {
     private Inputs fromLedger(WhatIfRequest q, RightSizing sizing) {
         Instant from = q.source().since();
         Instant to = q.source().until();
-        Outcome<Charters> cs = CharterLoad.load(ctx);
+        Outcome<Charters> cs = Chartering.load(ctx);
         List<Job> jobs = new ArrayList<>();
         Review.Result review;
         try (Ledger ledger = ctx.openLedger()) {
@@ -181,7 +181,7 @@ public final class Simulation {
         }
         List<String> notes = new ArrayList<>(load.notes());
         notes.addAll(cs.notes());
-        if (cs.value().all().isEmpty()) notes.add("every job counts as undefended");
+        if (cs.value().all().isEmpty()) notes.add("no valid charters in " + cs.value().dir() + ": every job counts as undefended");
         Workload w = load.workload();
         IntPredicate isUndefended = j -> UNDEFENDED.equals(w.tag(j));
         return new Inputs(load, isUndefended, sized, Arrays.copyOf(waits, n), notes, cs.problems());
@@ -229,6 +229,43 @@ public final class Simulation {
         List<Predict.Prediction> ps = Predict.predict(machine, queue, Predict.alternatives(asked), now, p, defaults);
         long running = queue.stream().filter(Predict.LiveJob::running).count();
         return Outcome.of(new Prediction(now, p, machine, running, queue.size() - running, ps));
+    }
+
+    /**
+     * The simulator against this host's real Slurm, job by job: a seeded workload submitted, run, read back from
+     * accounting and replayed under conservative backfill and EASY. Audited as one submission.
+     *
+     * @param workDir  where the jobs' scripts and output go
+     * @param progress where progress lines go
+     */
+    public record FidelityRequest(int jobs, long seed, String workDir) {
+        public FidelityRequest {
+            if (jobs < 2 || jobs > 500) throw new BadRequest("--jobs: between 2 and 500");
+        }
+    }
+
+    /** The workload a fidelity run submits. */
+    public List<dev.reckon.sim.Fidelity.Spec> fidelityWorkload(FidelityRequest q) {
+        return dev.reckon.sim.Fidelity.workload(q.seed(), q.jobs());
+    }
+
+    /** Runs the workload on the real cluster and compares, per policy (conservative, easy). */
+    public java.util.Map<String, dev.reckon.sim.Fidelity.Report> fidelity(FidelityRequest q, java.io.PrintStream progress)
+            throws InterruptedException {
+        SlurmCommands slurm = new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, ctx.zone());
+        String cluster = slurm.clusterName();
+        List<dev.reckon.sim.Fidelity.Real> real = dev.reckon.bench.FidelityRun.run(slurm, fidelityWorkload(q), q.workDir(),
+                progress, java.time.Duration.ofMinutes(20));
+        try (Ledger ledger = ctx.openLedger()) {
+            ledger.audit(new dev.reckon.model.AuditEntry(ctx.now(), ctx.actor(), "submit", cluster, null, null, true,
+                    "bench fidelity: " + real.size() + " jobs, seed " + q.seed()));
+        }
+        SimDefaults d = SimDefaults.load();
+        java.util.Map<String, dev.reckon.sim.Fidelity.Report> out = new java.util.LinkedHashMap<>();
+        for (String policy : List.of("conservative", "easy"))
+            out.put(policy, dev.reckon.sim.Fidelity.compare(real, dev.reckon.sim.Fidelity.devCluster(), policy, d,
+                    d.fidelityOrderToleranceS(), d.fidelityTurnaroundS()));
+        return out;
     }
 
     // ------------------------------------------------------------------------------------------------ shared

@@ -11,6 +11,7 @@ import dev.reckon.report.Format;
 import dev.reckon.core.Json;
 import dev.reckon.report.Table;
 import dev.reckon.core.InputError;
+import dev.reckon.core.Times;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -119,7 +120,7 @@ final class CharterCommand implements Runnable {
             } else {
                 Table t = new Table("ID", "OWNER", "STATUS", "END", "GPU-H>", "CPU-H>", "TITLE");
                 for (Charter c : cs.charters()) {
-                    t.row(c.id(), c.owner(), c.status().word(), CharterFile.timeText(c.window().end(), zone, true),
+                    t.row(c.id(), c.owner(), c.status().word(), Times.text(c.window().end(), zone, true),
                             Format.number(c.budget().gpuHours()), Format.number(c.budget().cpuHours()), c.title());
                 }
                 door.out().print(t.render());
@@ -176,11 +177,11 @@ final class CharterCommand implements Runnable {
             out.printf("Budget: %s GPU-hours, %s CPU-hours%s%n", Format.number(b.gpuHours()), Format.number(b.cpuHours()),
                     b.memGbHours() == null ? "" : ", " + Format.number(b.memGbHours()) + " GiB-hours of memory");
             out.printf("Window: %s to %s (inclusive)%n",
-                    c.window().start() == null ? "(open)" : CharterFile.timeText(c.window().start(), zone, false),
-                    CharterFile.timeText(c.window().end(), zone, true));
+                    c.window().start() == null ? "(open)" : Times.text(c.window().start(), zone, false),
+                    Times.text(c.window().end(), zone, true));
             out.printf("Success (any): %s%n", String.join("; ", c.success().stream().map(Condition::toString).toList()));
             out.printf("Failure (any): %s%n", String.join("; ", c.failure().stream().map(Condition::toString).toList()));
-            out.printf("Review every: %s%n", CharterFile.durationText(c.reviewEvery()));
+            out.printf("Review every: %s%n", Times.text(c.reviewEvery()));
             out.printf("Status: %s%n", c.status().word());
             for (Charter.StatusChange h : c.history()) {
                 out.printf("  %s %s%s%n", h.date(), h.status().word(), h.note() == null ? "" : ": " + h.note());

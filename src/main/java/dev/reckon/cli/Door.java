@@ -4,7 +4,6 @@ import dev.reckon.app.Context;
 import dev.reckon.app.Outcome;
 import dev.reckon.config.Config;
 import dev.reckon.core.InputError;
-import dev.reckon.ledger.Ledger;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -68,10 +67,6 @@ final class Door {
         for (InputError e : outcome.problems()) err().println(e.getMessage());
         for (String n : outcome.notes()) err().println("reckon: " + n);
         return outcome.value();
-    }
-
-    Ledger openLedger() {
-        return Ledger.open(config().ledger());
     }
 
     /** Parses a {@code --since}/{@code --until} value ({@link Times}); a bad one is a usage error naming the option. */

@@ -94,7 +94,8 @@ final class ExitsCommand implements Callable<Integer> {
         List<Exits.Evaluation> es = door.show(exits.evaluate(evaluation.request(door)));
         if (json) door.out().println(Json.write(es));
         else if (markdown) door.out().print(ExitsReport.markdown(es, zone));
-        else if (!es.isEmpty()) door.out().print(ExitsReport.terminal(es, zone));
+        else door.out().print(es.isEmpty() ? "no charters in " + door.context(dir).charterDir() + "\n"
+                : ExitsReport.terminal(es, zone));
         return Main.EXIT_OK;
     }
 

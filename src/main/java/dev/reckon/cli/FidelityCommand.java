@@ -1,19 +1,15 @@
 package dev.reckon.cli;
 
-import dev.reckon.bench.FidelityRun;
-import dev.reckon.model.AuditEntry;
-import dev.reckon.ledger.Ledger;
+import dev.reckon.app.Simulation;
 import dev.reckon.core.Json;
 import dev.reckon.sim.Fidelity;
 import dev.reckon.sim.SimDefaults;
-import dev.reckon.source.slurm.SlurmCommands;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,41 +40,23 @@ final class FidelityCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Door door = new Door(spec);
-        if (jobs < 2 || jobs > 500) throw door.usage("--jobs: between 2 and 500");
-        List<Fidelity.Spec> specs = Fidelity.workload(seed, jobs);
+        Simulation sim = new Simulation(door.context());
+        Simulation.FidelityRequest q = new Simulation.FidelityRequest(jobs, seed, System.getProperty("java.io.tmpdir"));
         PrintStream out = door.out();
         if (!apply) {
             out.println("would submit (dry run; --apply submits):");
             out.println("NAME     AT   CPUS  MEM MB  LIMIT  SLEEP");
-            for (Fidelity.Spec s : specs)
+            for (Fidelity.Spec s : sim.fidelityWorkload(q))
                 out.printf("%-7s %3ds %5d %7d %5dm %5ds%n", s.name(), s.submitAfterS(), s.cpus(), s.memMb(), s.limitMin(), s.sleepS());
             return Main.EXIT_OK;
         }
-        SlurmCommands slurm = new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, door.config().zone());
-        String cluster = slurm.clusterName();
-        List<Fidelity.Real> real = FidelityRun.run(slurm, specs, System.getProperty("java.io.tmpdir"),
-                json ? new PrintStream(PrintStream.nullOutputStream()) : out, Duration.ofMinutes(20));
-        try (Ledger ledger = door.openLedger()) {
-            ledger.audit(new AuditEntry(door.now(), System.getProperty("user.name", "reckon"), "submit", cluster, null,
-                    null, true, "bench fidelity: " + real.size() + " jobs, seed " + seed));
-        }
-        Map<String, Fidelity.Report> reports = compare(real);
+        Map<String, Fidelity.Report> reports = sim.fidelity(q, json ? new PrintStream(PrintStream.nullOutputStream()) : out);
         if (json) {
             out.println(Json.write(reports));
             return Main.EXIT_OK;
         }
         print(out, reports);
         return Main.EXIT_OK;
-    }
-
-    /** The comparison under conservative backfill (Slurm's backfill reserves for every job it tests) and EASY. */
-    static Map<String, Fidelity.Report> compare(List<Fidelity.Real> real) {
-        SimDefaults d = SimDefaults.load();
-        Map<String, Fidelity.Report> out = new LinkedHashMap<>();
-        for (String policy : List.of("conservative", "easy"))
-            out.put(policy, Fidelity.compare(real, Fidelity.devCluster(), policy, d, d.fidelityOrderToleranceS(),
-                    d.fidelityTurnaroundS()));
-        return out;
     }
 
     static void print(PrintStream out, Map<String, Fidelity.Report> reports) {

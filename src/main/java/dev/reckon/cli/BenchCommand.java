@@ -56,8 +56,8 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "sim", mixinStandardHelpOptions = true,
-            description = {"Replays the traces in ../shared/data (hpc2n-seth-3170, metacentrum-wagap-2013, "
-                    + "NASA-iPSC-1993-3.1; skipped with a message when missing) and synthetic workloads (100,000 and "
+            description = {"Replays the SWF traces of --data (hpc2n-seth-3170, metacentrum-wagap-2013, "
+                    + "NASA-iPSC-1993-3.1, those present; without --data, none) and synthetic workloads (100,000 and "
                     + "1,000,000 jobs on 10,000 nodes by default) under every policy, and prints jobs simulated per "
                     + "second. Conservative backfill is given the synthetic workloads up to the defaults' "
                     + "bench.conservative_max_jobs."})
@@ -65,7 +65,7 @@ final class BenchCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--data", paramLabel = "DIR", description = "The traces' directory (default: ../shared/data).")
+        @Option(names = "--data", paramLabel = "DIR", description = "A directory holding the traces, as downloaded from the Parallel Workloads Archive.")
         Path data;
 
         @Option(names = {"-n", "--jobs"}, paramLabel = "N", split = ",",
@@ -81,8 +81,7 @@ final class BenchCommand implements Runnable {
             dev.reckon.sim.SimDefaults d = dev.reckon.sim.SimDefaults.load();
             int[] sizes = jobs != null ? jobs : d.benchSyntheticJobs();
             for (int n : sizes) if (n < 1) throw door.usage("--jobs: sizes must be at least 1");
-            Path dir = data != null ? data : Path.of("..", "shared", "data");
-            var figures = dev.reckon.bench.SimBench.run(dir, sizes, d, json ? null : door.out());
+            var figures = dev.reckon.bench.SimBench.run(data, sizes, d, json ? null : door.out());
             if (json) door.out().println(dev.reckon.core.Json.write(figures));
             return 0;
         }

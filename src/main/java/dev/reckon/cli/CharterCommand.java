@@ -2,7 +2,6 @@ package dev.reckon.cli;
 
 import dev.reckon.app.Chartering;
 import dev.reckon.app.Outcome;
-import dev.reckon.charter.CharterFile;
 import dev.reckon.charter.Charters;
 import dev.reckon.model.Charter;
 import dev.reckon.model.Charter.Condition;

@@ -85,6 +85,10 @@ final class JobCommand implements java.util.concurrent.Callable<Integer> {
         out.printf("Nodes: %s%s%n", Format.orDash(j.allocNodes()), j.nodeList() == null ? "" : " (" + j.nodeList() + ")");
         out.printf("Cores: %s%n", Format.orDash(j.allocCpus()));
         out.printf("GPUs: %s%n", j.allocGpus() == null ? "0" : j.allocGpus());
+        if (j.gpuUtil() != null || j.gpuMemPeakBytes() != null) {
+            out.printf("GPU Utilization: %s%n", Format.percent(j.gpuUtil()));
+            out.printf("GPU Memory Peak: %s%n", Format.bytes(j.gpuMemPeakBytes()));
+        }
         out.printf("CPU Utilized: %s%n", Format.duration(j.totalCpuS()));
         out.printf("CPU Efficiency: %s of %s core-walltime%n", Format.percent(e.cpuEff()), Format.duration(coreWall));
         out.printf("Job Wall-clock time: %s%n", Format.duration(j.elapsedS()));

@@ -47,7 +47,7 @@ final class JobCodec {
     static final String[] DOC_FIELDS = {
             "cluster", "jobId", "user", "account", "partition", "state", "submit", "end", "jobIdRaw", "name", "qos", "wckey", "comment", "exitCode", "start", "elapsedS", "timelimitS", "reqCpus",
             "reqMemBytes", "allocCpus", "allocNodes", "allocMemBytes", "allocGpus", "totalCpuS", "peakMemBytes",
-            "nodeList"};
+            "nodeList", "gpuUtil", "gpuMemPeakBytes"};
 
     /** The step fields, in the order each step's JSON array holds them. */
     static final String[] STEP_FIELDS = {
@@ -110,6 +110,11 @@ final class JobCodec {
         jsonNum(b, j.peakMemBytes()).append(',');
         jsonStr(b, j.nodeList());
         // A field added later goes here, written only when known: a job without it keeps its text and its hash.
+        if (j.gpuUtil() != null || j.gpuMemPeakBytes() != null) {
+            b.append(',');
+            jsonDbl(b, j.gpuUtil());
+            if (j.gpuMemPeakBytes() != null) jsonNum(b.append(','), j.gpuMemPeakBytes());
+        }
         return b.append(']').toString();
     }
 
@@ -181,7 +186,7 @@ final class JobCodec {
                 p.nextString(), p.nextString(), state, p.nextString(), instant(submit), instant(p.nextLong()),
                 instant(end), p.nextLong(), p.nextLong(), p.nextInt(), p.nextLong(), p.nextInt(), p.nextInt(),
                 p.nextLong(), p.nextInt(), p.nextDouble(), p.nextLong(), p.nextString(),
-                decodeSteps(steps, cluster, jobId));
+                decodeSteps(steps, cluster, jobId), p.more() ? p.nextDouble() : null, p.more() ? p.nextLong() : null);
         // A field added later is read here: p.more() ? p.nextX() : null. What follows, a newer reckon wrote.
         while (p.more()) p.skipValue();
         p.expect(']');

@@ -15,6 +15,11 @@ import java.util.List;
  * @param timelimitS   the time limit; {@code null} when unlimited or unknown
  * @param totalCpuS    TotalCPU: user + system CPU time of all steps
  * @param peakMemBytes the largest step total (see {@link Step#peakMemBytes()})
+ * @param gpuUtil      mean GPU utilisation over the job's GPUs, a fraction 0..1: the largest step's TRESUsageInAve
+ *                     {@code gres/gpuutil}, else a jobstats summary in AdminComment; {@code null} where the site does
+ *                     not gather it
+ * @param gpuMemPeakBytes peak GPU memory of any one GPU: the largest TRESUsageInMax {@code gres/gpumem} over the
+ *                     steps, else the jobstats summary's largest {@code gpu_used_memory}; {@code null} when unknown
  */
 public record Job(
         String cluster,
@@ -43,10 +48,23 @@ public record Job(
         Double totalCpuS,
         Long peakMemBytes,
         String nodeList,
-        List<Step> steps) {
+        List<Step> steps,
+        Double gpuUtil,
+        Long gpuMemPeakBytes) {
 
     public Job {
         steps = steps == null ? List.of() : List.copyOf(steps);
+    }
+
+    /** A job without GPU usage figures (unknown), as sources that do not gather them make it. */
+    public Job(String cluster, String jobId, String jobIdRaw, String name, String user, String account,
+               String partition, String qos, String wckey, String comment, String state, String exitCode,
+               Instant submit, Instant start, Instant end, Long elapsedS, Long timelimitS, Integer reqCpus,
+               Long reqMemBytes, Integer allocCpus, Integer allocNodes, Long allocMemBytes, Integer allocGpus,
+               Double totalCpuS, Long peakMemBytes, String nodeList, List<Step> steps) {
+        this(cluster, jobId, jobIdRaw, name, user, account, partition, qos, wckey, comment, state, exitCode, submit,
+                start, end, elapsedS, timelimitS, reqCpus, reqMemBytes, allocCpus, allocNodes, allocMemBytes,
+                allocGpus, totalCpuS, peakMemBytes, nodeList, steps, null, null);
     }
 
     public JobState jobState() {
@@ -73,12 +91,12 @@ public record Job(
     public Job withComment(String newComment) {
         return new Job(cluster, jobId, jobIdRaw, name, user, account, partition, qos, wckey, newComment, state, exitCode,
                 submit, start, end, elapsedS, timelimitS, reqCpus, reqMemBytes, allocCpus, allocNodes, allocMemBytes,
-                allocGpus, totalCpuS, peakMemBytes, nodeList, steps);
+                allocGpus, totalCpuS, peakMemBytes, nodeList, steps, gpuUtil, gpuMemPeakBytes);
     }
 
     public Job withSteps(List<Step> newSteps, Long newPeak) {
         return new Job(cluster, jobId, jobIdRaw, name, user, account, partition, qos, wckey, comment, state, exitCode,
                 submit, start, end, elapsedS, timelimitS, reqCpus, reqMemBytes, allocCpus, allocNodes, allocMemBytes,
-                allocGpus, totalCpuS, newPeak, nodeList, newSteps);
+                allocGpus, totalCpuS, newPeak, nodeList, newSteps, gpuUtil, gpuMemPeakBytes);
     }
 }

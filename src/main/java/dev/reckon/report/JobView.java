@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * One job as every {@code --json} shows it: the keys scripts rely on, null where unknown. Times are ISO-8601 with
  * the display zone's offset; sizes in bytes; efficiencies as fractions; {@code max_rss_bytes} is the job's peak
- * memory (the largest step total).
+ * memory (the largest step total); {@code gpu_util} the mean GPU utilisation (a fraction) and {@code gpu_mem_peak_bytes}
+ * the peak memory of one GPU, null where the site does not gather them.
  */
 public record JobView(
         String jobId, String cluster, String name, String user, String account, String partition, String qos,
@@ -19,7 +20,8 @@ public record JobView(
         String state, String exitCode, String submit, String start, String end,
         Long elapsedS, Long timelimitS, Integer allocCpus, Integer allocNodes, Long allocMemBytes, Integer allocGpus,
         Double totalCpuS, Long maxRssBytes, Double cpuEff, Double memEff, Double timeEff,
-        double cpuHours, double gpuHours, double memGbHours, String nodeList, @JsonInclude(JsonInclude.Include.NON_NULL) List<StepView> steps) {
+        double cpuHours, double gpuHours, double memGbHours, String nodeList, Double gpuUtil, Long gpuMemPeakBytes,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<StepView> steps) {
 
     /** One step, for {@code reckon job ID --json}. */
     public record StepView(String stepId, String name, String state, String exitCode, String start, String end,
@@ -34,7 +36,7 @@ public record JobView(
                 j.state(), j.exitCode(), Format.isoTime(j.submit(), zone), Format.isoTime(j.start(), zone),
                 Format.isoTime(j.end(), zone), j.elapsedS(), j.timelimitS(), j.allocCpus(), j.allocNodes(),
                 j.allocMemBytes(), j.allocGpus(), j.totalCpuS(), j.peakMemBytes(), e.cpuEff(), e.memEff(), e.timeEff(),
-                e.cpuHours(), e.gpuHours(), e.memGbHours(), j.nodeList(), steps);
+                e.cpuHours(), e.gpuHours(), e.memGbHours(), j.nodeList(), j.gpuUtil(), j.gpuMemPeakBytes(), steps);
     }
 
     private static StepView step(Step s, ZoneId zone) {

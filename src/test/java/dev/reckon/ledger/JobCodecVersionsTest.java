@@ -53,9 +53,38 @@ class JobCodecVersionsTest {
 
     @Test
     void fieldsAppendedByANewerReckonAreSkipped() {
-        String doc = "[1," + DOC_V0.substring(1, DOC_V0.length() - 1) + ",\"later\",7,null,[1,[\"x\"]],-2.5e3]";
+        // after the fields this build knows (the last two: gpuUtil, gpuMemPeakBytes)
+        String doc = "[1," + DOC_V0.substring(1, DOC_V0.length() - 1) + ",0.5,1024,\"later\",7,null,[1,[\"x\"]],-2.5e3]";
         String steps = "[1," + STEPS_V0.substring(1, STEPS_V0.length() - 2) + ",\"later\",[]]]";
-        assertEquals(JOB, JobCodec.decode(doc, steps));
+        Job withGpu = new Job(JOB.cluster(), JOB.jobId(), JOB.jobIdRaw(), JOB.name(), JOB.user(), JOB.account(),
+                JOB.partition(), JOB.qos(), JOB.wckey(), JOB.comment(), JOB.state(), JOB.exitCode(), JOB.submit(),
+                JOB.start(), JOB.end(), JOB.elapsedS(), JOB.timelimitS(), JOB.reqCpus(), JOB.reqMemBytes(),
+                JOB.allocCpus(), JOB.allocNodes(), JOB.allocMemBytes(), JOB.allocGpus(), JOB.totalCpuS(),
+                JOB.peakMemBytes(), JOB.nodeList(), JOB.steps(), 0.5, 1024L);
+        assertEquals(withGpu, JobCodec.decode(doc, steps));
+    }
+
+    @Test
+    void gpuFiguresAreWrittenLastAndOnlyWhenKnown() {
+        JobCodec.Encoded plain = JobCodec.encode(JOB);
+        assertTrue(plain.doc().endsWith("\"" + JOB.nodeList() + "\"]") || JOB.nodeList() == null, plain.doc());
+        Job util = new Job(JOB.cluster(), JOB.jobId(), JOB.jobIdRaw(), JOB.name(), JOB.user(), JOB.account(),
+                JOB.partition(), JOB.qos(), JOB.wckey(), JOB.comment(), JOB.state(), JOB.exitCode(), JOB.submit(),
+                JOB.start(), JOB.end(), JOB.elapsedS(), JOB.timelimitS(), JOB.reqCpus(), JOB.reqMemBytes(),
+                JOB.allocCpus(), JOB.allocNodes(), JOB.allocMemBytes(), JOB.allocGpus(), JOB.totalCpuS(),
+                JOB.peakMemBytes(), JOB.nodeList(), JOB.steps(), 0.25, null);
+        Job mem = new Job(JOB.cluster(), JOB.jobId(), JOB.jobIdRaw(), JOB.name(), JOB.user(), JOB.account(),
+                JOB.partition(), JOB.qos(), JOB.wckey(), JOB.comment(), JOB.state(), JOB.exitCode(), JOB.submit(),
+                JOB.start(), JOB.end(), JOB.elapsedS(), JOB.timelimitS(), JOB.reqCpus(), JOB.reqMemBytes(),
+                JOB.allocCpus(), JOB.allocNodes(), JOB.allocMemBytes(), JOB.allocGpus(), JOB.totalCpuS(),
+                JOB.peakMemBytes(), JOB.nodeList(), JOB.steps(), null, 1L << 33);
+        String u = JobCodec.encode(util).doc();
+        String m = JobCodec.encode(mem).doc();
+        assertTrue(u.endsWith(",0.25]"), u);
+        assertTrue(m.endsWith(",null,8589934592]"), m);
+        assertEquals(util, JobCodec.decode(u, JobCodec.encodeSteps(JOB.steps())));
+        assertEquals(mem, JobCodec.decode(m, JobCodec.encodeSteps(JOB.steps())));
+        assertTrue(JobCodec.encode(util).hash() != plain.hash());
     }
 
     @Test

@@ -15,7 +15,8 @@ enum Column {
     ALLOC_NODES("AllocNodes"), ALLOC_TRES("AllocTRES"), ALLOC_GRES("AllocGRES"), REQ_GRES("ReqGRES"),
     TOTAL_CPU("TotalCPU"), USER_CPU("UserCPU"), SYSTEM_CPU("SystemCPU"), CPU_TIME_RAW("CPUTimeRAW"),
     NTASKS("NTasks"), MAX_RSS("MaxRSS"), AVE_RSS("AveRSS"), TRES_USAGE_IN_TOT("TRESUsageInTot"),
-    TRES_USAGE_IN_MAX("TRESUsageInMax"), NODE_LIST("NodeList");
+    TRES_USAGE_IN_MAX("TRESUsageInMax"), TRES_USAGE_IN_AVE("TRESUsageInAve"), ADMIN_COMMENT("AdminComment"),
+    NODE_LIST("NodeList");
 
     /** The name as sacct prints it in its header. */
     final String sacctName;

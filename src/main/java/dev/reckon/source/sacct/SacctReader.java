@@ -65,6 +65,13 @@ import java.util.function.Consumer;
  *   <li>State: the first word, upper case ({@code CANCELLED by 1000} and {@code CANCELLED+} are CANCELLED); unknown
  *       words are kept as they are.</li>
  *   <li>Time limit: TimelimitRaw (minutes), else Timelimit; none for UNLIMITED and Partition_Limit.</li>
+ *   <li>GPU utilisation (where the site gathers it, Slurm 22.05+): the {@code gres/gpuutil=} percentage of
+ *       TRESUsageInAve of the largest step that reports one (the most TotalCPU, then the longest), as a fraction (a value above 100 on a job with several
+ *       GPUs is a sum over them and is divided by their number; capped at 1); else the mean of the per-GPU
+ *       {@code gpu_utilization} of a jobstats summary in AdminComment ({@code JS1:} + base64 of gzipped JSON).</li>
+ *   <li>GPU memory peak: the largest TRESUsageInMax {@code gres/gpumem=} over the steps (bytes when bare); else the
+ *       largest per-GPU {@code gpu_used_memory} of the jobstats summary. A summary that does not decode is ignored
+ *       (the figures stay unknown): AdminComment is the site's free text.</li>
  * </ul>
  *
  * <h2>Errors</h2>
@@ -81,7 +88,8 @@ public final class SacctReader {
      */
     public static final String RECKON_FORMAT = "JobID,JobIDRaw,JobName,User,Account,Partition,QOS,WCKey,Cluster,"
             + "State,ExitCode,Submit,Start,End,ElapsedRaw,TimelimitRaw,ReqCPUS,ReqMem,ReqTRES,AllocCPUS,NNodes,"
-            + "AllocTRES,TotalCPU,NTasks,MaxRSS,AveRSS,TRESUsageInTot,TRESUsageInMax,NodeList,Comment";
+            + "AllocTRES,TotalCPU,NTasks,MaxRSS,AveRSS,TRESUsageInTot,TRESUsageInMax,TRESUsageInAve,NodeList,Comment,"
+            + "AdminComment";
 
     private static final int NCOL = Column.values().length;
 
@@ -520,6 +528,7 @@ public final class SacctReader {
             }
 
             j.totalCpuS = cpuTime();
+            j.adminComment = v(Column.ADMIN_COMMENT);
             return j;
         }
 
@@ -595,9 +604,51 @@ public final class SacctReader {
             String st = stateWord(v(Column.STATE));
             Long elapsed = has(Column.ELAPSED_RAW) && v(Column.ELAPSED_RAW) != null
                     ? whole(Column.ELAPSED_RAW) : duration(Column.ELAPSED);
+            Double cpu = cpuTime();
+            gpuUsage(cpu, elapsed);
             return new Step(stepId, v(Column.JOB_NAME), st,
                     exit(Column.EXIT_CODE), time(Column.START), time(Column.END), elapsed, ntasks,
-                    cpus, nodes, cpuTime(), maxRss, usageMem, size(Column.AVE_RSS, 'B'), v(Column.NODE_LIST));
+                    cpus, nodes, cpu, maxRss, usageMem, size(Column.AVE_RSS, 'B'), v(Column.NODE_LIST));
+        }
+
+        /** Takes the step line's {@code gres/gpuutil} (TRESUsageInAve) and {@code gres/gpumem} (TRESUsageInMax). */
+        private void gpuUsage(Double cpu, Long elapsed) {
+            String ave = v(Column.TRES_USAGE_IN_AVE);
+            if (ave != null) {
+                String u = SlurmSyntax.tresValue(ave, "gres/gpuutil");
+                if (u != null) {
+                    double pct;
+                    try {
+                        pct = Double.parseDouble(u);
+                    } catch (NumberFormatException e) {
+                        throw error(Column.TRES_USAGE_IN_AVE, "\"" + ave + "\" has a bad gres/gpuutil= value");
+                    }
+                    if (!(pct >= 0) || Double.isInfinite(pct)) {
+                        throw error(Column.TRES_USAGE_IN_AVE, "\"" + ave + "\" has a bad gres/gpuutil= value");
+                    }
+                    // the largest step: the most CPU time, then the longest
+                    double c = cpu == null ? 0 : cpu;
+                    long e = elapsed == null ? 0 : elapsed;
+                    if (current.gpuUtilPct == null || c > current.gpuUtilStepCpu
+                            || (c == current.gpuUtilStepCpu && e > current.gpuUtilStepElapsed)) {
+                        current.gpuUtilPct = pct;
+                        current.gpuUtilStepCpu = c;
+                        current.gpuUtilStepElapsed = e;
+                    }
+                }
+            }
+            String max = v(Column.TRES_USAGE_IN_MAX);
+            if (max != null) {
+                Long m;
+                try {
+                    String t = SlurmSyntax.tresValue(max, "gres/gpumem");
+                    m = t == null ? null : SlurmSyntax.sizeBytes(t, 'B');
+                } catch (IllegalArgumentException e) {
+                    throw error(Column.TRES_USAGE_IN_MAX, "\"" + max + "\" has a bad gres/gpumem= value: "
+                            + e.getMessage());
+                }
+                if (m != null && (current.gpuMemMax == null || m > current.gpuMemMax)) current.gpuMemMax = m;
+            }
         }
 
         private void flush() {
@@ -681,7 +732,11 @@ public final class SacctReader {
         Long elapsedS, timelimitS, reqMemBytes, allocMemBytes;
         Integer reqCpus, allocCpus, allocNodes, allocGpus;
         Double totalCpuS;
-        String nodeList;
+        String nodeList, adminComment;
+        Double gpuUtilPct;
+        double gpuUtilStepCpu = -1;
+        long gpuUtilStepElapsed = -1;
+        Long gpuMemMax;
         final List<Step> steps = new ArrayList<>(4);
 
         Job build() {
@@ -700,9 +755,23 @@ public final class SacctReader {
             // Both figures are lower bounds: sacct prints fractions of a second only below one hour, so the job
             // line and each step lose up to a second where they are longer; the larger is the closer.
             if (anyCpu && (cpu == null || sum > cpu)) cpu = sum;
+            Double gpuUtil = null;
+            if (gpuUtilPct != null) {
+                double f = gpuUtilPct / 100;
+                if (f > 1 && allocGpus != null && allocGpus > 1) f /= allocGpus;
+                gpuUtil = Math.min(1.0, f);
+            }
+            Long gpuMem = gpuMemMax;
+            if ((gpuUtil == null || gpuMem == null) && adminComment != null) {
+                JobStats.Gpu js = JobStats.gpu(adminComment);
+                if (js != null) {
+                    if (gpuUtil == null) gpuUtil = js.util();
+                    if (gpuMem == null) gpuMem = js.memPeakBytes();
+                }
+            }
             return new Job(cluster, jobId, jobIdRaw, name, user, account, partition, qos, wckey, comment, state,
                     exitCode, submit, start, end, elapsedS, timelimitS, reqCpus, reqMemBytes, allocCpus, allocNodes,
-                    allocMemBytes, allocGpus, cpu, peak, nodeList, steps);
+                    allocMemBytes, allocGpus, cpu, peak, nodeList, steps, gpuUtil, gpuMem);
         }
     }
 }

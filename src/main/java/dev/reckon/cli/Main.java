@@ -57,6 +57,7 @@ import java.util.Properties;
                 SimulateCommand.class,
                 WhatIfCommand.class,
                 PredictCommand.class,
+                RightsizeCommand.class,
                 ReclaimCommand.class,
                 GateCommand.class,
                 ExitsCommand.class,

@@ -63,14 +63,14 @@ public final class RightsizeReport {
         Rightsize.Evidence e = g.evidence();
         String p = "p" + trim(r.defaults().percentile());
         StringBuilder b = new StringBuilder();
-        b.append(e.jobs()).append(" jobs (").append(e.completed()).append(" completed, ").append(e.oom())
+        b.append(e.jobs()).append(e.jobs() == 1 ? " job (" : " jobs (").append(e.completed()).append(" completed, ").append(e.oom())
                 .append(" out of memory, ").append(e.timeouts()).append(" timed out); ");
         b.append(p).append(" peak memory ").append(Format.bytes(e.peakMemBytes()));
         b.append(", ").append(p).append(" elapsed ").append(Format.duration(e.elapsedS()));
         b.append(", ").append(p).append(" CPU efficiency ").append(Format.percent(e.cpuEff()));
         if (e.gpuUtilKnown() > 0) {
             b.append(", ").append(p).append(" GPU utilisation ").append(Format.percent(e.gpuUtil()))
-                    .append(" (").append(e.gpuUtilKnown()).append(" jobs)");
+                    .append(" (").append(e.gpuUtilKnown()).append(e.gpuUtilKnown() == 1 ? " job)" : " jobs)");
         }
         if (e.largestOomAllocBytes() != null) {
             b.append("; largest allocation that ran out of memory ").append(Format.bytes(e.largestOomAllocBytes()));

@@ -559,20 +559,10 @@ public final class Optimiser {
     /** One job of a stage: named after the stage, its comment saying charter, campaign, stage, shards, round, trial. */
     public static Cluster.Submission submission(Campaign c, Stage s, Shape shape, int first, int shards, int round,
                                                 int trial) {
-        String comment = "charter=" + c.charter() + ",campaign=" + c.name() + ",stage=" + s.name() + ",shards=" + shards
-                + (round >= 0 ? ",round=" + round + ",trial=" + trial : "");
+        String command = s.command() == null ? "true" : Commands.render(s, shape, first, first + shards - 1, c.name());
         return new Cluster.Submission(s.name() + (trial > 0 ? "_t" + trial : ""), shape.cpus(), shape.memBytes(),
-                shape.gpus(), shape.timeS(), shape.partition(), comment, command(c, s, shape, first, first + shards - 1));
-    }
-
-    /** The stage's command with its placeholders filled for one job. */
-    static String command(Campaign c, Stage s, Shape shape, int first, int last) {
-        String t = s.command() == null ? "true" : s.command();
-        return t.replace("{shard_first}", Integer.toString(first)).replace("{shard_last}", Integer.toString(last))
-                .replace("{shards}", Integer.toString(last - first + 1)).replace("{cpus}", Integer.toString(shape.cpus()))
-                .replace("{mem_mb}", Long.toString(shape.memBytes() / MIB)).replace("{gpus}", Integer.toString(shape.gpus()))
-                .replace("{time_s}", Long.toString(shape.timeS())).replace("{stage}", s.name())
-                .replace("{campaign}", c.name()).replace("{partition}", shape.partition() == null ? "" : shape.partition());
+                shape.gpus(), shape.timeS(), shape.partition(),
+                Commands.comment(c.charter(), c.name(), s.name(), shards, round, trial), command);
     }
 
     /** After a trial: more memory (or less work per job) after an OOM, a longer limit after a timeout; else null. */

@@ -57,6 +57,7 @@ import java.util.Properties;
                 SimulateCommand.class,
                 WhatIfCommand.class,
                 PredictCommand.class,
+                OptimiseCommand.class,
                 ReclaimCommand.class,
                 GateCommand.class,
                 ExitsCommand.class,

@@ -58,6 +58,7 @@ import java.util.Properties;
                 WhatIfCommand.class,
                 PredictCommand.class,
                 RightsizeCommand.class,
+                OptimiseCommand.class,
                 ReclaimCommand.class,
                 GateCommand.class,
                 ExitsCommand.class,

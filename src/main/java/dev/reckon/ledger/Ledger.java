@@ -38,6 +38,7 @@ public final class Ledger implements AutoCloseable {
     private final Ingest ingest;
     private final JobStore jobs;
     private final MetricStore metrics;
+    private final CampaignStore campaigns;
     private final AuditLog audit;
     private final Marks marks;
 
@@ -46,6 +47,7 @@ public final class Ledger implements AutoCloseable {
         this.ingest = new Ingest(db);
         this.jobs = new JobStore(db);
         this.metrics = new MetricStore(db);
+        this.campaigns = new CampaignStore(db);
         this.audit = new AuditLog(db);
         this.marks = new Marks(db);
     }
@@ -155,6 +157,19 @@ public final class Ledger implements AutoCloseable {
     /** The value last stored for a mark by a successful ingest. */
     public Optional<String> mark(String key) {
         return marks.mark(key);
+    }
+
+    // ---------------------------------------------------------------------------------------------- campaigns
+
+    /** Stores or replaces one numbered item (a JSON document) of an optimisation campaign's state, durably. */
+    public void saveCampaignItem(String campaign, int item, String doc) {
+        campaigns.put(Objects.requireNonNull(campaign, "campaign"), item, Objects.requireNonNull(doc, "doc"),
+                System.currentTimeMillis());
+    }
+
+    /** An optimisation campaign's stored items, in item order; empty for a campaign never run. */
+    public List<String> campaignItems(String campaign) {
+        return campaigns.items(campaign);
     }
 
     // ---------------------------------------------------------------------------------------------- metrics

@@ -38,7 +38,7 @@ import javax.sql.DataSource;
 final class Schema {
 
     /** The newest schema version this build ships: the highest {@code V<n>__} migration of each database. */
-    static final String VERSION = "2";
+    static final String VERSION = "3";
 
     /** The most connections a PostgreSQL ledger holds at once. */
     static final int POOL_SIZE = 8;

@@ -92,6 +92,22 @@ public final class Table {
         return b.toString();
     }
 
+    /** Text for Markdown outside a table: HTML's special characters escaped, control characters dropped. */
+    public static String escapeMarkdown(String s) {
+        return plain(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    /** Text for a terminal: control characters (escape sequences among them) replaced by a space. */
+    public static String plain(String s) {
+        if (s == null) return "";
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            b.append(Character.isISOControl(c) && c != '\n' ? ' ' : c);
+        }
+        return b.toString();
+    }
+
     private static String mdCell(String s) {
         return s.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ");
     }

@@ -109,6 +109,31 @@ public final class SimulatedCluster implements Cluster {
         }
     }
 
+    /** The machine the cluster schedules on. */
+    public Machine machine() {
+        return machine;
+    }
+
+    /** The policy it schedules by. */
+    public String policy() {
+        return policy;
+    }
+
+    /**
+     * The queue as a scheduler's clients see it now: the running and pending jobs (the background's too, not those
+     * yet to be submitted), each running one with its time limit and how long it has run: what {@link Predict} reads.
+     */
+    public List<Predict.LiveJob> queue() {
+        List<Predict.LiveJob> out = new ArrayList<>();
+        for (Entry e : entries) {
+            if (e.over() || e.submit > now) continue;
+            boolean running = e.state == JobState.RUNNING;
+            out.add(new Predict.LiveJob(e.id, running, e.partition, e.mine ? "me" : "other", 0,
+                    Instant.ofEpochSecond(e.submit), e.limit, running ? now - e.start : 0, e.nodes, e.cores, e.mem, e.gpus));
+        }
+        return out;
+    }
+
     /** Background jobs left out because they fit no part of the machine. */
     public int backgroundDropped() {
         return backgroundDropped;

@@ -1,0 +1,278 @@
+package dev.reckon.bench;
+
+import dev.reckon.optimise.Campaign;
+import dev.reckon.optimise.Factor;
+import dev.reckon.optimise.Lane;
+import dev.reckon.optimise.Optimiser;
+import dev.reckon.optimise.PipelineModel;
+import dev.reckon.optimise.PipelineRun;
+import dev.reckon.optimise.Shape;
+import dev.reckon.optimise.Stage;
+import dev.reckon.optimise.Trial;
+import dev.reckon.sim.Machine;
+import dev.reckon.sim.SimDefaults;
+import dev.reckon.sim.SimulatedCluster;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The optimiser against the alternatives, on simulated clusters with other users' load: per workload model, the
+ * pipeline's wall-clock as submitted (failed jobs resubmitted with more memory); after right-sizing alone (memory
+ * and time set to the largest use of a previous run plus a margin, retried with more memory: what Seqera Platform's
+ * optimisation does); after reckon's rounds; and the best found by exhaustive search of each stage's factor grid.
+ */
+public final class OptimiseBench {
+    static final long GIB = 1L << 30;
+    static final Instant T0 = Instant.parse("2026-01-05T08:00:00Z");
+
+    private OptimiseBench() {}
+
+    /** One workload: a campaign as submitted and the truth of its jobs. */
+    public record Workload(String name, String what, Campaign campaign, PipelineModel model) {}
+
+    /**
+     * One workload's figures.
+     *
+     * @param asSubmittedS  wall-clock as submitted, seconds
+     * @param rightSizedS   after right-sizing alone
+     * @param reckonS       after reckon's rounds
+     * @param exhaustiveS   the best of the exhaustive search
+     * @param rounds        rounds reckon ran
+     * @param trialHours    CPU-hours (GPU-hours counted as 10 CPU-hours) its trials held
+     * @param oomsAfterRound1 jobs that ran out of memory in reckon's rounds 2 and on, and in its final run
+     */
+    public record Figure(String workload, double asSubmittedS, double rightSizedS, double reckonS, double exhaustiveS,
+                         int rounds, int trials, double trialHours, int oomsAfterRound1, double seconds) {
+        public double vsSubmitted() {
+            return 1 - reckonS / asSubmittedS;
+        }
+
+        public double vsRightSized() {
+            return 1 - reckonS / rightSizedS;
+        }
+
+        public double vsOptimum() {
+            return reckonS / exhaustiveS - 1;
+        }
+    }
+
+    public static List<Figure> run(List<Workload> workloads, PrintStream out) {
+        List<Figure> figures = new ArrayList<>();
+        if (out != null) out.printf(Locale.ROOT, "%-22s %12s %12s %12s %12s %8s %8s %9s %7s %6s %7s%n", "workload",
+                "submitted", "rightsized", "reckon", "exhaustive", "vs sub", "vs rs", "vs best", "rounds", "OOMs",
+                "trial h");
+        for (Workload w : workloads) {
+            long t0 = System.nanoTime();
+            Figure f = one(w);
+            f = new Figure(f.workload(), f.asSubmittedS(), f.rightSizedS(), f.reckonS(), f.exhaustiveS(), f.rounds(),
+                    f.trials(), f.trialHours(), f.oomsAfterRound1(), (System.nanoTime() - t0) / 1e9);
+            figures.add(f);
+            if (out != null) out.printf(Locale.ROOT, "%-22s %12s %12s %12s %12s %7.0f%% %7.0f%% %8.1f%% %7d %6d %7.1f%n",
+                    w.name(), h(f.asSubmittedS()), h(f.rightSizedS()), h(f.reckonS()), h(f.exhaustiveS()),
+                    100 * f.vsSubmitted(), 100 * f.vsRightSized(), 100 * f.vsOptimum(), f.rounds(), f.oomsAfterRound1(),
+                    f.trialHours());
+        }
+        return figures;
+    }
+
+    static Figure one(Workload w) {
+        Campaign c = w.campaign();
+        Map<String, Shape> start = new LinkedHashMap<>();
+        for (Stage s : c.stages()) start.put(s.name(), s.start());
+        PipelineRun.Result submitted = PipelineRun.run(c, start, fresh(w), PipelineRun.Retry.MORE_MEMORY);
+        Map<String, Shape> rs = rightSized(w, start);
+        PipelineRun.Result rightSized = PipelineRun.run(c, rs, fresh(w), PipelineRun.Retry.MORE_MEMORY);
+
+        SimulatedCluster lab = fresh(w);
+        Optimiser.Run run = new Optimiser(c, lab, Optimiser.simulated(lab, SimDefaults.load()), new Optimiser.MemoryLog(),
+                Optimiser.Budget.UNLIMITED, Optimiser.Settings.DEFAULT).run();
+        PipelineRun.Result reckon = PipelineRun.run(c, run.chosen(), fresh(w), PipelineRun.Retry.MORE_MEMORY);
+        int ooms = reckon.ooms();
+        double hours = 0;
+        for (Trial t : run.trials()) {
+            if (t.result() == null) continue;
+            hours += t.result().cpuHours() + 10 * t.result().gpuHours();
+            if (t.round() >= 2) ooms += t.result().ooms();
+        }
+        PipelineRun.Result best = PipelineRun.run(c, exhaustive(w), fresh(w), PipelineRun.Retry.MORE_MEMORY);
+        return new Figure(w.name(), submitted.wallClockS(), rightSized.wallClockS(), reckon.wallClockS(),
+                Math.min(best.wallClockS(), Math.min(reckon.wallClockS(), rightSized.wallClockS())), run.rounds(),
+                run.trials().size(), hours, ooms, 0);
+    }
+
+    static SimulatedCluster fresh(Workload w) {
+        return w.model().simulatedCluster(T0);
+    }
+
+    /**
+     * Seqera-style right-sizing: a previous run as submitted (failed jobs retried with more memory) gives each
+     * stage's largest peak memory and runtime; memory = peak x 1.2, time = runtime x 1.5 (at least 10 min), CPUs,
+     * GPUs, granularity and concurrency as submitted.
+     */
+    static Map<String, Shape> rightSized(Workload w, Map<String, Shape> start) {
+        Map<String, Shape> out = new LinkedHashMap<>();
+        for (Stage s : w.campaign().stages()) {
+            Shape sh = start.get(s.name());
+            PipelineModel.StageModel m = w.model().stage(s.name());
+            double peak = m.peakBytes(sh.shardsPerJob()) * (1 + w.model().noise());
+            double run = m.runtimeS(sh.cpus(), sh.gpus(), sh.shardsPerJob()) * (1 + w.model().noise());
+            long mem = ((long) (peak * 1.2) + (1L << 28) - 1) / (1L << 28) * (1L << 28);
+            long time = Math.max(600, ((long) (run * 1.5) + 59) / 60 * 60);
+            out.put(s.name(), sh.withMem(mem).withTime(time));
+        }
+        return out;
+    }
+
+    /** Per stage, the grid of its factors (CPUs, units per job, lane, concurrency) tried whole; the fastest kept. */
+    static Map<String, Shape> exhaustive(Workload w) {
+        Map<String, Shape> out = new LinkedHashMap<>();
+        for (Stage s : w.campaign().stages()) {
+            PipelineModel.StageModel m = w.model().stage(s.name());
+            Shape best = null;
+            double bestT = Double.MAX_VALUE;
+            for (Shape cand : grid(s)) {
+                double peak = m.peakBytes(cand.shardsPerJob()) * (1 + w.model().noise());
+                double run = m.runtimeS(cand.cpus(), cand.gpus(), cand.shardsPerJob()) * (1 + w.model().noise());
+                Stage.Range mr = s.bounds().get(Factor.MEM);
+                long mem = ((long) (peak * 1.15) + (1L << 28) - 1) / (1L << 28) * (1L << 28);
+                if (mr != null && !mr.contains(mem)) continue;
+                long time = Math.max(300, ((long) (run * 1.3) + 59) / 60 * 60);
+                Shape x = cand.withMem(mr == null ? cand.memBytes() : mem).withTime(time);
+                Campaign one = new Campaign(w.campaign().name(), 1, w.campaign().charter(), List.of(
+                        new Stage(s.name(), s.shards(), s.command(), x, s.bounds(), s.lanes(), List.of(), s.match())));
+                PipelineRun.Result r = PipelineRun.run(one, Map.of(s.name(), x), fresh(w), PipelineRun.Retry.MORE_MEMORY);
+                if (r.unfinished() == 0 && r.wallClockS() < bestT) {
+                    bestT = r.wallClockS();
+                    best = x;
+                }
+            }
+            out.put(s.name(), best == null ? s.start() : best);
+        }
+        return out;
+    }
+
+    static List<Shape> grid(Stage s) {
+        List<Long> cpus = values(s, Factor.CPUS, s.start().cpus());
+        List<Long> k = values(s, Factor.SHARDS_PER_JOB, s.start().shardsPerJob());
+        List<Long> conc = s.varies(Factor.CONCURRENCY)
+                ? List.of((long) s.start().concurrency(), s.bounds().get(Factor.CONCURRENCY).max())
+                : List.of((long) s.start().concurrency());
+        List<Shape> out = new ArrayList<>();
+        for (Lane lane : s.lanes())
+            for (long c : cpus)
+                for (long kk : k)
+                    for (long cc : conc) {
+                        Shape x = s.start().withCpus((int) c).withShardsPerJob((int) Math.min(kk, s.shards()))
+                                .withConcurrency((int) cc);
+                        if (lane == Lane.CPU) x = x.withGpus(0);
+                        else x = x.withGpus(Math.max(1, s.start().gpus()));
+                        if (!out.contains(x)) out.add(x);
+                    }
+        return out;
+    }
+
+    private static List<Long> values(Stage s, Factor f, long start) {
+        if (!s.varies(f)) return List.of(start);
+        Stage.Range r = s.bounds().get(f);
+        List<Long> out = new ArrayList<>();
+        for (long v = Math.max(1, r.min()); v <= r.max(); v *= 2) out.add(v);
+        if (!out.contains(r.max())) out.add(r.max());
+        return out;
+    }
+
+    private static String h(double s) {
+        if (s >= 3600) return String.format(Locale.ROOT, "%.1fh", s / 3600);
+        return String.format(Locale.ROOT, "%.0fm", s / 60);
+    }
+
+    // ------------------------------------------------------------------------------------------------ the models
+
+    /** The five workload models of the bench. */
+    public static List<Workload> models() {
+        Machine machine = new Machine(List.of(new Machine.Group("cpu", 24, 32, 128 * GIB, 0, Set.of()),
+                new Machine.Group("gpu", 4, 32, 256 * GIB, 4, Set.of())));
+        PipelineModel.Background load = new PipelineModel.Background(0.85, 16, 3600, 7, 3 * 86_400);
+        List<Workload> out = new ArrayList<>();
+        Map<Factor, Stage.Range> wide = bounds(1, 32, 1, 64, 1, 64);
+
+        // queue-bound: wide jobs of much work each wait for whole nodes on a busy cluster
+        out.add(new Workload("queue-bound-wide", "32-CPU jobs of 20 units, 2 at a time, on a busy cluster",
+                campaign("wide", stage("simulate", 400, new Shape(32, 16 * GIB, 0, 8 * 3600, null, 20, 4), wide,
+                        Set.of(Lane.CPU), List.of())),
+                model(machine, load, Map.of("simulate", new PipelineModel.StageModel(600, 0.3, 1, 60, GIB, 256L << 20, 0)))));
+
+        // preprocessing that holds an idle GPU: the few GPU nodes are the bottleneck
+        Map<Factor, Stage.Range> gpuIdle = new HashMap<>(bounds(1, 16, 1, 64, 1, 64));
+        gpuIdle.put(Factor.GPUS, new Stage.Range(0, 1));
+        out.add(new Workload("idle-gpu-preprocess", "a GPU per job that the work never uses",
+                campaign("prep", stage("preprocessing", 400, new Shape(4, 8 * GIB, 1, 2 * 3600, null, 8, 16), gpuIdle,
+                        Set.of(Lane.CPU, Lane.GPU), List.of())),
+                model(machine, load, Map.of("preprocessing", new PipelineModel.StageModel(120, 0.2, 1, 60, GIB, 256L << 20, 0)))));
+
+        // out of memory at the starting shape
+        out.add(new Workload("oom-prone", "memory asked below what 10 units need",
+                campaign("oom", stage("caching", 300, new Shape(4, 4 * GIB, 0, 3600, null, 10, 10),
+                        bounds(1, 16, 1, 50, 1, 64), Set.of(Lane.CPU), List.of())),
+                model(machine, load, Map.of("caching", new PipelineModel.StageModel(90, 0.2, 1, 30, 2 * GIB, 700L << 20, 0)))));
+
+        // asks ten times the memory it uses: big requests wait for room
+        out.add(new Workload("memory-over-ask", "96G asked, about 9G used",
+                campaign("overask", stage("eval", 200, new Shape(8, 96 * GIB, 0, 3 * 3600, null, 5, 10),
+                        bounds(1, 16, 1, 20, 1, 40), Set.of(Lane.CPU), List.of())),
+                model(machine, load, Map.of("eval", new PipelineModel.StageModel(300, 0.1, 1, 60, 4 * GIB, GIB, 0)))));
+
+        // a pipeline mixing them
+        Map<Factor, Stage.Range> trainB = new HashMap<>(bounds(4, 32, 1, 1, 1, 4));
+        trainB.put(Factor.GPUS, new Stage.Range(1, 4));
+        out.add(new Workload("mixed-pipeline", "fetch, preprocess on an idle GPU, cache with OOMs, train on GPUs, eval over-asking",
+                campaign("mixed",
+                        stage("data_fetching", 100, new Shape(2, 4 * GIB, 0, 3600, null, 10, 4), bounds(1, 8, 1, 50, 1, 32),
+                                Set.of(Lane.CPU), List.of()),
+                        stage("preprocessing", 200, new Shape(4, 8 * GIB, 1, 2 * 3600, null, 8, 8), gpuIdle,
+                                Set.of(Lane.CPU, Lane.GPU), List.of("data_fetching")),
+                        stage("caching", 100, new Shape(4, 4 * GIB, 0, 3600, null, 10, 10), bounds(1, 16, 1, 50, 1, 64),
+                                Set.of(Lane.CPU), List.of("preprocessing")),
+                        stage("training", 4, new Shape(8, 64 * GIB, 2, 12 * 3600, null, 1, 2), trainB, Set.of(Lane.GPU),
+                                List.of("caching")),
+                        stage("eval", 40, new Shape(8, 96 * GIB, 0, 3 * 3600, null, 5, 4), bounds(1, 16, 1, 20, 1, 40),
+                                Set.of(Lane.CPU), List.of("training"))),
+                model(machine, load, Map.of(
+                        "data_fetching", new PipelineModel.StageModel(60, 0.9, 1, 30, GIB, 128L << 20, 0),
+                        "preprocessing", new PipelineModel.StageModel(120, 0.2, 1, 60, GIB, 256L << 20, 0),
+                        "caching", new PipelineModel.StageModel(90, 0.2, 1, 30, 2 * GIB, 700L << 20, 0),
+                        "training", new PipelineModel.StageModel(4 * 3600, 0.3, 6, 300, 16 * GIB, 8 * GIB, 0),
+                        "eval", new PipelineModel.StageModel(300, 0.1, 1, 60, 4 * GIB, GIB, 0)))));
+        return out;
+    }
+
+    private static Map<Factor, Stage.Range> bounds(int cpuMin, int cpuMax, int kMin, int kMax, int concMin, int concMax) {
+        Map<Factor, Stage.Range> b = new HashMap<>();
+        b.put(Factor.CPUS, new Stage.Range(cpuMin, cpuMax));
+        b.put(Factor.MEM, new Stage.Range(GIB, 200 * GIB));
+        b.put(Factor.TIME, new Stage.Range(300, 24 * 3600));
+        if (kMax > kMin) b.put(Factor.SHARDS_PER_JOB, new Stage.Range(kMin, kMax));
+        if (concMax > concMin) b.put(Factor.CONCURRENCY, new Stage.Range(concMin, concMax));
+        return b;
+    }
+
+    private static Stage stage(String name, int shards, Shape start, Map<Factor, Stage.Range> bounds, Set<Lane> lanes,
+                               List<String> after) {
+        return new Stage(name, shards, null, start, bounds, lanes, after, null);
+    }
+
+    private static Campaign campaign(String name, Stage... stages) {
+        return new Campaign(name, 1, "bench", List.of(stages));
+    }
+
+    private static PipelineModel model(Machine m, PipelineModel.Background load, Map<String, PipelineModel.StageModel> stages) {
+        return new PipelineModel(m, load, 11, 0.05, "easy", stages);
+    }
+}

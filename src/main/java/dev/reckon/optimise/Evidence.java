@@ -1,0 +1,145 @@
+package dev.reckon.optimise;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a stage's finished trials say about it, fitted so that untried shapes can be estimated:
+ * runtime per job {@code a + b x shards x (s + (1 - s) / cpus)} on each lane (Amdahl's law with a per-job overhead),
+ * and peak memory {@code m0 + m1 x shards}. Few points give cautious fits: one point assumes no per-job overhead and
+ * no gain from more CPUs; memory from one point is proportional to the shards.
+ */
+public final class Evidence {
+    private final List<long[]> cpuRuns = new ArrayList<>(); // {shards, cpus, seconds}
+    private final List<long[]> gpuRuns = new ArrayList<>();
+    private final List<long[]> peaks = new ArrayList<>(); // {shards, bytes}
+    private final List<long[]> oomLimits = new ArrayList<>(); // {shards, memory limit reached}
+    private long maxPeak;
+    private int ooms;
+
+    /** Adds a finished trial's jobs. */
+    public void add(Trial t) {
+        if (t.result() == null) return;
+        for (long[] r : t.result().runtimes())
+            (t.shape().gpus() > 0 ? gpuRuns : cpuRuns).add(new long[] {r[0], t.shape().cpus(), r[1]});
+        for (long[] p : t.result().peaks()) {
+            peaks.add(p);
+            maxPeak = Math.max(maxPeak, p[1]);
+        }
+        ooms += t.result().ooms();
+        if (t.result().ooms() > 0) oomLimits.add(new long[] {Math.min(t.shape().shardsPerJob(), t.shards()), t.shape().memBytes()});
+    }
+
+    /**
+     * What jobs of {@code shards} units are known to need more than: the memory limits that ran out, scaled to the
+     * units (memory taken as proportional to the work); 0 when none ran out.
+     */
+    public double needsMoreThan(int shards) {
+        double out = 0;
+        for (long[] o : oomLimits) out = Math.max(out, o[1] * (double) shards / Math.max(1, o[0]));
+        return out;
+    }
+
+    public boolean knows(Lane lane) {
+        return !(lane == Lane.GPU ? gpuRuns : cpuRuns).isEmpty();
+    }
+
+    public int ooms() {
+        return ooms;
+    }
+
+    public long maxPeak() {
+        return maxPeak;
+    }
+
+    /** The estimated runtime of one job of {@code shards} units with {@code cpus} CPUs on the lane; -1 when unknown. */
+    public double runtimeS(Lane lane, int shards, int cpus) {
+        Fit f = fit(lane == Lane.GPU ? gpuRuns : cpuRuns);
+        if (f == null) return -1;
+        return f.a + f.b * shards * (f.s + (1 - f.s) / cpus);
+    }
+
+    /** The serial fraction the runs of the lane suggest (1 when they cannot tell). */
+    public double serialFraction(Lane lane) {
+        Fit f = fit(lane == Lane.GPU ? gpuRuns : cpuRuns);
+        return f == null ? 1 : f.s;
+    }
+
+    /** The estimated peak memory of a job of {@code shards} units; -1 when unknown. */
+    public double peakBytes(int shards) {
+        if (peaks.isEmpty()) return -1;
+        double[] ab = line(peaks.stream().map(p -> new double[] {p[0], p[1]}).toList());
+        if (ab == null) {
+            double per = 0;
+            for (long[] p : peaks) per = Math.max(per, (double) p[1] / Math.max(1, p[0]));
+            return per * shards;
+        }
+        // never below what was seen for as many shards or fewer
+        double seen = 0;
+        for (long[] p : peaks) if (p[0] >= shards) seen = Math.max(seen, p[1]);
+        return Math.max(ab[0] + ab[1] * shards, Math.min(seen, maxPeak));
+    }
+
+    private record Fit(double a, double b, double s) {}
+
+    private static Fit fit(List<long[]> runs) {
+        if (runs.isEmpty()) return null;
+        boolean cpusVary = runs.stream().mapToLong(r -> r[1]).distinct().count() > 1;
+        boolean shardsVary = runs.stream().mapToLong(r -> r[0]).distinct().count() > 1;
+        Fit best = null;
+        double bestErr = Double.MAX_VALUE;
+        double[] fractions = cpusVary ? grid() : new double[] {1.0};
+        for (double s : fractions) {
+            List<double[]> pts = new ArrayList<>();
+            for (long[] r : runs) pts.add(new double[] {r[0] * (s + (1 - s) / r[1]), r[2]});
+            double a, b;
+            double[] ab = shardsVary || cpusVary ? line(pts) : null;
+            if (ab == null || ab[0] < 0 || ab[1] <= 0) {
+                double sx = 0, sy = 0;
+                for (double[] p : pts) {
+                    sx += p[0];
+                    sy += p[1];
+                }
+                a = 0;
+                b = sy / Math.max(1e-9, sx);
+            } else {
+                a = ab[0];
+                b = ab[1];
+            }
+            double err = 0;
+            for (double[] p : pts) err += Math.pow(a + b * p[0] - p[1], 2);
+            if (err < bestErr - 1e-9) {
+                bestErr = err;
+                best = new Fit(a, b, s);
+            }
+        }
+        return best;
+    }
+
+    private static double[] grid() {
+        double[] g = new double[21];
+        for (int i = 0; i <= 20; i++) g[i] = i / 20.0;
+        return g;
+    }
+
+    /** Least squares {a, b} of y = a + b x; null when the x do not vary. */
+    static double[] line(List<double[]> pts) {
+        int n = pts.size();
+        if (n < 2) return null;
+        double mx = 0, my = 0;
+        for (double[] p : pts) {
+            mx += p[0];
+            my += p[1];
+        }
+        mx /= n;
+        my /= n;
+        double sxx = 0, sxy = 0;
+        for (double[] p : pts) {
+            sxx += (p[0] - mx) * (p[0] - mx);
+            sxy += (p[0] - mx) * (p[1] - my);
+        }
+        if (sxx < 1e-9) return null;
+        double b = sxy / sxx;
+        return new double[] {my - b * mx, b};
+    }
+}

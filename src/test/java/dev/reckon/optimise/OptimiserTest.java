@@ -1,0 +1,67 @@
+package dev.reckon.optimise;
+
+import dev.reckon.sim.Machine;
+import dev.reckon.sim.SimDefaults;
+import dev.reckon.sim.SimulatedCluster;
+import dev.reckon.sim.WorkloadModel;
+import dev.reckon.source.Cluster;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class OptimiserTest {
+    static final long GIB = 1L << 30;
+    static final Instant T0 = Instant.parse("2026-01-05T00:00:00Z");
+
+    /** A stage whose jobs need 1 GiB + 1 GiB per unit, 60 s of one core per unit, 10% serial; a GPU does nothing. */
+    static WorkloadModel model() {
+        return s -> {
+            int shards = 1;
+            for (String kv : s.comment().split(",")) if (kv.startsWith("shards=")) shards = Integer.parseInt(kv.substring(7));
+            double run = 30 + 60.0 * shards * (0.1 + 0.9 / s.cpus());
+            return new WorkloadModel.Outcome(Math.round(run), GIB + GIB * shards, false);
+        };
+    }
+
+    static Machine machine() {
+        return new Machine(List.of(new Machine.Group("cpu", 8, 32, 128 * GIB, 0, Set.of()),
+                new Machine.Group("gpu", 2, 32, 128 * GIB, 4, Set.of("gpu"))));
+    }
+
+    static Campaign campaign() {
+        Shape start = new Shape(2, 4 * GIB, 1, 7200, null, 10, 4);
+        Stage prep = new Stage("prep", 1000, "prep {shard_first}-{shard_last}", start,
+                Map.of(Factor.CPUS, new Stage.Range(1, 16), Factor.MEM, new Stage.Range(GIB, 64 * GIB),
+                        Factor.TIME, new Stage.Range(600, 4 * 3600), Factor.SHARDS_PER_JOB, new Stage.Range(1, 50),
+                        Factor.CONCURRENCY, new Stage.Range(1, 50), Factor.GPUS, new Stage.Range(0, 1)),
+                Set.of(Lane.CPU, Lane.GPU), List.of(), null);
+        return new Campaign("test", 1, "c1", List.of(prep));
+    }
+
+    @Test
+    void theRoundsRemoveTheOomAndShortenTheStage() {
+        SimDefaults d = SimDefaults.load();
+        SimulatedCluster c = new SimulatedCluster(machine(), model(), null, T0, "easy", d);
+        Optimiser.MemoryLog log = new Optimiser.MemoryLog();
+        Optimiser.Run r = new Optimiser(campaign(), c, Optimiser.simulated(c, d), log, Optimiser.Budget.UNLIMITED,
+                Optimiser.Settings.DEFAULT).run();
+        for (Trial t : r.trials())
+            System.out.println(t.round() + " #" + t.number() + " " + t.hypothesis() + " | " + t.shape() + " | "
+                    + (t.result() == null ? t.status() : t.result().completed() + " ok " + t.result().ooms() + " oom "
+                    + Math.round(t.result().meanRuntimeS()) + "s run " + Math.round(t.result().meanWaitS()) + "s wait"));
+        System.out.println(r.stopped() + " " + r.chosen() + " " + r.estimates());
+        Shape chosen = r.chosen().get("prep");
+        assertNotNull(chosen);
+        assertTrue(chosen.memBytes() >= GIB + GIB * chosen.shardsPerJob(), "no OOM at the chosen shape: " + chosen);
+        assertEquals(0, chosen.gpus(), "the idle GPU is given back");
+        Optimiser.Estimate e = r.estimates().get("prep");
+        assertTrue(e.chosenS() > 0, e.toString());
+    }
+}

@@ -1,5 +1,32 @@
 package dev.reckon.app;
 
+import dev.reckon.core.BadRequest;
+import dev.reckon.core.Json;
+import dev.reckon.exits.Exits;
+import dev.reckon.ledger.JobQuery;
+import dev.reckon.ledger.Ledger;
+import dev.reckon.model.AuditEntry;
+import dev.reckon.model.Charter;
+import dev.reckon.model.Job;
+import dev.reckon.optimise.Baseline;
+import dev.reckon.optimise.ModelFile;
+import dev.reckon.optimise.Optimiser;
+import dev.reckon.optimise.PipelineModel;
+import dev.reckon.optimise.PipelineRun;
+import dev.reckon.optimise.RoundReport;
+import dev.reckon.optimise.Shape;
+import dev.reckon.optimise.Stage;
+import dev.reckon.optimise.Trial;
+import dev.reckon.sim.SimDefaults;
+import dev.reckon.sim.SimulatedCluster;
+import dev.reckon.source.Cluster;
+import dev.reckon.source.slurm.SlurmCluster;
+import dev.reckon.source.slurm.SlurmCommands;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+
 import dev.reckon.charter.Charters;
 import dev.reckon.core.InputError;
 import dev.reckon.core.SlurmSyntax;
@@ -118,6 +145,262 @@ public final class Optimising {
     /** Every problem of a campaign file, by line; empty when it is valid. */
     public List<InputError> check(Path file) {
         return CampaignFile.read(file).errors();
+    }
+
+    // ------------------------------------------------------------------------------------------------ baseline
+
+    /** The campaign's baseline from the ledger's history since {@code since} (null: all of it). */
+    public Outcome<Baseline.Result> baseline(Path file, Instant since) {
+        Outcome<Campaign> c = load(file);
+        Charter charter = ctx.loadCharters().byId(c.value().charter()).orElse(null);
+        List<Job> jobs = new ArrayList<>();
+        try (Ledger ledger = ctx.openLedger()) {
+            ledger.forEachJob(JobQuery.all().withWindow(since, null), j -> {
+                for (Stage s : c.value().stages()) {
+                    if (Baseline.belongs(j, charter, s)) {
+                        jobs.add(j);
+                        return;
+                    }
+                }
+            });
+        }
+        List<String> notes = new ArrayList<>(c.notes());
+        if (charter == null) notes.add("without its charter, the baseline takes every job whose name matches a stage");
+        return Outcome.of(Baseline.of(c.value(), charter, jobs), List.of(), notes);
+    }
+
+    // ------------------------------------------------------------------------------------------------ rounds
+
+    /**
+     * Running a campaign's rounds.
+     *
+     * @param file      the campaign file
+     * @param model     a workload model file: run on a simulated cluster with it (nothing real is touched); null:
+     *                  this host's Slurm
+     * @param apply     send trials to the real cluster (without it: the plan of round 0, nothing sent); a simulated
+     *                  cluster always runs
+     * @param maxRounds the last round; null: the default (5)
+     */
+    public record RunRequest(Path file, Path model, boolean apply, Integer maxRounds, boolean storedOnly) {
+        public RunRequest(Path file, Path model, boolean apply, Integer maxRounds) {
+            this(file, model, apply, maxRounds, false);
+        }
+
+        public RunRequest {
+            if (maxRounds != null && (maxRounds < 0 || maxRounds > 50)) throw new BadRequest("--rounds: 0 to 50");
+        }
+    }
+
+    /**
+     * A campaign's run and its report.
+     *
+     * @param state    where its state lives (the ledger, under this key)
+     * @param promoted the promoted configuration written as a new campaign version; null when none
+     */
+    public record RunResult(RoundReport report, Optimiser.Run run, String state, Path promoted) {}
+
+    /** Plans (dry run), runs or resumes the campaign's rounds, and reports. A resumed run never sends a trial twice. */
+    public Outcome<RunResult> run(RunRequest q) throws IOException {
+        Outcome<Campaign> loaded = load(q.file());
+        Campaign c = loaded.value();
+        List<String> notes = new ArrayList<>(loaded.notes());
+        PipelineModel model = q.model() == null ? null : ModelFile.read(q.model()).orThrow();
+        if (model != null) {
+            List<String> missing = model.unmodelled(c);
+            if (!missing.isEmpty()) throw new InputError(q.model().toString(), 0, "stages",
+                    "no model for stage" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing));
+        }
+        String key = c.name() + (model != null ? "@model" : "");
+        Optimiser.Settings settings = q.maxRounds() == null ? Optimiser.Settings.DEFAULT
+                : new Optimiser.Settings(q.maxRounds(), Optimiser.Settings.DEFAULT.noise(), Optimiser.Settings.DEFAULT.sweepJobs(),
+                Optimiser.Settings.DEFAULT.memMargin(), Optimiser.Settings.DEFAULT.memPad(),
+                Optimiser.Settings.DEFAULT.timeMargin(), Optimiser.Settings.DEFAULT.timePadS());
+        try (Ledger ledger = ctx.openLedger()) {
+            Optimiser.Budget budget = budget(ledger, c, notes);
+            Cluster cluster;
+            Optimiser.Waits waits;
+            String where;
+            if (model != null) {
+                SimulatedCluster sim = model.simulatedCluster(START);
+                cluster = sim;
+                waits = Optimiser.simulated(sim, SimDefaults.load());
+                where = "a simulated cluster (" + q.model().getFileName() + ")";
+            } else {
+                SlurmCommands slurm = new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, ctx.zone());
+                cluster = new SlurmCluster(slurm, ctx.clock());
+                waits = new LiveWaits(slurm, ctx);
+                where = "this host's Slurm";
+            }
+            Optimiser.Log log = new LedgerLog(ledger, key);
+            boolean send = model != null || q.apply();
+            Cluster acting = send && model == null ? new Audited(cluster, ledger, ctx, c.charter(), where) : cluster;
+            Optimiser o = new Optimiser(c, acting, waits, send ? log : new Optimiser.MemoryLog(), budget, settings);
+            Optimiser.Run run;
+            if (q.storedOnly()) {
+                run = new Optimiser(c, acting, waits, new Frozen(log.trials()), budget, settings).stored();
+                send = false;
+            } else if (!send) {
+                if (!log.trials().isEmpty()) {
+                    run = new Optimiser(c, acting, waits, new Frozen(log.trials()), budget, settings).stored();
+                    notes.add("the campaign has run before: this is its stored state; --apply resumes it");
+                } else {
+                    run = o.plan();
+                    notes.add("dry run: nothing was sent; --apply sends the trials (each tagged, audited, counted against the budget)");
+                }
+            } else {
+                run = o.run();
+            }
+            Path promoted = send ? promote(q.file(), c, run) : null;
+            double[] simulated = model == null || run.trials().stream().allMatch(t -> t.result() == null) ? null
+                    : simulate(c, run, model);
+            RoundReport report = RoundReport.of(run, baseline(q.file(), null).value(), where, budget, simulated,
+                    new RoundReport.Checkpoints(ledger.location() + " (campaign " + key + ")", run.trials().size(),
+                            promoted == null ? null : promoted.toString(),
+                            promoted == null ? c.version() : c.version() + 1));
+            return Outcome.of(new RunResult(report, run, key, promoted), List.of(), notes);
+        }
+    }
+
+    /** The report of what was run so far, from the stored state; nothing is sent. */
+    public Outcome<RunResult> report(Path file, Path model) throws IOException {
+        Outcome<Campaign> loaded = load(file);
+        Campaign c = loaded.value();
+        String key = c.name() + (model != null ? "@model" : "");
+        try (Ledger ledger = ctx.openLedger()) {
+            List<Trial> trials = new LedgerLog(ledger, key).trials();
+            if (trials.isEmpty()) throw new BadRequest("campaign " + key + " has not run yet: reckon optimise run "
+                    + file + (model == null ? " --apply" : " --model " + model));
+        }
+        return run(new RunRequest(file, model, false, null, true));
+    }
+
+    /** Where the simulated cluster's clock starts: a fixed Monday morning, so that runs repeat. */
+    static final Instant START = Instant.parse("2026-01-05T08:00:00Z");
+
+    private Optimiser.Budget budget(Ledger ledger, Campaign c, List<String> notes) {
+        Charter charter = ctx.loadCharters().byId(c.charter()).orElse(null);
+        if (charter == null) {
+            notes.add("no charter " + c.charter() + ": no budget limits the campaign");
+            return Optimiser.Budget.UNLIMITED;
+        }
+        Exits.Evaluation e = ExitPlanning.evaluate(ledger, List.of(charter), ctx.now(), ExitPlanning.defaults(ctx)).get(0);
+        Double cpu = e.left() == null ? null : e.left().cpuHours();
+        Double gpu = e.left() == null ? null : e.left().gpuHours();
+        return new Optimiser.Budget(cpu == null ? Double.POSITIVE_INFINITY : Math.max(0, cpu),
+                gpu == null ? Double.POSITIVE_INFINITY : Math.max(0, gpu));
+    }
+
+    /** The simulator's estimate of the whole pipeline, as submitted and as chosen. */
+    private static double[] simulate(Campaign c, Optimiser.Run run, PipelineModel model) {
+        Map<String, Shape> start = new java.util.LinkedHashMap<>();
+        for (Stage s : c.stages()) start.put(s.name(), s.start());
+        double as = PipelineRun.run(c, start, model.simulatedCluster(START), PipelineRun.Retry.MORE_MEMORY).wallClockS();
+        double chosen = PipelineRun.run(c, run.chosen(), model.simulatedCluster(START), PipelineRun.Retry.MORE_MEMORY)
+                .wallClockS();
+        return new double[] {as, chosen};
+    }
+
+    /** Writes the chosen configuration as the campaign's next version beside its file; null when nothing changed. */
+    private static Path promote(Path file, Campaign c, Optimiser.Run run) throws IOException {
+        Campaign next = c;
+        for (Stage s : c.stages()) {
+            Shape chosen = run.chosen().get(s.name());
+            if (chosen != null && !chosen.equals(s.start())) next = next.promote(s.name(), chosen);
+        }
+        if (next == c) return null;
+        next = new Campaign(next.name(), c.version() + 1, next.charter(), next.stages());
+        String base = file.getFileName().toString().replaceAll("(\\.v\\d+)?\\.(campaign\\.)?ya?ml$", "");
+        Path out = file.toAbsolutePath().resolveSibling(base + ".v" + next.version() + ".campaign.yaml");
+        Path tmp = out.resolveSibling("." + out.getFileName() + ".tmp");
+        try {
+            Files.writeString(tmp, CampaignFile.write(next));
+            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return out;
+    }
+
+    /** The campaign's state in the ledger: one JSON document per trial. */
+    private static final class LedgerLog implements Optimiser.Log {
+        private final Ledger ledger;
+        private final String key;
+
+        LedgerLog(Ledger ledger, String key) {
+            this.ledger = ledger;
+            this.key = key;
+        }
+
+        @Override
+        public void save(Trial t) {
+            ledger.saveCampaignItem(key, t.number(), Json.write(t));
+        }
+
+        @Override
+        public List<Trial> trials() {
+            List<Trial> out = new ArrayList<>();
+            for (String doc : ledger.campaignItems(key)) {
+                try {
+                    out.add(Json.mapper().readValue(doc, Trial.class));
+                } catch (java.io.IOException e) {
+                    throw new InputError(ledger.location(), 0, "campaign " + key, "a stored trial does not read: "
+                            + e.getMessage());
+                }
+            }
+            return out;
+        }
+    }
+
+    /** A log read once and never written (a dry run over a campaign that has run). */
+    private record Frozen(List<Trial> trials) implements Optimiser.Log {
+        @Override
+        public void save(Trial t) {
+        }
+    }
+
+    /** The real cluster, with every submission written to the audit log. */
+    private static final class Audited implements Cluster {
+        private final Cluster inner;
+        private final Ledger ledger;
+        private final Context ctx;
+        private final String charter, where;
+
+        Audited(Cluster inner, Ledger ledger, Context ctx, String charter, String where) {
+            this.inner = inner;
+            this.ledger = ledger;
+            this.ctx = ctx;
+            this.charter = charter;
+            this.where = where;
+        }
+
+        @Override
+        public String submit(Submission s) {
+            String id = inner.submit(s);
+            ledger.audit(new AuditEntry(ctx.now(), ctx.actor(), "submit", "-", id, charter, true,
+                    s.name() + " " + s.cpus() + " cpu " + (s.memBytes() >> 20) + "M " + s.gpus() + " gpu " + s.timeLimitS()
+                            + " s; " + s.comment() + "; on " + where));
+            return id;
+        }
+
+        @Override
+        public List<JobStatus> poll(java.util.Collection<String> ids, java.time.Duration wait) {
+            return inner.poll(ids, wait);
+        }
+
+        @Override
+        public void cancel(String id) {
+            inner.cancel(id);
+        }
+
+        @Override
+        public List<JobStatus> accounting(java.util.Collection<String> ids) {
+            return inner.accounting(ids);
+        }
+
+        @Override
+        public Instant now() {
+            return inner.now();
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ helpers

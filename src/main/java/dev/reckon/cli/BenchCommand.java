@@ -12,14 +12,14 @@ import java.nio.file.Path;
 /** {@code reckon bench ...}: measured speed, printed as figures (never asserted in tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures reckon's speed on synthetic data and prints the figures.",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.Sim.class, FidelityCommand.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Sim.class, FidelityCommand.class, BenchCommand.Optimise.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new Door(spec).usage("say what to measure: ingest, sim or fidelity");
+        throw new Door(spec).usage("say what to measure: ingest, sim, fidelity or optimise");
     }
 
     @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -82,6 +82,34 @@ final class BenchCommand implements Runnable {
             int[] sizes = jobs != null ? jobs : d.benchSyntheticJobs();
             for (int n : sizes) if (n < 1) throw door.usage("--jobs: sizes must be at least 1");
             var figures = dev.reckon.bench.SimBench.run(data, sizes, d, json ? null : door.out());
+            if (json) door.out().println(dev.reckon.core.Json.write(figures));
+            return 0;
+        }
+    }
+
+    @Command(name = "optimise", aliases = "optimize", mixinStandardHelpOptions = true,
+            description = {"Runs the optimiser on simulated clusters with other users' load over five workload models "
+                    + "(a queue-bound stage of wide jobs, preprocessing holding idle GPUs, an OOM-prone stage, a stage "
+                    + "asking ten times the memory it uses, and a pipeline mixing them) and prints per model the "
+                    + "pipeline's wall-clock as submitted, after right-sizing alone (largest use + margin, retried with "
+                    + "more memory), after reckon's rounds, and the best of an exhaustive search of the factor grid; "
+                    + "the rounds, the trials' hours, and jobs out of memory after round 1."})
+    static final class Optimise implements java.util.concurrent.Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--model", paramLabel = "NAME", description = "Only this model (default: all five).")
+        String model;
+        @Option(names = "--json", description = "The figures as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Door door = new Door(spec);
+            var models = dev.reckon.bench.OptimiseBench.models().stream()
+                    .filter(w -> model == null || w.name().equals(model)).toList();
+            if (models.isEmpty()) throw door.usage("--model: one of " + dev.reckon.bench.OptimiseBench.models().stream()
+                    .map(dev.reckon.bench.OptimiseBench.Workload::name).toList());
+            var figures = dev.reckon.bench.OptimiseBench.run(models, json ? null : door.out());
             if (json) door.out().println(dev.reckon.core.Json.write(figures));
             return 0;
         }

@@ -31,12 +31,12 @@ public final class Evidence {
     }
 
     /**
-     * What jobs of {@code shards} units are known to need more than: the memory limits that ran out, scaled to the
-     * units (memory taken as proportional to the work); 0 when none ran out.
+     * What jobs of {@code shards} units are known to need more than: the largest memory limit that ran out for as
+     * many units or fewer (more work never needs less memory); 0 when none did.
      */
     public double needsMoreThan(int shards) {
         double out = 0;
-        for (long[] o : oomLimits) out = Math.max(out, o[1] * (double) shards / Math.max(1, o[0]));
+        for (long[] o : oomLimits) if (o[0] <= shards) out = Math.max(out, o[1]);
         return out;
     }
 
@@ -76,7 +76,7 @@ public final class Evidence {
         }
         // never below what was seen for as many shards or fewer
         double seen = 0;
-        for (long[] p : peaks) if (p[0] >= shards) seen = Math.max(seen, p[1]);
+        for (long[] p : peaks) if (p[0] <= shards) seen = Math.max(seen, p[1]);
         return Math.max(ab[0] + ab[1] * shards, Math.min(seen, maxPeak));
     }
 

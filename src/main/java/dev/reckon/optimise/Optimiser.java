@@ -153,6 +153,20 @@ public final class Optimiser {
                 "dry run: round 0 would send these " + planned.size() + " trials");
     }
 
+    /** The campaign as its log stands: the trials, the evidence and the incumbents; nothing is sent or waited for. */
+    public Run stored() {
+        int round = 0;
+        for (Trial t : log.trials()) {
+            trials.add(t);
+            round = Math.max(round, t.round());
+            account(t);
+        }
+        for (int r = 0; r <= round; r++) promote(r);
+        long open = trials.stream().filter(t -> t.status() == Trial.Status.SUBMITTED || t.status() == Trial.Status.PLANNED).count();
+        return new Run(campaign, List.copyOf(trials), Map.copyOf(incumbent), estimates(), round,
+                "as stored: " + trials.size() + " trials" + (open > 0 ? ", " + open + " not finished (resume to go on)" : ""));
+    }
+
     /** Runs (or resumes, from the log) the campaign's rounds until it stops. */
     public Run run() {
         int round = resume();
@@ -644,7 +658,10 @@ public final class Optimiser {
                 if (e <= 0) continue;
                 // GPU time is for GPU-bound work: a stage as fast without its GPU gives it back
                 boolean freesGpu = c.gpus() < inc.gpus() && e <= incEst * (1 + settings.noise());
-                if (!incClean || incEst <= 0 || e < incEst * (1 - settings.noise()) || freesGpu) {
+                // as fast within the noise for less held (right-sized memory and limits): take it
+                boolean lighter = e <= incEst * (1 + settings.noise()) && footprint(c) < 0.9 * footprint(inc)
+                        && c.gpus() <= inc.gpus();
+                if (!incClean || incEst <= 0 || e < incEst * (1 - settings.noise()) || freesGpu || lighter) {
                     inc = c;
                     incEst = e;
                     incClean = true;
@@ -654,14 +671,21 @@ public final class Optimiser {
         }
     }
 
+    /** What a shape holds per unit of work: (CPUs + GiB/4 + 10 x GPUs) x time limit / units per job. */
+    static double footprint(Shape s) {
+        return (s.cpus() + s.memBytes() / (4.0 * GIB) + 10.0 * s.gpus()) * s.timeS() / s.shardsPerJob();
+    }
+
     /** The stage's remaining work in this shape: the first wave's queue wait plus the waves' runtimes, seconds. */
     double estimate(Stage s, Shape shape) {
         Evidence ev = evidence.get(s.name());
         double run = ev.runtimeS(shape.lane(), shape.shardsPerJob(), shape.cpus());
         if (run < 0) return -1;
-        if (ev.peakBytes(shape.shardsPerJob()) > shape.memBytes() || ev.needsMoreThan(shape.shardsPerJob()) >= shape.memBytes())
+        boolean proven = triedClean(s).contains(shape);
+        if (!proven && (ev.peakBytes(shape.shardsPerJob()) > shape.memBytes()
+                || ev.needsMoreThan(shape.shardsPerJob()) >= shape.memBytes()))
             return -1; // would run out of memory
-        if (run > shape.timeS()) return -1; // would time out
+        if (!proven && run > shape.timeS()) return -1; // would time out
         int jobs = shape.jobs(Math.max(1, s.shards()));
         int wave = Math.min(jobs, shape.concurrency());
         int waves = (jobs + wave - 1) / wave;

@@ -186,4 +186,36 @@ public final class OptimiseReport {
                     .append("</td><td>").append(ReviewHtml.esc(c.to())).append("</td></tr>");
         b.append("</table>");
     }
+
+    /** The baseline as a table per stage and the bottleneck. */
+    public static String baseline(dev.reckon.optimise.Baseline.Result b) {
+        StringBuilder out = new StringBuilder("Baseline of campaign " + Table.plain(b.campaign()) + " (charter "
+                + Table.plain(b.charter()) + ") from the ledger's history\n\n");
+        Table t = new Table("stage", "jobs>", "cpus asked>", "cpus used>", "mem asked>", "peak>", "gpus>", "limit>",
+                "runtime>", "wait>", "oom>", "timeout>", "failed>", "retries>", "per hour>");
+        for (var h : b.stages())
+            t.row(h.stage(), h.jobs(), Format.number(h.reqCpus()), Format.number(h.usedCpus()), Format.bytes(h.reqMemBytes()),
+                    Format.bytes(h.peakMemBytes()), Format.number(h.gpus()), Format.duration(h.limitS()),
+                    Format.duration(h.runtimeS()), Format.duration(h.waitS()), h.ooms(), h.timeouts(), h.failures(),
+                    h.retries(), Format.number(h.throughputPerH()));
+        out.append(t.render()).append('\n');
+        for (var h : b.stages()) for (String f : h.findings()) out.append("  ").append(Table.plain(h.stage())).append(": ")
+                .append(Table.plain(f)).append('\n');
+        out.append(b.bottleneck() == null ? "\nNo history: the rounds start from the campaign's shapes.\n"
+                : "\nBottleneck: " + Table.plain(b.bottleneck()) + ", " + Table.plain(b.why()) + "\n");
+        return out.toString();
+    }
+
+    /** One line per stage: trials finished and open, and the chosen configuration. */
+    public static String status(dev.reckon.optimise.Optimiser.Run run) {
+        StringBuilder out = new StringBuilder();
+        for (var s : run.campaign().stages()) {
+            long done = run.trials().stream().filter(t -> t.stage().equals(s.name()) && t.result() != null).count();
+            long open = run.trials().stream().filter(t -> t.stage().equals(s.name()) && t.result() == null
+                    && t.status() != dev.reckon.optimise.Trial.Status.REFUSED).count();
+            out.append(String.format(Locale.ROOT, "%-16s %3d trials done, %d open; chosen: %s%n", Table.plain(s.name()),
+                    done, open, RoundReport.config(run.chosen().get(s.name()))));
+        }
+        return out.append(Table.plain(run.stopped())).append('\n').toString();
+    }
 }

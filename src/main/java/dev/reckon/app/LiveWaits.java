@@ -1,0 +1,39 @@
+package dev.reckon.app;
+
+import dev.reckon.optimise.Optimiser;
+import dev.reckon.optimise.Shape;
+import dev.reckon.sim.Machine;
+import dev.reckon.sim.Predict;
+import dev.reckon.sim.SimDefaults;
+import dev.reckon.sim.parser.ScontrolNodes;
+import dev.reckon.sim.parser.SqueueJobs;
+import dev.reckon.source.LiveQueue;
+import dev.reckon.source.slurm.SlurmCommands;
+import dev.reckon.source.slurm.SlurmLiveQueue;
+
+import java.util.List;
+
+/** Predicted queue waits on this host's Slurm: its live queue simulated forward, as {@code reckon predict} does. */
+final class LiveWaits implements Optimiser.Waits {
+    private final LiveQueue live;
+    private final Context ctx;
+    private final SimDefaults defaults = SimDefaults.load();
+
+    LiveWaits(SlurmCommands slurm, Context ctx) {
+        this.live = new SlurmLiveQueue(slurm);
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Long waitS(Shape shape, int jobs) {
+        String usable = SqueueJobs.usableNodes(live.nodes());
+        if (usable.isBlank()) return null;
+        Machine machine = ScontrolNodes.parse(usable, live.nodesName());
+        List<Predict.LiveJob> queue = SqueueJobs.parse(live.queue(), live.queueName(), ctx.zone());
+        Predict.Shape p = new Predict.Shape("trial", 1, shape.cpus(), shape.memBytes(), shape.gpus(), shape.timeS(),
+                shape.partition(), Math.max(1, jobs));
+        Predict.Prediction x = Predict.predict(machine, queue, List.of(p), ctx.now(), defaults.predictPolicy(), defaults)
+                .get(0);
+        return x.start() == null ? null : x.waitS();
+    }
+}

@@ -231,7 +231,7 @@ public final class Optimising {
                 waits = new LiveWaits(slurm, ctx);
                 where = "this host's Slurm";
             }
-            Optimiser.Log log = new LedgerLog(ledger, key);
+            Optimiser.Log log = new LedgerLog(ledger, key, model != null);
             boolean send = model != null || q.apply();
             Cluster acting = send && model == null ? new Audited(cluster, ledger, ctx, c.charter(), where) : cluster;
             Optimiser o = new Optimiser(c, acting, waits, send ? log : new Optimiser.MemoryLog(), budget, settings);
@@ -267,7 +267,7 @@ public final class Optimising {
         Campaign c = loaded.value();
         String key = c.name() + (model != null ? "@model" : "");
         try (Ledger ledger = ctx.openLedger()) {
-            List<Trial> trials = new LedgerLog(ledger, key).trials();
+            List<Trial> trials = new LedgerLog(ledger, key, model != null).trials();
             if (trials.isEmpty()) throw new BadRequest("campaign " + key + " has not run yet: reckon optimise run "
                     + file + (model == null ? " --apply" : " --model " + model));
         }
@@ -325,10 +325,13 @@ public final class Optimising {
     private static final class LedgerLog implements Optimiser.Log {
         private final Ledger ledger;
         private final String key;
+        private final boolean clusterForgets;
 
-        LedgerLog(Ledger ledger, String key) {
+        /** @param clusterForgets a simulated cluster starts afresh each run: its trials sent before were never run */
+        LedgerLog(Ledger ledger, String key, boolean clusterForgets) {
             this.ledger = ledger;
             this.key = key;
+            this.clusterForgets = clusterForgets;
         }
 
         @Override
@@ -341,7 +344,9 @@ public final class Optimising {
             List<Trial> out = new ArrayList<>();
             for (String doc : ledger.campaignItems(key)) {
                 try {
-                    out.add(Json.mapper().readValue(doc, Trial.class));
+                    Trial t = Json.mapper().readValue(doc, Trial.class);
+                    if (clusterForgets && t.status() == Trial.Status.SUBMITTED) t = t.with(Trial.Status.PLANNED, List.of(), null);
+                    out.add(t);
                 } catch (java.io.IOException e) {
                     throw new InputError(ledger.location(), 0, "campaign " + key, "a stored trial does not read: "
                             + e.getMessage());

@@ -264,30 +264,48 @@ public final class Optimiser {
 
     private List<Trial> sweep(int number) {
         List<Trial> out = new ArrayList<>();
-        for (Stage s : ordered()) {
-            if (remaining(s) <= 0) continue;
-            Shape base = rightSized(s, incumbent.get(s.name()));
-            Map<Factor, List<Shape>> candidates = candidates(s, base);
-            List<Map.Entry<Factor, List<Shape>>> ranked = new ArrayList<>(candidates.entrySet());
-            double baseEst = estimate(s, base);
-            ranked.sort(Comparator.comparingDouble(e -> e.getValue().stream().mapToDouble(c -> estimate(s, c)).min()
-                    .orElse(Double.MAX_VALUE)));
-            boolean tryBase = !base.equals(incumbent.get(s.name()));
-            if (tryBase) {
-                Trial t = take(1, number++, s, "right-size: memory and time from what the jobs used ("
-                        + describe(incumbent.get(s.name()), base) + ")", base, settings.sweepJobs());
+        for (Stage s : ordered()) out.addAll(sweep(s, 1, number + out.size()));
+        return out;
+    }
+
+    /**
+     * A stage's sweep around its incumbent: memory and time from the evidence, then the two factors whose values
+     * the evidence and the predicted waits say gain most, each at the values not tried yet.
+     */
+    private List<Trial> sweep(Stage s, int round, int number) {
+        List<Trial> out = new ArrayList<>();
+        if (remaining(s) <= 0) return out;
+        Shape base = rightSized(s, incumbent.get(s.name()));
+        Map<Factor, List<Shape>> candidates = new LinkedHashMap<>();
+        candidates(s, base).forEach((f, v) -> candidates.put(f, new ArrayList<>(v)));
+        Set<Shape> tried = new HashSet<>();
+        for (Trial t : trials) if (t.stage().equals(s.name())) tried.add(t.shape());
+        for (List<Shape> v : candidates.values()) v.removeIf(c -> tried.contains(c) || unstable.contains(c));
+        candidates.values().removeIf(List::isEmpty);
+        List<Map.Entry<Factor, List<Shape>>> ranked = new ArrayList<>(candidates.entrySet());
+        double baseEst = estimate(s, base);
+        Evidence ev = evidence.get(s.name());
+        ranked.sort(Comparator.comparingDouble(e -> {
+            // a lane with no clean run yet is tried first: GPU time is for GPU-bound work
+            if (e.getKey() == Factor.GPUS && e.getValue().stream().anyMatch(c -> !ev.knows(c.lane()))) return -1.0;
+            return e.getValue().stream().mapToDouble(c -> {
+                double x = estimate(s, c);
+                return x < 0 ? Double.MAX_VALUE / 2 : x;
+            }).min().orElse(Double.MAX_VALUE);
+        }));
+        if (!base.equals(incumbent.get(s.name())) && !tried.contains(base)) {
+            Trial t = take(round, number++, s, "right-size: memory and time from what the jobs used ("
+                    + describe(incumbent.get(s.name()), base) + ")", base, settings.sweepJobs());
+            if (t != null) out.add(t);
+        }
+        for (Map.Entry<Factor, List<Shape>> e : ranked.subList(0, Math.min(2, ranked.size()))) {
+            for (Shape c : e.getValue()) {
+                double est = estimate(s, c);
+                String gain = baseEst > 0 && est > 0 ? String.format(Locale.ROOT, " (estimated %+.0f%% stage wall-clock)",
+                        100 * (est - baseEst) / baseEst) : "";
+                Trial t = take(round, number++, s, "sweep " + e.getKey().word() + ": " + describe(base, c) + gain, c,
+                        settings.sweepJobs());
                 if (t != null) out.add(t);
-            }
-            for (Map.Entry<Factor, List<Shape>> e : ranked.subList(0, Math.min(2, ranked.size()))) {
-                for (Shape c : e.getValue()) {
-                    if (unstable.contains(c)) continue;
-                    double est = estimate(s, c);
-                    String gain = baseEst > 0 && est > 0 ? String.format(Locale.ROOT, " (estimated %+.0f%% stage wall-clock)",
-                            100 * (est - baseEst) / baseEst) : "";
-                    Trial t = take(1, number++, s, "sweep " + e.getKey().word() + ": " + describe(base, c) + gain, c,
-                            settings.sweepJobs());
-                    if (t != null) out.add(t);
-                }
             }
         }
         return out;
@@ -319,8 +337,13 @@ public final class Optimiser {
             int jobs = Math.min(best.concurrency(), best.jobs(remaining(s)));
             String why = best.equals(inc) ? "scale: confirm the incumbent at one wave of " + jobs + " jobs"
                     : "scale: " + describe(inc, best) + " at one wave of " + jobs + " jobs";
-            Trial t = take(Math.max(2, roundOf(number)), number++, s, why, best, jobs);
+            int round = Math.max(2, roundOf(number));
+            Trial t = take(round, number++, s, why, best, jobs);
             if (t != null) out.add(t);
+            // and keep climbing: the next values of the most promising factors around the incumbent
+            List<Trial> more = sweep(s, round, number);
+            number += more.size();
+            out.addAll(more);
         }
         return out;
     }

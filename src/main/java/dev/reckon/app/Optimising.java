@@ -227,7 +227,10 @@ public final class Optimising {
                 where = "a simulated cluster (" + q.model().getFileName() + ")";
             } else {
                 SlurmCommands slurm = new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, ctx.zone());
-                cluster = new SlurmCluster(slurm, ctx.clock());
+                // the jobs' output goes beside the campaign file, never into the current directory
+                Path jobsDir = q.file().toAbsolutePath().resolveSibling(c.name() + "-jobs");
+                if (q.apply()) Files.createDirectories(jobsDir);
+                cluster = new SlurmCluster(slurm, ctx.clock(), jobsDir);
                 waits = new LiveWaits(slurm, ctx);
                 where = "this host's Slurm";
             }

@@ -485,44 +485,92 @@ public final class Optimiser {
 
     // ------------------------------------------------------------------------------------------------ executing
 
-    /** Sends the round's planned trials stage by stage (upstream first), waits, follows up OOMs; true if any refused. */
+    /**
+     * Sends the round's planned trials stage by stage (upstream first): a stage's trials all at once (each at most its
+     * concurrency), waited for together; then its follow-ups one by one. True if any was refused for the budget.
+     */
     private boolean execute(List<Trial> round) {
         boolean refused = false;
         for (Stage s : ordered()) {
-            List<Trial> mine = new ArrayList<>();
-            for (Trial t : round) if (t.stage().equals(s.name())) mine.add(current(t));
-            int followUps = 0;
-            boolean chained = false;
-            while (!mine.isEmpty()) {
-                List<Trial> next = new ArrayList<>();
-                for (Trial t : mine) {
-                    if (t.status() == Trial.Status.DONE || t.status() == Trial.Status.REFUSED) continue;
-                    if (t.status() == Trial.Status.PLANNED) {
-                        String why = affordable(t);
-                        if (why != null) {
-                            replace(t.refused(why));
-                            refused = true;
-                            continue;
-                        }
-                    }
-                    Trial done = t.status() == Trial.Status.SUBMITTED ? await(t) : send(t);
-                    replace(done);
-                    account(done);
-                    boolean ofChain = t.hypothesis().startsWith("after ");
-                    Trial follow = !chained || ofChain ? followUp(s, done) : null;
-                    if (follow != null && followUps < 3) {
-                        chained = true;
-                        followUps++;
-                        follow = predicted(follow);
-                        trials.add(follow);
-                        log.save(follow);
-                        next.add(follow);
+            List<Trial> batch = new ArrayList<>();
+            for (Trial t : round) {
+                if (!t.stage().equals(s.name())) continue;
+                t = current(t);
+                if (t.status() == Trial.Status.DONE || t.status() == Trial.Status.REFUSED) continue;
+                if (t.status() == Trial.Status.PLANNED) {
+                    String why = affordable(t);
+                    if (why != null) {
+                        replace(t.refused(why));
+                        refused = true;
+                        continue;
                     }
                 }
-                mine = next;
+                batch.add(t);
+            }
+            List<Trial> done = new ArrayList<>();
+            for (Trial t : batch) if (t.status() == Trial.Status.SUBMITTED) done.add(await(t));
+            done.addAll(sendAll(s, batch.stream().filter(t -> t.status() == Trial.Status.PLANNED).toList()));
+            boolean chained = false;
+            for (Trial d : done) {
+                replace(d);
+                account(d);
+            }
+            int followUps = 0;
+            List<Trial> chain = new ArrayList<>();
+            for (Trial d : done) {
+                if (chained) break;
+                Trial follow = followUp(s, d);
+                if (follow != null) {
+                    chained = true;
+                    chain.add(follow);
+                }
+            }
+            while (!chain.isEmpty() && followUps < 3) {
+                Trial f = predicted(chain.remove(0));
+                followUps++;
+                trials.add(f);
+                log.save(f);
+                String why = affordable(f);
+                if (why != null) {
+                    replace(f.refused(why));
+                    refused = true;
+                    break;
+                }
+                Trial d = sendAll(s, List.of(f)).get(0);
+                replace(d);
+                account(d);
+                Trial next = followUp(s, d);
+                if (next != null) chain.add(next);
             }
         }
         return refused;
+    }
+
+    /** Sends the trials' jobs together, each trial at most its concurrency at once; returns them done. */
+    private List<Trial> sendAll(Stage s, List<Trial> ts) {
+        if (ts.isEmpty()) return List.of();
+        Map<Integer, Trial> byNumber = new LinkedHashMap<>();
+        Map<Integer, List<String>> ids = new HashMap<>();
+        List<Runner.Job> jobs = new ArrayList<>();
+        for (Trial t : ts) {
+            byNumber.put(t.number(), t);
+            ids.put(t.number(), new ArrayList<>());
+            for (Runner.Job j : jobsOf(s, t)) jobs.add(new Runner.Job(j.submission(), j.shards(), t.number()));
+        }
+        // each trial is claimed (PLANNED in the log) before its first job is sent; each id is stored as it is known
+        List<Runner.Ended> ended = Runner.run(cluster, jobs, g -> byNumber.get(g).shape().concurrency(), (j, id) -> {
+            List<String> mine = ids.get(j.group());
+            mine.add(id);
+            log.save(byNumber.get(j.group()).with(Trial.Status.SUBMITTED, mine, null));
+        }, e -> null);
+        List<Trial> out = new ArrayList<>();
+        for (Trial t : ts) {
+            List<Runner.Ended> mine = ended.stream().filter(e -> e.job().group() == t.number()).toList();
+            Trial.Result r = Runner.result(mine);
+            refund(t, r);
+            out.add(t.with(Trial.Status.DONE, ids.get(t.number()), r));
+        }
+        return out;
     }
 
     private Trial current(Trial t) {
@@ -544,20 +592,6 @@ public final class Optimiser {
         cpuLeft -= cpu;
         gpuLeft -= gpu;
         return null;
-    }
-
-    private Trial send(Trial t) {
-        Stage s = campaign.stage(t.stage()).orElseThrow();
-        List<Runner.Job> jobs = jobsOf(s, t);
-        List<String> ids = new ArrayList<>();
-        // the trial is claimed (PLANNED in the log) before its first job is sent; each id is stored as it is known
-        List<Runner.Ended> ended = Runner.run(cluster, jobs, t.shape().concurrency(), id -> {
-            ids.add(id);
-            log.save(t.with(Trial.Status.SUBMITTED, ids, null));
-        }, e -> null);
-        Trial.Result r = Runner.result(ended);
-        refund(t, r);
-        return t.with(Trial.Status.DONE, ids, r);
     }
 
     /** Waits for a trial's jobs that were sent before (a resumed run); none is sent again. */

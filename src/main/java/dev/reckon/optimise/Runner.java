@@ -26,8 +26,12 @@ final class Runner {
 
     private Runner() {}
 
-    /** One job to run, with the units of work it does. */
-    record Job(Cluster.Submission submission, int shards) {}
+    /** One job to run, with the units of work it does, and the group (a trial) whose cap of jobs at once it counts in. */
+    record Job(Cluster.Submission submission, int shards, int group) {
+        Job(Cluster.Submission submission, int shards) {
+            this(submission, shards, 0);
+        }
+    }
 
     /** One ended job. */
     record Ended(Job job, String id, Cluster.JobStatus status, Instant submitted, int attempt) {}
@@ -40,16 +44,26 @@ final class Runner {
      */
     static List<Ended> run(Cluster cluster, List<Job> jobs, int concurrency, Consumer<String> sent,
                            Function<Ended, Job> retry) {
+        return run(cluster, jobs, g -> concurrency, (j, id) -> sent.accept(id), retry);
+    }
+
+    /** Runs jobs of several groups at once, each group at most {@code cap} of its jobs at a time. */
+    static List<Ended> run(Cluster cluster, List<Job> jobs, java.util.function.IntUnaryOperator cap,
+                           java.util.function.BiConsumer<Job, String> sent, Function<Ended, Job> retry) {
         List<Job> queue = new ArrayList<>(jobs);
         Map<String, Object[]> running = new LinkedHashMap<>(); // id -> {job, submitted, attempt}
+        Map<Integer, Integer> active = new HashMap<>();
         List<Ended> out = new ArrayList<>();
         Duration wait = FIRST_POLL;
         Map<Job, Integer> attempts = new HashMap<>();
         while (!queue.isEmpty() || !running.isEmpty()) {
-            while (!queue.isEmpty() && running.size() < concurrency) {
-                Job j = queue.remove(0);
+            for (java.util.Iterator<Job> it = queue.iterator(); it.hasNext(); ) {
+                Job j = it.next();
+                if (active.getOrDefault(j.group(), 0) >= cap.applyAsInt(j.group())) continue;
+                it.remove();
                 String id = cluster.submit(j.submission());
-                sent.accept(id);
+                sent.accept(j, id);
+                active.merge(j.group(), 1, Integer::sum);
                 running.put(id, new Object[] {j, cluster.now(), attempts.getOrDefault(j, 1)});
                 wait = FIRST_POLL;
             }
@@ -58,6 +72,7 @@ final class Runner {
                 if (!ended(st.state())) continue;
                 Object[] r = running.remove(st.id());
                 Job j = (Job) r[0];
+                active.merge(j.group(), -1, Integer::sum);
                 int attempt = (Integer) r[2];
                 Ended e = new Ended(j, st.id(), st, (Instant) r[1], attempt);
                 out.add(e);

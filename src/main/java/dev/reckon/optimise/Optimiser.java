@@ -93,7 +93,7 @@ public final class Optimiser {
      */
     public record Settings(int maxRounds, double noise, int sweepJobs, double memMargin, long memPad, double timeMargin,
                            long timePadS) {
-        public static final Settings DEFAULT = new Settings(5, 0.05, 2, 1.25, 512 * MIB, 1.5, 600);
+        public static final Settings DEFAULT = new Settings(5, 0.05, 2, 1.25, 512 * MIB, 1.5, 120);
     }
 
     /**
@@ -360,13 +360,14 @@ public final class Optimiser {
             Shape o = onLane(s, base, other);
             if (o != null) out.put(Factor.GPUS, List.of(o));
         }
-        if (s.varies(Factor.CPUS)) out.put(Factor.CPUS, values(s, base, Factor.CPUS, base.cpus() * 2L, base.cpus() / 2L));
+        if (s.varies(Factor.CPUS))
+            out.put(Factor.CPUS, values(s, base, Factor.CPUS, base.cpus() * 2L, base.cpus() / 2L, base.cpus() / 4L));
         if (s.varies(Factor.SHARDS_PER_JOB))
             out.put(Factor.SHARDS_PER_JOB, values(s, base, Factor.SHARDS_PER_JOB, base.shardsPerJob() / 4L,
-                    base.shardsPerJob() * 2L));
+                    base.shardsPerJob() / 16L, base.shardsPerJob() * 2L));
         if (s.varies(Factor.CONCURRENCY))
             out.put(Factor.CONCURRENCY, values(s, base, Factor.CONCURRENCY, base.concurrency() * 2L,
-                    base.concurrency() * 4L));
+                    base.concurrency() * 4L, s.bounds().get(Factor.CONCURRENCY).max()));
         out.values().removeIf(List::isEmpty);
         return out;
     }
@@ -456,6 +457,9 @@ public final class Optimiser {
         if (run > 0 && s.varies(Factor.TIME)) {
             long t = (long) Math.max(run * settings.timeMargin(), run + settings.timePadS());
             t = ((t + 59) / 60) * 60;
+            // evidence shortens a limit; only a timeout lengthens one (and that is the follow-up's work)
+            boolean noMoreWork = shape.shardsPerJob() <= s.start().shardsPerJob() && shape.cpus() >= s.start().cpus();
+            if (noMoreWork && t > s.start().timeS()) t = s.start().timeS();
             out = out.withTime(s.bounds().get(Factor.TIME).clamp(t));
         }
         return out;
@@ -785,7 +789,19 @@ public final class Optimiser {
             Shape c = incumbent.get(s.name());
             Evidence ev = evidence.get(s.name());
             int jobs = c.jobs(s.shards());
-            out.put(s.name(), new Estimate(s.name(), estimate(s, s.start()), estimate(s, c),
+            double asSubmitted = estimate(s, s.start());
+            double chosenEst = estimate(s, c);
+            if (asSubmitted < 0 && chosenEst > 0) {
+                // as submitted it fails (out of memory, out of time): each wave dies once, then runs as it must
+                for (Trial t : trials) {
+                    if (!t.stage().equals(s.name()) || !t.shape().equals(s.start()) || t.result() == null
+                            || t.result().clean()) continue;
+                    int wave = Math.min(jobs, s.start().concurrency());
+                    asSubmitted = ((jobs + wave - 1) / wave) * t.result().meanRuntimeS() + chosenEst;
+                    break;
+                }
+            }
+            out.put(s.name(), new Estimate(s.name(), asSubmitted, chosenEst,
                     ev.runtimeS(c.lane(), c.shardsPerJob(), c.cpus()), waits == null ? null
                     : safeWait(c, Math.min(jobs, c.concurrency())), jobs));
         }

@@ -137,8 +137,10 @@ public record RoundReport(Objective objective, List<Experiment> experiments, Lis
             asSub.put(s.name(), e.asSubmittedS());
             chosenEst.put(s.name(), e.chosenS());
             choices.add(new StageChoice(s.name(), config(s.start()), config(chosen), e.asSubmittedS(), e.chosenS()));
-            if (e.asSubmittedS() < 0 && ooms > 0) risks.add(s.name() + ": as submitted it runs out of memory; its "
-                    + "estimate as submitted counts retries it cannot finish");
+            if (ooms > 0 && run.trials().stream().anyMatch(t -> t.stage().equals(s.name()) && t.shape().equals(s.start())
+                    && t.result() != null && t.result().ooms() > 0))
+                risks.add(s.name() + ": as submitted it runs out of memory; its estimate as submitted counts each "
+                        + "wave dying once and being retried with the memory it needs");
         }
         double totalAs = chain(c, asSub), totalChosen = chain(c, chosenEst);
         Choice choice = new Choice(choices, totalAs, totalChosen, simulated == null ? null : simulated[0],

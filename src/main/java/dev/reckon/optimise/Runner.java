@@ -133,6 +133,7 @@ final class Runner {
     }
 
     static String gib(long bytes) {
+        if (bytes < (1L << 30)) return ((bytes + (1L << 20) - 1) >> 20) + "M";
         double g = bytes / GIB;
         return g >= 10 ? String.format(java.util.Locale.ROOT, "%.0fG", g) : String.format(java.util.Locale.ROOT, "%.1fG", g);
     }

@@ -102,7 +102,19 @@ public final class OptimiseBench {
             hours += t.result().cpuHours() + 10 * t.result().gpuHours();
             if (t.round() >= 2) ooms += t.result().ooms();
         }
-        PipelineRun.Result best = PipelineRun.run(c, exhaustive(w), fresh(w), PipelineRun.Retry.MORE_MEMORY);
+        Map<String, Shape> grid = exhaustive(w);
+        PipelineRun.Result best = PipelineRun.run(c, grid, fresh(w), PipelineRun.Retry.MORE_MEMORY);
+        if (System.getenv("RECKON_BENCH_VERBOSE") != null) {
+            for (Stage s : c.stages())
+                System.err.println(w.name() + " " + s.name() + ": start " + s.start() + "\n  reckon " + run.chosen().get(s.name())
+                        + "\n  grid   " + grid.get(s.name()) + "\n  stopped: " + run.stopped());
+            for (Trial t : run.trials())
+                System.err.println("  " + t.round() + " #" + t.number() + " " + t.stage() + " " + t.hypothesis() + " | "
+                        + dev.reckon.optimise.RoundReport.config(t.shape()) + " | " + t.shards() + " units | "
+                        + (t.result() == null ? t.status() : t.result().completed() + " ok " + t.result().ooms() + " oom "
+                        + Math.round(t.result().meanRuntimeS()) + "s run " + Math.round(t.result().meanWaitS()) + "s wait")
+                        + " | predicted " + t.predictedWaitS());
+        }
         return new Figure(w.name(), submitted.wallClockS(), rightSized.wallClockS(), reckon.wallClockS(),
                 Math.min(best.wallClockS(), Math.min(reckon.wallClockS(), rightSized.wallClockS())), run.rounds(),
                 run.trials().size(), hours, ooms, 0);

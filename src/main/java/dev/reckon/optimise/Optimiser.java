@@ -93,7 +93,7 @@ public final class Optimiser {
      */
     public record Settings(int maxRounds, double noise, int sweepJobs, double memMargin, long memPad, double timeMargin,
                            long timePadS) {
-        public static final Settings DEFAULT = new Settings(5, 0.05, 2, 1.25, 512 * MIB, 1.5, 120);
+        public static final Settings DEFAULT = new Settings(5, 0.05, 1, 1.25, 512 * MIB, 1.5, 120);
     }
 
     /**
@@ -125,7 +125,7 @@ public final class Optimiser {
     private final Map<String, Integer> doneShards = new HashMap<>();
     private final Set<Shape> unstable = new HashSet<>();
     private final Map<Shape, Integer> oomCount = new HashMap<>();
-    private final Map<String, Double> measured = new HashMap<>();
+    private final Map<String, double[]> measured = new HashMap<>();
     private final List<Trial> trials = new ArrayList<>();
 
     public Optimiser(Campaign campaign, Cluster cluster, Waits waits, Log log, Budget budget, Settings settings) {
@@ -298,8 +298,18 @@ public final class Optimiser {
                     + describe(incumbent.get(s.name()), base) + ")", base, settings.sweepJobs());
             if (t != null) out.add(t);
         }
+        // exploring spends at most a third of the work left: the rest is for the configuration it finds
+        int explore = Math.max(1, remainingToSend(s) / 3);
         for (Map.Entry<Factor, List<Shape>> e : ranked.subList(0, Math.min(2, ranked.size()))) {
-            for (Shape c : e.getValue()) {
+            List<Shape> values = new ArrayList<>(e.getValue());
+            values.sort(Comparator.comparingDouble(c -> {
+                double x = estimate(s, c);
+                return x < 0 ? Double.MAX_VALUE / 2 : x;
+            }));
+            for (Shape c : values) {
+                int cost = c.shardsPerJob() * settings.sweepJobs();
+                if (cost > explore && !out.isEmpty()) continue;
+                explore -= cost;
                 double est = estimate(s, c);
                 String gain = baseEst > 0 && est > 0 ? String.format(Locale.ROOT, " (estimated %+.0f%% stage wall-clock)",
                         100 * (est - baseEst) / baseEst) : "";
@@ -334,7 +344,9 @@ public final class Optimiser {
                     bestEst = e;
                 }
             }
-            int jobs = Math.min(best.concurrency(), best.jobs(remaining(s)));
+            // one wave, but never more than half the work left while there is more to learn
+            int left = best.jobs(remainingToSend(s));
+            int jobs = Math.max(1, Math.min(best.concurrency(), round(number) < settings.maxRounds() ? (left + 1) / 2 : left));
             String why = best.equals(inc) ? "scale: confirm the incumbent at one wave of " + jobs + " jobs"
                     : "scale: " + describe(inc, best) + " at one wave of " + jobs + " jobs";
             int round = Math.max(2, roundOf(number));
@@ -346,6 +358,10 @@ public final class Optimiser {
             out.addAll(more);
         }
         return out;
+    }
+
+    private int round(int number) {
+        return roundOf(number);
     }
 
     private int roundOf(int number) {
@@ -704,7 +720,8 @@ public final class Optimiser {
             if (n >= 2) unstable.add(t.shape());
         }
         if (t.result().clean() && t.result().runtimes().size() > 0)
-            measured.put(t.stage() + "\u0000" + t.shape(), t.result().meanWaitS());
+            measured.merge(t.stage() + "\u0000" + t.shape(), new double[] {t.result().meanWaitS(), t.jobs()},
+                    (a, b) -> b[1] >= a[1] ? b : a);
     }
 
     /** After a round: the incumbent of each stage becomes its best stable, cleanly measured configuration. */
@@ -750,8 +767,11 @@ public final class Optimiser {
         int jobs = shape.jobs(Math.max(1, s.shards()));
         int wave = Math.min(jobs, shape.concurrency());
         int waves = (jobs + wave - 1) / wave;
-        Double m = measured.get(s.name() + "\u0000" + shape);
-        Long w = m != null ? Long.valueOf(Math.round(m)) : waits == null ? null : safeWait(shape, wave);
+        // a wait measured on as many jobs as a wave is evidence; one job's wait says little of a wave's
+        double[] m = measured.get(s.name() + "\u0000" + shape);
+        Long predicted = waits == null ? null : safeWait(shape, wave);
+        Long w = m != null && m[1] >= Math.max(1, wave / 2.0) ? Long.valueOf(Math.round(m[0]))
+                : predicted != null ? predicted : m != null ? Long.valueOf(Math.round(m[0])) : null;
         return (w == null ? 0 : w) + waves * run;
     }
 

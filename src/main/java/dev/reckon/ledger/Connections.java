@@ -97,12 +97,12 @@ abstract class Connections implements AutoCloseable {
      */
     static void beginWrite(Connection c) throws SQLException {
         if (c instanceof SQLiteConnection s) {
-            s.setCurrentTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+            s.getConnectionConfig().setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
             try {
                 c.setAutoCommit(false);
             } finally {
                 // commit() begins the next transaction at once: deferred, so that it holds no lock
-                s.setCurrentTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
+                s.getConnectionConfig().setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
             }
         } else {
             c.setAutoCommit(false);

@@ -36,7 +36,8 @@ import java.util.function.Predicate;
  * {@link JobActions} and {@link Closer} given. Only active charters are acted on. A job that also
  * belongs to another charter is never touched. Every action tried is audited, as applied only when it worked, so under
  * cron nothing is done twice: one notice ahead and one per exit, one hold and one cancel per job, one close per
- * charter.
+ * charter. Each action is claimed in the ledger ({@link Ledger#claim}) before it is carried out, so two runs at once
+ * do not both carry it out either.
  */
 public final class ExitEnforcement {
     /** The audit action of a closing record. */
@@ -264,6 +265,14 @@ public final class ExitEnforcement {
                 blocked.add(s.charter());
                 continue;
             }
+            String claimAction = claimAction(s);
+            String claimCluster = s.jobId() == null ? NO_CLUSTER : s.cluster();
+            if (!ledger.claim(claimCluster, s.jobId(), claimAction, s.charter(), actor, now)) {
+                out.add(s.as(Kind.SKIP, claimAction + " already claimed by another run (or by one that died before "
+                        + "settling it): not done here"));
+                blocked.add(s.charter());
+                continue;
+            }
             Step r;
             switch (s.action()) {
                 case NOTIFY_AHEAD, NOTIFY_EXIT -> {
@@ -285,6 +294,7 @@ public final class ExitEnforcement {
                 case CLOSE -> {
                     if (blocked.contains(s.charter())) {
                         r = s.done(false, "not closed: an earlier step for it did not work; tried again next run");
+                        ledger.settleClaim(claimCluster, null, claimAction, s.charter(), false);
                         out.add(r);
                         continue;
                     }
@@ -297,9 +307,22 @@ public final class ExitEnforcement {
                 }
                 default -> throw new IllegalStateException(s.action().word());
             }
+            ledger.settleClaim(claimCluster, s.jobId(), claimAction, s.charter(), r.applied());
             out.add(r);
         }
         return out;
+    }
+
+    /** The action a step claims: its audit action. */
+    private static String claimAction(Step s) {
+        return switch (s.action()) {
+            case NOTIFY_AHEAD -> AHEAD_ACTION;
+            case NOTIFY_EXIT -> "exit-notice-" + s.exit();
+            case HOLD -> "hold";
+            case CANCEL -> "cancel";
+            case CLOSE -> CLOSE_ACTION;
+            default -> throw new IllegalStateException(s.action().word());
+        };
     }
 
     /** The closing records in the audit log, oldest first. */

@@ -9,6 +9,12 @@ public interface JobActions {
     /** Sends one notice (a JSON document) to a person. */
     String notify(String recipient, String payload) throws Exception;
 
+    /**
+     * Refuses, with why, a cluster this seam cannot act on (the real one: a cluster this host's Slurm does not
+     * serve); asked before a job is told it is about to be cancelled. Accepts every cluster unless overridden.
+     */
+    default void checkCluster(String cluster) throws Exception {}
+
     /** Holds a pending job of the cluster named. */
     String hold(String cluster, String jobId) throws Exception;
 

@@ -31,6 +31,11 @@ import java.util.function.Predicate;
  * </ul>
  * A job with a carried-out {@code cancel} entry is left alone. Only carried-out entries are written to the audit log
  * as applied, so a notice is never sent twice and a failed one is tried again on the next run.
+ *
+ * <p>Each notice and cancellation is first claimed in the ledger ({@link Ledger#claim}), then carried out, then
+ * audited, then its claim settled: of two runs at once (two {@code reclaim --apply} under cron) only one carries out
+ * each. A claim whose run died before settling it is never taken again until it is released
+ * ({@link Ledger#releaseClaim}): a notice is never sent twice, at the cost of waiting for a person.
  */
 public final class Reclaim {
     private Reclaim() {}
@@ -137,12 +142,26 @@ public final class Reclaim {
                 case NOTIFY -> {
                     Step r;
                     try {
+                        actions.checkCluster(s.cluster());
+                    } catch (Exception e) {
+                        r = s.done(false, "not sent: " + message(e));
+                        ledger.audit(new AuditEntry(now, actor, "notify", s.cluster(), s.jobId(), null, false,
+                                s.why() + "; " + r.detail()));
+                        out.add(r);
+                        continue;
+                    }
+                    if (!ledger.claim(s.cluster(), s.jobId(), "notify", null, actor, now)) {
+                        out.add(claimedElsewhere(s, "notify"));
+                        continue;
+                    }
+                    try {
                         r = s.done(true, actions.notify(s.user(), payload(s)));
                     } catch (Exception e) {
                         r = s.done(false, "not sent: " + message(e));
                     }
                     ledger.audit(new AuditEntry(now, actor, "notify", s.cluster(), s.jobId(), null, r.applied(),
                             s.why() + "; cancel after " + s.cancelAfter() + "; " + r.detail()));
+                    ledger.settleClaim(s.cluster(), s.jobId(), "notify", null, r.applied());
                     out.add(r);
                 }
                 case CANCEL -> {
@@ -150,6 +169,10 @@ public final class Reclaim {
                         out.add(new Step(Kind.WAIT, s.killListRank(), s.jobId(), s.cluster(), s.user(), s.name(), Review.JobClass.DEFENDED,
                                 s.reason(), s.cpus(), s.gpus(), s.memBytes(), s.notifiedAt(), s.cancelAfter(),
                                 "defended now: not cancelled", false, ""));
+                        continue;
+                    }
+                    if (!ledger.claim(s.cluster(), s.jobId(), "cancel", null, actor, now)) {
+                        out.add(claimedElsewhere(s, "cancel"));
                         continue;
                     }
                     Step r;
@@ -161,11 +184,20 @@ public final class Reclaim {
                     }
                     ledger.audit(new AuditEntry(now, actor, "cancel", s.cluster(), s.jobId(), null, r.applied(),
                             s.why() + "; " + r.detail()));
+                    ledger.settleClaim(s.cluster(), s.jobId(), "cancel", null, r.applied());
                     out.add(r);
                 }
             }
         }
         return out;
+    }
+
+    /** A step another run claimed first (or a claim never settled): left to it, as a wait. */
+    private static Step claimedElsewhere(Step s, String action) {
+        return new Step(Kind.WAIT, s.killListRank(), s.jobId(), s.cluster(), s.user(), s.name(), s.jobClass(),
+                s.reason(), s.cpus(), s.gpus(), s.memBytes(), s.notifiedAt(), s.cancelAfter(),
+                action + " already claimed by another run (or by one that died before settling it): not done here",
+                false, "");
     }
 
     private static String message(Exception e) {

@@ -105,10 +105,18 @@ public final class CharterFile {
         }
     }
 
-    /** Reads a charter file; dates without an offset are in {@code zone}. */
+    /** The largest charter file read (checked before reading): a charter is a page of YAML. */
+    public static final long MAX_BYTES = 256 * 1024;
+
+    /** Reads a charter file; dates without an offset are in {@code zone}; a file over {@link #MAX_BYTES} is refused unread. */
     public static Result read(Path file, ZoneId zone) {
         String text;
         try {
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                return new Result(file.toString(), null, List.of(new InputError(file.toString(), 0, null, "is " + size
+                        + " bytes, more than a charter may be (" + MAX_BYTES + "): not read")), Map.of());
+            }
             text = Files.readString(file);
         } catch (CharacterCodingException e) {
             return new Result(file.toString(), null, List.of(new InputError(file.toString(), 0, null, "not UTF-8 text")), Map.of());

@@ -124,12 +124,20 @@ public record Config(Path file, String ledger, ZoneId zone, String cluster, Path
         return location;
     }
 
+    /** The largest settings file read (checked before reading). */
+    public static final long MAX_BYTES = 64 * 1024;
+
     private static FileSettings read(Path file) {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         String text = "";
         try {
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                throw new InputError(file.toString(), 0, null, "is " + size + " bytes, more than a settings file may be ("
+                        + MAX_BYTES + "): not read");
+            }
             text = Files.readString(file);
             if (text.isBlank()) return FileSettings.NONE;
             FileSettings fs = yaml.readValue(text, FileSettings.class);

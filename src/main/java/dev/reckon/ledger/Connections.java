@@ -1,6 +1,8 @@
 package dev.reckon.ledger;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -63,7 +65,7 @@ abstract class Connections implements AutoCloseable {
     final void inTransaction(String what, Work work) {
         try {
             call(c -> {
-                c.setAutoCommit(false);
+                beginWrite(c);
                 try {
                     work.run(c);
                     c.commit();
@@ -85,6 +87,26 @@ abstract class Connections implements AutoCloseable {
 
     final LedgerException fail(String what, SQLException e) {
         return new LedgerException(what + " the ledger " + location + ": " + e.getMessage(), e);
+    }
+
+    /**
+     * Starts a transaction that will write. On SQLite it is {@code BEGIN IMMEDIATE}: the write lock is taken at once,
+     * waiting out another process's writer under the busy timeout. A deferred transaction that reads first and then
+     * writes would instead fail with SQLITE_BUSY the moment it upgrades while another process writes, whatever the
+     * timeout (SQLite cannot wait there without risking a deadlock).
+     */
+    static void beginWrite(Connection c) throws SQLException {
+        if (c instanceof SQLiteConnection s) {
+            s.getConnectionConfig().setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+            try {
+                c.setAutoCommit(false);
+            } finally {
+                // commit() begins the next transaction at once: deferred, so that it holds no lock
+                s.getConnectionConfig().setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
+            }
+        } else {
+            c.setAutoCommit(false);
+        }
     }
 
     static void rollback(Connection c, Throwable cause) {

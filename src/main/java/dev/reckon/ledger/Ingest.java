@@ -44,7 +44,7 @@ final class Ingest {
         writing.lock();
         try {
             return db.call(conn -> {
-                conn.setAutoCommit(false);
+                Connections.beginWrite(conn);
                 try {
                     Ledger.IngestReport r = ingestInTransaction(conn, source, producer, marks);
                     conn.commit();

@@ -41,6 +41,7 @@ public final class Ledger implements AutoCloseable {
     private final CampaignStore campaigns;
     private final AuditLog audit;
     private final Marks marks;
+    private final Claims claims;
 
     private Ledger(Connections db) {
         this.db = db;
@@ -50,6 +51,7 @@ public final class Ledger implements AutoCloseable {
         this.campaigns = new CampaignStore(db);
         this.audit = new AuditLog(db);
         this.marks = new Marks(db);
+        this.claims = new Claims(db);
     }
 
     /**
@@ -188,6 +190,44 @@ public final class Ledger implements AutoCloseable {
     public List<Metric> metrics(String charter) {
         Objects.requireNonNull(charter, "charter");
         return metrics.of(charter);
+    }
+
+    // ---------------------------------------------------------------------------------------------- claims
+
+    /**
+     * Claims an action before it is carried out, in a transaction of its own: true when this caller now holds it
+     * (it was never claimed, or its last claim was settled failed); false when another run holds it or it is done.
+     * Of any number of processes claiming the same key at once, exactly one gets it. {@code jobId} or
+     * {@code charter} may be null where they do not apply.
+     */
+    public boolean claim(String cluster, String jobId, String action, String charter, String actor, Instant at) {
+        Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(at, "at");
+        return claims.claim(cluster, jobId, action, charter, actor, at);
+    }
+
+    /** Settles a claim this caller holds: done (never to be claimed again) or failed (to be tried again). */
+    public void settleClaim(String cluster, String jobId, String action, String charter, boolean done) {
+        claims.settle(cluster, jobId, action, charter, done);
+    }
+
+    /**
+     * Marks a claim that was never settled (its run died between claiming and settling) as failed, so that a later
+     * run tries the action again: for after an operator has checked it was not carried out. False when there is no
+     * such claim.
+     */
+    public boolean releaseClaim(String cluster, String jobId, String action, String charter) {
+        return claims.release(cluster, jobId, action, charter);
+    }
+
+    /** A claim's state ({@code claimed}, {@code done}, {@code failed}), or empty when it was never claimed. */
+    public Optional<String> claimState(String cluster, String jobId, String action, String charter) {
+        return Optional.ofNullable(claims.state(cluster, jobId, action, charter));
+    }
+
+    /** Claims never settled: for each, cluster, job id, action, charter ('' where none), actor and when. */
+    public List<String[]> unsettledClaims() {
+        return claims.unsettled();
     }
 
     // ---------------------------------------------------------------------------------------------- audit

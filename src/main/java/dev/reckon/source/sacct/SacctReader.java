@@ -4,6 +4,7 @@ import dev.reckon.model.JobState;
 import dev.reckon.model.Job;
 import dev.reckon.model.Step;
 import dev.reckon.core.InputError;
+import dev.reckon.source.BoundedLines;
 import dev.reckon.source.Inputs;
 import dev.reckon.source.LocalTimes;
 import dev.reckon.core.SlurmSyntax;
@@ -93,6 +94,19 @@ public final class SacctReader {
 
     private static final int NCOL = Column.values().length;
 
+    /** The longest field read (1 Mi characters); a line is at most {@link BoundedLines#MAX_LINE}. */
+    public static final int MAX_FIELD = 1 << 20;
+
+    /**
+     * The most steps kept per job: the first {@value} as they are; the rest are folded into one more step, id
+     * {@code more}, whose CPU time is their sum and whose peak memory is their largest, so the job's figures count
+     * them all while a job of millions of steps is held in bounded memory.
+     */
+    public static final int MAX_STEPS = 10_000;
+
+    /** The longest elapsed time read: 100 years (a larger ElapsedRaw, such as 2^63-1, is refused). */
+    public static final long MAX_ELAPSED_S = 100L * 366 * 86_400;
+
     private final SacctOptions options;
 
     public SacctReader(SacctOptions options) {
@@ -112,7 +126,7 @@ public final class SacctReader {
      * the first bad line.
      */
     public void read(Reader in, String fileName, Consumer<Job> sink) throws IOException {
-        new Run(fileName, sink).run(in instanceof BufferedReader b ? b : new BufferedReader(in, 1 << 16));
+        new Run(fileName, sink).run(new BoundedLines(in, fileName == null ? "-" : fileName));
     }
 
     // ------------------------------------------------------------------------------------------------ one pass
@@ -146,7 +160,7 @@ public final class SacctReader {
             Arrays.fill(index, -1);
         }
 
-        void run(BufferedReader br) throws IOException {
+        void run(BoundedLines br) throws IOException {
             if (options.format() != null) {
                 layoutFromFormat(options.format());
                 checkFirstLineForHeader = true;
@@ -154,7 +168,7 @@ public final class SacctReader {
             while (true) {
                 String l;
                 try {
-                    l = br.readLine();
+                    l = br.next(lineNo + 1);
                 } catch (CharacterCodingException e) {
                     throw new InputError(file, lineNo + 1, null, "is not valid UTF-8 (malformed bytes on this line)");
                 }
@@ -283,8 +297,18 @@ public final class SacctReader {
                 if (at < 0) break;
                 from = at + dlen;
             }
-            if (n == expected) return;
-            if (n == expected + 1 && starts[expected] == len) return; // --parsable: trailing delimiter
+            if (n == expected || (n == expected + 1 && starts[expected] == len)) { // --parsable: trailing delimiter
+                if (len > MAX_FIELD) {
+                    for (int i = 0; i < expected; i++) {
+                        if (ends[i] - starts[i] > MAX_FIELD) {
+                            throw new InputError(file, lineNo, names[i], "is " + (ends[i] - starts[i])
+                                    + " characters long, more than " + MAX_FIELD + " (it starts \""
+                                    + BoundedLines.quote(l.substring(starts[i], starts[i] + BoundedLines.QUOTE)) + "\"): not read");
+                        }
+                    }
+                }
+                return;
+            }
             throw new InputError(file, lineNo, null, "expected " + expected + " fields separated by \"" + delim
                     + "\", found " + n);
         }
@@ -446,7 +470,7 @@ public final class SacctReader {
                     current = jobFromLine(key);
                     current.totalCpuS = null; // the step's own CPU time is added with the step
                 }
-                current.steps.add(stepFromLine(id.substring(dot + 1)));
+                current.addStep(stepFromLine(id.substring(dot + 1)));
             }
         }
 
@@ -458,22 +482,22 @@ public final class SacctReader {
                 int dot = raw.indexOf('.');
                 j.jobIdRaw = dot < 0 ? raw : raw.substring(0, dot);
             }
-            j.name = v(Column.JOB_NAME);
+            j.name = freeText(v(Column.JOB_NAME));
             j.user = v(Column.USER);
             j.account = v(Column.ACCOUNT);
             j.partition = v(Column.PARTITION);
             j.qos = v(Column.QOS);
             j.wckey = v(Column.WCKEY);
-            j.comment = v(Column.COMMENT);
+            j.comment = freeText(v(Column.COMMENT));
             String cl = v(Column.CLUSTER);
             j.cluster = cl != null ? cl : options.defaultCluster();
-            j.state = stateWord(v(Column.STATE));
+            j.state = state();
             j.exitCode = exit(Column.EXIT_CODE);
             j.submit = time(Column.SUBMIT);
             j.start = time(Column.START);
             j.end = time(Column.END);
-            j.elapsedS = has(Column.ELAPSED_RAW) && v(Column.ELAPSED_RAW) != null
-                    ? whole(Column.ELAPSED_RAW) : duration(Column.ELAPSED);
+            checkOrder(j.start, j.end);
+            j.elapsedS = elapsed();
             j.timelimitS = timelimit();
             j.nodeList = v(Column.NODE_LIST);
 
@@ -530,6 +554,38 @@ public final class SacctReader {
             j.totalCpuS = cpuTime();
             j.adminComment = v(Column.ADMIN_COMMENT);
             return j;
+        }
+
+        /** ElapsedRaw, else Elapsed; more than {@link #MAX_ELAPSED_S} is refused (it would overflow the hours). */
+        private Long elapsed() {
+            boolean raw = has(Column.ELAPSED_RAW) && v(Column.ELAPSED_RAW) != null;
+            Long e = raw ? whole(Column.ELAPSED_RAW) : duration(Column.ELAPSED);
+            if (e != null && e > MAX_ELAPSED_S) {
+                Column c = raw ? Column.ELAPSED_RAW : Column.ELAPSED;
+                throw error(c, "\"" + BoundedLines.quote(v(c)) + "\" is more than 100 years: not an elapsed time");
+            }
+            return e;
+        }
+
+        /** An end before its start is refused: no figure can be right. */
+        private void checkOrder(Instant start, Instant end) {
+            if (start != null && end != null && end.isBefore(start)) {
+                throw error(Column.END, "\"" + v(Column.END) + "\" is before the Start \"" + v(Column.START) + "\"");
+            }
+        }
+
+        /** The state word; a state holding a control character is refused. */
+        private String state() {
+            String raw = v(Column.STATE);
+            if (raw != null) {
+                for (int k = 0; k < raw.length(); k++) {
+                    char c = raw.charAt(k);
+                    if (c < 0x20 || c == 0x7f) {
+                        throw error(Column.STATE, String.format("holds the control character U+%04X: not a state", (int) c));
+                    }
+                }
+            }
+            return stateWord(raw);
         }
 
         private Long timelimit() {
@@ -601,13 +657,14 @@ public final class SacctReader {
             if (cpus == null && allocTres != null) cpus = tresCount(Column.ALLOC_TRES, allocTres, "cpu");
             Integer nodes = count(Column.NNODES);
             if (nodes == null) nodes = count(Column.ALLOC_NODES);
-            String st = stateWord(v(Column.STATE));
-            Long elapsed = has(Column.ELAPSED_RAW) && v(Column.ELAPSED_RAW) != null
-                    ? whole(Column.ELAPSED_RAW) : duration(Column.ELAPSED);
+            String st = state();
+            Long elapsed = elapsed();
             Double cpu = cpuTime();
             gpuUsage(cpu, elapsed);
-            return new Step(stepId, v(Column.JOB_NAME), st,
-                    exit(Column.EXIT_CODE), time(Column.START), time(Column.END), elapsed, ntasks,
+            Instant stepStart = time(Column.START), stepEnd = time(Column.END);
+            checkOrder(stepStart, stepEnd);
+            return new Step(stepId, freeText(v(Column.JOB_NAME)), st,
+                    exit(Column.EXIT_CODE), stepStart, stepEnd, elapsed, ntasks,
                     cpus, nodes, cpu, maxRss, usageMem, size(Column.AVE_RSS, 'B'), v(Column.NODE_LIST));
         }
 
@@ -702,6 +759,23 @@ public final class SacctReader {
         return c >= '0' && c <= '9';
     }
 
+    /** Free text (names, comments) with each control character replaced by U+FFFD: stored corrected. */
+    static String freeText(String s) {
+        if (s == null) return null;
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (c < 0x20 || c == 0x7f) {
+                StringBuilder b = new StringBuilder(s.length());
+                for (int i = 0; i < s.length(); i++) {
+                    char d = s.charAt(i);
+                    b.append(d < 0x20 || d == 0x7f ? '\uFFFD' : d);
+                }
+                return b.toString();
+            }
+        }
+        return s;
+    }
+
     /** {@link JobState#word}, without its copies for the usual single upper-case word; null for empty. */
     private static String stateWord(String s) {
         if (s == null) return null;
@@ -738,8 +812,41 @@ public final class SacctReader {
         long gpuUtilStepElapsed = -1;
         Long gpuMemMax;
         final List<Step> steps = new ArrayList<>(4);
+        private final java.util.Map<String, Integer> stepAt = new java.util.HashMap<>();
+        private long moreSteps;
+        private double moreCpu;
+        private boolean moreAnyCpu;
+        private Long morePeak;
+
+        /**
+         * Adds a step: a step id printed again replaces the earlier line (a line repeated must not count twice);
+         * past {@link #MAX_STEPS}, the step is folded into the {@code more} step.
+         */
+        void addStep(Step s) {
+            Integer at = stepAt.get(s.stepId());
+            if (at != null) {
+                steps.set(at, s);
+                return;
+            }
+            if (steps.size() < MAX_STEPS) {
+                stepAt.put(s.stepId(), steps.size());
+                steps.add(s);
+                return;
+            }
+            moreSteps++;
+            if (s.totalCpuS() != null) {
+                moreCpu += s.totalCpuS();
+                moreAnyCpu = true;
+            }
+            Long p = s.peakMemBytes();
+            if (p != null && (morePeak == null || p > morePeak)) morePeak = p;
+        }
 
         Job build() {
+            if (moreSteps > 0) {
+                steps.add(new Step("more", moreSteps + " further steps, folded into one", null, null, null, null, null,
+                        null, null, null, moreAnyCpu ? moreCpu : null, null, morePeak, null, null));
+            }
             Double cpu = totalCpuS;
             Long peak = null;
             double sum = 0;
@@ -755,6 +862,12 @@ public final class SacctReader {
             // Both figures are lower bounds: sacct prints fractions of a second only below one hour, so the job
             // line and each step lose up to a second where they are longer; the larger is the closer.
             if (anyCpu && (cpu == null || sum > cpu)) cpu = sum;
+            // Never more CPU time than the allocation allows, beyond sacct's rounding (elapsed is whole seconds:
+            // up to one more second per CPU, and one per step line summed).
+            if (cpu != null && elapsedS != null && allocCpus != null && allocCpus > 0) {
+                double allowed = (double) (elapsedS + 1) * allocCpus + steps.size();
+                if (cpu > allowed) cpu = allowed;
+            }
             Double gpuUtil = null;
             if (gpuUtilPct != null) {
                 double f = gpuUtilPct / 100;

@@ -149,11 +149,11 @@ public final class SwfReader {
     public void read(Reader in, String fileName, Consumer<Job> sink) throws IOException {
         this.fileName = fileName == null ? "-" : fileName;
         String cluster = clusterName != null ? clusterName : stem(this.fileName);
-        BufferedReader r = in instanceof BufferedReader b ? b : new BufferedReader(in, 1 << 16);
+        dev.reckon.source.BoundedLines r = new dev.reckon.source.BoundedLines(in, this.fileName);
         lineNo = 0;
         String line;
         try {
-            while ((line = r.readLine()) != null) {
+            while ((line = r.next(lineNo + 1)) != null) {
                 lineNo++;
                 int i = skipSpace(line, 0);
                 if (i == line.length()) continue;

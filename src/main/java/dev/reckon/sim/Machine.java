@@ -91,6 +91,16 @@ public record Machine(List<Group> groups) {
         return new Machine(out);
     }
 
+    /** This machine with one more node in its largest group (the "+N%" of a small machine that rounds to none). */
+    public Machine plusOneNode() {
+        int largest = 0;
+        for (int i = 1; i < groups.size(); i++) if (groups.get(i).nodes() > groups.get(largest).nodes()) largest = i;
+        List<Group> out = new ArrayList<>(groups);
+        Group g = out.get(largest);
+        out.set(largest, new Group(g.name(), g.nodes() + 1, g.cores(), g.memBytes(), g.gpus(), g.partitions()));
+        return new Machine(out);
+    }
+
     /** One line per group: {@code name: 120 nodes x 2 cores, 4.0 GiB, 2 GPUs [partitions]}. */
     public String describe() {
         StringBuilder b = new StringBuilder();

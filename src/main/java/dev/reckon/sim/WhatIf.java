@@ -28,7 +28,16 @@ public final class WhatIf {
      * @param dropped     jobs that fit no part of its machine
      * @param metrics     its schedule's figures
      */
-    public record Variant(String name, String description, long jobs, long dropped, Figures metrics) {}
+    public record Variant(String name, String description, long jobs, long dropped, Figures metrics,
+                          DefendedWaits defended) {}
+
+    /**
+     * The waits of the defended jobs alone (those every variant keeps), so that variants compare like with like.
+     *
+     * @param jobs       defended jobs that ran in the variant
+     * @param meanWaitS  their mean wait, seconds
+     */
+    public record DefendedWaits(long jobs, double meanWaitS) {}
 
     /**
      * The figures the comparison uses (seconds; utilisation a fraction of all cores over the makespan).
@@ -116,32 +125,43 @@ public final class WhatIf {
         List<Variant> variants = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         SimResult base = Simulator.run(machine, asHappened, policy, defaults);
-        variants.add(variant(AS_HAPPENED, "the jobs as submitted, on the machine as it is", base));
+        IntPredicate defended = undefended == null ? null : j -> !undefended.test(j);
+        variants.add(variant(AS_HAPPENED, "the jobs as submitted, on the machine as it is", base, defended));
         Undefended held = null;
         if (undefended != null) {
             held = held(base, undefended);
             Workload kept = asHappened.filter(j -> !undefended.test(j));
             variants.add(variant(WITHOUT_UNDEFENDED, "habitual and orphaned jobs never submitted",
-                    Simulator.run(machine, kept, policy, defaults)));
+                    Simulator.run(machine, kept, policy, defaults), j -> true));
         } else {
             notes.add("no rule says which jobs are undefended: that variant is skipped");
         }
         String more = null;
+        int moreNodes = 0;
+        boolean roundedUp = false;
         if (addNodesPercent != 0) {
             Machine bigger = machine.scaled(addNodesPercent);
+            int added = (int) (bigger.totalNodes() - machine.totalNodes());
+            if (addNodesPercent > 0 && added == 0) {
+                bigger = machine.plusOneNode();
+                added = 1;
+                roundedUp = true;
+                notes.add(trim(addNodesPercent) + "% of " + machine.totalNodes() + " nodes rounds to none: one node is added");
+            }
             more = nodesName(addNodesPercent);
-            variants.add(variant(more, (bigger.totalNodes() - machine.totalNodes()) + " nodes added ("
-                    + machine.totalNodes() + " -> " + bigger.totalNodes() + ")", Simulator.run(bigger, asHappened,
-                    policy, defaults)));
+            variants.add(variant(more, Math.abs(added) + (Math.abs(added) == 1 ? " node " : " nodes ")
+                    + (added >= 0 ? "added" : "removed") + " (" + machine.totalNodes() + " -> " + bigger.totalNodes() + ")",
+                    Simulator.run(bigger, asHappened, policy, defaults), defended));
+            moreNodes = added;
         }
         if (rightSized != null) {
             variants.add(variant(RIGHT_SIZED, defaults.rightSizing().describe(),
-                    Simulator.run(machine, rightSized, policy, defaults)));
+                    Simulator.run(machine, rightSized, policy, defaults), defended));
         } else {
             notes.add("right-sizing is skipped: the source records no usage to size requests to");
         }
         Result draft = new Result(policy, variants, recorded, held, List.of(), notes);
-        return new Result(policy, variants, recorded, held, summary(draft, more, addNodesPercent), notes);
+        return new Result(policy, variants, recorded, held, summary(draft, more, addNodesPercent, roundedUp), notes);
     }
 
     /** The name of the "more nodes" variant: {@code +10% nodes}. */
@@ -149,9 +169,21 @@ public final class WhatIf {
         return (percent > 0 ? "+" : "") + trim(percent) + "% nodes";
     }
 
-    private static Variant variant(String name, String description, SimResult r) {
+    private static Variant variant(String name, String description, SimResult r, IntPredicate defended) {
         Metrics m = r.metrics();
-        return new Variant(name, description, m.jobs(), m.dropped(), Figures.of(m));
+        DefendedWaits d = null;
+        if (defended != null) {
+            Workload w = r.workload();
+            long n = 0;
+            double sum = 0;
+            for (int j = 0; j < w.size(); j++) {
+                if (!r.ran(j) || !defended.test(j)) continue;
+                n++;
+                sum += r.start(j) - w.submit(j);
+            }
+            d = new DefendedWaits(n, n == 0 ? 0 : sum / n);
+        }
+        return new Variant(name, description, m.jobs(), m.dropped(), Figures.of(m), d);
     }
 
     private static Undefended held(SimResult base, IntPredicate undefended) {
@@ -172,7 +204,7 @@ public final class WhatIf {
         return new Undefended(jobs, nodeS / 3600, coreS / 3600, allS / 3600);
     }
 
-    private static List<String> summary(Result r, String more, double percent) {
+    private static List<String> summary(Result r, String more, double percent, boolean roundedUp) {
         List<String> out = new ArrayList<>();
         Variant base = r.variant(AS_HAPPENED);
         double a = base.metrics().meanWaitS();
@@ -184,15 +216,20 @@ public final class WhatIf {
         }
         out.add(s + ".");
         Variant without = r.variant(WITHOUT_UNDEFENDED);
+        // like with like: the defended jobs, which every variant keeps, are compared by their own waits
+        double d = base.defended() != null ? base.defended().meanWaitS() : a;
+        String whose = base.defended() != null ? "the " + base.defended().jobs() + " defended jobs' mean wait" : null;
         if (without != null) {
             Undefended u = r.undefended();
             out.add(String.format(Locale.ROOT, "Removing undefended work (%,d jobs) frees %s node-hours (%s of "
                             + "consumed core-hours) and %s.", u.jobs(), number(u.nodeHours()), percent(u.coreShare()),
-                    change(a, without.metrics().meanWaitS())));
+                    whose(change(d, without.defended().meanWaitS()), whose)));
         }
         Variant bigger = more == null ? null : r.variant(more);
+        String words = moreWords(percent) + (roundedUp ? " (rounded up to one node)" : "");
         if (bigger != null) {
-            out.add(capital(moreWords(percent)) + " " + change(a, bigger.metrics().meanWaitS()) + ".");
+            out.add(capital(words) + " " + whose(change(d, bigger.defended() != null ? bigger.defended().meanWaitS()
+                    : bigger.metrics().meanWaitS()), whose) + ".");
         }
         Variant sized = r.variant(RIGHT_SIZED);
         if (sized != null) {
@@ -200,13 +237,18 @@ public final class WhatIf {
                     + ".");
         }
         if (without != null && bigger != null) {
-            double w = without.metrics().meanWaitS(), b = bigger.metrics().meanWaitS();
-            String words = moreWords(percent);
+            double w = without.defended().meanWaitS(), b = bigger.defended().meanWaitS();
             out.add(w < b ? "Removing undefended work shortens waits more than " + words + " would."
                     : w > b ? capital(words) + " would shorten waits more than removing undefended work."
                     : "Removing undefended work and " + words + " shorten waits alike.");
+            out.add("(Both compare the defended jobs' waits, which every variant keeps.)");
         }
         return out;
+    }
+
+    /** The change's words about whose wait: {@code cuts the 4 defended jobs' mean wait by ...}. */
+    private static String whose(String change, String whose) {
+        return whose == null ? change : change.replace("the mean wait", whose);
     }
 
     /** {@code cuts mean wait by 42% (2.1 h -> 1.2 h)}, or {@code raises ...}, or {@code leaves ... unchanged}. */

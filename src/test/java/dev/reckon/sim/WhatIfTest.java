@@ -37,7 +37,19 @@ class WhatIfTest {
         assertEquals(1.0, r.undefended().nodeHours(), 1e-9);
         assertEquals(4.0 / (4 + 4 * 600 / 3600.0), r.undefended().coreShare(), 1e-9);
         assertTrue(r.summary().get(1).startsWith("Removing undefended work (1 jobs) frees 1.0 node-hours (86% of "
-                + "consumed core-hours) and cuts the mean wait by 100% (48 min -> 0 s)"), r.summary().toString());
+                + "consumed core-hours) and cuts the 4 defended jobs' mean wait by 100% (60 min -> 0 s)"),
+                "like with like: the defended jobs' waits in both variants: " + r.summary());
+    }
+
+    @Test
+    void tenPercentOfTwoNodesAddsOneNodeAndSaysSo() {
+        Workload w = busy();
+        WhatIf.Result r = WhatIf.compare(Machine.of(2, 4, 0, 0), w, j -> "undefended".equals(w.tag(j)), null, null,
+                10, "easy", D);
+        assertEquals("1 node added (2 -> 3)", r.variant("+10% nodes").description());
+        assertTrue(r.notes().stream().anyMatch(n -> n.contains("rounds to none: one node is added")), r.notes().toString());
+        assertTrue(r.summary().stream().anyMatch(s -> s.startsWith("10% more nodes (rounded up to one node)")),
+                r.summary().toString());
     }
 
     @Test
@@ -46,8 +58,8 @@ class WhatIfTest {
         WhatIf.Result r = WhatIf.compare(Machine.of(10, 4, 0, 0), w, j -> "undefended".equals(w.tag(j)), null, null,
                 10, "easy", D);
         assertNotNull(r.variant("+10% nodes"));
-        assertEquals("1 nodes added (10 -> 11)", r.variant("+10% nodes").description());
-        assertTrue(r.summary().stream().anyMatch(s -> s.startsWith("10% more nodes leaves the mean wait unchanged")),
+        assertEquals("1 node added (10 -> 11)", r.variant("+10% nodes").description());
+        assertTrue(r.summary().stream().anyMatch(s -> s.startsWith("10% more nodes leaves the 4 defended jobs' mean wait unchanged")),
                 r.summary().toString());
     }
 

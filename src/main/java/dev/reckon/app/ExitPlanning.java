@@ -75,7 +75,7 @@ public final class ExitPlanning {
     /** Every charter's verdict, with its evidence, at the moment asked. */
     public Outcome<List<Exits.Evaluation>> evaluate(Evaluation q) {
         Outcome<Charters> cs = Chartering.load(ctx);
-        try (Ledger ledger = ctx.openLedger()) {
+        try (Ledger ledger = ctx.readLedger()) {
             return Outcome.of(evaluate(ledger, cs.value().all(), at(q), options(q)), cs.problems(), cs.notes());
         }
     }
@@ -88,7 +88,7 @@ public final class ExitPlanning {
 
     /** The closing records of the charters enforcement closed, oldest first. */
     public List<ExitEnforcement.Closing> closed() {
-        try (Ledger ledger = ctx.openLedger()) {
+        try (Ledger ledger = ctx.readLedger()) {
             return ExitEnforcement.closings(ledger);
         }
     }
@@ -115,7 +115,7 @@ public final class ExitPlanning {
         Outcome<Charters> cs = Chartering.load(ctx);
         List<Charter> charters = cs.value().all();
         Path dir = cs.value().dir();
-        try (Ledger ledger = ctx.openLedger()) {
+        try (Ledger ledger = (q.apply() ? ctx.openLedger() : ctx.readLedger())) {
             List<Job> jobs = chartered(ledger, charters);
             List<Exits.Evaluation> es = Exits.evaluate(charters, jobs, ledger::metrics, now, options);
             List<ExitEnforcement.Step> steps = ExitEnforcement.plan(charters, es, jobs, ledger, now, q.grace());

@@ -154,7 +154,7 @@ public final class Optimising {
         Outcome<Campaign> c = load(file);
         Charter charter = ctx.loadCharters().byId(c.value().charter()).orElse(null);
         List<Job> jobs = new ArrayList<>();
-        try (Ledger ledger = ctx.openLedger()) {
+        try (Ledger ledger = ctx.readLedger()) {
             ledger.forEachJob(JobQuery.all().withWindow(since, null), j -> {
                 for (Stage s : c.value().stages()) {
                     if (Baseline.belongs(j, charter, s)) {
@@ -215,7 +215,9 @@ public final class Optimising {
                 : new Optimiser.Settings(q.maxRounds(), Optimiser.Settings.DEFAULT.noise(), Optimiser.Settings.DEFAULT.sweepJobs(),
                 Optimiser.Settings.DEFAULT.memMargin(), Optimiser.Settings.DEFAULT.memPad(),
                 Optimiser.Settings.DEFAULT.timeMargin(), Optimiser.Settings.DEFAULT.timePadS());
-        try (Ledger ledger = ctx.openLedger()) {
+        // a dry run, or the report of a stored run, only reads: it needs the ledger and writes nothing to it
+        boolean writes = !q.storedOnly() && (model != null || q.apply());
+        try (Ledger ledger = (writes ? ctx.openLedger() : ctx.readLedger())) {
             Optimiser.Budget budget = budget(ledger, c, notes);
             Cluster cluster;
             Optimiser.Waits waits;
@@ -269,7 +271,7 @@ public final class Optimising {
         Outcome<Campaign> loaded = load(file);
         Campaign c = loaded.value();
         String key = c.name() + (model != null ? "@model" : "");
-        try (Ledger ledger = ctx.openLedger()) {
+        try (Ledger ledger = ctx.readLedger()) {
             List<Trial> trials = new LedgerLog(ledger, key, model != null).trials();
             if (trials.isEmpty()) throw new BadRequest("campaign " + key + " has not run yet: reckon optimise run "
                     + file + (model == null ? " --apply" : " --model " + model));

@@ -27,9 +27,10 @@ import java.util.Properties;
 /**
  * The command line: {@code reckon COMMAND ...}. Parses, calls one analysis, renders; nothing else.
  *
- * <p>Exit codes, for scripts: 0 done; 2 wrong usage; 65 bad input (the message names file, line and field);
- * 69 a needed service (Slurm, the database) is unavailable; 74 the ledger or a file cannot be read or written;
- * 70 an internal error (a bug: please report it with {@code RECKON_DEBUG=1} output).
+ * <p>Exit codes, for scripts (the README's table, and the footer of {@code --help}): 0 done; 1 not found or refused;
+ * 2 wrong usage; 65 bad input (the message names file, line and field); 69 a needed service (Slurm, the ledger's
+ * PostgreSQL server) is unavailable; 74 the ledger or a file cannot be read or written; 70 an internal error (a
+ * bug: please report it with {@code RECKON_DEBUG=1} output).
  */
 @Command(name = "reckon",
         mixinStandardHelpOptions = true,
@@ -47,7 +48,14 @@ import java.util.Properties;
                 "  RECKON_TZ       the zone of sacct's local timestamps and of displayed times",
                 "  RECKON_NOW      a fixed 'now' (ISO-8601), for reproducible runs",
                 "",
-                "Exit codes: 0 done, 2 usage, 65 bad input, 69 service unavailable, 74 ledger or file I/O, 70 internal error."},
+                "Exit codes:",
+                "  0   done",
+                "  1   not found or refused (reckon job, charter show, charter apply, gate)",
+                "  2   wrong usage",
+                "  65  bad input (file, line and field named)",
+                "  69  a service is unavailable (Slurm, the ledger's PostgreSQL server)",
+                "  70  internal error (run again with RECKON_DEBUG=1 and report it)",
+                "  74  ledger or file I/O (no ledger at the path given, a file not readable or writable)"},
         subcommands = {
                 IngestCommand.class,
                 JobsCommand.class,
@@ -159,7 +167,7 @@ public final class Main implements Runnable {
         }
         if (e instanceof LedgerException le) {
             err.println("reckon: ledger: " + le.getMessage());
-            return EXIT_IO;
+            return le.kind() == LedgerException.Kind.UNAVAILABLE ? EXIT_UNAVAILABLE : EXIT_IO;
         }
         if (e instanceof Unavailable || e instanceof SlurmCommandException) {
             err.println("reckon: " + e.getMessage());

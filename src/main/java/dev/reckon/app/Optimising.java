@@ -1,5 +1,6 @@
 package dev.reckon.app;
 
+import dev.reckon.core.AtomicFiles;
 import dev.reckon.core.BadRequest;
 import dev.reckon.core.Json;
 import dev.reckon.exits.Exits;
@@ -23,7 +24,6 @@ import dev.reckon.source.Cluster;
 import dev.reckon.source.slurm.SlurmCluster;
 import dev.reckon.source.slurm.SlurmCommands;
 import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 
@@ -38,7 +38,6 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -114,7 +113,7 @@ public final class Optimising {
         Path parent = target.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
         try {
-            Files.writeString(target, text, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            AtomicFiles.create(target, text);
         } catch (FileAlreadyExistsException e) {
             throw new InputError(target.toString(), 0, "out", "already exists; edit it, or write another file");
         }
@@ -316,13 +315,7 @@ public final class Optimising {
         next = new Campaign(next.name(), c.version() + 1, next.charter(), next.stages());
         String base = file.getFileName().toString().replaceAll("(\\.v\\d+)?\\.(campaign\\.)?ya?ml$", "");
         Path out = file.toAbsolutePath().resolveSibling(base + ".v" + next.version() + ".campaign.yaml");
-        Path tmp = out.resolveSibling("." + out.getFileName() + ".tmp");
-        try {
-            Files.writeString(tmp, CampaignFile.write(next));
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(out, CampaignFile.write(next));
         return out;
     }
 

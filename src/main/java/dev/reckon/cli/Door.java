@@ -1,5 +1,6 @@
 package dev.reckon.cli;
 
+import dev.reckon.core.AtomicFiles;
 import dev.reckon.app.Context;
 import dev.reckon.app.Outcome;
 import dev.reckon.config.Config;
@@ -11,8 +12,6 @@ import dev.reckon.core.Times;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,7 +99,7 @@ final class Door {
         }
         Path file = Path.of(target);
         try {
-            Files.writeString(file, text, StandardCharsets.UTF_8);
+            AtomicFiles.write(file, text);
         } catch (IOException e) {
             String why = e.getClass().getSimpleName().replace("Exception", "");
             err().println("reckon: " + spec.commandLine().getCommandName() + ": cannot write " + file + ": " + why

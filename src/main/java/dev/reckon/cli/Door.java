@@ -44,7 +44,12 @@ final class Door {
 
     /** Whether a person is watching: the streams are the process's own and it has a terminal. */
     boolean interactive() {
-        return root.err == System.err && System.console() != null;
+        return root.rawErr == System.err && System.console() != null;
+    }
+
+    /** The unguarded error stream, for the progress line only (it moves the cursor on purpose; it shows no data). */
+    PrintStream progress() {
+        return root.rawErr;
     }
 
     Instant now() {

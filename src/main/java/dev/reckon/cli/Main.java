@@ -6,6 +6,7 @@ import dev.reckon.core.BadRequest;
 import dev.reckon.core.InputError;
 import dev.reckon.core.Unavailable;
 import dev.reckon.core.Times;
+import dev.reckon.report.Terminal;
 import dev.reckon.source.slurm.SlurmCommandException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -98,13 +99,16 @@ public final class Main implements Runnable {
     final InputStream in;
     final PrintStream out;
     final PrintStream err;
+    /** The process's own error stream, unguarded: for the progress line, which moves the cursor on purpose. */
+    final PrintStream rawErr;
     private Config config;
 
-    Main(Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
+    Main(Map<String, String> env, InputStream in, PrintStream out, PrintStream err, PrintStream rawErr) {
         this.env = env;
         this.in = in;
         this.out = out;
         this.err = err;
+        this.rawErr = rawErr;
     }
 
     public static void main(String[] args) {
@@ -112,17 +116,24 @@ public final class Main implements Runnable {
     }
 
     /** Runs one command line with the given environment and streams; returns the exit code. */
-    public static int execute(Map<String, String> env, InputStream in, PrintStream out, PrintStream err, String... args) {
-        Main main = new Main(env, in, out, err);
+    public static int execute(Map<String, String> env, InputStream in, PrintStream rawOut, PrintStream rawErr,
+                              String... args) {
+        // everything printed goes through a guard: data's control characters are shown, never obeyed
+        PrintStream out = Terminal.guard(rawOut);
+        PrintStream err = Terminal.guard(rawErr);
+        Main main = new Main(env, in, out, err, rawErr);
         CommandLine cl = new CommandLine(main);
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> main.fail(ex));
         try {
             return cl.execute(args);
         } finally {
-            out.flush();
-            err.flush();
+            Terminal.finish(out);
+            Terminal.finish(err);
+            rawOut.flush();
+            rawErr.flush();
         }
     }
 

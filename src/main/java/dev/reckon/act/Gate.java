@@ -1,13 +1,12 @@
 package dev.reckon.act;
 
+import dev.reckon.core.AtomicFiles;
 import dev.reckon.model.Charter;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -177,14 +176,8 @@ public final class Gate {
                 Files.deleteIfExists(c.path());
                 continue;
             }
-            Path tmp = c.path().resolveSibling("." + c.path().getFileName() + ".reckon-tmp");
-            Files.writeString(tmp, c.content(), StandardCharsets.UTF_8);
-            if (c.path().getFileName().toString().endsWith(".lua")) Files.setLastModifiedTime(tmp, stamp(c.path()));
-            try {
-                Files.move(tmp, c.path(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, c.path(), StandardCopyOption.REPLACE_EXISTING);
-            }
+            boolean lua = c.path().getFileName().toString().endsWith(".lua");
+            AtomicFiles.write(c.path(), c.content(), lua ? stamp(c.path()) : null);
         }
     }
 

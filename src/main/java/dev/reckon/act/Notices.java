@@ -72,8 +72,39 @@ public final class Notices {
         return "webhook " + webhook + " (HTTP " + resp.statusCode() + ")";
     }
 
+    /**
+     * Why a user name cannot be handed to the mail command as a recipient, or null when it can: empty, starting with
+     * {@code -} (an option to the command), or holding blanks or control characters (more than one argument, or a
+     * header injected).
+     */
+    public static String refusal(String user) {
+        if (user == null || user.isEmpty()) return "no recipient";
+        if (user.startsWith("-")) return "a recipient may not start with '-'";
+        for (int i = 0; i < user.length(); i++) {
+            char c = user.charAt(i);
+            if (Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c)) {
+                return "a recipient may not hold blanks or control characters";
+            }
+        }
+        return null;
+    }
+
+    /** The name for a message: each control character as {@code ?}. */
+    private static String shown(String user) {
+        StringBuilder b = new StringBuilder();
+        String u = String.valueOf(user);
+        for (int i = 0; i < u.length(); i++) b.append(Character.isISOControl(u.charAt(i)) ? '?' : u.charAt(i));
+        return b.toString();
+    }
+
     private String mail(String body, String user) throws IOException, InterruptedException {
+        String refused = refusal(user);
+        if (refused != null) {
+            throw new IOException("refused recipient \"" + shown(user) + "\": " + refused + "; not sent");
+        }
         List<String> cmd = new ArrayList<>(mailCommand);
+        // after "--": a recipient is never read as an option, whatever the mail command
+        cmd.add("--");
         cmd.add(user);
         Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();

@@ -1,5 +1,6 @@
 package dev.reckon.app;
 
+import dev.reckon.core.AtomicFiles;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.reckon.act.CharterQos;
 import dev.reckon.charter.CharterFile;
@@ -16,7 +17,6 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -213,7 +213,7 @@ public final class Chartering {
         if (!problems.isEmpty()) return new Created(target, id, problems);
         Files.createDirectories(d);
         try {
-            Files.writeString(target, text, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            AtomicFiles.create(target, text);
         } catch (FileAlreadyExistsException e) {
             throw new InputError(target.toString(), 0, "id", "already exists; edit it, or choose another id");
         }

@@ -43,9 +43,17 @@ public record Context(Config config, Clock clock, String actor) {
         return dir == null ? this : new Context(config.withCharters(dir), clock, actor);
     }
 
-    /** Opens the ledger in force; the caller closes it. */
+    /** Opens the ledger in force to write to it, creating and upgrading it where needed; the caller closes it. */
     Ledger openLedger() {
         return Ledger.open(config.ledger());
+    }
+
+    /**
+     * Opens the ledger in force to read it only: it must exist (a mistyped {@code --ledger} is an error naming the
+     * path, never a new empty ledger), and a read-only file serves. The caller closes it.
+     */
+    Ledger readLedger() {
+        return Ledger.openReadOnly(config.ledger());
     }
 
     /** Reads the charter directory in force. */

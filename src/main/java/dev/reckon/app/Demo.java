@@ -1,5 +1,6 @@
 package dev.reckon.app;
 
+import dev.reckon.core.AtomicFiles;
 import dev.reckon.charter.CharterFile;
 import dev.reckon.charter.Charters;
 import dev.reckon.exits.Exits;
@@ -29,7 +30,6 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -88,10 +88,10 @@ public final class Demo {
         for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) Files.deleteIfExists(Path.of(ledgerFile + suffix));
         Path trace = dir.resolve("hpc2n-seth-3170.swf");
         try (InputStream in = resourceStream(TRACE)) {
-            Files.copy(in, trace, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.write(trace, in.readAllBytes());
         }
         try (InputStream in = resourceStream(MACHINES)) {
-            Files.copy(in, Path.of(trace + ".machines"), StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.write(Path.of(trace + ".machines"), in.readAllBytes());
         }
 
         SwfMachines machines;
@@ -130,7 +130,7 @@ public final class Demo {
         Owners.Result owners = Owners.analyze(seen, TRACE_START, null, charters.all(), Owners.DEFAULT_LIMIT, NOW);
         WhatIf.Result whatIf = whatIf(jobs, machines, charters, moments);
         Path html = dir.resolve("review.html");
-        Files.writeString(html, ReviewHtml.page(review, zone), StandardCharsets.UTF_8);
+        AtomicFiles.write(html, ReviewHtml.page(review, zone));
         return new Result(ledgerFile, trace, charterDir, html, ingested, seconds, summary.build(), charters, review,
                 owners, exits, whatIf);
     }
@@ -179,7 +179,7 @@ public final class Demo {
                         "2002-09-30", Charter.Status.WITHDRAWN, List.of(
                                 new Charter.StatusChange(LocalDate.parse("2002-07-28"), Charter.Status.ACTIVE, "approved"),
                                 new Charter.StatusChange(LocalDate.parse("2002-08-15"), Charter.Status.WITHDRAWN, "superseded"))));
-        for (Charter c : cs) Files.writeString(charterDir.resolve(c.id() + ".yaml"), CharterFile.write(c, zone));
+        for (Charter c : cs) AtomicFiles.write(charterDir.resolve(c.id() + ".yaml"), CharterFile.write(c, zone));
     }
 
     private static Charter charter(String id, String purpose, String owner, String user, double cpuHours, String end,

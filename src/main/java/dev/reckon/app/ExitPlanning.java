@@ -1,5 +1,6 @@
 package dev.reckon.app;
 
+import dev.reckon.core.AtomicFiles;
 import dev.reckon.act.ExitEnforcement;
 import dev.reckon.act.JobActions;
 import dev.reckon.act.Notices;
@@ -18,10 +19,8 @@ import dev.reckon.model.Verdict;
 import dev.reckon.source.slurm.SlurmCommands;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -75,7 +74,7 @@ public final class ExitPlanning {
     /** Every charter's verdict, with its evidence, at the moment asked. */
     public Outcome<List<Exits.Evaluation>> evaluate(Evaluation q) {
         Outcome<Charters> cs = Chartering.load(ctx);
-        try (Ledger ledger = ctx.openLedger()) {
+        try (Ledger ledger = ctx.readLedger()) {
             return Outcome.of(evaluate(ledger, cs.value().all(), at(q), options(q)), cs.problems(), cs.notes());
         }
     }
@@ -88,7 +87,7 @@ public final class ExitPlanning {
 
     /** The closing records of the charters enforcement closed, oldest first. */
     public List<ExitEnforcement.Closing> closed() {
-        try (Ledger ledger = ctx.openLedger()) {
+        try (Ledger ledger = ctx.readLedger()) {
             return ExitEnforcement.closings(ledger);
         }
     }
@@ -115,7 +114,7 @@ public final class ExitPlanning {
         Outcome<Charters> cs = Chartering.load(ctx);
         List<Charter> charters = cs.value().all();
         Path dir = cs.value().dir();
-        try (Ledger ledger = ctx.openLedger()) {
+        try (Ledger ledger = (q.apply() ? ctx.openLedger() : ctx.readLedger())) {
             List<Job> jobs = chartered(ledger, charters);
             List<Exits.Evaluation> es = Exits.evaluate(charters, jobs, ledger::metrics, now, options);
             List<ExitEnforcement.Step> steps = ExitEnforcement.plan(charters, es, jobs, ledger, now, q.grace());
@@ -186,13 +185,7 @@ public final class ExitPlanning {
         String note = s.exit() + " exit closed by reckon: " + s.closing().reason();
         String out = CharterFile.withStatus(file.toString(), text, status,
                 new Charter.StatusChange(LocalDate.ofInstant(s.closing().closedAt(), ctx.zone()), status, note), ctx.zone());
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".reckon-tmp");
-        try {
-            Files.writeString(tmp, out, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, out);
         return "wrote status " + status.word() + " to " + file;
     }
 

@@ -57,7 +57,7 @@ public final class Governance {
     /** The standing review of the window, with the charter files that do not read as problems. */
     public Outcome<Review.Result> review(ReviewRequest q) {
         Outcome<Charters> cs = Chartering.load(ctx);
-        try (Ledger ledger = ctx.openLedger()) {
+        try (Ledger ledger = ctx.readLedger()) {
             return Outcome.of(judge(ledger, cs.value(), q.since(), q.until(), q.period(), ctx.now()), cs.problems(),
                     cs.notes());
         }
@@ -87,7 +87,7 @@ public final class Governance {
     public Outcome<Owners.Result> owners(OwnersRequest q) {
         Outcome<Charters> cs = Chartering.load(ctx);
         List<Job> jobs = new ArrayList<>();
-        try (Ledger ledger = ctx.openLedger()) {
+        try (Ledger ledger = ctx.readLedger()) {
             ledger.forEachJob(JobQuery.all().withWindow(q.since() == null ? null : q.since().minus(Duration.ofHours(1)),
                     q.until()), jobs::add);
         }
@@ -118,7 +118,7 @@ public final class Governance {
         Notices notices = q.channels().notices(q.apply());
         Outcome<Charters> cs = Chartering.load(ctx);
         Instant now = ctx.now();
-        try (Ledger ledger = ctx.openLedger()) {
+        try (Ledger ledger = (q.apply() ? ctx.openLedger() : ctx.readLedger())) {
             Review.Result review = judge(ledger, cs.value(), q.since(), null, null, now);
             List<Reclaim.Step> steps = Reclaim.plan(review, ledger, now, q.grace());
             if (q.apply()) {

@@ -1,5 +1,6 @@
 package dev.reckon.app;
 
+import dev.reckon.core.AtomicFiles;
 import dev.reckon.core.BadRequest;
 import dev.reckon.core.Json;
 import dev.reckon.exits.Exits;
@@ -23,7 +24,6 @@ import dev.reckon.source.Cluster;
 import dev.reckon.source.slurm.SlurmCluster;
 import dev.reckon.source.slurm.SlurmCommands;
 import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 
@@ -38,7 +38,6 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -114,7 +113,7 @@ public final class Optimising {
         Path parent = target.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
         try {
-            Files.writeString(target, text, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            AtomicFiles.create(target, text);
         } catch (FileAlreadyExistsException e) {
             throw new InputError(target.toString(), 0, "out", "already exists; edit it, or write another file");
         }
@@ -154,7 +153,7 @@ public final class Optimising {
         Outcome<Campaign> c = load(file);
         Charter charter = ctx.loadCharters().byId(c.value().charter()).orElse(null);
         List<Job> jobs = new ArrayList<>();
-        try (Ledger ledger = ctx.openLedger()) {
+        try (Ledger ledger = ctx.readLedger()) {
             ledger.forEachJob(JobQuery.all().withWindow(since, null), j -> {
                 for (Stage s : c.value().stages()) {
                     if (Baseline.belongs(j, charter, s)) {
@@ -215,7 +214,9 @@ public final class Optimising {
                 : new Optimiser.Settings(q.maxRounds(), Optimiser.Settings.DEFAULT.noise(), Optimiser.Settings.DEFAULT.sweepJobs(),
                 Optimiser.Settings.DEFAULT.memMargin(), Optimiser.Settings.DEFAULT.memPad(),
                 Optimiser.Settings.DEFAULT.timeMargin(), Optimiser.Settings.DEFAULT.timePadS());
-        try (Ledger ledger = ctx.openLedger()) {
+        // a dry run, or the report of a stored run, only reads: it needs the ledger and writes nothing to it
+        boolean writes = !q.storedOnly() && (model != null || q.apply());
+        try (Ledger ledger = (writes ? ctx.openLedger() : ctx.readLedger())) {
             Optimiser.Budget budget = budget(ledger, c, notes);
             Cluster cluster;
             Optimiser.Waits waits;
@@ -269,7 +270,7 @@ public final class Optimising {
         Outcome<Campaign> loaded = load(file);
         Campaign c = loaded.value();
         String key = c.name() + (model != null ? "@model" : "");
-        try (Ledger ledger = ctx.openLedger()) {
+        try (Ledger ledger = ctx.readLedger()) {
             List<Trial> trials = new LedgerLog(ledger, key, model != null).trials();
             if (trials.isEmpty()) throw new BadRequest("campaign " + key + " has not run yet: reckon optimise run "
                     + file + (model == null ? " --apply" : " --model " + model));
@@ -314,13 +315,7 @@ public final class Optimising {
         next = new Campaign(next.name(), c.version() + 1, next.charter(), next.stages());
         String base = file.getFileName().toString().replaceAll("(\\.v\\d+)?\\.(campaign\\.)?ya?ml$", "");
         Path out = file.toAbsolutePath().resolveSibling(base + ".v" + next.version() + ".campaign.yaml");
-        Path tmp = out.resolveSibling("." + out.getFileName() + ".tmp");
-        try {
-            Files.writeString(tmp, CampaignFile.write(next));
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(out, CampaignFile.write(next));
         return out;
     }
 

@@ -78,7 +78,7 @@ public final class Records {
         JobQuery q = new JobQuery(r.user(), r.account(), r.partition(), r.state(), r.since(), r.until(), r.cluster(),
                 r.limit(), false);
         long[] n = {0};
-        try (Ledger ledger = ctx.openLedger()) {
+        try (Ledger ledger = ctx.readLedger()) {
             ledger.forEachJob(q, j -> {
                 n[0]++;
                 each.accept(j);
@@ -114,7 +114,7 @@ public final class Records {
 
     public Found job(JobRequest r) {
         if (r.jobId() == null || r.jobId().isBlank()) throw new BadRequest("JOBID: give a job id");
-        try (Ledger ledger = ctx.openLedger()) {
+        try (Ledger ledger = ctx.readLedger()) {
             Job j = ledger.job(r.jobId(), r.cluster()).orElse(null);
             List<Job> members = j == null ? ledger.members(r.jobId(), r.cluster()) : List.of();
             return new Found(r.jobId(), r.cluster(), j, members, ledger.location(), ctx.zone());
@@ -144,7 +144,7 @@ public final class Records {
     }
 
     public AuditLog audit(AuditRequest r) {
-        try (Ledger ledger = ctx.openLedger()) {
+        try (Ledger ledger = ctx.readLedger()) {
             return new AuditLog(ledger.auditLog(r.since(), r.until(), r.jobId()), ctx.zone());
         }
     }
@@ -170,7 +170,7 @@ public final class Records {
 
     public MetricLog metrics(String charter) {
         if (charter == null || charter.isBlank()) throw new BadRequest("CHARTER: give a charter id");
-        try (Ledger ledger = ctx.openLedger()) {
+        try (Ledger ledger = ctx.readLedger()) {
             return new MetricLog(charter, ledger.metrics(charter), ctx.zone());
         }
     }

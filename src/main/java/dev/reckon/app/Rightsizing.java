@@ -80,7 +80,7 @@ public final class Rightsizing {
         String ledgerAt;
         Charter chosen = only;
         List<Charter> all = charters;
-        try (Ledger ledger = ctx.openLedger()) {
+        try (Ledger ledger = ctx.readLedger()) {
             ledger.forEachJob(q, j -> {
                 if (r.name() != null && !Charter.glob(r.name(), j.name() == null ? "" : j.name())) return;
                 if (chosen != null && !chosen.matches(j)) return;

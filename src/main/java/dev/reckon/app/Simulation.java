@@ -81,7 +81,7 @@ public final class Simulation {
         if (src.trace() != null) {
             load = io(() -> SwfWorkload.read(existing(src.trace())));
         } else {
-            try (Ledger ledger = ctx.openLedger()) {
+            try (Ledger ledger = ctx.readLedger()) {
                 load = LedgerWorkload.read(ledger, src.since(), src.until());
             }
         }
@@ -159,7 +159,7 @@ public final class Simulation {
         Outcome<Charters> cs = Chartering.load(ctx);
         List<Job> jobs = new ArrayList<>();
         Review.Result review;
-        try (Ledger ledger = ctx.openLedger()) {
+        try (Ledger ledger = ctx.readLedger()) {
             review = new Governance(ctx).judge(ledger, cs.value(), from, to, null, ctx.now());
             ledger.forEachJob(JobQuery.all().withWindow(from, to), jobs::add);
         }

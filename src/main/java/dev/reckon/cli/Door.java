@@ -1,5 +1,6 @@
 package dev.reckon.cli;
 
+import dev.reckon.core.AtomicFiles;
 import dev.reckon.app.Context;
 import dev.reckon.app.Outcome;
 import dev.reckon.config.Config;
@@ -11,8 +12,6 @@ import dev.reckon.core.Times;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +44,12 @@ final class Door {
 
     /** Whether a person is watching: the streams are the process's own and it has a terminal. */
     boolean interactive() {
-        return root.err == System.err && System.console() != null;
+        return root.rawErr == System.err && System.console() != null;
+    }
+
+    /** The unguarded error stream, for the progress line only (it moves the cursor on purpose; it shows no data). */
+    PrintStream progress() {
+        return root.rawErr;
     }
 
     Instant now() {
@@ -100,7 +104,7 @@ final class Door {
         }
         Path file = Path.of(target);
         try {
-            Files.writeString(file, text, StandardCharsets.UTF_8);
+            AtomicFiles.write(file, text);
         } catch (IOException e) {
             String why = e.getClass().getSimpleName().replace("Exception", "");
             err().println("reckon: " + spec.commandLine().getCommandName() + ": cannot write " + file + ": " + why

@@ -64,13 +64,13 @@ final class IngestCommand implements Runnable {
         public void accept(long n) {
             last = n;
             if (!door.interactive()) return;
-            door.err().printf("\rreckon: %,d jobs read...", n);
-            door.err().flush();
+            door.progress().printf("\rreckon: %,d jobs read...", n);
+            door.progress().flush();
         }
 
         /** Clears the count's line once the ingest is done. */
         void done() {
-            if (last > 0 && door.interactive()) door.err().print("\r\033[K");
+            if (last > 0 && door.interactive()) door.progress().print("\r\033[K");
         }
     }
 

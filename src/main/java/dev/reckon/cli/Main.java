@@ -6,6 +6,7 @@ import dev.reckon.core.BadRequest;
 import dev.reckon.core.InputError;
 import dev.reckon.core.Unavailable;
 import dev.reckon.core.Times;
+import dev.reckon.report.Terminal;
 import dev.reckon.source.slurm.SlurmCommandException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,9 +28,10 @@ import java.util.Properties;
 /**
  * The command line: {@code reckon COMMAND ...}. Parses, calls one analysis, renders; nothing else.
  *
- * <p>Exit codes, for scripts: 0 done; 2 wrong usage; 65 bad input (the message names file, line and field);
- * 69 a needed service (Slurm, the database) is unavailable; 74 the ledger or a file cannot be read or written;
- * 70 an internal error (a bug: please report it with {@code RECKON_DEBUG=1} output).
+ * <p>Exit codes, for scripts (the README's table, and the footer of {@code --help}): 0 done; 1 not found or refused;
+ * 2 wrong usage; 65 bad input (the message names file, line and field); 69 a needed service (Slurm, the ledger's
+ * PostgreSQL server) is unavailable; 74 the ledger or a file cannot be read or written; 70 an internal error (a
+ * bug: please report it with {@code RECKON_DEBUG=1} output).
  */
 @Command(name = "reckon",
         mixinStandardHelpOptions = true,
@@ -47,7 +49,14 @@ import java.util.Properties;
                 "  RECKON_TZ       the zone of sacct's local timestamps and of displayed times",
                 "  RECKON_NOW      a fixed 'now' (ISO-8601), for reproducible runs",
                 "",
-                "Exit codes: 0 done, 2 usage, 65 bad input, 69 service unavailable, 74 ledger or file I/O, 70 internal error."},
+                "Exit codes:",
+                "  0   done",
+                "  1   not found or refused (reckon job, charter show, charter apply, gate)",
+                "  2   wrong usage",
+                "  65  bad input (file, line and field named)",
+                "  69  a service is unavailable (Slurm, the ledger's PostgreSQL server)",
+                "  70  internal error (run again with RECKON_DEBUG=1 and report it)",
+                "  74  ledger or file I/O (no ledger at the path given, a file not readable or writable)"},
         subcommands = {
                 IngestCommand.class,
                 JobsCommand.class,
@@ -90,13 +99,16 @@ public final class Main implements Runnable {
     final InputStream in;
     final PrintStream out;
     final PrintStream err;
+    /** The process's own error stream, unguarded: for the progress line, which moves the cursor on purpose. */
+    final PrintStream rawErr;
     private Config config;
 
-    Main(Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
+    Main(Map<String, String> env, InputStream in, PrintStream out, PrintStream err, PrintStream rawErr) {
         this.env = env;
         this.in = in;
         this.out = out;
         this.err = err;
+        this.rawErr = rawErr;
     }
 
     public static void main(String[] args) {
@@ -104,17 +116,24 @@ public final class Main implements Runnable {
     }
 
     /** Runs one command line with the given environment and streams; returns the exit code. */
-    public static int execute(Map<String, String> env, InputStream in, PrintStream out, PrintStream err, String... args) {
-        Main main = new Main(env, in, out, err);
+    public static int execute(Map<String, String> env, InputStream in, PrintStream rawOut, PrintStream rawErr,
+                              String... args) {
+        // everything printed goes through a guard: data's control characters are shown, never obeyed
+        PrintStream out = Terminal.guard(rawOut);
+        PrintStream err = Terminal.guard(rawErr);
+        Main main = new Main(env, in, out, err, rawErr);
         CommandLine cl = new CommandLine(main);
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> main.fail(ex));
         try {
             return cl.execute(args);
         } finally {
-            out.flush();
-            err.flush();
+            Terminal.finish(out);
+            Terminal.finish(err);
+            rawOut.flush();
+            rawErr.flush();
         }
     }
 
@@ -159,7 +178,7 @@ public final class Main implements Runnable {
         }
         if (e instanceof LedgerException le) {
             err.println("reckon: ledger: " + le.getMessage());
-            return EXIT_IO;
+            return le.kind() == LedgerException.Kind.UNAVAILABLE ? EXIT_UNAVAILABLE : EXIT_IO;
         }
         if (e instanceof Unavailable || e instanceof SlurmCommandException) {
             err.println("reckon: " + e.getMessage());

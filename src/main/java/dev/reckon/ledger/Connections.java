@@ -39,7 +39,12 @@ abstract class Connections implements AutoCloseable {
     }
 
     static Connections single(Connection c, String location) {
-        return new Single(c, location);
+        return new Single(c, location, false);
+    }
+
+    /** An SQLite file's one connection; a read-only one is closed without {@code PRAGMA optimize} (a write). */
+    static Connections single(Connection c, String location, boolean readOnly) {
+        return new Single(c, location, readOnly);
     }
 
     static Connections pooled(HikariDataSource pool, String location) {
@@ -145,11 +150,13 @@ abstract class Connections implements AutoCloseable {
     private static final class Single extends Connections {
         private final Connection conn;
         private final ReentrantLock turn = new ReentrantLock();
+        private final boolean readOnly;
         private boolean closed;
 
-        Single(Connection conn, String location) {
+        Single(Connection conn, String location, boolean readOnly) {
             super(Dialect.SQLITE, location);
             this.conn = conn;
+            this.readOnly = readOnly;
         }
 
         @Override
@@ -169,8 +176,10 @@ abstract class Connections implements AutoCloseable {
             try {
                 if (closed) return;
                 closed = true;
-                try (Statement st = conn.createStatement()) {
-                    st.execute("PRAGMA optimize");
+                if (!readOnly) {
+                    try (Statement st = conn.createStatement()) {
+                        st.execute("PRAGMA optimize");
+                    }
                 }
                 conn.close();
             } catch (SQLException e) {

@@ -67,6 +67,20 @@ public final class Ledger implements AutoCloseable {
         return new Ledger(Schema.open(location));
     }
 
+    /**
+     * Opens an existing ledger for reading only: nothing is created, no migration runs, and a ledger on a read-only
+     * file or directory (or a read-only database role) serves. Calls that write fail.
+     *
+     * @param location as for {@link #open}
+     * @throws LedgerException naming the location when there is no ledger there (a mistyped path creates
+     *                         nothing), when it is not a ledger, or when its schema is older ("run reckon ingest to
+     *                         upgrade the ledger") or newer than this build's; {@link LedgerException.Kind#UNAVAILABLE}
+     *                         when a PostgreSQL server cannot be reached
+     */
+    public static Ledger openReadOnly(String location) {
+        return new Ledger(Schema.openReadOnly(location));
+    }
+
     /** The URL with any password replaced by {@code ***}, fit for messages. */
     static String redact(String url) {
         return Schema.redact(url);

@@ -64,6 +64,102 @@ final class Schema {
         return openSqlite("jdbc:sqlite:" + loc, loc);
     }
 
+    /**
+     * Opens an existing ledger for reading only: see {@link Ledger#openReadOnly}. Nothing is created and no
+     * migration runs; a missing file, a ledger that is not one, or one whose schema is not this build's is refused
+     * with a message saying what to do.
+     */
+    static Connections openReadOnly(String location) {
+        Objects.requireNonNull(location, "location");
+        String loc = location.strip();
+        if (loc.isEmpty()) throw new LedgerException("no ledger location given");
+        if (loc.startsWith("jdbc:postgresql:")) return openPostgres(loc, true);
+        if (loc.startsWith("jdbc:")) {
+            if (!loc.startsWith("jdbc:sqlite:")) {
+                throw new LedgerException("unsupported ledger URL " + redact(loc)
+                        + ": give a file path, a jdbc:sqlite: URL or a jdbc:postgresql: URL");
+            }
+            loc = loc.substring("jdbc:sqlite:".length());
+        }
+        int q = loc.indexOf('?');
+        String file = q >= 0 ? loc.substring(0, q) : loc;
+        if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
+            throw new LedgerException("cannot read the ledger " + location + ": give the ledger's file path");
+        }
+        Path path = Path.of(file);
+        if (Files.isDirectory(path)) throw new LedgerException("cannot use " + file + " as a ledger: it is a directory");
+        if (!Files.exists(path)) {
+            throw new LedgerException("no ledger at " + file + ": check --ledger (or RECKON_LEDGER), or run "
+                    + "reckon ingest to create it");
+        }
+        if (!Files.isReadable(path)) throw new LedgerException("cannot read the ledger " + file + ": permission denied");
+        org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(10_000);
+        Connection c;
+        try {
+            c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+        } catch (SQLException e) {
+            throw new LedgerException("cannot open ledger " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            try (Statement st = c.createStatement()) {
+                st.execute("PRAGMA cache_size = -65536");
+                st.execute("PRAGMA temp_store = MEMORY");
+            }
+            if (!schemaIsCurrent(c, Dialect.SQLITE)) refuseStale(c, Dialect.SQLITE, file);
+            return Connections.single(c, file, true);
+        } catch (SQLException e) {
+            closeQuietly(c);
+            String m = e.getMessage() == null ? "" : e.getMessage();
+            if (m.contains("SQLITE_NOTADB")) throw new LedgerException(file + " is not a ledger (not an SQLite file)", e);
+            throw new LedgerException("cannot read ledger " + file + ": " + m, e);
+        } catch (RuntimeException e) {
+            closeQuietly(c);
+            throw e;
+        }
+    }
+
+    /**
+     * Refuses, for reading, a ledger whose schema is not this build's: none at all (not a ledger, or never
+     * ingested into), older (ingest upgrades it), newer (a newer reckon wrote it) or with a failed migration.
+     */
+    private static void refuseStale(Connection c, Dialect dialect, String shown) throws SQLException {
+        String exists = dialect == Dialect.SQLITE
+                ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'flyway_schema_history'"
+                : "SELECT count(*) FROM (SELECT to_regclass('flyway_schema_history') AS t) x WHERE t IS NOT NULL";
+        MigrationVersion current = MigrationVersion.fromVersion(VERSION);
+        MigrationVersion highest = null;
+        boolean failed = false;
+        try (Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery(exists)) {
+                if (!rs.next() || rs.getLong(1) == 0) {
+                    throw new LedgerException(shown + " holds no reckon ledger: check --ledger (or RECKON_LEDGER), "
+                            + "or run reckon ingest to create one");
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT version, success FROM flyway_schema_history")) {
+                while (rs.next()) {
+                    String v = rs.getString(1);
+                    if (!rs.getBoolean(2)) failed = true;
+                    if (v == null) continue;
+                    MigrationVersion mv = MigrationVersion.fromVersion(v);
+                    if (highest == null || mv.compareTo(highest) > 0) highest = mv;
+                }
+            }
+        }
+        if (highest != null && highest.compareTo(current) > 0) {
+            throw new LedgerException("the ledger " + shown + " has schema version " + highest.getVersion()
+                    + ", newer than this reckon knows (" + VERSION + "): use a newer reckon");
+        }
+        if (failed) {
+            throw new LedgerException("the ledger " + shown + " has a failed schema migration: run reckon ingest "
+                    + "to repair and upgrade the ledger");
+        }
+        throw new LedgerException("the ledger " + shown + " has schema version "
+                + (highest == null ? "none" : highest.getVersion()) + ", older than this reckon's (" + VERSION
+                + "): run reckon ingest to upgrade the ledger");
+    }
 
     private static Connections openSqlite(String url, String pathPart) {
         int q = pathPart.indexOf('?');
@@ -135,6 +231,10 @@ final class Schema {
     }
 
     private static Connections openPostgres(String url) {
+        return openPostgres(url, false);
+    }
+
+    private static Connections openPostgres(String url, boolean readOnly) {
         String shown = redact(url);
         Properties props = new Properties();
         if (!hasParam(url, "user") && System.getenv("PGUSER") != null) {
@@ -153,6 +253,7 @@ final class Schema {
         // A command opens one connection; a server's pool grows with its concurrent requests.
         cfg.setMinimumIdle(1);
         cfg.setAutoCommit(true);
+        cfg.setReadOnly(readOnly);
         // Try once at start, so that an unreachable server is reported at once, with the driver's reason.
         cfg.setInitializationFailTimeout(1);
         cfg.setConnectionTimeout(30_000);
@@ -161,10 +262,10 @@ final class Schema {
             pool = new HikariDataSource(cfg);
         } catch (HikariPool.PoolInitializationException e) {
             Throwable why = e.getCause() == null ? e : e.getCause();
-            throw new LedgerException("cannot connect to the ledger " + shown + ": "
+            throw new LedgerException(LedgerException.Kind.UNAVAILABLE, "cannot connect to the ledger " + shown + ": "
                     + LedgerException.oneLine(why.getMessage()), e);
         } catch (RuntimeException e) {
-            throw new LedgerException("cannot connect to the ledger " + shown + ": "
+            throw new LedgerException(LedgerException.Kind.UNAVAILABLE, "cannot connect to the ledger " + shown + ": "
                     + LedgerException.oneLine(e.getMessage()), e);
         }
         try {
@@ -172,7 +273,15 @@ final class Schema {
             try (Connection c = pool.getConnection()) {
                 current = schemaIsCurrent(c, Dialect.POSTGRESQL);
             }
-            if (!current) migrate(Flyway.configure().dataSource(pool), "postgresql", shown);
+            if (!current) {
+                if (readOnly) {
+                    try (Connection c = pool.getConnection()) {
+                        refuseStale(c, Dialect.POSTGRESQL, shown);
+                    }
+                } else {
+                    migrate(Flyway.configure().dataSource(pool), "postgresql", shown);
+                }
+            }
             return Connections.pooled(pool, shown);
         } catch (SQLException e) {
             pool.close();

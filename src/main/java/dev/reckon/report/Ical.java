@@ -42,9 +42,14 @@ public final class Ical {
         return b.toString();
     }
 
-    /** A TEXT value escaped (backslash, semicolon, comma, newline). */
+    /**
+     * A TEXT value escaped (RFC 5545 3.3.11: backslash, semicolon, comma; a line break, CRLF, LF or a bare CR, as
+     * {@code \n}); the other control characters, which TEXT may not hold, shown in caret notation.
+     */
     static String text(String s) {
-        return s.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n");
+        if (s == null) return "";
+        String t = Terminal.visible(s.replace("\r\n", "\n").replace('\r', '\n'), true);
+        return t.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n");
     }
 
     /** Appends one content line, folded so that no physical line exceeds 75 octets (never inside a character). */

@@ -30,7 +30,7 @@ public final class Table {
         for (int i = 0; i < columns.length; i++) {
             String c = columns[i];
             rightAligned[i] = c.endsWith(">");
-            header.add(rightAligned[i] ? c.substring(0, c.length() - 1) : c);
+            header.add(Terminal.visible(rightAligned[i] ? c.substring(0, c.length() - 1) : c, false));
             caps[i] = 40;
         }
     }
@@ -46,7 +46,8 @@ public final class Table {
         if (cells.length != header.size()) throw new IllegalArgumentException("row has " + cells.length + " cells, table has " + header.size());
         String[] r = new String[cells.length];
         for (int i = 0; i < cells.length; i++) {
-            String s = Format.orDash(cells[i]);
+            // shown, never obeyed: an escape sequence or a line break in a name cannot reach the terminal
+            String s = Terminal.visible(Format.orDash(cells[i]), false);
             if (s.length() > caps[i]) s = s.substring(0, caps[i] - 1) + "…";
             r[i] = s;
         }
@@ -92,24 +93,23 @@ public final class Table {
         return b.toString();
     }
 
-    /** Text for Markdown outside a table: HTML's special characters escaped, control characters dropped. */
+    /** Text for Markdown outside a table: control characters shown, HTML's special characters escaped. */
     public static String escapeMarkdown(String s) {
-        return plain(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return html(plain(s));
     }
 
-    /** Text for a terminal: control characters (escape sequences among them) replaced by a space. */
+    /** Text for a terminal: control characters (escape sequences among them) shown as {@code ^[} and the like. */
     public static String plain(String s) {
-        if (s == null) return "";
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            b.append(Character.isISOControl(c) && c != '\n' ? ' ' : c);
-        }
-        return b.toString();
+        return Terminal.visible(s, true);
     }
 
+    /** A Markdown table cell: HTML shown, not live; a pipe or a backslash cannot end the cell; no line break. */
     private static String mdCell(String s) {
-        return s.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ");
+        return html(Terminal.visible(s, false)).replace("\\", "\\\\").replace("|", "\\|");
+    }
+
+    private static String html(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     public String render() {

@@ -78,7 +78,7 @@ class AuditCommandTest {
 
     @Test
     void anEmptyLogSaysSoAndABadTimeIsAUsageError() {
-        Cli cli = new Cli(dir);
+        Cli cli = new Cli(dir).withEmptyLedger();
         Cli.Result r = cli.run("audit");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.err().contains("no entries"), r.err());

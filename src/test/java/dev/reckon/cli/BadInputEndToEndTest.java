@@ -108,6 +108,7 @@ class BadInputEndToEndTest {
         Files.write(file, bytes);
         Cli cli = new Cli(dir);
         cli.env.put("RECKON_LEDGER", dir.resolve(format + "-ledger.db").toString());
+        cli.withEmptyLedger();
         long before = jobCount(cli);
         Cli.Result r = cli.run("ingest", format, file.toString());
         assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), "a stack trace: " + r);

@@ -26,6 +26,12 @@ public final class Cli {
         }
     }
 
+    /** Creates the (empty) ledger in force, as an ingest would: reading commands refuse a missing one. */
+    public Cli withEmptyLedger() {
+        dev.reckon.ledger.Ledger.open(env.get("RECKON_LEDGER")).close();
+        return this;
+    }
+
     public Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

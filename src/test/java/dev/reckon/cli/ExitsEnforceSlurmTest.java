@@ -73,7 +73,7 @@ class ExitsEnforceSlurmTest {
         charter(charters, "ex-safe", 1000, today);
         Path log = dir.resolve("notices.log");
         Path mail = dir.resolve("mail.sh");
-        Files.writeString(mail, "#!/bin/sh\n{ echo \"to=$1\"; cat; echo; } >> '" + log + "'\n");
+        Files.writeString(mail, "#!/bin/sh\nfor a; do last=$a; done\n{ echo \"to=$last\"; cat; echo; } >> '" + log + "'\n");
         Files.setPosixFilePermissions(mail, PosixFilePermissions.fromString("rwxr-xr-x"));
 
         // the pending jobs ask for all four CPUs of the cluster, so they wait (Resources) while the two others run

@@ -47,6 +47,7 @@ class MainTest {
 
     @Test
     void anUnknownJobExitsOne() {
+        dev.reckon.ledger.Ledger.open(dir.resolve("ledger.db").toString()).close();
         Cli.Result r = new Cli(dir).run("job", "999");
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.err().contains("no job 999"), r.err());
@@ -82,7 +83,10 @@ class MainTest {
         Cli cli = new Cli(dir);
         cli.env.remove("RECKON_LEDGER");
         cli.env.put("RECKON_CONFIG", cfg.toString());
-        assertEquals(0, cli.run("jobs").exit());
+        assertEquals(74, cli.run("jobs").exit(), "a reading command creates no ledger");
+        assertFalse(Files.exists(ledger));
+        assertEquals(0, cli.run("ingest", "sacct", "/dev/null").exit());
         assertTrue(Files.exists(ledger));
+        assertEquals(0, cli.run("jobs").exit());
     }
 }

@@ -93,7 +93,7 @@ class MetricCommandTest {
 
     @Test
     void aBadPairIsAUsageErrorNamingItAndStoresNothing() throws IOException {
-        Cli cli = new Cli(dir);
+        Cli cli = new Cli(dir).withEmptyLedger();
         for (String bad : List.of("loss=abc", "=3", "loss", "loss=", "loss=NaN", "loss=1,5")) {
             Cli.Result r = cli.run("metric", "vision", "acc=0.9", bad);
             assertEquals(Main.EXIT_USAGE, r.exit(), bad + ": " + r);
@@ -129,7 +129,7 @@ class MetricCommandTest {
 
     @Test
     void aBadLineInAJsonLinesFileStoresNothingAndNamesLineAndField() throws IOException {
-        Cli cli = new Cli(dir);
+        Cli cli = new Cli(dir).withEmptyLedger();
         Map<String, String> cases = Map.of(
                 "{\"charter\":\"vision\",\"name\":\"loss\",\"value\":\"abc\"}", ":2: field value: ",
                 "{\"charter\":\"vision\",\"value\":1}", ":2: field name: missing",

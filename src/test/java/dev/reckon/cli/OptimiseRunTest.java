@@ -82,7 +82,7 @@ class OptimiseRunTest {
 
     @Test
     void withoutApplyNothingIsSentToTheRealCluster() throws Exception {
-        Cli cli = new Cli(dir);
+        Cli cli = new Cli(dir).withEmptyLedger();
         Path c = copy(CAMPAIGN);
         Cli.Result r = cli.run("optimise", "plan", c.toString());
         assertEquals(0, r.exit(), r.toString());

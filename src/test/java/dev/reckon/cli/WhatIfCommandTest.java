@@ -101,7 +101,7 @@ class WhatIfCommandTest {
 
     @Test
     void ledgerWithoutMachineFileIsBadInputNamingTheOption(@TempDir Path dir) {
-        Cli.Result r = new Cli(dir).run("whatif", "--since", "7d");
+        Cli.Result r = new Cli(dir).withEmptyLedger().run("whatif", "--since", "7d");
         assertEquals(Main.EXIT_DATA, r.exit(), r.toString());
         assertTrue(r.err().startsWith("reckon: --machine"), r.err());
         assertFalse(r.err().contains("\tat "), r.err());

@@ -92,6 +92,14 @@ class MetricCommandTest {
     }
 
     @Test
+    void aMetricNameACharterConditionMayUseIsAcceptedByMetric() throws IOException {
+        Cli cli = new Cli(dir);
+        assertEquals(0, cli.run("metric", "vision", "train/loss=1", "eval:f1=0.5", "val.acc-top5=0.9").exit());
+        assertEquals(3, metrics(cli, "vision").size());
+        dev.reckon.model.Charter.Condition.parse("train/loss < 2");
+    }
+
+    @Test
     void aBadPairIsAUsageErrorNamingItAndStoresNothing() throws IOException {
         Cli cli = new Cli(dir).withEmptyLedger();
         for (String bad : List.of("loss=abc", "=3", "loss", "loss=", "loss=NaN", "loss=1,5")) {

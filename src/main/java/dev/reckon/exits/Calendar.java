@@ -42,7 +42,8 @@ public final class Calendar {
             if (!"active".equals(e.status())) continue;
             add(out, from, new Stop(e.windowEnd(), e.charter(), e.owner(), Kind.WINDOW_END,
                     e.charter() + ": window ends (" + e.owner() + ")"));
-            if (e.projectedExhaustion() != null && e.projectedExhaustion().isBefore(e.windowEnd()))
+            if (e.projectedExhaustion() != null && "stable".equals(e.projection())
+                    && e.projectedExhaustion().isBefore(e.windowEnd()))
                 add(out, from, new Stop(e.projectedExhaustion(), e.charter(), e.owner(), Kind.PROJECTED_EXHAUSTION,
                         e.charter() + ": " + e.exhaustedResource() + " budget runs out at the current burn rate ("
                                 + e.owner() + ")"));

@@ -56,6 +56,11 @@ public final class Exits {
      * @param approachBefore   how long before its window's end it is approaching (default 7 days)
      * @param burnWindow       how far back the burn rate looks (default 7 days)
      */
+    /** Days of consumption a burn rate needs before reckon projects exhaustion from it. */
+    public static final double MIN_PROJECTION_DAYS = 1;
+    /** Days of consumption (or the whole burn window, if shorter) that make a projection stable enough for a calendar. */
+    public static final double STABLE_PROJECTION_DAYS = 3;
+
     public record Options(double approachFraction, Duration approachBefore, Duration burnWindow) {
         public static final Options DEFAULT = new Options(0.8, Duration.ofDays(7), Duration.ofDays(7));
 
@@ -114,6 +119,10 @@ public final class Exits {
      * @param projectedExhaustion  when its first budget runs out at the burn rate (in the past when it has); null
      *                             when never (no consumption, or no budget)
      * @param exhaustedResource    which budget runs out first: gpu, cpu or mem; null with no projection
+     * @param projection           how far the projection can be trusted: {@code stable} (days of history: a calendar
+     *                             stop), {@code early} (shown, not on the calendar), {@code spent} (a budget ran out),
+     *                             {@code none after an exit}, or why there is none (too little history); null when
+     *                             nothing is consumed
      * @param exit                 the exit that has fallen due; null when none has
      * @param exitDueAt            when it fell due; null when none has
      * @param successAt            when a success condition came true (and holds since); null when none holds
@@ -125,7 +134,7 @@ public final class Exits {
     public record Evaluation(String charter, String owner, String status, Charter.OnExit onExit, Verdict verdict,
                              Instant at, Instant windowEnd, Instant reviewDue, Amounts budget, Hours used, Amounts left,
                              Amounts usedFraction, BurnRate burnRate, Instant projectedExhaustion,
-                             String exhaustedResource, Exit exit, Instant exitDueAt, Instant successAt, Hours overrun,
+                             String exhaustedResource, String projection, Exit exit, Instant exitDueAt, Instant successAt, Hours overrun,
                              Hours overrunAfterSuccess, @JsonProperty("running") boolean runningAtEvaluation,
                              List<ConditionState> conditions, List<String> evidence) {
         public Evaluation {
@@ -304,12 +313,30 @@ public final class Exits {
             for (String n : near) evidence.add("approaching: " + n);
             if (near.isEmpty()) evidence.add("no exit due; window ends at " + c.window().end());
         }
+        // a projection needs history enough to mean something, and none is made once an exit is due
+        String projection = null;
+        if (exit != null && projected != null && !projected.isAfter(at)) {
+            projection = "spent";
+        } else if (exit != null) {
+            projected = null;
+            projectedResource = null;
+            projection = "none after an exit";
+        } else if (projected != null && burn.days() < MIN_PROJECTION_DAYS) {
+            projected = null;
+            projectedResource = null;
+            projection = String.format(Locale.ROOT, "not enough history to project: %.1f days of consumption, %.0f needed",
+                    burn.days(), MIN_PROJECTION_DAYS);
+            evidence.add(projection);
+        } else if (projected != null) {
+            projection = burn.days() + 1e-9 >= Math.min(o.burnWindow().toMillis() / 86_400_000.0, STABLE_PROJECTION_DAYS)
+                    ? "stable" : "early";
+        }
         Hours afterSuccess = won == null ? null : usage.since(won.since());
         if (afterSuccess != null && afterSuccess.any())
             evidence.add("overrun after victory: " + hoursText(afterSuccess) + " consumed since success at " + won.since());
 
         return new Evaluation(c.id(), c.owner(), c.status().word(), c.onExit(), verdict, at, c.window().end(),
-                c.reviewDue(), budget, used, left, fraction, burn, projected, projectedResource, exit,
+                c.reviewDue(), budget, used, left, fraction, burn, projected, projectedResource, projection, exit,
                 exit == null ? null : exit.dueAt(), won == null ? null : won.since(), overrun, afterSuccess,
                 usage.runningAt(), states, evidence);
     }

@@ -92,9 +92,14 @@ class ExitsCommandTest {
 
     @Test
     void theCalendarAndTheIcsFile() throws Exception {
-        Cli.Result r = cli.run("exits", "--at", ExitsTest.h(10).toString(), "--calendar");
+        Cli.Result early = cli.run("exits", "--at", ExitsTest.h(10).toString(), "--calendar");
+        assertEquals(0, early.exit(), early.toString());
+        assertTrue(!early.out().contains("projected-exhaustion"), "10 hours of burn project nothing: " + early.out());
+        Cli.Result why = cli.run("exits", "--at", ExitsTest.h(10).toString(), "--json");
+        assertTrue(why.out().contains("not enough history to project"), why.out());
+        Cli.Result r = cli.run("exits", "--at", ExitsTest.h(80).toString(), "--calendar");
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.out().contains("projected-exhaustion"), r.out());
+        assertTrue(r.out().contains("projected-exhaustion"), "over three days of burn: a stop on the calendar: " + r.out());
         Path ics = dir.resolve("stops.ics");
         Cli.Result w = cli.run("exits", "--at", ExitsTest.h(10).toString(), "--ics", ics.toString());
         assertEquals(0, w.exit(), w.toString());

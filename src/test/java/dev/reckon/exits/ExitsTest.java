@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -259,5 +260,21 @@ public class ExitsTest {
 
     private static List<Job> oneGpuOf(String charter) {
         return List.of(job("1", charter, S, null, 1));
+    }
+
+    @Test
+    void exhaustionIsProjectedOnlyFromEnoughHistoryAndNeverAfterAnExit() {
+        Charter c = charter("burn", 1000, List.of("val_acc >= 0.9"), List.of("loss > 9"));
+        List<Job> running = List.of(job("1", "burn", S, null, 1));
+        Exits.Evaluation minutes = at(c, running, List.of(), S.plusSeconds(40));
+        assertNull(minutes.projectedExhaustion(), "40 s of burn project nothing");
+        assertTrue(minutes.projection().startsWith("not enough history"), minutes.projection());
+        Exits.Evaluation days = at(c, running, List.of(), h(80));
+        assertNotNull(days.projectedExhaustion());
+        assertEquals("stable", days.projection());
+        Exits.Evaluation won = at(c, running, List.of(metric("burn", "val_acc", 0.95, h(70))), h(80));
+        assertNotNull(won.exit());
+        assertNull(won.projectedExhaustion(), "no projection after a success exit");
+        assertEquals("none after an exit", won.projection());
     }
 }

@@ -143,7 +143,20 @@ final class ExitsCommand implements Callable<Integer> {
             }
             if (steps.isEmpty()) door.out().println("nothing to do: no charter approaches or is at an exit");
             else if (!notice.apply) door.out().println("(dry run: nothing was done; --apply carries it out)");
-            return Main.EXIT_OK;
+            return failures(door, notice.apply, steps);
+        }
+
+        /** Exit 75 when a carried-out step failed (a skipped or waiting step is no failure). */
+        private static int failures(Door door, boolean apply, List<ExitEnforcement.Step> steps) {
+            List<String> failed = steps.stream().filter(s -> s.action() != ExitEnforcement.Kind.WAIT
+                    && s.action() != ExitEnforcement.Kind.SKIP && !s.applied())
+                    .map(s -> s.action().word() + " " + s.charter() + (s.jobId() == null ? "" : " " + s.jobId())).toList();
+            if (!apply || failed.isEmpty()) return Main.EXIT_OK;
+            door.err().println("reckon: " + failed.size() + " action" + (failed.size() == 1 ? "" : "s") + " failed ("
+                    + String.join(", ", failed.subList(0, Math.min(5, failed.size()))) + (failed.size() > 5 ? ", ..." : "")
+                    + "): each is in the audit log with why (reckon audit) and is tried again on the next run; a charter "
+                    + "is closed only once all its holds and cancellations worked");
+            return Main.EXIT_TEMPFAIL;
         }
     }
 }

@@ -56,7 +56,8 @@ import java.util.Properties;
                 "  65  bad input (file, line and field named)",
                 "  69  a service is unavailable (Slurm, the ledger's PostgreSQL server)",
                 "  70  internal error (run again with RECKON_DEBUG=1 and report it)",
-                "  74  ledger or file I/O (no ledger at the path given, a file not readable or writable)"},
+                "  74  ledger or file I/O (no ledger at the path given, a file not readable or writable)",
+                "  75  an action failed (reclaim, exits enforce with --apply): tried again on the next run"},
         subcommands = {
                 IngestCommand.class,
                 JobsCommand.class,
@@ -86,6 +87,8 @@ public final class Main implements Runnable {
     public static final int EXIT_SOFTWARE = 70;
     public static final int EXIT_UNAVAILABLE = 69;
     public static final int EXIT_IO = 74;
+    /** An action (a notice, hold, cancellation, charter close) failed; it is tried again on the next run. */
+    public static final int EXIT_TEMPFAIL = 75;
 
     @Spec
     CommandLine.Model.CommandSpec spec;

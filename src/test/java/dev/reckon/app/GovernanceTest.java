@@ -138,6 +138,17 @@ class GovernanceTest {
     }
 
     @Test
+    void aFailedActionEndsTheRunWith75SoThatCronNotices() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = Main.execute(env, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), "reclaim", "--since", "2026-11-02", "--apply",
+                "--mail-command", "exit 3");
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertEquals(Main.EXIT_TEMPFAIL, code, out + e);
+        assertTrue(e.contains("failed") && e.contains("tried again on the next run"), e);
+    }
+
+    @Test
     void everyCharterFileInvalidIsSaidSo() throws Exception {
         Files.delete(charters.resolve("llm-ft.yaml"));
         Files.writeString(charters.resolve("a.yaml"), "id: a\nowner: alice\n");

@@ -76,8 +76,16 @@ public final class Evidence {
         }
         // never below what was seen for as many shards or fewer
         double seen = 0;
-        for (long[] p : peaks) if (p[0] <= shards) seen = Math.max(seen, p[1]);
-        return Math.max(ab[0] + ab[1] * shards, Math.min(seen, maxPeak));
+        long most = 0;
+        double perUnit = 0;
+        for (long[] p : peaks) {
+            if (p[0] <= shards) seen = Math.max(seen, p[1]);
+            most = Math.max(most, p[0]);
+            perUnit = Math.max(perUnit, (double) p[1] / Math.max(1, p[0]));
+        }
+        double fitted = Math.max(ab[0] + ab[1] * shards, Math.min(seen, maxPeak));
+        // beyond the most units a job has done, extrapolate with caution: as if memory grew with every unit
+        return shards > most ? Math.max(fitted, perUnit * shards) : fitted;
     }
 
     private record Fit(double a, double b, double s) {}

@@ -106,7 +106,8 @@ final class Ingest {
         try (Statement st = conn.createStatement()) {
             for (String ddl : rebuild) st.execute(ddl);
         }
-        long after = count(conn, "SELECT count(*) FROM jobs");
+        long ghosts = removeGhostRanges(conn, batcher.arrays);
+        long after = count(conn, "SELECT count(*) FROM jobs") + ghosts;
         // Rows inserted or changed: the sum of the upsert's counts (one that changes nothing counts 0), exact unless
         // the driver gives no counts or a job may have come twice in different chunks (it would count twice).
         long touched = batcher.countsExact() ? batcher.touched
@@ -126,6 +127,39 @@ final class Ingest {
         }
         Marks.write(conn, marks);
         return new Ledger.IngestReport(batcher.read, inserted, updated, unchanged);
+    }
+
+    /**
+     * Removes the pending range rows of job arrays ({@code 96_[1-4]}) that this input replaced: for every array the
+     * input mentions, a pending range row stored before and absent from this input is gone from the scheduler's view
+     * (its tasks started, or a smaller range is pending now). Returns how many were removed.
+     */
+    private static long removeGhostRanges(Connection conn, Map<String, java.util.Set<String>> arrays) throws SQLException {
+        if (arrays.isEmpty()) return 0;
+        long removed = 0;
+        try (PreparedStatement find = conn.prepareStatement(
+                "SELECT job_id FROM jobs WHERE cluster = ? AND job_id LIKE ? AND state = 'PENDING'");
+             PreparedStatement del = conn.prepareStatement("DELETE FROM jobs WHERE cluster = ? AND job_id = ?")) {
+            for (Map.Entry<String, java.util.Set<String>> e : arrays.entrySet()) {
+                int cut = e.getKey().indexOf('\u0000');
+                String cluster = e.getKey().substring(0, cut), base = e.getKey().substring(cut + 1);
+                find.setString(1, cluster);
+                find.setString(2, base + "_[%");
+                List<String> stale = new ArrayList<>();
+                try (ResultSet rs = find.executeQuery()) {
+                    while (rs.next()) {
+                        String id = rs.getString(1);
+                        if (id.startsWith(base + "_[") && !e.getValue().contains(id)) stale.add(id);
+                    }
+                }
+                for (String id : stale) {
+                    del.setString(1, cluster);
+                    del.setString(2, id);
+                    removed += del.executeUpdate();
+                }
+            }
+        }
+        return removed;
     }
 
     /** Drops the indexes on jobs other than its key; returns the statements that create them again. */
@@ -191,6 +225,7 @@ final class Ingest {
                         + ": a job needs a cluster and a job id");
             }
             read++;
+            noteArray(j);
             JobCodec.Encoded r = JobCodec.encode(j);
             Integer at = positions.putIfAbsent(j.cluster() + '\u0000' + j.jobId(), chunk.size());
             if (at != null) {
@@ -200,6 +235,19 @@ final class Ingest {
                 chunk.add(r);
                 if (chunk.size() >= CHUNK) hand(false);
             }
+        }
+
+        /** The job arrays this input mentions ({@code cluster NUL base}), each with the range rows it holds. */
+        final Map<String, java.util.Set<String>> arrays = new HashMap<>();
+
+        private void noteArray(Job j) {
+            String id = j.jobId();
+            int u = id.indexOf('_');
+            if (u <= 0 || u == id.length() - 1) return;
+            for (int i = 0; i < u; i++) if (!Character.isDigit(id.charAt(i))) return;
+            java.util.Set<String> ranges = arrays.computeIfAbsent(j.cluster() + '\u0000' + id.substring(0, u),
+                    k -> new java.util.HashSet<>());
+            if (id.charAt(u + 1) == '[') ranges.add(id);
         }
 
         /** Hands the remaining jobs over and waits until everything is written. */

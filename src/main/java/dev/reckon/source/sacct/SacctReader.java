@@ -336,9 +336,9 @@ public final class SacctReader {
 
         private void requireId() {
             if (index[Column.JOB_ID.ordinal()] < 0 && index[Column.JOB_ID_RAW.ordinal()] < 0) {
-                throw new InputError(file, options.format() == null ? lineNo : 0, null,
-                        "no JobID or JobIDRaw field among " + String.join(",", names)
-                                + (options.format() == null ? " (is the first line a sacct header?)" : ""));
+                throw new InputError(file, options.format() == null ? lineNo : 0, null, BoundedLines.problem(
+                        "no JobID or JobIDRaw field among " + BoundedLines.quote(String.join(",", names))
+                                + (options.format() == null ? " (is the first line a sacct header?)" : "")));
             }
         }
 
@@ -429,7 +429,7 @@ public final class SacctReader {
 
         private InputError error(Column c, String problem) {
             int i = index[c.ordinal()];
-            return new InputError(file, lineNo, i >= 0 ? names[i] : c.sacctName, problem);
+            return new InputError(file, lineNo, i >= 0 ? names[i] : c.sacctName, BoundedLines.problem(problem));
         }
 
         private Long duration(Column c) {

@@ -167,6 +167,8 @@ public final class SwfReader {
         } catch (ZipException | EOFException e) {
             throw new InputError(this.fileName, lineNo + 1, null,
                     "the compressed data is damaged or cut short (" + e.getMessage() + ")");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InputError(this.fileName, lineNo + 1, null, "is not valid UTF-8 (malformed bytes on this line)");
         }
     }
 

@@ -1,11 +1,18 @@
 package dev.reckon.app;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reckon.core.BadRequest;
+import dev.reckon.core.Json;
+import dev.reckon.model.Job;
 import dev.reckon.ledger.Ledger;
 import dev.reckon.ledger.Ledger.IngestReport;
 import dev.reckon.source.Inputs;
 import dev.reckon.source.sacct.SacctOptions;
 import dev.reckon.source.sacct.SacctReader;
+import dev.reckon.source.slurm.SlurmCommandException;
 import dev.reckon.source.slurm.SlurmCommands;
 import dev.reckon.source.swf.SwfReader;
 
@@ -19,9 +26,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -35,6 +50,8 @@ public final class Ingestion {
     public static final Duration OVERLAP = Duration.ofMinutes(5);
     /** sacct does not escape job names; no job name holds this. */
     static final String DELIMITER = "^|^";
+    /** The ledger mark of the jobs a Slurm ingest set aside: {@code slurm:set_aside:<cluster>}, a JSON list. */
+    public static final String SET_ASIDE = "slurm:set_aside";
     /** How often a progress listener hears the count. */
     public static final long PROGRESS_EVERY = 100_000;
 
@@ -122,17 +139,30 @@ public final class Ingestion {
         return slurm(r, n -> {});
     }
 
+    /** As {@link #slurmOutcome}, without the notes. */
+    public Report slurm(SlurmRequest r, LongConsumer progress) throws IOException {
+        return slurmOutcome(r, progress).value();
+    }
+
     /**
      * Runs sacct on this machine's Slurm for the window and stores what it says, with the comment (charter=ID) of
      * jobs still queued taken from the queue; the window's end becomes the mark the next run starts from.
+     *
+     * <p>One job cannot stop the window: a job a line of which does not read (its name holding the delimiter, a
+     * value out of range) is set aside, remembered in the mark {@value #SET_ASIDE}{@code :<cluster>} (a JSON list),
+     * and told in a note (job, file:line, field, why); the rest of the window is stored and the mark moves on. Each
+     * later run first reads the jobs set aside before, one at a time ({@code sacct -j ID}), with delimiters of
+     * control characters that free text rarely holds ({@link #RETRY_DELIMITERS}), stores those that read and drops
+     * them from the list; a job that still does not read stays set aside, its reason in a note.
      */
-    public Report slurm(SlurmRequest r, LongConsumer progress) throws IOException {
+    public Outcome<Report> slurmOutcome(SlurmRequest r, LongConsumer progress) throws IOException {
         Instant now = ctx.now();
         Instant end = r.until() == null ? now : r.until();
         SlurmCommands slurm = new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, ctx.zone());
         String cluster = r.cluster() != null ? r.cluster() : slurm.clusterName();
         try (Ledger ledger = ctx.openLedger()) {
             String markKey = MARK + ":" + cluster;
+            String asideKey = SET_ASIDE + ":" + cluster;
             Instant start;
             if (r.since() != null) start = r.since();
             else start = ledger.mark(markKey).map(Instant::parse).map(t -> t.minus(OVERLAP))
@@ -141,20 +171,125 @@ public final class Ingestion {
             if (unfinished != null && unfinished.isBefore(start)) start = unfinished;
             if (!start.isBefore(end)) throw new BadRequest("--since: must be before --until");
             Instant from = start;
+            Optional<String> asideBefore = ledger.mark(asideKey);
+            Map<String, Aside> before = readAside(asideBefore.orElse(null));
             SacctReader reader = new SacctReader(new SacctOptions(DELIMITER, null, ctx.zone(), cluster));
             String name = "sacct -S " + from + " -E " + end;
             // accounting has a job's comment (charter=<id>) only once it ends: take running ones' from the queue
             Map<String, String> queued = slurm.queueComments();
+            List<String> notes = java.util.Collections.synchronizedList(new ArrayList<>());
+            // the producer fills the set-aside mark; the ledger writes marks once the producer is done
+            Map<String, String> marks = new ConcurrentHashMap<>(Map.of(markKey, end.toString()));
             IngestReport report = ledger.ingest("slurm", counting(sink -> {
+                Consumer<Job> store = job -> {
+                    String c = job.comment() == null ? queued.get(job.jobId()) : null;
+                    sink.accept(c == null ? job : job.withComment(c));
+                };
+                Map<String, Aside> aside = new LinkedHashMap<>(before);
+                Set<String> storedBefore = new HashSet<>();
                 try (Reader in = slurm.sacct(from, end, SacctReader.RECKON_FORMAT, DELIMITER)) {
                     reader.read(in, "sacct", job -> {
-                        String c = job.comment() == null ? queued.get(job.jobId()) : null;
-                        sink.accept(c == null ? job : job.withComment(c));
+                        if (before.containsKey(job.jobId())) storedBefore.add(job.jobId());
+                        store.accept(job);
+                    }, a -> {
+                        if (a.jobId() == null) {
+                            notes.add(a.error().getMessage() + ": this line names no job that can be read; skipped");
+                        } else if (!before.containsKey(a.jobId())) {
+                            aside.put(a.jobId(), new Aside(a.jobId(), a.error().getMessage(), now.toString()));
+                            notes.add("job " + a.jobId() + " set aside: " + a.error().getMessage()
+                                    + (a.split() ? " (its name or comment holds the delimiter \"" + DELIMITER + "\"?)" : "")
+                                    + "; the rest of the window is stored, and the next run reads the job on its own");
+                        }
                     });
                 }
-            }, progress), Map.of(markKey, end.toString()));
-            return Report.of(name, ledger.location(), report);
+                for (String id : storedBefore) {
+                    aside.remove(id);
+                    notes.add("job " + id + ", set aside before, read and stored");
+                }
+                for (Aside a : before.values()) {
+                    if (storedBefore.contains(a.jobId())) continue;
+                    Retry got = retry(slurm, a.jobId(), cluster);
+                    if (got.job() != null) {
+                        store.accept(got.job());
+                        aside.remove(a.jobId());
+                        notes.add("job " + a.jobId() + ", set aside before, read on its own (sacct -j "
+                                + a.jobId() + ") and stored");
+                    } else {
+                        aside.put(a.jobId(), new Aside(a.jobId(), got.reason(), a.since()));
+                        notes.add("job " + a.jobId() + " is still set aside (since " + a.since() + "): " + got.reason());
+                    }
+                }
+                if (!aside.isEmpty() || asideBefore.isPresent()) marks.put(asideKey, writeAside(aside.values()));
+            }, progress), marks);
+            return Outcome.of(Report.of(name, ledger.location(), report), List.of(), notes);
         }
+    }
+
+    /**
+     * Delimiters a set-aside job is read again with, in turn, until its lines split: the ASCII unit separator, then
+     * record and unit separators together, then printable text.
+     */
+    static final List<String> RETRY_DELIMITERS = List.of("\u001f", "\u001e\u001f\u001e", "~^reckon-field^~");
+
+    /** A job set aside: its id, why, and since when (the run that first set it aside). */
+    record Aside(String jobId, String reason, String since) {}
+
+    /** A set-aside job read again: the job, or why it still does not read. */
+    private record Retry(Job job, String reason) {}
+
+    private Retry retry(SlurmCommands slurm, String id, String cluster) throws IOException {
+        String reason = null;
+        for (String d : RETRY_DELIMITERS) {
+            SacctReader reader = new SacctReader(new SacctOptions(d, null, ctx.zone(), cluster));
+            Job[] job = {null};
+            SacctReader.SetAside[] bad = {null};
+            String name = "sacct -j " + id;
+            try (Reader in = slurm.sacctJob(id, SacctReader.RECKON_FORMAT, d)) {
+                reader.read(in, name, j -> {
+                    if (j.jobId().equals(id)) job[0] = j;
+                }, a -> {
+                    if (id.equals(a.jobId())) bad[0] = a;
+                });
+            } catch (SlurmCommandException e) {
+                return new Retry(null, name + " failed: " + e.getMessage());
+            }
+            if (bad[0] == null) {
+                return job[0] != null ? new Retry(job[0], null)
+                        : new Retry(null, name + " prints no record of it (yet); it is asked again next run");
+            }
+            reason = bad[0].error().getMessage();
+            if (!bad[0].split()) return new Retry(null, reason);
+        }
+        return new Retry(null, reason + " (with every delimiter tried: its name or comment holds them all)");
+    }
+
+    /** The set-aside list of a mark: a JSON list of {job_id, reason, since}; unreadable text reads as empty. */
+    static Map<String, Aside> readAside(String json) {
+        Map<String, Aside> out = new LinkedHashMap<>();
+        if (json == null || json.isBlank()) return out;
+        try {
+            JsonNode list = Json.mapper().readTree(json);
+            if (list == null || !list.isArray()) return out;
+            for (JsonNode e : list) {
+                String id = e.path("job_id").asText(null);
+                if (id == null || id.isBlank()) continue;
+                out.put(id, new Aside(id, e.path("reason").asText(""), e.path("since").asText("")));
+            }
+        } catch (JsonProcessingException e) {
+            return out;
+        }
+        return out;
+    }
+
+    static String writeAside(Collection<Aside> aside) {
+        ArrayNode list = Json.mapper().createArrayNode();
+        for (Aside a : aside) {
+            ObjectNode o = list.addObject();
+            o.put("job_id", a.jobId());
+            o.put("reason", a.reason());
+            o.put("since", a.since());
+        }
+        return list.toString();
     }
 
     /** Stores everything one input yields, in one transaction, and reports the counts. */

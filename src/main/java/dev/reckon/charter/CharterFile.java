@@ -9,6 +9,7 @@ import dev.reckon.model.Charter.StatusChange;
 import dev.reckon.model.Charter.UserJobs;
 import dev.reckon.model.Charter.Window;
 import dev.reckon.core.InputError;
+import dev.reckon.core.InputText;
 import dev.reckon.core.Times;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -117,7 +118,9 @@ public final class CharterFile {
                 return new Result(file.toString(), null, List.of(new InputError(file.toString(), 0, null, "is " + size
                         + " bytes, more than a charter may be (" + MAX_BYTES + "): not read")), Map.of());
             }
-            text = Files.readString(file);
+            text = InputText.utf8(Files.readAllBytes(file), file.toString());
+        } catch (InputError e) {
+            return new Result(file.toString(), null, List.of(e), Map.of());
         } catch (CharacterCodingException e) {
             return new Result(file.toString(), null, List.of(new InputError(file.toString(), 0, null, "not UTF-8 text")), Map.of());
         } catch (IOException e) {
@@ -560,7 +563,8 @@ public final class CharterFile {
         }
 
         private InputError error(long line, String field, String problem) {
-            InputError e = new InputError(file, line, field, problem);
+            if (field != null && field.length() > 60) field = field.substring(0, 60) + "...";
+            InputError e = new InputError(file, line, field, InputText.problem(problem));
             errors.add(e);
             return e;
         }

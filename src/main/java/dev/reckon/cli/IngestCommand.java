@@ -154,7 +154,9 @@ final class IngestCommand implements Runnable {
     @Command(name = "slurm", mixinStandardHelpOptions = true,
             description = {"Runs sacct on this machine's Slurm and stores what it says, incrementally.",
                     "Without --since it starts where the last run stopped (7 days back the first time), and it always "
-                            + "goes back far enough to re-read every job the ledger still holds as unfinished."})
+                            + "goes back far enough to re-read every job the ledger still holds as unfinished.",
+                    "A job whose record does not read (its name holding the delimiter) is set aside with a note on "
+                            + "standard error, the rest stored; the next run reads it on its own (sacct -j ID)."})
     static final class Slurm implements java.util.concurrent.Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -172,7 +174,7 @@ final class IngestCommand implements Runnable {
             Door door = new Door(spec);
             Ingestion.SlurmRequest r = new Ingestion.SlurmRequest(common.cluster, door.time(since, "--since"),
                     door.time(until, "--until"));
-            return IngestCommand.run(door, common, (in, progress) -> in.slurm(r, progress));
+            return IngestCommand.run(door, common, (in, progress) -> door.show(in.slurmOutcome(r, progress)));
         }
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.reckon.core.InputError;
+import dev.reckon.core.InputText;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,7 +80,7 @@ public record Config(Path file, String ledger, ZoneId zone, String cluster, Path
             zone = tz == null ? ZoneId.systemDefault() : ZoneId.of(tz);
         } catch (DateTimeException e) {
             String where = env.get("RECKON_TZ") != null ? "RECKON_TZ" : file.toString();
-            throw new InputError(where, 0, "timezone", "\"" + tz + "\" is not a time zone (try e.g. UTC or Europe/Paris)");
+            throw new InputError(where, 0, "timezone", InputText.problem("\"" + tz + "\" is not a time zone (try e.g. UTC or Europe/Paris)"));
         }
         ExitSettings exits = fs.exits() == null ? ExitSettings.DEFAULT : fs.exits();
         if (!(exits.approachBudget() > 0 && exits.approachBudget() <= 1))
@@ -138,17 +139,19 @@ public record Config(Path file, String ledger, ZoneId zone, String cluster, Path
                 throw new InputError(file.toString(), 0, null, "is " + size + " bytes, more than a settings file may be ("
                         + MAX_BYTES + "): not read");
             }
-            text = Files.readString(file);
+            text = InputText.utf8(Files.readAllBytes(file), file.toString());
             if (text.isBlank()) return FileSettings.NONE;
             FileSettings fs = yaml.readValue(text, FileSettings.class);
             return fs == null ? FileSettings.NONE : fs;
         } catch (UnrecognizedPropertyException e) {
-            throw new InputError(file.toString(), lineOfKey(text, e.getPropertyName(), line(e)), e.getPropertyName(),
+            String key = e.getPropertyName() == null || e.getPropertyName().length() <= 60 ? e.getPropertyName()
+                    : e.getPropertyName().substring(0, 60) + "...";
+            throw new InputError(file.toString(), lineOfKey(text, e.getPropertyName(), line(e)), key,
                     "unknown setting; known: ledger, timezone, cluster, charters, exits (approach_budget, approach_days)");
         } catch (JsonProcessingException e) {
-            throw new InputError(file.toString(), line(e), null, "not valid YAML: " + e.getOriginalMessage());
+            throw new InputError(file.toString(), line(e), null, InputText.problem("not valid YAML: " + e.getOriginalMessage()));
         } catch (IOException e) {
-            throw new InputError(file.toString(), 0, null, "cannot read: " + e.getMessage());
+            throw new InputError(file.toString(), 0, null, InputText.problem("cannot read: " + e.getMessage()));
         }
     }
 

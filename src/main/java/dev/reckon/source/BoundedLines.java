@@ -80,6 +80,11 @@ public final class BoundedLines {
         sb.append(buf, from, to - from);
     }
 
+    /** A problem kept to one readable line: {@link dev.reckon.core.InputText#problem}. */
+    public static String problem(String p) {
+        return dev.reckon.core.InputText.problem(p);
+    }
+
     /** At most {@link #QUOTE} characters of a value, with "..." and its length when cut. */
     public static String quote(CharSequence s) {
         if (s.length() <= QUOTE) return s.toString();

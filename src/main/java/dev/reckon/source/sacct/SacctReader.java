@@ -126,7 +126,30 @@ public final class SacctReader {
      * the first bad line.
      */
     public void read(Reader in, String fileName, Consumer<Job> sink) throws IOException {
-        new Run(fileName, sink).run(new BoundedLines(in, fileName == null ? "-" : fileName));
+        new Run(fileName, sink, null).run(new BoundedLines(in, fileName == null ? "-" : fileName));
+    }
+
+    /**
+     * A job set aside by {@link #read(Reader, String, Consumer, Consumer)}: a line of it could not be read.
+     *
+     * @param jobId the job (as before the dot of its JobID: {@code 123}, {@code 123_4}); null when the line names
+     *              no job that can be read, and so none can be set aside
+     * @param error what could not be read: file, line, field and why
+     * @param split true when the line's fields could not be told apart (free text holding the delimiter), so the
+     *              job may read with another delimiter
+     */
+    public record SetAside(String jobId, InputError error, boolean split) {}
+
+    /**
+     * As {@link #read(Reader, String, Consumer)}, but a job a line of which cannot be read is set aside instead of
+     * stopping the read: {@code aside} hears it once, the job is not emitted, and its later lines (steps) are skipped.
+     * A line whose fields cannot be told apart names its job only when the job id is the first field (as in
+     * {@link #RECKON_FORMAT}); a line that names no job is reported with a null id and skipped. A bad header and bytes
+     * that are not UTF-8 still stop the read.
+     */
+    public void read(Reader in, String fileName, Consumer<Job> sink, Consumer<SetAside> aside) throws IOException {
+        new Run(fileName, sink, java.util.Objects.requireNonNull(aside, "aside"))
+                .run(new BoundedLines(in, fileName == null ? "-" : fileName));
     }
 
     // ------------------------------------------------------------------------------------------------ one pass
@@ -135,6 +158,9 @@ public final class SacctReader {
     private final class Run {
         private final String file;
         private final Consumer<Job> sink;
+        /** Null: the first bad line stops the read. */
+        private final Consumer<SetAside> aside;
+        private final java.util.Set<String> asideKeys = new java.util.HashSet<>();
         private final String delim = options.delimiter();
         private final int dlen = delim.length();
         private final char d0 = delim.charAt(0);
@@ -144,6 +170,11 @@ public final class SacctReader {
         /** For each field index, the name the header or format list gave it. */
         private String[] names;
         private int expected;
+        /**
+         * Whether a line may end in a delimiter ({@code --parsable}): when the header did, or when there is no header
+         * to tell. A {@code --parsable2} line that ends in one has a delimiter too many (free text holding it).
+         */
+        private boolean trailing = true;
         private String headerLine;
         private boolean checkFirstLineForHeader;
 
@@ -154,9 +185,10 @@ public final class SacctReader {
 
         private JobBuilder current;
 
-        Run(String file, Consumer<Job> sink) {
+        Run(String file, Consumer<Job> sink, Consumer<SetAside> aside) {
             this.file = file == null ? "-" : file;
             this.sink = sink;
+            this.aside = aside;
             Arrays.fill(index, -1);
         }
 
@@ -182,6 +214,10 @@ public final class SacctReader {
                 }
                 if (l.equals(headerLine)) continue;
                 line = l;
+                if (aside != null) {
+                    lineSettingAside();
+                    continue;
+                }
                 split();
                 if (checkFirstLineForHeader) {
                     checkFirstLineForHeader = false;
@@ -195,11 +231,68 @@ public final class SacctReader {
             flush();
         }
 
+        /** One line when bad lines set their job aside. */
+        private void lineSettingAside() {
+            String key;
+            try {
+                split();
+            } catch (InputError e) {
+                setAside(leadingKey(), e, true);
+                return;
+            }
+            if (checkFirstLineForHeader) {
+                checkFirstLineForHeader = false;
+                if (looksLikeHeader()) {
+                    headerLine = line;
+                    return;
+                }
+            }
+            key = fieldKey();
+            if (key != null && asideKeys.contains(key)) return;
+            try {
+                onLine();
+            } catch (InputError e) {
+                setAside(key, e, false);
+            }
+        }
+
+        private void setAside(String key, InputError e, boolean split) {
+            if (key != null) {
+                if (current != null && current.jobId.equals(key)) current = null;
+                if (!asideKeys.add(key)) return;
+            }
+            aside.accept(new SetAside(key, e, split));
+        }
+
+        /** The job of a line whose fields do not split: the text before the first delimiter when the id is first. */
+        private String leadingKey() {
+            int idIndex = index[Column.JOB_ID.ordinal()] >= 0 ? index[Column.JOB_ID.ordinal()]
+                    : index[Column.JOB_ID_RAW.ordinal()];
+            if (idIndex != 0) return null;
+            int at = line.indexOf(delim);
+            return key(at < 0 ? line : line.substring(0, at));
+        }
+
+        /** The job of a line whose fields split. */
+        private String fieldKey() {
+            String id = v(Column.JOB_ID);
+            return key(id != null ? id : v(Column.JOB_ID_RAW));
+        }
+
+        private static String key(String id) {
+            if (id == null) return null;
+            id = id.strip();
+            int dot = id.indexOf('.');
+            String key = dot < 0 ? id : id.substring(0, dot);
+            return validJobPart(key) ? key : null;
+        }
+
         // -------------------------------------------------------------------------------------------- layout
 
         private void layoutFromHeader(String l) {
             List<String> fields = splitAll(l);
-            if (fields.size() > 1 && fields.get(fields.size() - 1).isEmpty()) fields.remove(fields.size() - 1);
+            trailing = fields.size() > 1 && fields.get(fields.size() - 1).isEmpty();
+            if (trailing) fields.remove(fields.size() - 1);
             if (fields.size() == 1 && !delim.isBlank() && l.strip().indexOf(' ') > 0) {
                 throw new InputError(file, lineNo, null, "the header has no \"" + delim
                         + "\" delimiter; reckon reads sacct --parsable2 output (or give the delimiter used)");
@@ -243,9 +336,9 @@ public final class SacctReader {
 
         private void requireId() {
             if (index[Column.JOB_ID.ordinal()] < 0 && index[Column.JOB_ID_RAW.ordinal()] < 0) {
-                throw new InputError(file, options.format() == null ? lineNo : 0, null,
-                        "no JobID or JobIDRaw field among " + String.join(",", names)
-                                + (options.format() == null ? " (is the first line a sacct header?)" : ""));
+                throw new InputError(file, options.format() == null ? lineNo : 0, null, BoundedLines.problem(
+                        "no JobID or JobIDRaw field among " + BoundedLines.quote(String.join(",", names))
+                                + (options.format() == null ? " (is the first line a sacct header?)" : "")));
             }
         }
 
@@ -297,7 +390,7 @@ public final class SacctReader {
                 if (at < 0) break;
                 from = at + dlen;
             }
-            if (n == expected || (n == expected + 1 && starts[expected] == len)) { // --parsable: trailing delimiter
+            if (n == expected || (trailing && n == expected + 1 && starts[expected] == len)) { // --parsable
                 if (len > MAX_FIELD) {
                     for (int i = 0; i < expected; i++) {
                         if (ends[i] - starts[i] > MAX_FIELD) {
@@ -336,7 +429,7 @@ public final class SacctReader {
 
         private InputError error(Column c, String problem) {
             int i = index[c.ordinal()];
-            return new InputError(file, lineNo, i >= 0 ? names[i] : c.sacctName, problem);
+            return new InputError(file, lineNo, i >= 0 ? names[i] : c.sacctName, BoundedLines.problem(problem));
         }
 
         private Long duration(Column c) {

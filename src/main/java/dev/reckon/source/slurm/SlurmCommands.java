@@ -90,6 +90,24 @@ public final class SlurmCommands {
         }
     }
 
+    /**
+     * One job's accounting records (the job and its steps), all of them whenever it ran ({@code sacct -j ID}), as
+     * {@link #sacct(Instant, Instant, String, String)} prints them. The caller closes the reader.
+     */
+    public Reader sacctJob(String jobId, String formatFields, String delimiter) {
+        if (jobId == null || jobId.isBlank() || jobId.startsWith("-")) throw new IllegalArgumentException("no job id given");
+        if (formatFields == null || formatFields.isBlank()) throw new IllegalArgumentException("no sacct fields given");
+        Output out = execute(List.of("sacct", "--allusers", "--parsable2", "--delimiter=" + delimiter,
+                "--format=" + formatFields.strip(), "--jobs=" + jobId.strip()));
+        deleteQuietly(out.stderr);
+        try {
+            return new DeletingReader(Files.newBufferedReader(out.stdout, StandardCharsets.UTF_8), out.stdout);
+        } catch (IOException e) {
+            deleteQuietly(out.stdout);
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The name of the cluster this host's Slurm serves ({@code ClusterName} in {@code scontrol show config}). */
     public String clusterName() {
         for (String line : run("scontrol", "show", "config").split("\n")) {

@@ -167,6 +167,8 @@ public final class SwfReader {
         } catch (ZipException | EOFException e) {
             throw new InputError(this.fileName, lineNo + 1, null,
                     "the compressed data is damaged or cut short (" + e.getMessage() + ")");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InputError(this.fileName, lineNo + 1, null, "is not valid UTF-8 (malformed bytes on this line)");
         }
     }
 
@@ -525,7 +527,7 @@ public final class SwfReader {
         return d;
     }
 
-    private record NodeList(int count, String names) {
+    record NodeList(int count, String names) {
     }
 
     /**
@@ -533,37 +535,78 @@ public final class SwfReader {
      * when the token is not a non-empty brace list.
      */
     private static NodeList nodeList(String line, int s, int e) {
+        return nodeList(line, s, e, null);
+    }
+
+    /**
+     * As {@link #nodeList(String, int, int)}, in time linear in the list's length: each entry is looked up in an
+     * open-addressing table of the distinct entries so far (at most half full), keyed by the entry's characters in
+     * the line, never copied. {@code probes}, when given, counts the table slots examined ({@code probes[0]}), which
+     * a test compares across sizes.
+     */
+    static NodeList nodeList(String line, int s, int e, long[] probes) {
         if (e - s < 3 || line.charAt(s) != '{' || line.charAt(e - 1) != '}') return null;
         int body = s + 1;
         int end = e - 1;
         StringBuilder distinct = new StringBuilder();
         int[] starts = new int[8];
         int[] lens = new int[8];
+        int[] hashes = new int[8];
+        int[] table = new int[16]; // 1 + index into starts, 0 when empty
         int count = 0;
+        long probed = 0;
         int i = body;
         while (i <= end) {
             int j = i;
-            while (j < end && line.charAt(j) != ',') j++;
+            int h = 0;
+            while (j < end && line.charAt(j) != ',') h = 31 * h + line.charAt(j++);
             int len = j - i;
             if (len > 0) {
+                h *= 0x9E3779B9; // spread consecutive names (n1, n2, ...) over the table
+                h ^= h >>> 15;
+                int mask = table.length - 1;
+                int slot = h & mask;
                 boolean seen = false;
-                for (int d = 0; d < count && !seen; d++) {
-                    seen = lens[d] == len && line.regionMatches(starts[d], line, i, len);
+                while (table[slot] != 0) {
+                    probed++;
+                    int d = table[slot] - 1;
+                    if (hashes[d] == h && lens[d] == len && line.regionMatches(starts[d], line, i, len)) {
+                        seen = true;
+                        break;
+                    }
+                    slot = (slot + 1) & mask;
                 }
                 if (!seen) {
                     if (count == starts.length) {
                         starts = java.util.Arrays.copyOf(starts, count * 2);
                         lens = java.util.Arrays.copyOf(lens, count * 2);
+                        hashes = java.util.Arrays.copyOf(hashes, count * 2);
                     }
                     starts[count] = i;
                     lens[count] = len;
+                    hashes[count] = h;
                     count++;
+                    table[slot] = count;
+                    if (count * 2 > table.length) table = rehash(table, hashes, count);
                     if (distinct.length() > 0) distinct.append(',');
                     distinct.append(line, i, j);
                 }
             }
             i = j + 1;
         }
+        if (probes != null) probes[0] += probed;
         return count == 0 ? null : new NodeList(count, distinct.toString());
+    }
+
+    /** The table twice as large, holding the first {@code count} entries. */
+    private static int[] rehash(int[] table, int[] hashes, int count) {
+        int[] t = new int[table.length * 2];
+        int mask = t.length - 1;
+        for (int d = 0; d < count; d++) {
+            int slot = hashes[d] & mask;
+            while (t[slot] != 0) slot = (slot + 1) & mask;
+            t[slot] = d + 1;
+        }
+        return t;
     }
 }

@@ -23,7 +23,8 @@ public final class InputError extends RuntimeException {
         if (line > 0) b.append(':').append(line);
         b.append(": ");
         if (field != null && !field.isEmpty()) b.append("field ").append(field).append(": ");
-        b.append(problem.replace('\n', ' ').replace('\r', ' '));
+        // every problem is kept short: a bad value is quoted by its start and end, never whole
+        b.append(InputText.problem(problem.replace('\n', ' ').replace('\r', ' ')));
         return b.toString();
     }
 

@@ -187,8 +187,26 @@ final class Schema {
                 st.execute("PRAGMA cache_size = -65536");
                 st.execute("PRAGMA temp_store = MEMORY");
             }
-            if (!schemaIsCurrent(c, Dialect.SQLITE)) {
-                migrate(Flyway.configure().dataSource(new OneConnection(c)), "sqlite", shown);
+            // Two processes opening a new ledger at once both migrate; SQLite refuses one of them at once (its lock
+            // upgrade would deadlock, so no busy timeout helps): that one waits a moment and looks again.
+            for (int attempt = 1; !schemaIsCurrent(c, Dialect.SQLITE); attempt++) {
+                try {
+                    migrate(Flyway.configure().dataSource(new OneConnection(c)), "sqlite", shown);
+                    break;
+                } catch (LedgerException e) {
+                    if (attempt >= 50 || !String.valueOf(e.getMessage()).contains("SQLITE_BUSY")) throw e;
+                    try {
+                        if (!c.getAutoCommit()) c.rollback();
+                    } catch (SQLException ignored) {
+                        // nothing was written
+                    }
+                    try {
+                        Thread.sleep(100L + 10L * attempt);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw e;
+                    }
+                }
             }
             c.setAutoCommit(true);
             return Connections.single(c, shown);

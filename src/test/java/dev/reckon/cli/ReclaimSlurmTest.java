@@ -61,7 +61,8 @@ class ReclaimSlurmTest {
                 "  - {date: " + today.minusDays(1) + ", status: active}", ""));
         Path log = dir.resolve("notices.log");
         Path mail = dir.resolve("mail.sh");
-        Files.writeString(mail, "#!/bin/sh\n{ echo \"to=$1\"; cat; echo; } >> '" + log + "'\n");
+        // the recipient comes last, after "--"
+        Files.writeString(mail, "#!/bin/sh\nfor a; do to=$a; done\n{ echo \"to=$to\"; cat; echo; } >> '" + log + "'\n");
         Files.setPosixFilePermissions(mail, PosixFilePermissions.fromString("rwxr-xr-x"));
 
         String kept = SlurmTestCluster.submit("rc-kept", "sleep 300", "--time=10", "--comment=charter=rc-kept");

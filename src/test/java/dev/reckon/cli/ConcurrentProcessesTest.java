@@ -66,9 +66,11 @@ class ConcurrentProcessesTest {
     private static String sacct(int from, int n, String cluster, String state, Instant start) {
         StringBuilder b = new StringBuilder("JobID|JobName|User|Account|Partition|State|Cluster|Submit|Start|End|"
                 + "ElapsedRaw|AllocCPUS|AllocTRES|TotalCPU\n");
-        String s = LocalDateTime.ofInstant(start, ZoneOffset.UTC).toString();
+        // as sacct prints it, seconds always (LocalDateTime.toString drops ":00", a flaky test one time in sixty)
+        java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
+        String s = LocalDateTime.ofInstant(start, ZoneOffset.UTC).format(f);
         boolean running = state.equals("RUNNING");
-        String end = running ? "Unknown" : LocalDateTime.ofInstant(start.plusSeconds(600), ZoneOffset.UTC).toString();
+        String end = running ? "Unknown" : LocalDateTime.ofInstant(start.plusSeconds(600), ZoneOffset.UTC).format(f);
         for (int i = from; i < from + n; i++) {
             b.append(i).append("|job").append(i).append("|u").append(i % 7).append("|acct|cpu|").append(state).append('|')
                     .append(cluster).append('|').append(s).append('|').append(s).append('|').append(end)
@@ -111,8 +113,10 @@ class ConcurrentProcessesTest {
         Files.writeString(dir.resolve("away.txt"), sacct(500, 2, "away", "RUNNING", started));
         Cli cli = new Cli(dir);
         cli.env.putAll(env());
-        assertEquals(0, cli.run("ingest", "sacct", dir.resolve("home.txt").toString()).exit());
-        assertEquals(0, cli.run("ingest", "sacct", dir.resolve("away.txt").toString()).exit());
+        Cli.Result home = cli.run("ingest", "sacct", dir.resolve("home.txt").toString());
+        assertEquals(0, home.exit(), home.toString());
+        Cli.Result away = cli.run("ingest", "sacct", dir.resolve("away.txt").toString());
+        assertEquals(0, away.exit(), away.toString());
 
         String[] reclaim = {"reclaim", "--apply", "--json", "--since", "1d", "--mail-command", mail.toString()};
         Process a = start("ra", reclaim);

@@ -12,14 +12,15 @@ import java.nio.file.Path;
 /** {@code reckon bench ...}: measured speed, printed as figures (never asserted in tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures reckon's speed on synthetic data and prints the figures.",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.Sim.class, FidelityCommand.class, BenchCommand.Optimise.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Sim.class, FidelityCommand.class, BenchCommand.Optimise.class,
+                BenchCommand.Startup.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new Door(spec).usage("say what to measure: ingest, sim, fidelity or optimise");
+        throw new Door(spec).usage("say what to measure: ingest, sim, fidelity, optimise or startup");
     }
 
     @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -110,6 +111,29 @@ final class BenchCommand implements Runnable {
             if (models.isEmpty()) throw door.usage("--model: one of " + dev.reckon.bench.OptimiseBench.models().stream()
                     .map(dev.reckon.bench.OptimiseBench.Workload::name).toList());
             var figures = dev.reckon.bench.OptimiseBench.run(models, json ? null : door.out());
+            if (json) door.out().println(dev.reckon.core.Json.write(figures));
+            return 0;
+        }
+    }
+
+    @Command(name = "startup", mixinStandardHelpOptions = true,
+            description = {"Starts whole reckon processes, as a shell does, and prints the median wall-clock of "
+                    + "'reckon --version' and 'reckon jobs' on an empty ledger: as ./reckon starts them (with the "
+                    + "class-data archive it records beside the jar) and as a plain 'java -jar'."})
+    static final class Startup implements java.util.concurrent.Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = {"-n", "--runs"}, paramLabel = "N", defaultValue = "9",
+                description = "Runs of each (default: ${DEFAULT-VALUE}).")
+        int runs;
+        @Option(names = "--json", description = "The figures as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            Door door = new Door(spec);
+            if (runs < 1) throw door.usage("--runs must be at least 1");
+            var figures = dev.reckon.bench.StartupBench.run(runs, json ? null : door.out());
             if (json) door.out().println(dev.reckon.core.Json.write(figures));
             return 0;
         }

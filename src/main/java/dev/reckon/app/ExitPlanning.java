@@ -158,7 +158,11 @@ public final class ExitPlanning {
     private static List<Job> chartered(Ledger ledger, List<Charter> charters) {
         List<Job> jobs = new ArrayList<>();
         if (charters.isEmpty()) return jobs;
-        ledger.forEachJob(JobQuery.all(), j -> {
+        // only what ran from the earliest charter window's start on can count: the rest of the ledger's years is not read
+        Instant from = charters.stream().map(c -> c.window().start()).filter(java.util.Objects::nonNull)
+                .min(Instant::compareTo).orElse(null);
+        if (charters.stream().anyMatch(c -> c.window().start() == null)) from = null;
+        ledger.forEachJob(JobQuery.all().withWindow(from, null), j -> {
             for (Charter c : charters) {
                 if (c.matches(j)) {
                     jobs.add(j);

@@ -69,8 +69,8 @@ public final class Governance {
      */
     Review.Result judge(Ledger ledger, Charters cs, Instant since, Instant until, Duration period, Instant now) {
         List<Charter> charters = Chartering.reviewable(cs, ctx.zone());
-        List<Job> jobs = new ArrayList<>();
-        ledger.forEachJob(JobQuery.all().withWindow(Review.historyStart(since, period), until), jobs::add);
+        JobQuery window = JobQuery.all().withWindow(Review.historyStart(since, period), until);
+        Review.Jobs jobs = each -> ledger.forEachJob(window, each);
         List<Charter> active = charters.stream().filter(c -> c.status() == Charter.Status.ACTIVE).toList();
         List<Exits.Evaluation> es = ExitPlanning.evaluate(ledger, active, now, ExitPlanning.defaults(ctx));
         Review.ExitMoments moments = new Review.ExitMoments(Exits.successes(es), Exits.failures(es), Exits.failureReasons(es));
@@ -86,13 +86,13 @@ public final class Governance {
 
     public Outcome<Owners.Result> owners(OwnersRequest q) {
         Outcome<Charters> cs = Chartering.load(ctx);
-        List<Job> jobs = new ArrayList<>();
+        JobQuery window = JobQuery.all().withWindow(q.since() == null ? null : q.since().minus(Duration.ofHours(1)),
+                q.until());
         try (Ledger ledger = ctx.readLedger()) {
-            ledger.forEachJob(JobQuery.all().withWindow(q.since() == null ? null : q.since().minus(Duration.ofHours(1)),
-                    q.until()), jobs::add);
+            Owners.Result r = Owners.analyze(each -> ledger.forEachJob(window, each), q.since(), q.until(),
+                    cs.value().all(), q.limit(), ctx.now());
+            return Outcome.of(r, cs.problems(), cs.notes());
         }
-        Owners.Result r = Owners.analyze(jobs, q.since(), q.until(), cs.value().all(), q.limit(), ctx.now());
-        return Outcome.of(r, cs.problems(), cs.notes());
     }
 
     /**

@@ -254,7 +254,7 @@ public final class Simulation {
             throws InterruptedException {
         SlurmCommands slurm = new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, ctx.zone());
         String cluster = slurm.clusterName();
-        List<dev.reckon.sim.Fidelity.Real> real = dev.reckon.bench.FidelityRun.run(slurm, fidelityWorkload(q), q.workDir(),
+        List<dev.reckon.sim.Fidelity.Real> real = dev.reckon.sim.FidelityRun.run(slurm, fidelityWorkload(q), q.workDir(),
                 progress, java.time.Duration.ofMinutes(20));
         try (Ledger ledger = ctx.openLedger()) {
             ledger.audit(new dev.reckon.model.AuditEntry(ctx.now(), ctx.actor(), "submit", cluster, null, null, true,

@@ -13,14 +13,14 @@ import java.nio.file.Path;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures reckon's speed on synthetic data and prints the figures.",
         subcommands = {BenchCommand.Ingest.class, BenchCommand.Sim.class, FidelityCommand.class, BenchCommand.Optimise.class,
-                BenchCommand.Startup.class})
+                BenchCommand.Startup.class, BenchCommand.ReviewSize.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new Door(spec).usage("say what to measure: ingest, sim, fidelity, optimise or startup");
+        throw new Door(spec).usage("say what to measure: ingest, sim, fidelity, optimise, startup or review");
     }
 
     @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -134,6 +134,34 @@ final class BenchCommand implements Runnable {
             Door door = new Door(spec);
             if (runs < 1) throw door.usage("--runs must be at least 1");
             var figures = dev.reckon.bench.StartupBench.run(runs, json ? null : door.out());
+            if (json) door.out().println(dev.reckon.core.Json.write(figures));
+            return 0;
+        }
+    }
+
+    @Command(name = "review", mixinStandardHelpOptions = true,
+            description = {"Fills a fresh ledger with N synthetic jobs (some 200 users, five charters) and times the "
+                    + "standing review of the whole window, the owners' view and the exits, as reckon review makes "
+                    + "them, with the peak heap (the launcher's JVM has 1 GB)."})
+    static final class ReviewSize implements java.util.concurrent.Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = {"-n", "--jobs"}, paramLabel = "N", split = ",", defaultValue = "100000,1000000",
+                description = "Ledger sizes (default: ${DEFAULT-VALUE}).")
+        int[] jobs;
+        @Option(names = "--pg", paramLabel = "URL",
+                description = "Also measure on this PostgreSQL database (jdbc:postgresql://...): the bench works in a "
+                        + "schema of its own and drops it after.")
+        String pg;
+        @Option(names = "--json", description = "The figures as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException {
+            Door door = new Door(spec);
+            for (int n : jobs) if (n < 1) throw door.usage("--jobs: sizes must be at least 1");
+            if (pg != null && !pg.startsWith("jdbc:postgresql:")) throw door.usage("--pg: a jdbc:postgresql:// URL");
+            var figures = dev.reckon.bench.ReviewBench.run(jobs, pg, json ? null : door.out());
             if (json) door.out().println(dev.reckon.core.Json.write(figures));
             return 0;
         }

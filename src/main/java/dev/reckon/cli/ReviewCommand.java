@@ -60,7 +60,7 @@ final class ReviewCommand implements Callable<Integer> {
                 new Governance.ReviewRequest(door.time(since, "--since"), door.time(until, "--until"), every)));
         ZoneId zone = door.config().zone();
         if (html != null) return door.write(html, ReviewHtml.page(r, zone));
-        if (json) door.out().println(Json.write(r));
+        if (json) Json.write(r, door.out());
         else if (markdown) door.out().print(ReviewReport.markdown(r, zone));
         else door.out().print(ReviewReport.terminal(r, zone));
         return Main.EXIT_OK;

@@ -26,6 +26,21 @@ public final class Json {
         return MAPPER;
     }
 
+    /**
+     * Writes the value as JSON to {@code out}, streaming (a review of a million jobs is never one string in memory),
+     * then a newline; {@code out} is flushed, not closed.
+     */
+    public static void write(Object value, java.io.OutputStream out) {
+        try {
+            MAPPER.writer().without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                    .writeValue(out, value);
+            out.write('\n');
+            out.flush();
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);

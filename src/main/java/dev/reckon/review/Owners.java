@@ -121,11 +121,22 @@ public final class Owners {
      */
     public static Result analyze(List<Job> jobs, Instant since, Instant until, List<Charter> charters, int limit,
                                  Instant now) {
+        Map<String, Job> distinct = new java.util.LinkedHashMap<>();
+        for (Job j : jobs) distinct.putIfAbsent(j.cluster() + "\u0000" + j.jobId(), j);
+        return analyze(distinct.values()::forEach, since, until, charters, limit, now);
+    }
+
+    /**
+     * {@link #analyze(List, Instant, Instant, List, int, Instant)} over jobs read twice (each job once per pass), so
+     * that a window of a million jobs needs no more memory than its failures' end times and the counters.
+     */
+    public static Result analyze(Review.Jobs jobs, Instant since, Instant until, List<Charter> charters, int limit,
+                                 Instant now) {
         Map<String, List<Instant>> failuresEnded = new HashMap<>();
-        for (Job j : jobs) {
+        jobs.forEach(j -> {
             if (trouble(j) != null && j.end() != null)
                 failuresEnded.computeIfAbsent(key(j), k -> new ArrayList<>()).add(j.end());
-        }
+        });
 
         Map<String, Counter> byOwner = new TreeMap<>();
         Map<String, List<String>> active = new HashMap<>();
@@ -134,18 +145,17 @@ public final class Owners {
             if (c.status() == Charter.Status.ACTIVE) active.computeIfAbsent(c.owner(), k -> new ArrayList<>()).add(c.id());
         }
         Map<String, Counter> byUser = new TreeMap<>(Comparator.nullsFirst(Comparator.naturalOrder()));
-        Set<String> seen = new HashSet<>();
-        Instant first = null;
-        for (Job j : jobs) {
-            if (!Review.inWindow(j, since, until) || !seen.add(j.cluster() + "\u0000" + j.jobId())) continue;
+        Instant[] first = {null};
+        jobs.forEach(j -> {
+            if (!Review.inWindow(j, since, until)) return;
             Instant t = j.start() != null ? j.start() : j.submit();
-            if (t != null && (first == null || t.isBefore(first))) first = t;
+            if (t != null && (first[0] == null || t.isBefore(first[0]))) first[0] = t;
             Charter owner = claimant(j, charters, now);
             Counter n = owner != null ? byOwner.get(owner.owner()) : byUser.computeIfAbsent(j.user(), k -> new Counter());
             n.add(trouble(j), resubmits(j, failuresEnded));
-        }
+        });
 
-        Instant from = since != null ? since : first != null ? first : now;
+        Instant from = since != null ? since : first[0] != null ? first[0] : now;
         Instant to = until != null ? until : now;
         double weeks = Math.max(Duration.between(from, to).getSeconds(), 86_400L) / WEEK_S;
 

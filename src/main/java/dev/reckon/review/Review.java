@@ -286,9 +286,31 @@ public final class Review {
      */
     public static Result review(List<Job> jobs, Instant since, Instant until, List<Charter> charters, Roster roster,
                                 Instant now, Duration period, ExitMoments exits) {
+        Map<String, Job> distinct = new LinkedHashMap<>();
+        for (Job j : jobs) distinct.putIfAbsent(j.cluster() + "\u0000" + j.jobId(), j);
+        return review(distinct.values()::forEach, since, until, charters, roster, now, period, exits);
+    }
+
+    /**
+     * Jobs read in full twice, in the same order each time (once to learn what recurs, once to judge): a list, or a
+     * query on the ledger, which never holds them all in memory. Each job (cluster and id) comes once.
+     */
+    @FunctionalInterface
+    public interface Jobs {
+        void forEach(java.util.function.Consumer<Job> each);
+    }
+
+    /**
+     * {@link #review(List, Instant, Instant, List, Roster, Instant, Duration, ExitMoments)} over jobs read twice, so
+     * that a window of a million jobs is judged within a small heap: only the verdicts (compact, their words shared)
+     * are kept.
+     */
+    public static Result review(Jobs jobs, Instant since, Instant until, List<Charter> charters, Roster roster,
+                                Instant now, Duration period, ExitMoments exits) {
         ExitMoments moments = exits == null ? ExitMoments.NONE : exits;
         Map<String, Instant> succeededAt = moments.succeeded();
         Recurrence recurrence = new Recurrence(jobs, period);
+        Map<String, String> words = new HashMap<>();
 
         List<JobVerdict> verdicts = new ArrayList<>();
         List<Kill> kills = new ArrayList<>();
@@ -296,13 +318,13 @@ public final class Review {
         Map<String, long[]> perCharterJobs = new HashMap<>();
         Map<String, Hours> afterSuccess = new HashMap<>();
         Map<String, Signature> sigs = new LinkedHashMap<>();
-        Set<String> seen = new HashSet<>();
-        for (Job j : jobs) {
-            if (!inWindow(j, since, until) || !seen.add(j.cluster() + "\u0000" + j.jobId())) continue;
+        jobs.forEach(j -> {
+            if (!inWindow(j, since, until)) return;
             Efficiency e = j.efficiency();
             Verdict v = classify(j, charters, roster, now, recurrence, moments);
-            verdicts.add(new JobVerdict(j.jobId(), j.cluster(), j.user(), j.name(), v.jobClass, v.charter, v.reason,
-                    e.cpuHours(), e.gpuHours(), e.memGbHours(), j.state(), j.start(), j.end()));
+            verdicts.add(new JobVerdict(j.jobId(), shared(words, j.cluster()), shared(words, j.user()), j.name(),
+                    v.jobClass, shared(words, v.charter), shared(words, v.reason), e.cpuHours(), e.gpuHours(),
+                    e.memGbHours(), shared(words, j.state()), j.start(), j.end()));
             if (v.charter != null) {
                 double[] h = perCharter.computeIfAbsent(v.charter, k -> new double[3]);
                 h[0] += e.gpuHours();
@@ -333,7 +355,7 @@ public final class Review {
                         old.orphaned() + 1 - hab, old.cpuHours() + e.cpuHours(), old.gpuHours() + e.gpuHours(),
                         old.memGbHours() + e.memGbHours()));
             }
-        }
+        });
 
         kills.sort(Comparator.comparingInt(Kill::gpus).reversed()
                 .thenComparing(Comparator.comparingInt(Kill::cpus).reversed())
@@ -363,6 +385,15 @@ public final class Review {
         }
 
         return new Result(now, since, until, verdicts, shares(verdicts), uses, kills, top);
+    }
+
+    /** One copy of each recurring word (users, states, reasons) across a million verdicts; at most 100,000 kept. */
+    private static String shared(Map<String, String> words, String w) {
+        if (w == null) return null;
+        String had = words.get(w);
+        if (had != null) return had;
+        if (words.size() < 100_000) words.put(w, w);
+        return w;
     }
 
     private static List<Share> shares(List<JobVerdict> verdicts) {
@@ -424,17 +455,17 @@ public final class Review {
         private final List<Map<String, Set<Long>>> seen = new ArrayList<>();
         private final boolean automatic;
 
-        Recurrence(List<Job> jobs, Duration period) {
+        Recurrence(Jobs jobs, Duration period) {
             automatic = period == null;
             cadences = automatic ? new long[] {WEEK_S, DAY_S} : new long[] {periodSeconds(period)};
-            for (long p : cadences) {
-                Map<String, Set<Long>> bySignature = new HashMap<>();
-                for (Job j : jobs) {
-                    Instant t = when(j);
-                    if (t != null) bySignature.computeIfAbsent(signature(j), k -> new HashSet<>()).add(period(t, p));
-                }
-                seen.add(bySignature);
-            }
+            for (long ignored : cadences) seen.add(new HashMap<>());
+            jobs.forEach(j -> {
+                Instant t = when(j);
+                if (t == null) return;
+                String sig = signature(j);
+                for (int i = 0; i < cadences.length; i++)
+                    seen.get(i).computeIfAbsent(sig, k -> new HashSet<>()).add(period(t, cadences[i]));
+            });
         }
 
         /** How the job recurs, in words ("in 3 earlier weeks"); null when it does not. */

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * How closely the simulator reproduces a real scheduler: a workload run for real (see {@code bench.FidelityRun}) is
+ * How closely the simulator reproduces a real scheduler: a workload run for real (see {@code sim.FidelityRun}) is
  * replayed with the same submit times, time limits, sizes and runtimes, and each job's start is compared.
  *
  * <p>What a replay can be expected to match: the real scheduler adds latency the simulator does not model (a job

@@ -1,6 +1,7 @@
 package dev.reckon.bench;
 
 import dev.reckon.sim.Fidelity;
+import dev.reckon.sim.FidelityRun;
 import dev.reckon.sim.SimDefaults;
 import dev.reckon.source.slurm.SlurmCommands;
 import dev.reckon.source.slurm.SlurmTestCluster;

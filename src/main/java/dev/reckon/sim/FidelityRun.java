@@ -1,6 +1,5 @@
-package dev.reckon.bench;
+package dev.reckon.sim;
 
-import dev.reckon.sim.Fidelity;
 import dev.reckon.source.slurm.SlurmCommands;
 
 import java.io.PrintStream;

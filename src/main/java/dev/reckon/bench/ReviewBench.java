@@ -1,0 +1,170 @@
+package dev.reckon.bench;
+
+import dev.reckon.app.Context;
+import dev.reckon.app.Governance;
+import dev.reckon.config.Config;
+import dev.reckon.ledger.Ledger;
+import dev.reckon.review.Review;
+import dev.reckon.source.Inputs;
+import dev.reckon.source.sacct.SacctOptions;
+import dev.reckon.source.sacct.SacctReader;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The review benchmark: a large site's month in a ledger (synthetic sacct jobs of some 200 users, with a few charters
+ * claiming some of their accounts), then the standing review of the whole window, the owners' view and the exits,
+ * through the application layer exactly as {@code reckon review} makes them, in this JVM (the launcher's 1 GB heap
+ * when run through {@code ./reckon}). Prints the seconds and the peak heap of each.
+ */
+public final class ReviewBench {
+
+    /** One size on one ledger. Times in seconds; the heap figure is the heap pools' peak during the three analyses. */
+    public record Figure(int jobs, String ledger, double ingestS, double reviewS, double ownersS, double exitsS,
+                         long reviewedJobs, long killList, long peakHeapBytes, long maxHeapBytes) {}
+
+    private static final Instant FROM = Instant.parse("2024-01-01T00:00:00Z");
+    private static final Instant UNTIL = Instant.parse("2024-03-01T00:00:00Z");
+
+    private ReviewBench() {}
+
+    /**
+     * @param sizes  the numbers of jobs, one ledger each
+     * @param pgUrl  a jdbc:postgresql:// URL of a scratch database to measure as well (the bench works in a schema of its own, dropped after), or null
+     */
+    public static List<Figure> run(int[] sizes, String pgUrl, PrintStream progress) throws IOException {
+        Path work = Files.createTempDirectory("reckon-bench-review-");
+        List<Figure> out = new ArrayList<>();
+        try {
+            Path charters = Files.createDirectories(work.resolve("charters"));
+            for (int i = 0; i < 5; i++) Files.writeString(charters.resolve("c" + i + ".yaml"), charter(i));
+            for (int n : sizes) {
+                Path input = work.resolve("sacct-" + n + ".txt");
+                say(progress, "generating %,d synthetic jobs ...", n);
+                try (Writer w = new BufferedWriter(Files.newBufferedWriter(input, StandardCharsets.UTF_8), 1 << 16)) {
+                    new SyntheticSacct(42).write(w, n);
+                }
+                List<String> ledgers = new ArrayList<>();
+                ledgers.add(work.resolve("ledger-" + n + ".db").toString());
+                String schema = "reckon_bench_" + n + "_" + ProcessHandle.current().pid();
+                if (pgUrl != null) ledgers.add(pgUrl + (pgUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+                try {
+                    if (pgUrl != null) sql(pgUrl, "CREATE SCHEMA " + schema);
+                    for (String ledger : ledgers) out.add(measure(n, input, ledger, charters, progress));
+                } finally {
+                    if (pgUrl != null) sql(pgUrl, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+                }
+                Files.deleteIfExists(input);
+            }
+            return out;
+        } finally {
+            try (Stream<Path> all = Files.walk(work)) {
+                all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static Figure measure(int n, Path input, String ledgerUrl, Path charters, PrintStream progress) throws IOException {
+        boolean pg = ledgerUrl.startsWith("jdbc:");
+        String label = pg ? "PostgreSQL" : "SQLite";
+        long t0 = System.nanoTime();
+        try (Ledger ledger = Ledger.open(ledgerUrl)) {
+            SacctReader reader = new SacctReader(new SacctOptions("|", null, ZoneOffset.UTC, "synth"));
+            try (Reader in = Inputs.open(input)) {
+                ledger.ingest("bench", sink -> reader.read(in, input.toString(), sink), Map.of());
+            }
+        }
+        double ingest = seconds(t0);
+        say(progress, "  %s: %,d jobs ingested in %.1f s", label, n, ingest);
+        Config config = Config.load(Map.of("RECKON_CONFIG", charters.resolveSibling("none.yaml").toString()))
+                .withLedger(ledgerUrl).withCharters(charters);
+        Context ctx = new Context(config, Clock.fixed(Instant.parse("2024-02-01T00:00:00Z"), ZoneOffset.UTC), "bench");
+        Governance g = new Governance(ctx);
+        System.gc();
+        resetPeaks();
+        long t1 = System.nanoTime();
+        Review.Result r = g.review(new Governance.ReviewRequest(FROM, UNTIL, null)).value();
+        double review = seconds(t1);
+        long t2 = System.nanoTime();
+        g.owners(new Governance.OwnersRequest(FROM, UNTIL, 20));
+        double owners = seconds(t2);
+        long t3 = System.nanoTime();
+        new dev.reckon.app.ExitPlanning(ctx).evaluate(dev.reckon.app.ExitPlanning.Evaluation.now());
+        double exits = seconds(t3);
+        long peak = peakHeap();
+        say(progress, "  %s: review of %,d jobs %.1f s, owners %.1f s, exits %.1f s; peak heap %,.0f MB of %,.0f MB",
+                label, r.jobs().size(), review, owners, exits, peak / 1e6, Runtime.getRuntime().maxMemory() / 1e6);
+        return new Figure(n, label, ingest, review, owners, exits, r.jobs().size(), r.killList().size(), peak,
+                Runtime.getRuntime().maxMemory());
+    }
+
+    /** One statement on the scratch database, outside any ledger (its schema comes and goes with the bench). */
+    private static void sql(String url, String statement) throws IOException {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+             java.sql.Statement s = c.createStatement()) {
+            s.execute(statement);
+        } catch (java.sql.SQLException e) {
+            throw new IOException("PostgreSQL at the --pg URL: " + e.getMessage(), e);
+        }
+    }
+
+    private static String charter(int i) {
+        return """
+                id: bench-%d
+                title: Bench charter %d
+                purpose: Claims one account's work for the review benchmark.
+                owner: u%d
+                match:
+                  accounts: [acct%d]
+                budget:
+                  gpu_hours: 5000
+                  cpu_hours: 400000
+                window:
+                  start: 2023-12-01
+                  end: 2024-12-31
+                review_every: 90d
+                status: active
+                """.formatted(i, i, i, i * 3);
+    }
+
+    private static void resetPeaks() {
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans())
+            if (p.getType() == MemoryType.HEAP) p.resetPeakUsage();
+    }
+
+    private static long peakHeap() {
+        long sum = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans())
+            if (p.getType() == MemoryType.HEAP) sum += p.getPeakUsage().getUsed();
+        return sum;
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    private static void say(PrintStream out, String format, Object... args) {
+        if (out != null) {
+            out.printf(format + "%n", args);
+            out.flush();
+        }
+    }
+}

@@ -171,6 +171,11 @@ public final class Records {
         public List<ClaimView> json() {
             return claims.stream().map(c -> view(c, now, zone)).toList();
         }
+
+        /** When each claim was taken, in the order of {@link #json()}. */
+        public List<Instant> times() {
+            return claims.stream().map(Ledger.Claim::at).toList();
+        }
     }
 
     static ClaimView view(Ledger.Claim c, Instant now, ZoneId zone) {

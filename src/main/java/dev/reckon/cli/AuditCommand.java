@@ -90,9 +90,11 @@ final class AuditCommand implements Callable<Integer> {
                 return 0;
             }
             Table t = new Table("CLAIM", "ACTION", "CLUSTER", "JOBID", "CHARTER", "ACTOR", "SINCE", "AGE");
-            for (Records.ClaimView v : views) {
+            List<Instant> times = claims.times();
+            for (int i = 0; i < views.size(); i++) {
+                Records.ClaimView v = views.get(i);
                 t.row(v.id(), v.action(), v.cluster(), v.jobId(), v.charter(), v.actor(),
-                        Format.time(Instant.parse(v.at()), door.config().zone()), age(v.ageSeconds()));
+                        Format.time(times.get(i), door.config().zone()), age(v.ageSeconds()));
             }
             door.out().print(t.render());
             door.out().println("(check each action was not carried out, or that doing it again is wanted; then "

@@ -34,8 +34,9 @@ import java.util.function.Predicate;
  *
  * <p>Each notice and cancellation is first claimed in the ledger ({@link Ledger#claim}), then carried out, then
  * audited, then its claim settled: of two runs at once (two {@code reclaim --apply} under cron) only one carries out
- * each. A claim whose run died before settling it is never taken again until it is released
- * ({@link Ledger#releaseClaim}): a notice is never sent twice, at the cost of waiting for a person.
+ * each. A claim whose run died before settling it is never taken again until a person releases it
+ * ({@code reckon audit claims}, {@code reckon audit release}; {@link Ledger#releaseClaim}): a notice is never sent
+ * twice, at the cost of waiting for a person.
  */
 public final class Reclaim {
     private Reclaim() {}

@@ -70,10 +70,38 @@ public final class Ingestion {
      * @param inserted  jobs new to the ledger
      * @param updated   jobs seen before in another state
      * @param unchanged jobs the ledger already held as they are
+     * @param corrected values stored corrected, not as the input gave them (see {@link SacctReader.Correction})
+     * @param warnings  what each correction was, {@code FILE:LINE: FIELD: job ID: what}: the first
+     *                  {@value #MAX_WARNINGS} of them
      */
-    public record Report(String source, String ledger, long read, long inserted, long updated, long unchanged) {
-        static Report of(String source, String ledger, IngestReport r) {
-            return new Report(source, ledger, r.read(), r.inserted(), r.updated(), r.unchanged());
+    public record Report(String source, String ledger, long read, long inserted, long updated, long unchanged,
+                         long corrected, List<String> warnings) {
+        public Report {
+            warnings = warnings == null ? List.of() : List.copyOf(warnings);
+        }
+
+        /** A report of an input that needed no correction. */
+        public Report(String source, String ledger, long read, long inserted, long updated, long unchanged) {
+            this(source, ledger, read, inserted, updated, unchanged, 0, List.of());
+        }
+
+        static Report of(String source, String ledger, IngestReport r, Warnings w) {
+            return new Report(source, ledger, r.read(), r.inserted(), r.updated(), r.unchanged(), w.count, w.first);
+        }
+    }
+
+    /** The most warnings a report keeps (the count counts them all). */
+    public static final int MAX_WARNINGS = 100;
+
+    /** The corrections an ingest heard: how many, and the first {@link #MAX_WARNINGS} as messages. */
+    static final class Warnings implements Consumer<SacctReader.Correction> {
+        long count;
+        final List<String> first = new ArrayList<>();
+
+        @Override
+        public synchronized void accept(SacctReader.Correction c) {
+            count++;
+            if (first.size() < MAX_WARNINGS) first.add(c.message());
         }
     }
 
@@ -115,9 +143,10 @@ public final class Ingestion {
         List<String> fields = r.format() == null || r.format().isEmpty() ? null : r.format();
         ZoneId zone = r.zone() != null ? r.zone() : ctx.zone();
         String cluster = r.cluster() != null ? r.cluster() : ctx.config().cluster();
-        SacctReader reader = new SacctReader(new SacctOptions(delimiter, fields, zone, cluster));
+        Warnings warnings = new Warnings();
+        SacctReader reader = new SacctReader(new SacctOptions(delimiter, fields, zone, cluster)).onCorrection(warnings);
         try (Reader in = open(file, r.stdin())) {
-            return store("sacct:" + file, file, sink -> reader.read(in, file, sink), progress);
+            return store("sacct:" + file, file, sink -> reader.read(in, file, sink), progress, warnings);
         }
     }
 
@@ -132,7 +161,7 @@ public final class Ingestion {
         SwfReader reader = new SwfReader(r.cluster());
         Path trace = Path.of(file);
         if (!Files.isRegularFile(trace)) throw new FileNotFoundException(file + ": no such file");
-        return store("swf:" + file, file, sink -> reader.read(trace, sink), progress);
+        return store("swf:" + file, file, sink -> reader.read(trace, sink), progress, new Warnings());
     }
 
     public Report slurm(SlurmRequest r) throws IOException {
@@ -173,7 +202,9 @@ public final class Ingestion {
             Instant from = start;
             Optional<String> asideBefore = ledger.mark(asideKey);
             Map<String, Aside> before = readAside(asideBefore.orElse(null));
-            SacctReader reader = new SacctReader(new SacctOptions(DELIMITER, null, ctx.zone(), cluster));
+            Warnings warnings = new Warnings();
+            SacctReader reader = new SacctReader(new SacctOptions(DELIMITER, null, ctx.zone(), cluster))
+                    .onCorrection(warnings).decodedLeniently();
             String name = "sacct -S " + from + " -E " + end;
             // accounting has a job's comment (charter=<id>) only once it ends: take running ones' from the queue
             Map<String, String> queued = slurm.queueComments();
@@ -208,7 +239,7 @@ public final class Ingestion {
                 }
                 for (Aside a : before.values()) {
                     if (storedBefore.contains(a.jobId())) continue;
-                    Retry got = retry(slurm, a.jobId(), cluster);
+                    Retry got = retry(slurm, a.jobId(), cluster, warnings);
                     if (got.job() != null) {
                         store.accept(got.job());
                         aside.remove(a.jobId());
@@ -221,7 +252,7 @@ public final class Ingestion {
                 }
                 if (!aside.isEmpty() || asideBefore.isPresent()) marks.put(asideKey, writeAside(aside.values()));
             }, progress), marks);
-            return Outcome.of(Report.of(name, ledger.location(), report), List.of(), notes);
+            return Outcome.of(Report.of(name, ledger.location(), report, warnings), List.of(), notes);
         }
     }
 
@@ -237,10 +268,11 @@ public final class Ingestion {
     /** A set-aside job read again: the job, or why it still does not read. */
     private record Retry(Job job, String reason) {}
 
-    private Retry retry(SlurmCommands slurm, String id, String cluster) throws IOException {
+    private Retry retry(SlurmCommands slurm, String id, String cluster, Warnings warnings) throws IOException {
         String reason = null;
         for (String d : RETRY_DELIMITERS) {
-            SacctReader reader = new SacctReader(new SacctOptions(d, null, ctx.zone(), cluster));
+            SacctReader reader = new SacctReader(new SacctOptions(d, null, ctx.zone(), cluster))
+                    .onCorrection(warnings).decodedLeniently();
             Job[] job = {null};
             SacctReader.SetAside[] bad = {null};
             String name = "sacct -j " + id;
@@ -293,10 +325,10 @@ public final class Ingestion {
     }
 
     /** Stores everything one input yields, in one transaction, and reports the counts. */
-    private Report store(String source, String name, Ledger.Ingestion producer, LongConsumer progress) {
+    private Report store(String source, String name, Ledger.Ingestion producer, LongConsumer progress, Warnings w) {
         try (Ledger ledger = ctx.openLedger()) {
             IngestReport r = ledger.ingest(source, counting(producer, progress), Map.of());
-            return Report.of(name, ledger.location(), r);
+            return Report.of(name, ledger.location(), r, w);
         }
     }
 

@@ -149,6 +149,98 @@ public final class Records {
         }
     }
 
+    // ------------------------------------------------------------------------------------------------ claims
+
+    /** The audit action of a released claim. */
+    public static final String RELEASE_ACTION = "release-claim";
+
+    /**
+     * A claim never settled, as {@code audit claims} shows it: its id (what {@code audit release} takes), its key,
+     * who took it, when (ISO-8601 in the display zone) and how long ago, in whole seconds.
+     */
+    public record ClaimView(String id, String cluster, String jobId, String action, String charter, String actor,
+                            String at, long ageSeconds) {}
+
+    /** The claims never settled, oldest first, at {@code now}; as JSON, their {@link ClaimView}s. */
+    public record Unsettled(List<Ledger.Claim> claims, Instant now, ZoneId zone) {
+        public Unsettled {
+            claims = List.copyOf(claims);
+        }
+
+        @JsonValue
+        public List<ClaimView> json() {
+            return claims.stream().map(c -> view(c, now, zone)).toList();
+        }
+
+        /** When each claim was taken, in the order of {@link #json()}. */
+        public List<Instant> times() {
+            return claims.stream().map(Ledger.Claim::at).toList();
+        }
+    }
+
+    static ClaimView view(Ledger.Claim c, Instant now, ZoneId zone) {
+        return new ClaimView(claimId(c), c.cluster(), c.jobId(), c.action(), c.charter(), c.actor(),
+                Format.isoTime(c.at(), zone), Math.max(0, java.time.Duration.between(c.at(), now).toSeconds()));
+    }
+
+    /**
+     * A claim's id: {@code CLUSTER/JOBID/ACTION/CHARTER}, {@code -} for a job id or charter that does not apply
+     * ({@code home/500/notify/-}, {@code -/-/close/ex-tiny}). No part can hold a slash.
+     */
+    public static String claimId(Ledger.Claim c) {
+        return c.cluster() + "/" + (c.jobId().isEmpty() ? "-" : c.jobId()) + "/" + c.action() + "/"
+                + (c.charter().isEmpty() ? "-" : c.charter());
+    }
+
+    /** Whether the claim has this id. */
+    private static boolean hasId(Ledger.Claim c, String id) {
+        return claimId(c).equals(id);
+    }
+
+    /** The claims taken before an action and never settled: left by a run that died, or by one still running. */
+    public Unsettled claims() {
+        try (Ledger ledger = ctx.readLedger()) {
+            return new Unsettled(ledger.unsettledClaims(), ctx.now(), ctx.zone());
+        }
+    }
+
+    /** What a release did: the claim released (null when no unsettled claim had the id), and the id asked for. */
+    public record Released(String id, ClaimView claim) {
+        public boolean released() {
+            return claim != null;
+        }
+    }
+
+    /**
+     * Releases an unsettled claim by its id ({@link #claimId}): marks it failed, so that the next run may carry out
+     * its action (again, if the run that died had carried it out before dying), and audits the release (action
+     * {@value #RELEASE_ACTION}, applied, naming who took the claim and when) in the same transaction. A claim of a
+     * run still in progress must not be released: the listing's age tells them apart.
+     */
+    public Released release(String id) {
+        if (id == null || id.split("/", -1).length != 4 || id.chars().anyMatch(Character::isISOControl)) {
+            throw new BadRequest(dev.reckon.core.InputText.problem("CLAIM: not a claim id (CLUSTER/JOBID/ACTION/CHARTER, "
+                    + "as 'reckon audit claims' prints it): " + (id == null ? "none given" : "\"" + id + "\"")));
+        }
+        Ledger.Claim found;
+        try (Ledger ledger = ctx.readLedger()) {
+            found = ledger.unsettledClaims().stream().filter(c -> hasId(c, id)).findFirst().orElse(null);
+        }
+        if (found == null) return new Released(id, null);
+        Instant now = ctx.now();
+        ClaimView v = view(found, now, ctx.zone());
+        AuditEntry record = new AuditEntry(now, ctx.actor(), RELEASE_ACTION, found.cluster(),
+                found.jobId().isEmpty() ? null : found.jobId(), found.charter().isEmpty() ? null : found.charter(),
+                true, "released the claim on " + found.action() + " taken by " + found.actor() + " at " + found.at()
+                + " (" + v.ageSeconds() + " s before) and never settled; the next run may carry it out");
+        try (Ledger ledger = ctx.openLedger()) {
+            if (!ledger.releaseClaim(found.cluster(), found.jobId(), found.action(), found.charter(), record)) {
+                return new Released(id, null); // settled or released by another process meanwhile
+            }
+        }
+        return new Released(id, v);
+    }
+
     // ------------------------------------------------------------------------------------------------ metrics
 
     /** A metric as JSON shows it: the time ISO-8601 in the display zone. */

@@ -21,7 +21,10 @@ import java.util.function.LongConsumer;
         description = {"Reads job accounting into the ledger.",
                 "Each input is stored whole or not at all: a bad line is reported as file:line:field and stores "
                         + "nothing of its input. Ingest is idempotent: the same input twice changes nothing, and a job seen "
-                        + "again in a later state is updated, never duplicated."},
+                        + "again in a later state is updated, never duplicated.",
+                "A value stored corrected (control characters in a name, a step line repeated, CPU time beyond the "
+                        + "allocation) is told as a warning, FILE:LINE: FIELD: job ID: what (in --json: corrected, "
+                        + "warnings)."},
         subcommands = {IngestCommand.Sacct.class, IngestCommand.Swf.class, IngestCommand.Slurm.class})
 final class IngestCommand implements Runnable {
     @Spec
@@ -46,8 +49,14 @@ final class IngestCommand implements Runnable {
         if (common.json) {
             door.out().println(Json.write(o));
         } else {
-            door.out().printf("%s: %,d jobs read: %,d new, %,d updated, %,d unchanged -> %s%n",
-                    o.source(), o.read(), o.inserted(), o.updated(), o.unchanged(), o.ledger());
+            for (String w : o.warnings()) door.err().println("reckon: warning: " + w);
+            if (o.corrected() > o.warnings().size()) {
+                door.err().printf("reckon: warning: ... and %,d more values stored corrected%n",
+                        o.corrected() - o.warnings().size());
+            }
+            door.out().printf("%s: %,d jobs read: %,d new, %,d updated, %,d unchanged%s -> %s%n",
+                    o.source(), o.read(), o.inserted(), o.updated(), o.unchanged(),
+                    o.corrected() == 0 ? "" : String.format(" (%,d values stored corrected)", o.corrected()), o.ledger());
         }
     }
 

@@ -51,7 +51,7 @@ import java.util.Properties;
                 "",
                 "Exit codes:",
                 "  0   done",
-                "  1   not found or refused (reckon job, charter show, charter apply, gate)",
+                "  1   not found or refused (reckon job, charter show, audit release, charter apply, gate)",
                 "  2   wrong usage",
                 "  65  bad input (file, line and field named)",
                 "  69  a service is unavailable (Slurm, the ledger's PostgreSQL server)",

@@ -22,22 +22,25 @@ final class AuditLog {
     /** Appends one entry (its time kept to the millisecond). */
     void append(AuditEntry entry) {
         try {
-            db.call(c -> {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit (" + COLUMNS
-                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    ps.setLong(1, entry.at().toEpochMilli());
-                    ps.setString(2, entry.actor());
-                    ps.setString(3, entry.action());
-                    ps.setString(4, entry.cluster());
-                    ps.setString(5, entry.jobId());
-                    ps.setString(6, entry.charter());
-                    ps.setInt(7, entry.applied() ? 1 : 0);
-                    ps.setString(8, entry.detail());
-                    return ps.executeUpdate();
-                }
-            });
+            db.call(c -> insert(c, entry));
         } catch (SQLException e) {
             throw db.fail("cannot write the audit log of", e);
+        }
+    }
+
+    /** Appends one entry on a connection the caller holds (in its transaction). */
+    static int insert(java.sql.Connection c, AuditEntry entry) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit (" + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setLong(1, entry.at().toEpochMilli());
+            ps.setString(2, entry.actor());
+            ps.setString(3, entry.action());
+            ps.setString(4, entry.cluster());
+            ps.setString(5, entry.jobId());
+            ps.setString(6, entry.charter());
+            ps.setInt(7, entry.applied() ? 1 : 0);
+            ps.setString(8, entry.detail());
+            return ps.executeUpdate();
         }
     }
 

@@ -227,11 +227,14 @@ public final class Ledger implements AutoCloseable {
 
     /**
      * Marks a claim that was never settled (its run died between claiming and settling) as failed, so that a later
-     * run tries the action again: for after an operator has checked it was not carried out. False when there is no
-     * such claim.
+     * run tries the action again: for after an operator has checked it was not carried out (or wants it done again).
+     * {@code record} is appended to the audit log in the same transaction. False, and nothing written, when there is
+     * no such unsettled claim.
      */
-    public boolean releaseClaim(String cluster, String jobId, String action, String charter) {
-        return claims.release(cluster, jobId, action, charter);
+    public boolean releaseClaim(String cluster, String jobId, String action, String charter, AuditEntry record) {
+        Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(record, "record");
+        return claims.release(cluster, jobId, action, charter, record);
     }
 
     /** A claim's state ({@code claimed}, {@code done}, {@code failed}), or empty when it was never claimed. */
@@ -239,8 +242,14 @@ public final class Ledger implements AutoCloseable {
         return Optional.ofNullable(claims.state(cluster, jobId, action, charter));
     }
 
-    /** Claims never settled: for each, cluster, job id, action, charter ('' where none), actor and when. */
-    public List<String[]> unsettledClaims() {
+    /**
+     * A claim never settled: its key (cluster, job id, action, charter; job id and charter '' where they do not
+     * apply), who took it and when.
+     */
+    public record Claim(String cluster, String jobId, String action, String charter, String actor, Instant at) {}
+
+    /** Claims never settled (their run died between claiming and settling, or is still running), oldest first. */
+    public List<Claim> unsettledClaims() {
         return claims.unsettled();
     }
 

@@ -8,14 +8,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,8 +24,6 @@ import static dev.reckon.ledger.LedgerContract.at;
 import static dev.reckon.ledger.LedgerContract.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * One ledger object on PostgreSQL shared by several threads, as a server would: readers do not wait for each other
@@ -38,33 +33,23 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class PostgresConcurrencyTest {
 
     private static final long GUARD_S = 60;
-    private static String baseUrl;
+    private PostgresSchema schema;
     private String url;
-    private String schema;
 
     @BeforeAll
     static void needsAServer() {
-        baseUrl = System.getenv("RECKON_TEST_PG_URL");
-        if (baseUrl == null || baseUrl.isBlank()) {
-            if ("1".equals(System.getenv("RECKON_REQUIRE_PG"))) fail("RECKON_REQUIRE_PG=1 but RECKON_TEST_PG_URL is not set");
-            assumeTrue(false, "RECKON_TEST_PG_URL is not set: PostgreSQL tests skipped");
-        }
+        PostgresSchema.baseUrl();
     }
 
     @BeforeEach
     void freshSchema() throws SQLException {
-        schema = "reckon_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(baseUrl)) {
-            c.createStatement().execute("CREATE SCHEMA " + schema);
-        }
-        url = baseUrl + (baseUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        schema = PostgresSchema.create();
+        url = schema.url();
     }
 
     @AfterEach
     void dropSchema() throws SQLException {
-        try (Connection c = DriverManager.getConnection(baseUrl)) {
-            c.createStatement().execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        }
+        schema.close();
     }
 
     private static List<Job> jobs(String cluster, int from, int n) {

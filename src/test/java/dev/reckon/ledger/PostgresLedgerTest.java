@@ -7,10 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.UUID;
 
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The ledger contract on a real PostgreSQL server, given by {@code RECKON_TEST_PG_URL} (start one with
@@ -20,36 +17,23 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class PostgresLedgerTest extends LedgerContract {
 
-    private static String baseUrl;
+    private PostgresSchema schema;
     private String url;
-    private String schema;
 
     @BeforeAll
     static void needsAServer() {
-        baseUrl = System.getenv("RECKON_TEST_PG_URL");
-        if (baseUrl == null || baseUrl.isBlank()) {
-            if ("1".equals(System.getenv("RECKON_REQUIRE_PG"))) {
-                fail("RECKON_REQUIRE_PG=1 but RECKON_TEST_PG_URL is not set (scripts/postgres-dev up; "
-                        + "export RECKON_TEST_PG_URL=$(scripts/postgres-dev url))");
-            }
-            assumeTrue(false, "RECKON_TEST_PG_URL is not set: PostgreSQL tests skipped");
-        }
+        PostgresSchema.baseUrl();
     }
 
     @BeforeEach
     void freshSchema() throws SQLException {
-        schema = "reckon_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(baseUrl)) {
-            c.createStatement().execute("CREATE SCHEMA " + schema);
-        }
-        url = baseUrl + (baseUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        schema = PostgresSchema.create();
+        url = schema.url();
     }
 
     @AfterEach
     void dropSchema() throws SQLException {
-        try (Connection c = DriverManager.getConnection(baseUrl)) {
-            c.createStatement().execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        }
+        schema.close();
     }
 
     @Override

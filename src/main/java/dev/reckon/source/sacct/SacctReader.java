@@ -108,9 +108,47 @@ public final class SacctReader {
     public static final long MAX_ELAPSED_S = 100L * 366 * 86_400;
 
     private final SacctOptions options;
+    private Consumer<Correction> corrections = c -> {};
+    private boolean lenient;
 
     public SacctReader(SacctOptions options) {
         this.options = options == null ? SacctOptions.defaults() : options;
+    }
+
+    /**
+     * A value stored corrected, not as the input gave it: control characters in free text shown as U+FFFD, a step
+     * line printed again (the later replaces the earlier), CPU time beyond what the allocation allows (capped), a GPU
+     * utilisation above 100% (capped), steps past {@link #MAX_STEPS} (folded into one). Values that cannot be
+     * corrected (an overflow, an end before the start) are refused instead, as {@link InputError}s.
+     *
+     * @param file  the input's name ({@code sacct} for live ingest)
+     * @param line  the line the value is on (a job's own line for its figures)
+     * @param field the field corrected, as the header names it
+     * @param jobId the job (before the dot: {@code 123}, {@code 123_4})
+     * @param what  what was read and what is stored instead
+     */
+    public record Correction(String file, long line, String field, String jobId, String what) {
+        /** {@code FILE:LINE: FIELD: job ID: WHAT}. */
+        public String message() {
+            return file + ":" + line + ": " + field + ": job " + jobId + ": " + what;
+        }
+    }
+
+    /**
+     * Says that the input was decoded with each byte sequence that is not UTF-8 read as U+FFFD (as live ingest reads
+     * sacct's output): such a character in free text (JobName, Comment, AdminComment) is stored and told as a
+     * correction; in any other field it makes the line unreadable (its job is set aside, or the read stops). Returns
+     * this reader.
+     */
+    public SacctReader decodedLeniently() {
+        this.lenient = true;
+        return this;
+    }
+
+    /** Hears every value stored corrected ({@link Correction}); by default nobody does. Returns this reader. */
+    public SacctReader onCorrection(Consumer<Correction> listener) {
+        this.corrections = java.util.Objects.requireNonNull(listener, "listener");
+        return this;
     }
 
     /**
@@ -432,6 +470,25 @@ public final class SacctReader {
             return new InputError(file, lineNo, i >= 0 ? names[i] : c.sacctName, BoundedLines.problem(problem));
         }
 
+        /** Free text with control characters shown as U+FFFD, told as a correction when there were any. */
+        private String text(Column c, String jobId) {
+            String raw = v(c);
+            String t = freeText(raw);
+            if (t != raw) {
+                long n = raw.chars().filter(ch -> ch < 0x20 || ch == 0x7f).count();
+                corrected(c, jobId, n + " control character" + (n == 1 ? "" : "s") + " stored as U+FFFD");
+            }
+            if (lenient && raw != null && raw.indexOf('\uFFFD') >= 0) {
+                corrected(c, jobId, "bytes that are not UTF-8 stored as U+FFFD");
+            }
+            return t;
+        }
+
+        private void corrected(Column c, String jobId, String what) {
+            int i = index[c.ordinal()];
+            corrections.accept(new Correction(file, lineNo, i >= 0 ? names[i] : c.sacctName, jobId, what));
+        }
+
         private Long duration(Column c) {
             String s = v(c);
             if (s == null) return null;
@@ -542,6 +599,7 @@ public final class SacctReader {
         // -------------------------------------------------------------------------------------------- lines
 
         private void onLine() {
+            if (lenient && line.indexOf('\uFFFD') >= 0) replacedBytesOnlyInFreeText();
             String id = v(Column.JOB_ID);
             Column idCol = Column.JOB_ID;
             if (id == null) {
@@ -563,7 +621,21 @@ public final class SacctReader {
                     current = jobFromLine(key);
                     current.totalCpuS = null; // the step's own CPU time is added with the step
                 }
-                current.addStep(stepFromLine(id.substring(dot + 1)));
+                if (current.addStep(stepFromLine(id.substring(dot + 1)))) {
+                    corrected(idCol, key, "step " + id + " printed again: this line replaces the earlier one (a "
+                            + "step counts once)");
+                }
+            }
+        }
+
+        /** Refuses a line whose bytes not UTF-8 (read as U+FFFD) are in a field other than free text. */
+        private void replacedBytesOnlyInFreeText() {
+            for (int i = 0; i < expected; i++) {
+                if (i == index[Column.JOB_NAME.ordinal()] || i == index[Column.COMMENT.ordinal()]
+                        || i == index[Column.ADMIN_COMMENT.ordinal()]) continue;
+                if (line.substring(starts[i], ends[i]).indexOf('\uFFFD') >= 0) {
+                    throw new InputError(file, lineNo, names[i], "holds bytes that are not UTF-8: not read");
+                }
             }
         }
 
@@ -575,13 +647,14 @@ public final class SacctReader {
                 int dot = raw.indexOf('.');
                 j.jobIdRaw = dot < 0 ? raw : raw.substring(0, dot);
             }
-            j.name = freeText(v(Column.JOB_NAME));
+            j.line = lineNo;
+            j.name = text(Column.JOB_NAME, key);
             j.user = v(Column.USER);
             j.account = v(Column.ACCOUNT);
             j.partition = v(Column.PARTITION);
             j.qos = v(Column.QOS);
             j.wckey = v(Column.WCKEY);
-            j.comment = freeText(v(Column.COMMENT));
+            j.comment = text(Column.COMMENT, key);
             String cl = v(Column.CLUSTER);
             j.cluster = cl != null ? cl : options.defaultCluster();
             j.state = state();
@@ -756,7 +829,7 @@ public final class SacctReader {
             gpuUsage(cpu, elapsed);
             Instant stepStart = time(Column.START), stepEnd = time(Column.END);
             checkOrder(stepStart, stepEnd);
-            return new Step(stepId, freeText(v(Column.JOB_NAME)), st,
+            return new Step(stepId, text(Column.JOB_NAME, current.jobId), st,
                     exit(Column.EXIT_CODE), stepStart, stepEnd, elapsed, ntasks,
                     cpus, nodes, cpu, maxRss, usageMem, size(Column.AVE_RSS, 'B'), v(Column.NODE_LIST));
         }
@@ -805,7 +878,10 @@ public final class SacctReader {
             if (current != null) {
                 JobBuilder j = current;
                 current = null;
-                sink.accept(j.build());
+                sink.accept(j.build((c, what) -> {
+                    int i = index[c.ordinal()];
+                    corrections.accept(new Correction(file, j.line, i >= 0 ? names[i] : c.sacctName, j.jobId, what));
+                }));
             }
         }
     }
@@ -904,6 +980,8 @@ public final class SacctReader {
         double gpuUtilStepCpu = -1;
         long gpuUtilStepElapsed = -1;
         Long gpuMemMax;
+        /** The line of the job's own record (or of its first step, when it has none). */
+        long line;
         final List<Step> steps = new ArrayList<>(4);
         private final java.util.Map<String, Integer> stepAt = new java.util.HashMap<>();
         private long moreSteps;
@@ -913,18 +991,18 @@ public final class SacctReader {
 
         /**
          * Adds a step: a step id printed again replaces the earlier line (a line repeated must not count twice);
-         * past {@link #MAX_STEPS}, the step is folded into the {@code more} step.
+         * past {@link #MAX_STEPS}, the step is folded into the {@code more} step. True when the step replaced one.
          */
-        void addStep(Step s) {
+        boolean addStep(Step s) {
             Integer at = stepAt.get(s.stepId());
             if (at != null) {
                 steps.set(at, s);
-                return;
+                return true;
             }
             if (steps.size() < MAX_STEPS) {
                 stepAt.put(s.stepId(), steps.size());
                 steps.add(s);
-                return;
+                return false;
             }
             moreSteps++;
             if (s.totalCpuS() != null) {
@@ -933,10 +1011,14 @@ public final class SacctReader {
             }
             Long p = s.peakMemBytes();
             if (p != null && (morePeak == null || p > morePeak)) morePeak = p;
+            return false;
         }
 
-        Job build() {
+        /** The job; {@code corrected} hears each figure stored corrected (the field and what). */
+        Job build(java.util.function.BiConsumer<Column, String> corrected) {
             if (moreSteps > 0) {
+                corrected.accept(Column.JOB_ID, String.format(Locale.ROOT, "%,d steps past the first %,d folded into "
+                        + "one step 'more' (their CPU time summed, their peak memory the largest)", moreSteps, MAX_STEPS));
                 steps.add(new Step("more", moreSteps + " further steps, folded into one", null, null, null, null, null,
                         null, null, null, moreAnyCpu ? moreCpu : null, null, morePeak, null, null));
             }
@@ -959,12 +1041,20 @@ public final class SacctReader {
             // up to one more second per CPU, and one per step line summed).
             if (cpu != null && elapsedS != null && allocCpus != null && allocCpus > 0) {
                 double allowed = (double) (elapsedS + 1) * allocCpus + steps.size();
-                if (cpu > allowed) cpu = allowed;
+                if (cpu > allowed) {
+                    corrected.accept(Column.TOTAL_CPU, String.format(Locale.ROOT, "CPU time %.0f s is more than "
+                            + "%d CPUs for %d s allow: stored as %.0f s (efficiency at most 100%%)", cpu, allocCpus,
+                            elapsedS, allowed));
+                    cpu = allowed;
+                }
             }
             Double gpuUtil = null;
             if (gpuUtilPct != null) {
                 double f = gpuUtilPct / 100;
                 if (f > 1 && allocGpus != null && allocGpus > 1) f /= allocGpus;
+                if (f > 1) corrected.accept(Column.TRES_USAGE_IN_AVE, String.format(Locale.ROOT,
+                        "GPU utilisation %.0f%% is more than %s allow: stored as 100%%", gpuUtilPct,
+                        allocGpus == null || allocGpus <= 1 ? "one GPU can" : allocGpus + " GPUs"));
                 gpuUtil = Math.min(1.0, f);
             }
             Long gpuMem = gpuMemMax;

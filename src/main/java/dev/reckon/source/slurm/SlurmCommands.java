@@ -83,7 +83,7 @@ public final class SlurmCommands {
                 "-S", slurmTime(since, zone), "-E", slurmTime(until, zone)));
         deleteQuietly(out.stderr);
         try {
-            return new DeletingReader(Files.newBufferedReader(out.stdout, StandardCharsets.UTF_8), out.stdout);
+            return new DeletingReader(lenientUtf8(out.stdout), out.stdout);
         } catch (IOException e) {
             deleteQuietly(out.stdout);
             throw new UncheckedIOException(e);
@@ -101,7 +101,7 @@ public final class SlurmCommands {
                 "--format=" + formatFields.strip(), "--jobs=" + jobId.strip()));
         deleteQuietly(out.stderr);
         try {
-            return new DeletingReader(Files.newBufferedReader(out.stdout, StandardCharsets.UTF_8), out.stdout);
+            return new DeletingReader(lenientUtf8(out.stdout), out.stdout);
         } catch (IOException e) {
             deleteQuietly(out.stdout);
             throw new UncheckedIOException(e);
@@ -263,6 +263,18 @@ public final class SlurmCommands {
     }
 
     /** A reader over a temporary file that deletes the file when closed. */
+    /**
+     * sacct's output decoded as UTF-8, each malformed byte sequence read as U+FFFD: one job name of bytes that are not
+     * UTF-8 must not stop a window (the reader tells what it stored so, and sets aside a job whose other fields hold
+     * such bytes).
+     */
+    private static Reader lenientUtf8(Path file) throws IOException {
+        return new java.io.BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file),
+                StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+                        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE)), 1 << 16);
+    }
+
     private static final class DeletingReader extends FilterReader {
         private final Path file;
 

@@ -67,11 +67,12 @@ public final class Ingestion {
      * @param source    the input as named ({@code jobs.txt}, {@code -}, or the sacct command line run)
      * @param ledger    the ledger written
      * @param read      jobs read
-     * @param inserted  jobs new to the ledger
+     * @param inserted  jobs new to the ledger ({@code new} in JSON, as in the text)
      * @param updated   jobs seen before in another state
      * @param unchanged jobs the ledger already held as they are
      */
-    public record Report(String source, String ledger, long read, long inserted, long updated, long unchanged) {
+    public record Report(String source, String ledger, long read,
+                         @com.fasterxml.jackson.annotation.JsonProperty("new") long inserted, long updated, long unchanged) {
         static Report of(String source, String ledger, IngestReport r) {
             return new Report(source, ledger, r.read(), r.inserted(), r.updated(), r.unchanged());
         }

@@ -45,12 +45,22 @@ public final class JsonVocabulary {
         return w;
     }
 
-    /** A window of two ISO instants already written as text (or JSON nulls). */
+    /** A window of two ISO instants already written as text (or JSON nulls); one with an offset is made UTC. */
     public static ObjectNode window(JsonNode from, JsonNode until) {
         ObjectNode w = Json.mapper().createObjectNode();
-        w.set("from", from == null ? w.nullNode() : from);
-        w.set("until", until == null ? w.nullNode() : until);
+        w.set("from", utc(from));
+        w.set("until", utc(until));
         return w;
+    }
+
+    /** An instant written with an offset ({@code 2026-10-01T00:00:00+02:00}) as the vocabulary writes it, in UTC. */
+    private static JsonNode utc(JsonNode t) {
+        if (t == null || !t.isTextual()) return t == null ? Json.mapper().nullNode() : t;
+        try {
+            return Json.mapper().getNodeFactory().textNode(instant(java.time.OffsetDateTime.parse(t.asText()).toInstant()));
+        } catch (java.time.format.DateTimeParseException e) {
+            return t;
+        }
     }
 
     /** A budget: what it grants of each resource; null where it grants none (absent or 0 in its file). */

@@ -55,7 +55,7 @@ final class JobCommand implements java.util.concurrent.Callable<Integer> {
         String base = members.get(0).baseId();
         boolean het = members.get(0).jobId().startsWith(base + "+");
         out.printf("Job %s is %s of %d jobs:%n%n", base, het ? "a heterogeneous job" : "an array", members.size());
-        Table t = new Table("JOBID", "STATE", "EXIT", "START (" + JobReport.zone(zone) + ")", "ELAPSED>", "CPUS>",
+        Table t = new Table("JOBID", "STATE", "EXIT", "START (" + Format.zone(zone) + ")", "ELAPSED>", "CPUS>",
                 "GPUS>", "CPU%>", "MEM%>", "TIME%>", "CPU-H>");
         double cpuHours = 0;
         double gpuHours = 0;
@@ -83,7 +83,7 @@ final class JobCommand implements java.util.concurrent.Callable<Integer> {
         out.printf("State: %s (exit code %s)%n", Format.orDash(j.state()), Format.orDash(j.exitCode()));
         String cause = JobReport.cause(j);
         if (cause != null) out.printf("Why: %s%n", cause);
-        out.printf("Submit/Start/End (%s): %s / %s / %s%n", JobReport.zone(zone), Format.time(j.submit(), zone), Format.time(j.start(), zone),
+        out.printf("Submit/Start/End (%s): %s / %s / %s%n", Format.zone(zone), Format.time(j.submit(), zone), Format.time(j.start(), zone),
                 Format.time(j.end(), zone));
         out.printf("Nodes: %s%s%n", Format.orDash(j.allocNodes()), j.nodeList() == null ? "" : " (" + j.nodeList() + ")");
         out.printf("Cores: %s%n", Format.orDash(j.allocCpus()));

@@ -24,7 +24,7 @@ public final class ExitsReport {
     }
 
     private static Table table(List<Exits.Evaluation> es, ZoneId zone) {
-        String z = " (" + JobReport.zone(zone) + ")";
+        String z = " (" + Format.zone(zone) + ")";
         Table t = new Table("CHARTER", "VERDICT", "OWNER", "USED>", "BUDGET>", "LEFT>", "BURN/DAY>", "EXHAUSTED BY" + z,
                 "EXIT DUE" + z, "OVERRUN>");
         for (Exits.Evaluation e : es) {
@@ -57,7 +57,7 @@ public final class ExitsReport {
     /** The plan of stops, one line each: date, charter, kind, what. */
     public static String calendar(List<Calendar.Stop> stops, ZoneId zone) {
         if (stops.isEmpty()) return "no planned stops ahead\n";
-        Table t = new Table("WHEN (" + JobReport.zone(zone) + ")", "CHARTER", "STOP", "OWNER");
+        Table t = new Table("WHEN (" + Format.zone(zone) + ")", "CHARTER", "STOP", "OWNER");
         for (Calendar.Stop s : stops) t.row(Format.time(s.at(), zone), s.charter(), s.kind().word(), s.owner());
         return t.render();
     }

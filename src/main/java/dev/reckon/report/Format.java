@@ -136,6 +136,13 @@ public final class Format {
         return t == null ? "-" : LOCAL.format(t.atZone(zone));
     }
 
+    /** A zone as a column header says it: {@code UTC}, else its id ({@code Europe/Stockholm}). */
+    public static String zone(ZoneId zone) {
+        if (zone.normalized().equals(java.time.ZoneOffset.UTC) || java.util.Set.of("UTC", "Etc/UTC", "GMT", "Etc/GMT", "Z")
+                .contains(zone.getId())) return "UTC";
+        return zone.getId().startsWith("+") || zone.getId().startsWith("-") ? "UTC" + zone.getId() : zone.getId();
+    }
+
     /** ISO-8601 with the zone's offset, for JSON: {@code 2023-04-01T12:00:00+02:00}; null when unknown. */
     public static String isoTime(Instant t, ZoneId zone) {
         return t == null ? null : DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t.atZone(zone));

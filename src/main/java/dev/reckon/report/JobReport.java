@@ -5,7 +5,6 @@ import dev.reckon.model.Job;
 import dev.reckon.model.JobState;
 
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 /**
  * How jobs read on a terminal: the columns of {@code reckon jobs}, and in plain words why a job ended as it did.
@@ -23,7 +22,7 @@ public final class JobReport {
 
     /** The table's columns, the start time's with its zone. */
     public static Table table(ZoneId zone) {
-        return new Table("JOBID", "NAME", "USER", "ACCOUNT", "PARTITION", "STATE", "EXIT", "START (" + zone(zone) + ")",
+        return new Table("JOBID", "NAME", "USER", "ACCOUNT", "PARTITION", "STATE", "EXIT", "START (" + Format.zone(zone) + ")",
                 "ELAPSED>", "CPUS>", "GPUS>", "MEM>", "CPU%>", "MEM%>", "TIME%>", "CPU-H>").cap(1, NAME_WIDTH);
     }
 
@@ -38,13 +37,6 @@ public final class JobReport {
                 j.allocGpus(), Format.bytes(j.allocMemBytes()), ended ? Format.percent(e.cpuEff()) : "-",
                 started ? Format.percent(e.memEff()) : "-", started ? Format.percent(e.timeEff()) : "-",
                 Format.number(e.cpuHours())};
-    }
-
-    /** A zone as a column header says it: {@code UTC}, else its id ({@code Europe/Stockholm}). */
-    public static String zone(ZoneId zone) {
-        if (zone.normalized().equals(ZoneOffset.UTC) || java.util.Set.of("UTC", "Etc/UTC", "GMT", "Etc/GMT", "Z")
-                .contains(zone.getId())) return "UTC";
-        return zone.getId().startsWith("+") || zone.getId().startsWith("-") ? "UTC" + zone.getId() : zone.getId();
     }
 
     /**

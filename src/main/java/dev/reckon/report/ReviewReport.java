@@ -97,7 +97,7 @@ public final class ReviewReport {
     private static String window(Result r, ZoneId zone) {
         return (r.since() == null ? "the beginning" : Format.time(r.since(), zone)) + " to "
                 + (r.until() == null ? Format.time(r.now(), zone) : Format.time(r.until(), zone)) + " ("
-                + JobReport.zone(zone) + ")";
+                + Format.zone(zone) + ")";
     }
 
     private record Section(String title, String[] columns, List<Object[]> rows) {}

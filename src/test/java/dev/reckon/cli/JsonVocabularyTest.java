@@ -86,6 +86,10 @@ class JsonVocabularyTest {
         run("metrics", "metrics", "llm-ft", "--json");
         run("audit", "audit", "--json");
         run("rightsize", "rightsize", "--since", "2026-10-01", "--json");
+        Path trace = home.resolve("t.swf");
+        Files.writeString(trace, SimulateCommandTest.TRACE);
+        run("simulate", "simulate", "--trace", trace.toString(), "--json");
+        run("whatif", "whatif", "--trace", trace.toString(), "--undefended-users", "u2", "--json");
     }
 
     private void run(String name, String... args) throws IOException {
@@ -126,7 +130,7 @@ class JsonVocabularyTest {
             if (!documented.contains(k)) missing.computeIfAbsent(k, x -> new TreeSet<>()).add(cmd);
         }));
         assertTrue(missing.isEmpty(), "keys printed but not in docs/json.md (key=[commands]): " + missing);
-        assertEquals(13, outputs.size(), outputs.keySet().toString());
+        assertEquals(15, outputs.size(), outputs.keySet().toString());
     }
 
     @Test

@@ -67,14 +67,15 @@ public final class Ingestion {
      * @param source    the input as named ({@code jobs.txt}, {@code -}, or the sacct command line run)
      * @param ledger    the ledger written
      * @param read      jobs read
-     * @param inserted  jobs new to the ledger
+     * @param inserted  jobs new to the ledger ({@code new} in JSON, as in the text)
      * @param updated   jobs seen before in another state
      * @param unchanged jobs the ledger already held as they are
      * @param corrected values stored corrected, not as the input gave them (see {@link SacctReader.Correction})
      * @param warnings  what each correction was, {@code FILE:LINE: FIELD: job ID: what}: the first
      *                  {@value #MAX_WARNINGS} of them
      */
-    public record Report(String source, String ledger, long read, long inserted, long updated, long unchanged,
+    public record Report(String source, String ledger, long read,
+                         @com.fasterxml.jackson.annotation.JsonProperty("new") long inserted, long updated, long unchanged,
                          long corrected, List<String> warnings) {
         public Report {
             warnings = warnings == null ? List.of() : List.copyOf(warnings);

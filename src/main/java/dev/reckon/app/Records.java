@@ -14,6 +14,7 @@ import dev.reckon.model.Charter;
 import dev.reckon.model.Job;
 import dev.reckon.model.Metric;
 import dev.reckon.report.Format;
+import dev.reckon.report.JsonVocabulary;
 import dev.reckon.report.JobView;
 import dev.reckon.source.Inputs;
 
@@ -126,7 +127,7 @@ public final class Records {
     /** Audit entries from {@code since} (null: the start) to before {@code until} (null: no end), of one job or all. */
     public record AuditRequest(Instant since, Instant until, String jobId) {}
 
-    /** An audit entry as JSON shows it: the time ISO-8601 in the display zone. */
+    /** An audit entry as JSON shows it: the time ISO-8601 in UTC. */
     public record AuditView(String at, String actor, String action, String cluster, String jobId, String charter,
                             boolean applied, String detail) {}
 
@@ -138,7 +139,7 @@ public final class Records {
 
         @JsonValue
         public List<AuditView> json() {
-            return entries.stream().map(e -> new AuditView(Format.isoTime(e.at(), zone), e.actor(), e.action(),
+            return entries.stream().map(e -> new AuditView(JsonVocabulary.instant(e.at()), e.actor(), e.action(),
                     e.cluster(), e.jobId(), e.charter(), e.applied(), e.detail())).toList();
         }
     }
@@ -243,7 +244,7 @@ public final class Records {
 
     // ------------------------------------------------------------------------------------------------ metrics
 
-    /** A metric as JSON shows it: the time ISO-8601 in the display zone. */
+    /** A metric as JSON shows it: the time ISO-8601 in UTC. */
     public record MetricView(String charter, String name, double value, String at, String jobId, String cluster,
                              String source) {}
 
@@ -256,7 +257,7 @@ public final class Records {
         @JsonValue
         public List<MetricView> json() {
             return metrics.stream().map(m -> new MetricView(m.charter(), m.name(), m.value(),
-                    Format.isoTime(m.at(), zone), m.jobId(), m.cluster(), m.source())).toList();
+                    JsonVocabulary.instant(m.at()), m.jobId(), m.cluster(), m.source())).toList();
         }
     }
 

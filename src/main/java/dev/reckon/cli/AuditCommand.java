@@ -52,7 +52,7 @@ final class AuditCommand implements Callable<Integer> {
                     + (from == null && to == null ? "" : " in that window"));
             return 0;
         }
-        Table t = new Table("TIME", "ACTION", "APPLIED", "CLUSTER", "JOBID", "CHARTER", "ACTOR", "DETAIL");
+        Table t = new Table("TIME (" + dev.reckon.report.Format.zone(zone) + ")", "ACTION", "APPLIED", "CLUSTER", "JOBID", "CHARTER", "ACTOR", "DETAIL");
         for (AuditEntry e : entries) {
             t.row(Format.time(e.at(), zone), e.action(), e.applied() ? "yes" : "no", e.cluster(), e.jobId(),
                     e.charter(), e.actor(), e.detail());

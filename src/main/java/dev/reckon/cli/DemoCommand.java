@@ -7,6 +7,7 @@ import dev.reckon.model.Charter;
 import dev.reckon.report.ExitsReport;
 import dev.reckon.report.Format;
 import dev.reckon.core.Json;
+import dev.reckon.report.JsonVocabulary;
 import dev.reckon.core.Times;
 import dev.reckon.report.OwnersReport;
 import dev.reckon.report.ReviewReport;
@@ -59,9 +60,9 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         ZoneId zone = door.config().zone();
         if (json) {
             ObjectNode o = Json.mapper().valueToTree(d.summary());
-            o.set("review", Json.mapper().valueToTree(d.review()));
-            o.set("owners", Json.mapper().valueToTree(d.owners()));
-            o.set("exits", Json.mapper().valueToTree(d.exits()));
+            o.set("review", JsonVocabulary.review(d.review()));
+            o.set("owners", JsonVocabulary.owners(d.owners()));
+            o.set("exits", JsonVocabulary.exits(d.exits()));
             o.set("whatif", Json.mapper().valueToTree(d.whatIf()));
             o.put("html_report", d.html().toString());
             door.out().println(Json.write(o));

@@ -7,6 +7,7 @@ import dev.reckon.exits.Exits;
 import dev.reckon.report.ExitsReport;
 import dev.reckon.report.Ical;
 import dev.reckon.core.Json;
+import dev.reckon.report.JsonVocabulary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -82,7 +83,7 @@ final class ExitsCommand implements Callable<Integer> {
         ExitPlanning exits = new ExitPlanning(door.context(dir));
         if (closed) {
             List<ExitEnforcement.Closing> cs = exits.closed();
-            door.out().print(json ? Json.write(cs) + "\n" : ExitsReport.closings(cs, zone));
+            door.out().print(json ? Json.write(JsonVocabulary.closings(cs)) + "\n" : ExitsReport.closings(cs, zone));
             return Main.EXIT_OK;
         }
         if (calendar || ics != null) {
@@ -92,7 +93,7 @@ final class ExitsCommand implements Callable<Integer> {
             return Main.EXIT_OK;
         }
         List<Exits.Evaluation> es = door.show(exits.evaluate(evaluation.request(door)));
-        if (json) door.out().println(Json.write(es));
+        if (json) door.out().println(Json.write(JsonVocabulary.exits(es)));
         else if (markdown) door.out().print(ExitsReport.markdown(es, zone));
         else door.out().print(es.isEmpty() ? "no charters in " + door.context(dir).charterDir() + "\n"
                 : ExitsReport.terminal(es, zone));
@@ -132,7 +133,7 @@ final class ExitsCommand implements Callable<Integer> {
                     new ExitPlanning.EnforceRequest(evaluation.request(door), notice.grace(door), notice.channels(),
                             notice.apply)));
             if (json) {
-                door.out().println(Json.write(steps));
+                door.out().println(Json.write(JsonVocabulary.steps(steps)));
                 return Main.EXIT_OK;
             }
             for (ExitEnforcement.Step s : steps) {

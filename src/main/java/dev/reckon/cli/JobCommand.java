@@ -5,6 +5,7 @@ import dev.reckon.model.Efficiency;
 import dev.reckon.model.Job;
 import dev.reckon.model.Step;
 import dev.reckon.report.Format;
+import dev.reckon.report.JobReport;
 import dev.reckon.core.Json;
 import dev.reckon.report.Table;
 import picocli.CommandLine.Command;
@@ -54,16 +55,16 @@ final class JobCommand implements java.util.concurrent.Callable<Integer> {
         String base = members.get(0).baseId();
         boolean het = members.get(0).jobId().startsWith(base + "+");
         out.printf("Job %s is %s of %d jobs:%n%n", base, het ? "a heterogeneous job" : "an array", members.size());
-        Table t = new Table("JOBID", "STATE", "EXIT", "START", "ELAPSED>", "CPUS>", "GPUS>", "CPU%>", "MEM%>", "TIME%>", "CPU-H>");
+        Table t = new Table("JOBID", "STATE", "EXIT", "START (" + Format.zone(zone) + ")", "ELAPSED>", "CPUS>",
+                "GPUS>", "CPU%>", "MEM%>", "TIME%>", "CPU-H>");
         double cpuHours = 0;
         double gpuHours = 0;
         for (Job m : members) {
             Efficiency e = m.efficiency();
             cpuHours += e.cpuHours();
             gpuHours += e.gpuHours();
-            t.row(m.jobId(), m.state(), m.exitCode(), Format.time(m.start(), zone), Format.duration(m.elapsedS()),
-                    m.allocCpus(), m.allocGpus(), Format.percent(e.cpuEff()), Format.percent(e.memEff()),
-                    Format.percent(e.timeEff()), Format.number(e.cpuHours()));
+            Object[] c = JobReport.row(m, zone);
+            t.row(c[0], c[5], c[6], c[7], c[8], c[9], c[10], c[12], c[13], c[14], c[15]);
         }
         out.print(t.render());
         out.printf("%nTogether: %s CPU-hours, %s GPU-hours. One in full: reckon job %s%n", Format.number(cpuHours),
@@ -80,7 +81,9 @@ final class JobCommand implements java.util.concurrent.Callable<Integer> {
         out.printf("User/Account: %s/%s%n", Format.orDash(j.user()), Format.orDash(j.account()));
         out.printf("Partition/QOS: %s/%s%n", Format.orDash(j.partition()), Format.orDash(j.qos()));
         out.printf("State: %s (exit code %s)%n", Format.orDash(j.state()), Format.orDash(j.exitCode()));
-        out.printf("Submit/Start/End: %s / %s / %s%n", Format.time(j.submit(), zone), Format.time(j.start(), zone),
+        String cause = JobReport.cause(j);
+        if (cause != null) out.printf("Why: %s%n", cause);
+        out.printf("Submit/Start/End (%s): %s / %s / %s%n", Format.zone(zone), Format.time(j.submit(), zone), Format.time(j.start(), zone),
                 Format.time(j.end(), zone));
         out.printf("Nodes: %s%s%n", Format.orDash(j.allocNodes()), j.nodeList() == null ? "" : " (" + j.nodeList() + ")");
         out.printf("Cores: %s%n", Format.orDash(j.allocCpus()));

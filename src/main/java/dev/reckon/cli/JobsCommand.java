@@ -2,8 +2,7 @@ package dev.reckon.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.reckon.app.Records;
-import dev.reckon.model.Efficiency;
-import dev.reckon.report.Format;
+import dev.reckon.report.JobReport;
 import dev.reckon.report.JobView;
 import dev.reckon.core.Json;
 import dev.reckon.report.Table;
@@ -21,7 +20,9 @@ import java.time.ZoneId;
         description = {"Lists jobs from the ledger with their consumption and efficiency.",
                 "A job is in the window when it was pending or running at some time between --since and --until.",
                 "CPU%% = TotalCPU / (Elapsed x AllocCPUS); MEM%% = peak memory / allocated memory; "
-                        + "TIME%% = Elapsed / Timelimit; CPU-H = AllocCPUS x Elapsed."})
+                        + "TIME%% = Elapsed / Timelimit; CPU-H = AllocCPUS x Elapsed. '-' where a figure is not known yet: "
+                        + "a running job's CPU%% (Slurm counts CPU time when a job ends), a pending job's time.",
+                "Times are in the display zone, named in the START column's header (--json: UTC)."})
 final class JobsCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -56,15 +57,8 @@ final class JobsCommand implements java.util.concurrent.Callable<Integer> {
             writeJson(records, q, zone, door.out());
             return 0;
         }
-        Table t = new Table("JOBID", "USER", "ACCOUNT", "PARTITION", "STATE", "EXIT", "START", "ELAPSED>",
-                "CPUS>", "GPUS>", "MEM>", "CPU%>", "MEM%>", "TIME%>", "CPU-H>").streamingTo(door.out(), 5_000);
-        Records.Listing listed = records.jobs(q, j -> {
-            Efficiency e = j.efficiency();
-            t.row(j.jobId(), j.user(), j.account(), j.partition(), j.state(), j.exitCode(),
-                    Format.time(j.start(), zone), Format.duration(j.elapsedS()), j.allocCpus(), j.allocGpus(),
-                    Format.bytes(j.allocMemBytes()), Format.percent(e.cpuEff()), Format.percent(e.memEff()),
-                    Format.percent(e.timeEff()), Format.number(e.cpuHours()));
-        });
+        Table t = JobReport.table(zone).streamingTo(door.out(), 5_000);
+        Records.Listing listed = records.jobs(q, j -> t.row(JobReport.row(j, zone)));
         t.finish();
         if (listed.count() == 0) door.err().println("no jobs match (ledger: " + listed.ledger() + ")");
         return 0;

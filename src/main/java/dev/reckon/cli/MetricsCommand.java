@@ -43,7 +43,7 @@ final class MetricsCommand implements Callable<Integer> {
             door.err().println("no metrics for charter " + charter);
             return 0;
         }
-        Table t = new Table("TIME", "NAME", "VALUE>", "JOBID", "CLUSTER", "SOURCE");
+        Table t = new Table("TIME (" + dev.reckon.report.Format.zone(zone) + ")", "NAME", "VALUE>", "JOBID", "CLUSTER", "SOURCE");
         for (Metric m : metrics) {
             t.row(Format.time(m.at(), zone), m.name(), value(m.value()), m.jobId(), m.cluster(), m.source());
         }

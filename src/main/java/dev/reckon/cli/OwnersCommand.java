@@ -2,6 +2,7 @@ package dev.reckon.cli;
 
 import dev.reckon.app.Governance;
 import dev.reckon.core.Json;
+import dev.reckon.report.JsonVocabulary;
 import dev.reckon.report.OwnersReport;
 import dev.reckon.review.Owners;
 import picocli.CommandLine.Command;
@@ -42,7 +43,7 @@ final class OwnersCommand implements Callable<Integer> {
         Door door = new Door(spec);
         Owners.Result r = door.show(new Governance(door.context(dir)).owners(
                 new Governance.OwnersRequest(door.time(since, "--since"), door.time(until, "--until"), limit)));
-        if (json) door.out().println(Json.write(r));
+        if (json) door.out().println(Json.write(JsonVocabulary.owners(r)));
         else door.out().print(OwnersReport.terminal(r, door.config().zone(), 0));
         return Main.EXIT_OK;
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reckon.report.Format;
 import dev.reckon.core.Json;
+import dev.reckon.report.JsonVocabulary;
 import dev.reckon.report.Table;
 import dev.reckon.sim.Predict;
 import dev.reckon.sim.WhatIf;
@@ -78,7 +79,7 @@ final class PredictCommand implements Callable<Integer> {
         long base = ps.get(0).waitS();
         if (json) {
             ObjectNode o = Json.mapper().createObjectNode();
-            o.put("now", Format.isoTime(r.now(), zone));
+            o.put("now", JsonVocabulary.instant(r.now()));
             o.put("policy", r.policy());
             o.set("machine", Json.mapper().valueToTree(r.machine().groups()));
             o.put("running", r.running());
@@ -87,7 +88,7 @@ final class PredictCommand implements Callable<Integer> {
             for (Predict.Prediction x : ps) {
                 ObjectNode e = arr.addObject();
                 e.set("shape", Json.mapper().valueToTree(x.shape()));
-                e.put("start", Format.isoTime(x.start(), zone));
+                e.put("start_at", JsonVocabulary.instant(x.start()));
                 if (x.start() == null) e.putNull("wait_s");
                 else e.put("wait_s", x.waitS());
                 if (x.start() == null || base < 0) e.putNull("vs_asked_s");

@@ -3,6 +3,7 @@ package dev.reckon.cli;
 import dev.reckon.act.Reclaim;
 import dev.reckon.app.Governance;
 import dev.reckon.core.Json;
+import dev.reckon.report.JsonVocabulary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,7 +45,7 @@ final class ReclaimCommand implements Callable<Integer> {
         List<Reclaim.Step> steps = door.show(new Governance(door.context(dir)).reclaim(new Governance.ReclaimRequest(
                 door.time(since, "--since"), notice.grace(door), notice.channels(), notice.apply)));
         if (json) {
-            door.out().println(Json.write(steps));
+            door.out().println(Json.write(JsonVocabulary.steps(steps)));
             return Main.EXIT_OK;
         }
         for (Reclaim.Step s : steps) {

@@ -2,6 +2,7 @@ package dev.reckon.cli;
 
 import dev.reckon.app.Governance;
 import dev.reckon.core.Json;
+import dev.reckon.report.JsonVocabulary;
 import dev.reckon.report.ReviewHtml;
 import dev.reckon.report.ReviewReport;
 import dev.reckon.review.Review;
@@ -60,7 +61,7 @@ final class ReviewCommand implements Callable<Integer> {
                 new Governance.ReviewRequest(door.time(since, "--since"), door.time(until, "--until"), every)));
         ZoneId zone = door.config().zone();
         if (html != null) return door.write(html, ReviewHtml.page(r, zone));
-        if (json) Json.write(r, door.out());
+        if (json) JsonVocabulary.writeReview(r, door.out());
         else if (markdown) door.out().print(ReviewReport.markdown(r, zone));
         else door.out().print(ReviewReport.terminal(r, zone));
         return Main.EXIT_OK;

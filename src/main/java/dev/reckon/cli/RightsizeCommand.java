@@ -2,6 +2,7 @@ package dev.reckon.cli;
 
 import dev.reckon.app.Rightsizing;
 import dev.reckon.core.Json;
+import dev.reckon.report.JsonVocabulary;
 import dev.reckon.report.RightsizeReport;
 import dev.reckon.rightsize.Rightsize;
 import picocli.CommandLine.Command;
@@ -53,7 +54,7 @@ final class RightsizeCommand implements Callable<Integer> {
         Rightsize.Plan plan = door.show(new Rightsizing(door.context()).rightsize(new Rightsizing.Request(
                 door.time(since, "--since"), door.time(until, "--until"), user, name, charter, account, by,
                 percentile)));
-        if (json) door.out().println(Json.write(plan));
+        if (json) door.out().println(Json.write(JsonVocabulary.rightsize(plan)));
         else if (markdown) door.out().print(RightsizeReport.markdown(plan));
         else door.out().print(RightsizeReport.text(plan));
         return Main.EXIT_OK;

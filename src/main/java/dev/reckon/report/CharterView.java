@@ -3,6 +3,7 @@ package dev.reckon.report;
 import dev.reckon.charter.CharterFile;
 import dev.reckon.model.Charter;
 import dev.reckon.model.Charter.Condition;
+import dev.reckon.model.Hours;
 
 import java.time.ZoneId;
 import java.util.List;
@@ -12,15 +13,27 @@ import java.util.List;
  * instants, conditions as text and in parts.
  */
 public record CharterView(String id, String title, String purpose, String owner, List<String> members,
-                          List<String> accounts, MatchView match, Charter.Budget budget, WindowView window,
+                          List<String> accounts, MatchView match, BudgetView budget, WindowView window,
                           List<ConditionView> success, List<ConditionView> failure, String reviewEvery,
                           long reviewEveryS, String status, List<HistoryView> history) {
 
     /** The match rules; {@code comment} is the Slurm comment that always ties a job to the charter. */
     public record MatchView(String comment, List<String> wckeys, List<String> accounts, List<Charter.UserJobs> jobs) {}
 
-    /** The window as written ({@code start}, {@code end}: dates are whole days, the end's included) and as instants. */
-    public record WindowView(String start, String end, String startsAt, String endsBefore) {}
+    /**
+     * The window as instants ({@code from} inclusive, {@code until} exclusive, UTC) and as the file writes it
+     * ({@code start}, {@code end}: dates are whole days, the end's included: an end of 2026-11-29 is until
+     * 2026-11-30T00:00:00Z).
+     */
+    public record WindowView(String from, String until, String start, String end) {}
+
+    /** What the budget grants of each resource; null where it grants none (absent, or 0 in the file). */
+    public record BudgetView(Double gpuHours, Double cpuHours, Double memGbHours) {
+        static BudgetView of(Charter.Budget b) {
+            return new BudgetView(Hours.Resource.GPU.budgetOf(b), Hours.Resource.CPU.budgetOf(b),
+                    Hours.Resource.MEM.budgetOf(b));
+        }
+    }
 
     /** One condition: its text and its parts. */
     public record ConditionView(String text, String metric, String op, double value, Double afterAmount, String afterUnit) {
@@ -37,10 +50,10 @@ public record CharterView(String id, String title, String purpose, String owner,
         Charter.Window w = c.window();
         return new CharterView(c.id(), c.title(), c.purpose(), c.owner(), c.members(), c.accounts(),
                 new MatchView("charter=" + c.id(), c.match().wckeys(), c.match().accounts(), c.match().jobs()),
-                c.budget(),
-                new WindowView(w.start() == null ? null : CharterFile.timeText(w.start(), zone, false),
-                        CharterFile.timeText(w.end(), zone, true), Format.isoTime(w.start(), zone),
-                        Format.isoTime(w.end(), zone)),
+                BudgetView.of(c.budget()),
+                new WindowView(JsonVocabulary.instant(w.start()), JsonVocabulary.instant(w.end()),
+                        w.start() == null ? null : CharterFile.timeText(w.start(), zone, false),
+                        CharterFile.timeText(w.end(), zone, true)),
                 c.success().stream().map(ConditionView::of).toList(),
                 c.failure().stream().map(ConditionView::of).toList(),
                 CharterFile.durationText(c.reviewEvery()), c.reviewEvery().getSeconds(), c.status().word(),

@@ -24,8 +24,9 @@ public final class ExitsReport {
     }
 
     private static Table table(List<Exits.Evaluation> es, ZoneId zone) {
-        Table t = new Table("CHARTER", "VERDICT", "OWNER", "USED>", "BUDGET>", "LEFT>", "BURN/DAY>", "EXHAUSTED BY",
-                "EXIT DUE", "OVERRUN>");
+        String z = " (" + Format.zone(zone) + ")";
+        Table t = new Table("CHARTER", "VERDICT", "OWNER", "USED>", "BUDGET>", "LEFT>", "BURN/DAY>", "EXHAUSTED BY" + z,
+                "EXIT DUE" + z, "OVERRUN>");
         for (Exits.Evaluation e : es) {
             Hours.Resource r = e.budget().gpuHours() != null ? Hours.Resource.GPU : Hours.Resource.CPU;
             Double budget = r == Hours.Resource.GPU ? e.budget().gpuHours() : e.budget().cpuHours();
@@ -56,7 +57,7 @@ public final class ExitsReport {
     /** The plan of stops, one line each: date, charter, kind, what. */
     public static String calendar(List<Calendar.Stop> stops, ZoneId zone) {
         if (stops.isEmpty()) return "no planned stops ahead\n";
-        Table t = new Table("WHEN", "CHARTER", "STOP", "OWNER");
+        Table t = new Table("WHEN (" + Format.zone(zone) + ")", "CHARTER", "STOP", "OWNER");
         for (Calendar.Stop s : stops) t.row(Format.time(s.at(), zone), s.charter(), s.kind().word(), s.owner());
         return t.render();
     }

@@ -21,7 +21,8 @@ public final class OwnersReport {
         StringBuilder b = new StringBuilder();
         b.append("Attention from ").append(r.since() == null ? "the beginning" : Format.time(r.since(), zone)).append(" to ")
                 .append(Format.time(r.until() == null ? r.now() : r.until(), zone))
-                .append(String.format(Locale.ROOT, " (%.1f weeks); limit %d active charters per owner%n%n", r.weeks(), r.limit()));
+                .append(String.format(Locale.ROOT, " (%s; %s weeks); limit %d active charters per owner%n%n", Format.zone(zone),
+                        Format.number(r.weeks()), r.limit()));
         b.append("Owners: active charters held and babysitting of their charters' jobs\n");
         if (r.owners().isEmpty()) b.append("  (no charters)\n");
         else {

@@ -143,8 +143,8 @@ public final class ReviewHtml {
             for (JobClass k : JobClass.values()) t += value.of(p, k);
             max = Math.max(max, t);
         }
-        double[] ticks = ticks(max);
-        double scaleMax = ticks[ticks.length - 1];
+        Format.Ticks ticks = Format.ticks(max, 5);
+        double scaleMax = ticks.max();
         b.append("<svg id=\"chart-").append(id).append("\" class=\"chart\" role=\"img\" viewBox=\"0 0 ").append(w)
                 .append(' ').append(h).append("\" width=\"100%\" aria-label=\"").append(what).append(" per ")
                 .append(s.unit()).append(" by class\">");
@@ -186,15 +186,16 @@ public final class ReviewHtml {
     }
 
     /** Horizontal grid lines with labels on the left; the x axis line. */
-    private static void axes(StringBuilder b, double[] ticks, double scaleMax, int left, int top, int plotW, int plotH) {
-        for (double t : ticks) {
+    private static void axes(StringBuilder b, Format.Ticks ticks, double scaleMax, int left, int top, int plotW, int plotH) {
+        for (int i = 0; i < ticks.values().length; i++) {
+            double t = ticks.values()[i];
             double y = top + plotH - t / scaleMax * plotH;
             b.append("<line x1=\"").append(left).append("\" x2=\"").append(left + plotW).append("\" y1=\"").append(f(y))
                     .append("\" y2=\"").append(f(y)).append("\" stroke=\"").append(t == 0 ? "#8a939c" : "#e6e8eb")
                     .append("\"/>");
             b.append("<text x=\"").append(left - 6).append("\" y=\"").append(f(y + 4))
                     .append("\" font-size=\"11\" fill=\"#5b6570\" text-anchor=\"end\">")
-                    .append(tickLabel(t)).append("</text>");
+                    .append(ticks.labels()[i]).append("</text>");
         }
     }
 
@@ -366,23 +367,6 @@ public final class ReviewHtml {
     private static String window(Result r, ZoneId zone) {
         return (r.since() == null ? "the beginning" : Format.time(r.since(), zone)) + " to "
                 + (r.until() == null ? Format.time(r.now(), zone) : Format.time(r.until(), zone));
-    }
-
-    /** Round tick values from 0 to at least {@code max}: 1, 2 or 5 times a power of ten apart. */
-    private static double[] ticks(double max) {
-        if (max <= 0) return new double[] {0, 1};
-        double raw = max / 5;
-        double mag = Math.pow(10, Math.floor(Math.log10(raw)));
-        double step = raw / mag <= 1 ? mag : raw / mag <= 2 ? 2 * mag : raw / mag <= 5 ? 5 * mag : 10 * mag;
-        int n = (int) Math.ceil(max / step - 1e-9);
-        double[] t = new double[n + 1];
-        for (int i = 0; i <= n; i++) t[i] = i * step;
-        return t;
-    }
-
-    private static String tickLabel(double t) {
-        if (t == Math.rint(t)) return String.format(Locale.ROOT, "%,.0f", t);
-        return String.format(Locale.ROOT, "%.2f", t).replaceAll("0+$", "");
     }
 
     private static String f(double v) {

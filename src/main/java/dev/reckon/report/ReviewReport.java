@@ -96,7 +96,13 @@ public final class ReviewReport {
 
     private static String window(Result r, ZoneId zone) {
         return (r.since() == null ? "the beginning" : Format.time(r.since(), zone)) + " to "
-                + (r.until() == null ? Format.time(r.now(), zone) : Format.time(r.until(), zone));
+                + (r.until() == null ? Format.time(r.now(), zone) : Format.time(r.until(), zone)) + " ("
+                + Format.zone(zone) + ")";
+    }
+
+    /** A budget figure: {@code none} where the charter grants none of the resource. */
+    private static String budget(double hours) {
+        return hours > 0 ? Format.number(hours) : "none";
     }
 
     private record Section(String title, String[] columns, List<Object[]> rows) {}
@@ -111,8 +117,8 @@ public final class ReviewReport {
         List<Object[]> charters = new ArrayList<>();
         for (CharterUse c : r.charters()) {
             charters.add(new Object[] {c.charter(), c.owner(), c.status(), c.jobs(), c.defendedJobs(),
-                    Format.number(c.gpuHours()) + " / " + Format.number(c.budgetGpuHours()), Format.percent(c.gpuUsed()),
-                    Format.number(c.cpuHours()) + " / " + Format.number(c.budgetCpuHours()), Format.percent(c.cpuUsed()),
+                    Format.number(c.gpuHours()) + " / " + budget(c.budgetGpuHours()), Format.percent(c.gpuUsed()),
+                    Format.number(c.cpuHours()) + " / " + budget(c.budgetCpuHours()), Format.percent(c.cpuUsed()),
                     Format.time(c.reviewDue(), zone)});
         }
         List<Object[]> kills = new ArrayList<>();

@@ -35,6 +35,12 @@ public final class Table {
         }
     }
 
+    /** Cuts the cells of column {@code column} (from 0) at {@code width} characters, with an ellipsis. */
+    public Table cap(int column, int width) {
+        caps[column] = Math.max(2, width);
+        return this;
+    }
+
     /** Prints to {@code out} once {@code keep} rows are held, and every row after them as it comes; see {@link #finish}. */
     public Table streamingTo(PrintStream out, int keep) {
         this.stream = out;

@@ -106,7 +106,7 @@ public final class Review {
      */
     public record JobVerdict(String jobId, String cluster, String user, String name, @JsonProperty("class") JobClass jobClass,
                              String charter, String reason, double cpuHours, double gpuHours, double memGbHours,
-                             String state, Instant start, Instant end) {}
+                             String state, @JsonProperty("start_at") Instant start, @JsonProperty("end_at") Instant end) {}
 
     /** One class's part of what the window's jobs consumed; the fractions are of all jobs' hours (0 when none). */
     public record Share(@JsonProperty("class") JobClass jobClass, long jobs, double cpuHours, double gpuHours,

@@ -89,7 +89,7 @@ class GovernanceTest {
         Outcome<Review.Result> r = new Governance(context()).review(
                 new Governance.ReviewRequest(Instant.parse("2026-11-02T00:00:00Z"), null, null));
         String viaCli = cli("review", "--since", "2026-11-02", "--json")[0];
-        assertEquals(Json.mapper().readTree(viaCli), Json.mapper().readTree(Json.write(r.value())));
+        assertEquals(Json.mapper().readTree(viaCli), Json.mapper().readTree(Json.write(dev.reckon.report.JsonVocabulary.review(r.value()))));
         assertEquals(List.of(), r.problems());
     }
 
@@ -131,7 +131,7 @@ class GovernanceTest {
         ExitPlanning exits = new ExitPlanning(context());
         String viaCli = cli("exits", "--json")[0];
         assertEquals(Json.mapper().readTree(viaCli),
-                Json.mapper().readTree(Json.write(exits.evaluate(ExitPlanning.Evaluation.now()).value())));
+                Json.mapper().readTree(Json.write(dev.reckon.report.JsonVocabulary.exits(exits.evaluate(ExitPlanning.Evaluation.now()).value()))));
         String calendar = cli("exits", "--calendar", "--json")[0];
         assertEquals(Json.mapper().readTree(calendar),
                 Json.mapper().readTree(Json.write(exits.calendar(ExitPlanning.Evaluation.now()).value())));

@@ -65,7 +65,7 @@ class RightsizingTest {
         Cli.Result r = d.run(0, "rightsize", "--since", "2026-11-01", "--json");
         Rightsize.Plan plan = new Rightsizing(d.context()).rightsize(new Rightsizing.Request(
                 Instant.parse("2026-11-01T00:00:00Z"), null, null, null, null, null, null, null)).value();
-        assertEquals(Doors.tree(r.out()), Doors.asJson(plan));
+        assertEquals(Doors.tree(r.out()), Doors.asJson(dev.reckon.report.JsonVocabulary.rightsize(plan)));
         JsonNode o = Doors.tree(r.out());
         assertEquals("signature", o.get("by").asText());
         assertEquals(7, o.get("jobs").asLong());

@@ -115,7 +115,7 @@ class CharterCommandTest {
         assertTrue(show.out().contains("Failure (any): loss > 2.5 after 50 gpu_hours"), show.out());
         Cli.Result showJson = cli.run("charter", "show", "llm-ft", "--json");
         assertTrue(showJson.out().contains("\"review_every\" : \"14d\""), showJson.out());
-        assertTrue(showJson.out().contains("\"ends_before\" : \"2030-07-01T00:00:00Z\""), showJson.out());
+        assertTrue(showJson.out().contains("\"until\" : \"2030-07-01T00:00:00Z\""), showJson.out());
         assertEquals(1, cli.run("charter", "show", "nope").exit());
     }
 

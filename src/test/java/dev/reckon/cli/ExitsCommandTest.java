@@ -71,13 +71,13 @@ class ExitsCommandTest {
         assertTrue(llm.get("left").get("cpu_hours").isNull());
         assertEquals(24, llm.get("burn_rate").get("gpu_hours_per_day").asDouble(), 1e-6);
         assertEquals(3.75, llm.get("burn_rate").get("days").asDouble(), 1e-6, "since its first job, less than 7 days ago");
-        assertEquals(ExitsTest.h(100), Instant.parse(llm.get("projected_exhaustion").asText()));
+        assertEquals(ExitsTest.h(100), Instant.parse(llm.get("projected_exhaustion_at").asText()));
         assertTrue(llm.get("exit_due_at").isNull());
         assertTrue(llm.get("evidence").isArray() && llm.get("evidence").size() > 0);
         JsonNode won = all.get(1);
         assertEquals("success-exit", won.get("verdict").asText());
         assertEquals(ExitsTest.h(40), Instant.parse(won.get("exit_due_at").asText()));
-        assertTrue(won.get("projected_exhaustion").isNull() || won.has("projected_exhaustion"));
+        assertTrue(won.get("projected_exhaustion_at").isNull() || won.has("projected_exhaustion_at"));
     }
 
     @Test
@@ -131,7 +131,7 @@ class ExitsCommandTest {
         JsonNode c = new ObjectMapper().readTree(closed.out());
         assertEquals(1, c.size());
         assertEquals("succeeded", c.get(0).get("status").asText());
-        assertEquals(30, c.get(0).get("spent").get("gpu_hours").asDouble(), 1e-6);
+        assertEquals(30, c.get(0).get("used").get("gpu_hours").asDouble(), 1e-6);
         assertEquals("val_acc", c.get(0).get("achieved").get(0).get("metric").asText());
     }
 

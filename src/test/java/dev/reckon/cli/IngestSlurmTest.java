@@ -150,7 +150,7 @@ class IngestSlurmTest {
 
         // A third pass finds nothing new: ingest is idempotent.
         JsonNode again = JSON.readTree(ingest(cli).out());
-        assertEquals(0, again.get("inserted").asLong(), again.toString());
+        assertEquals(0, again.get("new").asLong(), again.toString());
         assertEquals(0, again.get("updated").asLong(), again.toString());
     }
 }

@@ -37,7 +37,7 @@ class PredictCommandTest {
         // two nodes of 2 CPUs: 351 takes the last free CPU now; 352 (2 CPUs, unlimited) takes 349's node at +50 min;
         // the new job gets 350's CPU when it ends at +90 min
         assertEquals(90 * 60, asked.get("wait_s").asLong(), r.out());
-        assertEquals("2026-11-22T01:15:00Z", asked.get("start").asText());
+        assertEquals("2026-11-22T01:15:00Z", asked.get("start_at").asText());
         assertEquals(0, asked.get("vs_asked_s").asLong());
     }
 

@@ -96,7 +96,7 @@ class PredictSlurmTest {
             assertEquals(1, o.get("pending").asLong(), r.out());
             JsonNode asked = o.get("predictions").get(0);
             assertEquals("as asked", asked.get("shape").get("label").asText());
-            Instant predicted = Instant.parse(asked.get("start").asText());
+            Instant predicted = Instant.parse(asked.get("start_at").asText());
             assertTrue(asked.get("wait_s").asLong() > 0, "all CPUs are held: not now\n" + r.out());
             // the first node frees at the 2-minute limit, but the pending job queued ahead takes it for 10 minutes;
             // the second frees at the 5-minute limit

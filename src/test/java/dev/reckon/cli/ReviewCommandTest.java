@@ -98,7 +98,7 @@ class ReviewCommandTest {
         JsonNode llm = null;
         for (JsonNode c : root.get("charters")) if (c.get("charter").asText().equals("llm-ft")) llm = c;
         assertEquals(2, llm.get("jobs").asInt());
-        assertEquals(5.0 / 100, llm.get("gpu_used").asDouble(), 1e-9);
+        assertEquals(5.0 / 100, llm.get("used_fraction").get("gpu_hours").asDouble(), 1e-9);
     }
 
     @Test

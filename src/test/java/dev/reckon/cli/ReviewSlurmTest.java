@@ -106,7 +106,7 @@ class ReviewSlurmTest {
         Set<Long> periods = new TreeSet<>();
         for (JsonNode j : JSON.readTree(jobs.out()))
             if (habits.contains(j.get("job_id").asText()))
-                periods.add(Math.floorDiv(Instant.parse(j.get("start").asText()).getEpochSecond(), PERIOD_S));
+                periods.add(Math.floorDiv(Instant.parse(j.get("start_at").asText()).getEpochSecond(), PERIOD_S));
         assertEquals(4, periods.size(), "each habit job started in its own period: " + jobs.out());
 
         JsonNode last = byId.get(habits.get(3));

@@ -32,12 +32,12 @@ class SimulateCommandTest {
         assertEquals(3, o.get("jobs").size());
         JsonNode first = o.get("jobs").get(0);
         assertEquals("10", first.get("job_id").asText());
-        assertEquals(0, first.get("submit").asLong());
-        assertEquals(0, first.get("start").asLong());
-        assertEquals(100, first.get("end").asLong());
+        assertEquals(0, first.get("submit_s").asLong());
+        assertEquals(0, first.get("start_s").asLong());
+        assertEquals(100, first.get("end_s").asLong());
         JsonNode third = o.get("jobs").get(2);
         assertEquals("12", third.get("job_id").asText());
-        assertEquals(110, third.get("start").asLong());
+        assertEquals(110, third.get("start_s").asLong());
         assertEquals("13", o.get("dropped").get(0).get("job_id").asText());
         assertTrue(o.get("dropped").get(0).get("reason").asText().contains("asks for 32 nodes"));
         JsonNode m = o.get("metrics");

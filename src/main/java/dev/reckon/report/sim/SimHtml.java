@@ -109,10 +109,10 @@ public final class SimHtml {
         b.append("<section id=\"waits\"><h2>Wait distribution</h2><p class=\"note\">Jobs by how long they waited "
                 + "between submit and start.</p><svg id=\"chart-waits\" role=\"img\" viewBox=\"0 0 ").append(w)
                 .append(' ').append(h).append("\" width=\"100%\" aria-label=\"jobs by wait\">");
-        axis(b, max, left, top, plotW, plotH);
+        double scale = axis(b, max, left, top, plotW, plotH);
         double slot = (double) plotW / counts.length;
         for (int k = 0; k < counts.length; k++) {
-            double bh = counts[k] / (double) niceMax(max) * plotH;
+            double bh = counts[k] / scale * plotH;
             double x = left + k * slot + slot * 0.11;
             b.append("<rect class=\"bar\" x=\"").append(f(x)).append("\" y=\"").append(f(top + plotH - bh))
                     .append("\" width=\"").append(f(slot * 0.78)).append("\" height=\"").append(f(bh))
@@ -130,10 +130,9 @@ public final class SimHtml {
         int w = 1000, h = 280, left = 70, top = 14, bottom = 40, plotW = w - left - 16, plotH = h - top - bottom;
         double max = fixedMax;
         for (double x : v) max = Math.max(max, x);
-        long scale = niceMax(Math.max(1, (long) Math.ceil(max)));
         b.append("<svg id=\"").append(id).append("\" role=\"img\" viewBox=\"0 0 ").append(w).append(' ').append(h)
                 .append("\" width=\"100%\" aria-label=\"").append(esc(what)).append(" over time\">");
-        axis(b, scale, left, top, plotW, plotH);
+        double scale = axis(b, max, left, top, plotW, plotH);
         if (!s.isEmpty()) {
             StringBuilder pts = new StringBuilder();
             for (int i = 0; i < v.length; i++) {
@@ -154,25 +153,20 @@ public final class SimHtml {
                 .append("</text></svg>\n");
     }
 
-    private static void axis(StringBuilder b, long max, int left, int top, int plotW, int plotH) {
-        long scale = niceMax(max);
-        for (int i = 0; i <= 4; i++) {
-            double t = scale * i / 4.0;
+    /** Grid lines and their labels from 0 to at least {@code max}; returns the top of the scale. */
+    private static double axis(StringBuilder b, double max, int left, int top, int plotW, int plotH) {
+        Format.Ticks ticks = Format.ticks(max, 4);
+        double scale = ticks.max();
+        for (int i = 0; i < ticks.values().length; i++) {
+            double t = ticks.values()[i];
             double y = top + plotH - t / scale * plotH;
             b.append("<line x1=\"").append(left).append("\" x2=\"").append(left + plotW).append("\" y1=\"").append(f(y))
                     .append("\" y2=\"").append(f(y)).append("\" stroke=\"").append(i == 0 ? "#8a939c" : "#e6e8eb")
                     .append("\"/><text x=\"").append(left - 6).append("\" y=\"").append(f(y + 4))
                     .append("\" font-size=\"11\" fill=\"#5b6570\" text-anchor=\"end\">")
-                    .append(esc(Format.number(t))).append("</text>");
+                    .append(esc(ticks.labels()[i])).append("</text>");
         }
-    }
-
-    /** The smallest of 1, 2, 2.5, 5 x 10^k at or above {@code v}. */
-    private static long niceMax(long v) {
-        long p = 1;
-        while (p * 10 <= v) p *= 10;
-        for (long m : new long[] {1, 2, 5, 10}) if (m * p >= v) return m * p;
-        return 10 * p;
+        return scale;
     }
 
     private static void dropped(StringBuilder b, List<Dropped> dropped) {

@@ -53,11 +53,11 @@ public final class SimReport {
             if (!r.ran(j)) continue;
             g.writeStartObject();
             g.writeStringField("job_id", w.id(j));
-            g.writeNumberField("submit", w.submit(j));
-            g.writeNumberField("start", r.start(j));
-            g.writeNumberField("end", r.end(j));
-            g.writeNumberField("wait", r.wait(j));
-            g.writeNumberField("run", r.end(j) - r.start(j));
+            g.writeNumberField("submit_s", w.submit(j));
+            g.writeNumberField("start_s", r.start(j));
+            g.writeNumberField("end_s", r.end(j));
+            g.writeNumberField("wait_s", r.wait(j));
+            g.writeNumberField("run_s", r.end(j) - r.start(j));
             g.writeNumberField("cores", w.cores(j));
             g.writeStringField("group", r.machine().groups().get(r.group(j)).name());
             g.writeBooleanField("ended_at_limit", r.endedAtLimit(j));
@@ -68,10 +68,21 @@ public final class SimReport {
         g.writeFieldName("dropped");
         Json.mapper().writeValue(g, dropped(r, load));
         g.writeFieldName("metrics");
-        Json.mapper().writeValue(g, r.metrics());
+        Json.mapper().writeValue(g, metricsJson(r.metrics()));
         g.writeEndObject();
         g.writeRaw('\n');
         g.flush();
+    }
+
+    /**
+     * The metrics in the JSON vocabulary: times on the simulation's clock are seconds ({@code first_submit_s},
+     * {@code last_end_s}, each sample's {@code time_s}).
+     */
+    public static com.fasterxml.jackson.databind.JsonNode metricsJson(Metrics m) {
+        var o = dev.reckon.report.JsonVocabulary.rename(Json.mapper().valueToTree(m), "first_submit", "first_submit_s",
+                "last_end", "last_end_s");
+        dev.reckon.report.JsonVocabulary.each(o.get("series"), p -> dev.reckon.report.JsonVocabulary.rename(p, "time", "time_s"));
+        return o;
     }
 
     /** A readable summary for a terminal. */
@@ -90,8 +101,7 @@ public final class SimReport {
         row(b, "wait, longest", Format.duration(m.maxWaitS()));
         row(b, "bounded slowdown, mean", String.format(Locale.ROOT, "%.2f", m.meanBoundedSlowdown()));
         row(b, "utilisation", Format.percent(m.utilisation()));
-        row(b, "makespan", Format.duration(m.makespanS()) + " (" + m.firstSubmit() + " .. " + m.lastEnd()
-                + " on the trace's clock)");
+        row(b, "makespan", makespan(m));
         long peak = 0;
         for (Metrics.Sample s : m.series()) peak = Math.max(peak, s.queued());
         row(b, "queue, largest sampled", Long.toString(peak));
@@ -106,6 +116,23 @@ public final class SimReport {
             }
         }
         return b.toString();
+    }
+
+    /** Times at or after this are epoch seconds (2001-09-09): the ledger's jobs; before, a trace's own clock. */
+    private static final long EPOCH_CLOCK = 1_000_000_000L;
+
+    /**
+     * The makespan as a duration with when it ran: dates (UTC) when the simulation's clock is epoch seconds (jobs
+     * from the ledger), else offsets from the trace's start ({@code +0-00:00:00 .. +61-03:14:05}).
+     */
+    static String makespan(Metrics m) {
+        String span = Format.duration(m.makespanS()) + " (" + Format.roughly(m.makespanS()) + ")";
+        if (m.firstSubmit() >= EPOCH_CLOCK) {
+            return span + ", " + Format.time(java.time.Instant.ofEpochSecond(m.firstSubmit()), java.time.ZoneOffset.UTC)
+                    + " to " + Format.time(java.time.Instant.ofEpochSecond(m.lastEnd()), java.time.ZoneOffset.UTC) + " UTC";
+        }
+        return span + ", from the first submit to the last end: +" + Format.duration(m.firstSubmit()) + " to +"
+                + Format.duration(m.lastEnd()) + " on the trace's clock";
     }
 
     private static void row(StringBuilder b, String label, String value) {

@@ -55,7 +55,7 @@ public final class ReviewBench {
         List<Figure> out = new ArrayList<>();
         try {
             Path charters = Files.createDirectories(work.resolve("charters"));
-            for (int i = 0; i < 5; i++) Files.writeString(charters.resolve("c" + i + ".yaml"), charter(i));
+            for (int i = 0; i < 5; i++) Files.writeString(charters.resolve("bench-" + i + ".yaml"), charter(i));
             for (int n : sizes) {
                 Path input = work.resolve("sacct-" + n + ".txt");
                 say(progress, "generating %,d synthetic jobs ...", n);
@@ -140,6 +140,10 @@ public final class ReviewBench {
                 window:
                   start: 2023-12-01
                   end: 2024-12-31
+                success:
+                  - val_accuracy >= 0.92
+                failure:
+                  - loss > 2.5 after 50 gpu_hours
                 review_every: 90d
                 status: active
                 """.formatted(i, i, i, i * 3);

@@ -204,7 +204,7 @@ final class Tools {
                         .bool("write", "Write the file (needs --allow-actions); default false: the draft only."),
                 Schema.object().bool("written", "Whether the file was written.").string("file", "The file (to be) written.")
                         .any("id", "The charter's id.").array("problems", "Each problem: file, line, field, problem.")
-                        .string("yaml", "The charter file's text.").required("written", "problems"),
+                        .any("yaml", "The charter file's text (null when it has problems).").required("written", "problems"),
                 false, (a, c) -> draft(a, c, allowActions)));
         t.add(new Tool("charter_check", "Check charter files",
                 "Checks the charter directory's files (or those named) by the rules of 'reckon charter check': each "
@@ -509,7 +509,7 @@ final class Tools {
         List<InputError> ps = new ArrayList<>();
         for (InputError e : c.problems()) {
             ps.add(!dry ? e : new InputError(e.file() == null ? null : e.file().replace(scratch.toString(), dir.toString()),
-                    e.line(), e.field(), e.problem().replace(scratch.toString(), dir.toString())));
+                    e.line(), e.field(), e.problem() == null ? null : e.problem().replace(scratch.toString(), dir.toString())));
         }
         out.set("problems", problems(ps));
         if (yaml == null) out.putNull("yaml");

@@ -18,6 +18,7 @@ import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
+import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpError;
@@ -72,14 +73,34 @@ public final class ReckonMcp {
         return spec.build();
     }
 
+    /** The Host headers a loopback server answers (any port): what keeps DNS rebinding out. */
+    public static final List<String> LOOPBACK_HOSTS = List.of("localhost", "127.0.0.1", "[::1]", "localhost:*",
+            "127.0.0.1:*", "[::1]:*");
+    /** The Origin headers a loopback server accepts (any port); a request without Origin (not a browser) passes. */
+    public static final List<String> LOOPBACK_ORIGINS = List.of("http://localhost:*", "http://127.0.0.1:*",
+            "http://[::1]:*");
+
     /**
-     * The server over streamable HTTP: {@link Http#servlet()} is a servlet (jakarta.servlet 6) to mount at
-     * {@link #ENDPOINT}; it answers POST (requests), GET (the event stream) and DELETE (end of session) there.
-     * Close the {@link Http} when the web server stops.
+     * The server over streamable HTTP for a server bound to loopback: {@link #http(Settings, List, List)} with
+     * {@link #LOOPBACK_HOSTS} and {@link #LOOPBACK_ORIGINS}.
      */
     public static Http http(Settings s) {
+        return http(s, LOOPBACK_HOSTS, LOOPBACK_ORIGINS);
+    }
+
+    /**
+     * The server over streamable HTTP: {@link Http#servlet()} is a servlet (jakarta.servlet 6, async supported) to
+     * mount at {@link #ENDPOINT}; it answers POST (requests), GET (the event stream) and DELETE (end of session)
+     * there. A request whose Host is not one of {@code hosts} or whose Origin (when it has one) is not one of
+     * {@code origins} is refused (403): entries are exact, or end in {@code :*} for any port. Close the {@link Http}
+     * when the web server stops.
+     */
+    public static Http http(Settings s, List<String> hosts, List<String> origins) {
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
-                .jsonMapper(McpJsonDefaults.getMapper()).mcpEndpoint(ENDPOINT).build();
+                .jsonMapper(McpJsonDefaults.getMapper()).mcpEndpoint(ENDPOINT)
+                .securityValidator(DefaultServerTransportSecurityValidator.builder().allowedHosts(List.copyOf(hosts))
+                        .allowedOrigins(List.copyOf(origins)).build())
+                .build();
         McpServer.StreamableSyncSpecification spec = McpServer.sync(transport);
         configure(spec, s);
         return new Http(transport, spec.build());

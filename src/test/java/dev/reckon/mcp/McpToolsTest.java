@@ -103,6 +103,29 @@ class McpToolsTest {
     }
 
     @Test
+    void predictWhatIfAndRightsizeAnswerWhatTheCommandLinesJsonPrints() throws Exception {
+        McpSyncClient c = h.client(h.serve(h.settings(false, null)));
+        Cli cli = h.cli();
+        String squeue = Path.of(getClass().getResource("/sim/squeue-O.txt").toURI()).toString();
+        String nodes = Path.of(getClass().getResource("/sim/scontrol-nodes-o.txt").toURI()).toString();
+
+        McpSchema.CallToolResult predict = call(c, "predict", Map.of("time", "1h", "cpus", 2, "mem", "4G",
+                "squeue_output", squeue, "nodes_output", nodes));
+        assertFalse(Boolean.TRUE.equals(predict.isError()), text(predict));
+        assertEquals(tree(cli.run("predict", "--time", "1h", "--cpus", "2", "--mem", "4G", "--squeue-output", squeue,
+                "--nodes-output", nodes, "--json").out()), structured(predict));
+
+        McpSchema.CallToolResult whatif = call(c, "whatif", Map.of("since", "2026-10-01", "machine", nodes));
+        assertFalse(Boolean.TRUE.equals(whatif.isError()), text(whatif));
+        assertEquals(tree(cli.run("whatif", "--since", "2026-10-01", "--machine", nodes, "--json").out()),
+                structured(whatif));
+
+        McpSchema.CallToolResult rightsize = call(c, "rightsize", Map.of("since", "2026-10-01", "by", "user"));
+        assertEquals(tree(cli.run("rightsize", "--since", "2026-10-01", "--by", "user", "--json").out()),
+                structured(rightsize));
+    }
+
+    @Test
     void badArgumentsAnswerAToolErrorThatSaysWhatIsWrong() throws Exception {
         McpSyncClient c = h.client(h.serve(h.settings(false, null)));
         McpSchema.CallToolResult r = call(c, "jobs", Map.of("since", "last tuesday-ish"));

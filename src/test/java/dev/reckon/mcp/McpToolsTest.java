@@ -126,6 +126,20 @@ class McpToolsTest {
     }
 
     @Test
+    void anAgentRecordsAnEffortsMetricsAsReckonMetricDoes() throws Exception {
+        McpSyncClient c = h.client(h.serve(h.settings(false, null)));
+        McpSchema.CallToolResult r = call(c, "metric", Map.of("charter", "llm-ft", "values", Map.of("loss", 0.31),
+                "job_id", "102", "cluster", "hpc"));
+        assertFalse(Boolean.TRUE.equals(r.isError()), text(r));
+        assertEquals(1, structured(r).get("count").asInt());
+        JsonNode metrics = tree(h.cli().run("metrics", "llm-ft", "--json").out());
+        assertTrue(metrics.toString().contains("\"loss\"") && metrics.toString().contains("0.31"), metrics.toString());
+
+        McpSchema.CallToolResult typo = call(c, "metric", Map.of("charter", "llm-typo", "values", Map.of("loss", 1)));
+        assertTrue(typo.isError(), text(typo));
+    }
+
+    @Test
     void badArgumentsAnswerAToolErrorThatSaysWhatIsWrong() throws Exception {
         McpSyncClient c = h.client(h.serve(h.settings(false, null)));
         McpSchema.CallToolResult r = call(c, "jobs", Map.of("since", "last tuesday-ish"));

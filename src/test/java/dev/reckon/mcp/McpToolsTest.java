@@ -174,6 +174,9 @@ class McpToolsTest {
             assertTrue(r.isError(), tool);
             assertTrue(text(r).contains("refused") && text(r).contains("--allow-actions"), text(r));
         }
+        McpSchema.CallToolResult submit = call(c, "optimise_submit", Map.of("campaign", "x.campaign.yaml", "apply", true));
+        assertTrue(submit.isError());
+        assertTrue(text(submit).contains("--allow-actions"), text(submit));
         McpSchema.CallToolResult draft = call(c, "charter_draft", Map.of("id", "x", "write", true));
         assertTrue(draft.isError());
         assertTrue(text(draft).contains("--allow-actions"), text(draft));
@@ -189,6 +192,12 @@ class McpToolsTest {
         assertEquals(tree(h.cli().run("reclaim", "--since", "2026-11-02", "--json").out()), structured(plan).get("steps"));
         assertTrue(audit().isEmpty(), "a dry run does nothing: " + audit());
         assertTrue(structured(plan).get("steps").toString().contains("\"102\""), text(plan));
+
+        McpSchema.CallToolResult enforce = call(c, "exits_enforce", Map.of());
+        assertFalse(Boolean.TRUE.equals(enforce.isError()), text(enforce));
+        assertTrue(structured(enforce).get("dry_run").asBoolean());
+        assertEquals(tree(h.cli().run("exits", "enforce", "--json").out()), structured(enforce).get("steps"));
+        assertTrue(audit().isEmpty(), "a dry run does nothing: " + audit());
     }
 
     @Test

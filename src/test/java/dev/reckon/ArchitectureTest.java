@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /**
  * The rooms and their arrows (docs/architecture.md): {@code model} &lt;- {@code core} &lt;- {@code source},
  * {@code ledger}, {@code charter}, {@code config} &lt;- {@code review}, {@code exits}, {@code sim} &lt;- {@code act},
- * {@code report} &lt;- {@code app}, {@code bench} &lt;- the doors ({@code cli}). A build with an arrow the wrong way, or
+ * {@code report} &lt;- {@code app}, {@code bench} &lt;- the doors ({@code cli}, {@code mcp}; {@code cli} may start
+ * {@code mcp}). A build with an arrow the wrong way, or
  * a cycle between rooms, fails here.
  */
 class ArchitectureTest {
@@ -92,6 +93,23 @@ class ArchitectureTest {
                 .orShould().callMethod(dev.reckon.charter.Charters.class, "check", java.nio.file.Path.class,
                         java.util.List.class, java.time.ZoneId.class)
                 .because("opening the ledger, reading charters and running Slurm is the application layer's work")
+                .check(main);
+    }
+
+    @Test
+    void theMcpServerIsADoorLikeTheCommandLine() {
+        noClasses().that().resideInAPackage("dev.reckon.mcp..")
+                .should().dependOnClassesThat().resideInAnyPackage("picocli..", "dev.reckon.cli..",
+                        "dev.reckon.serve..", "dev.reckon.source..")
+                .orShould().callMethod(dev.reckon.ledger.Ledger.class, "open", String.class)
+                .orShould().callMethod(dev.reckon.charter.Charters.class, "load", java.nio.file.Path.class,
+                        java.time.ZoneId.class)
+                .orShould().callMethod(dev.reckon.charter.Charters.class, "check", java.nio.file.Path.class,
+                        java.util.List.class, java.time.ZoneId.class)
+                .orShould().callMethod(System.class, "exit", int.class)
+                .orShould().accessField(System.class, "out")
+                .because("the MCP server reads arguments, makes one app call and answers, like a command; on stdio "
+                        + "standard output is the protocol's, so nothing else may write to it")
                 .check(main);
     }
 

@@ -78,6 +78,7 @@ import java.util.Properties;
                 AuditCommand.class,
                 DemoCommand.class,
                 BenchCommand.class,
+                McpCommand.class,
                 CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -104,10 +105,14 @@ public final class Main implements Runnable {
     final PrintStream err;
     /** The process's own error stream, unguarded: for the progress line, which moves the cursor on purpose. */
     final PrintStream rawErr;
+    /** The process's own output stream, unguarded: for a protocol on standard output ({@code reckon mcp}) only. */
+    final PrintStream rawOut;
     private Config config;
 
-    Main(Map<String, String> env, InputStream in, PrintStream out, PrintStream err, PrintStream rawErr) {
+    Main(Map<String, String> env, InputStream in, PrintStream out, PrintStream err, PrintStream rawOut,
+         PrintStream rawErr) {
         this.env = env;
+        this.rawOut = rawOut;
         this.in = in;
         this.out = out;
         this.err = err;
@@ -124,7 +129,7 @@ public final class Main implements Runnable {
         // everything printed goes through a guard: data's control characters are shown, never obeyed
         PrintStream out = Terminal.guard(rawOut);
         PrintStream err = Terminal.guard(rawErr);
-        Main main = new Main(env, in, out, err, rawErr);
+        Main main = new Main(env, in, out, err, rawOut, rawErr);
         CommandLine cl = new CommandLine(main);
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));

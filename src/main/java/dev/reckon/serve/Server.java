@@ -287,6 +287,10 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    private static Refused notFound(String message) {
+        return new Refused(new Guard.Refusal(404, message, null));
+    }
+
     /** The status an error means, as the command line's exit codes do: 400, 422, 503, 500. */
     private void error(io.javalin.http.Context ctx, Exception e) {
         Throwable t = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
@@ -457,7 +461,7 @@ public final class Server implements AutoCloseable {
 
     private Path campaign(io.javalin.http.Context ctx) throws IOException {
         Path p = campaigns().get(ctx.pathParam("name"));
-        if (p == null) throw new io.javalin.http.NotFoundResponse("no campaign " + ctx.pathParam("name")
+        if (p == null) throw notFound("no campaign " + ctx.pathParam("name")
                 + (options.campaigns() == null ? " (the server was started without --campaigns)" : " in " + options.campaigns()));
         return p;
     }
@@ -503,7 +507,7 @@ public final class Server implements AutoCloseable {
         });
         get(r, "/api/jobs/{id}", ctx -> {
             Records.Found f = new Records(context(ctx)).job(new Records.JobRequest(ctx.pathParam("id"), text(ctx, "cluster")));
-            if (!f.found()) throw new io.javalin.http.NotFoundResponse("no job " + ctx.pathParam("id") + " in the ledger");
+            if (!f.found()) throw notFound("no job " + ctx.pathParam("id") + " in the ledger");
             json(ctx, f);
         });
         get(r, "/api/review", ctx -> json(ctx, review(ctx)));
@@ -525,7 +529,7 @@ public final class Server implements AutoCloseable {
             Chartering.Shown s = new Chartering(context(ctx)).show(ctx.pathParam("id"));
             if (!s.found()) {
                 if (!s.problems().isEmpty()) throw s.problems().get(0);
-                throw new io.javalin.http.NotFoundResponse("no charter " + ctx.pathParam("id"));
+                throw notFound("no charter " + ctx.pathParam("id"));
             }
             json(ctx, s);
         });
@@ -655,7 +659,7 @@ public final class Server implements AutoCloseable {
         get(r, "/jobs", this::jobsPage);
         get(r, "/jobs/{id}", ctx -> {
             Records.Found f = new Records(context(ctx)).job(new Records.JobRequest(ctx.pathParam("id"), text(ctx, "cluster")));
-            if (!f.found()) throw new io.javalin.http.NotFoundResponse("no job " + ctx.pathParam("id") + " in the ledger");
+            if (!f.found()) throw notFound("no job " + ctx.pathParam("id") + " in the ledger");
             JsonNode n = Json.mapper().valueToTree(f);
             StringBuilder b = new StringBuilder();
             if (n.isObject()) {

@@ -180,8 +180,12 @@ public final class Server implements AutoCloseable {
             // ---- mounted servlets (MCP's streamable HTTP transport at /mcp): behind the same guard as the rest
             cfg.jetty.modifyServletContextHandler(handler -> {
                 for (Mount m : mounts) {
-                    handler.addFilter(new FilterHolder(guardFilter()), m.pathSpec(), EnumSet.of(DispatcherType.REQUEST));
-                    handler.addServlet(new ServletHolder(m.servlet()), m.pathSpec());
+                    FilterHolder f = new FilterHolder(guardFilter());
+                    f.setAsyncSupported(true);
+                    handler.addFilter(f, m.pathSpec(), EnumSet.of(DispatcherType.REQUEST));
+                    ServletHolder h = new ServletHolder(m.servlet());
+                    h.setAsyncSupported(true); // streamable HTTP answers with server-sent events
+                    handler.addServlet(h, m.pathSpec());
                 }
             });
             JavalinDefaultRoutingApi r = cfg.routes;

@@ -133,6 +133,26 @@ class ServeSecurityTest {
     }
 
     @Test
+    void aServletMountedAtMcpIsBehindTheSameGuard() throws Exception {
+        jakarta.servlet.http.HttpServlet echo = new jakarta.servlet.http.HttpServlet() {
+            @Override
+            protected void service(jakarta.servlet.http.HttpServletRequest req, jakarta.servlet.http.HttpServletResponse res)
+                    throws java.io.IOException {
+                res.setContentType("application/json");
+                res.getWriter().write("{\"mounted\": \"" + req.getMethod() + "\"}");
+            }
+        };
+        s = new Served(home).start(TOKEN, false, null, List.of(new Server.Mount("/mcp/*", echo)));
+        assertEquals(401, s.post("/mcp", "{}").statusCode(), "no token");
+        assertEquals(403, s.post("/mcp", "{}", "Authorization", BEARER, "Origin", "https://evil.example").statusCode());
+        HttpResponse<String> ok = s.post("/mcp", "{}", "Authorization", BEARER);
+        assertEquals(200, ok.statusCode(), ok.body());
+        assertEquals("{\"mounted\": \"POST\"}", ok.body());
+        assertTrue(ok.headers().firstValue("Content-Security-Policy").isPresent(), "the security headers too");
+        assertEquals(200, s.get("/api/review", "Authorization", BEARER).statusCode(), "the rest still served");
+    }
+
+    @Test
     void aPageOfAnotherSiteCannotReadTheLoopbackServerThroughItsOwnName() throws Exception {
         s = new Served(home).start(null, false, null);
         try (Socket socket = new Socket("127.0.0.1", s.server.port())) {

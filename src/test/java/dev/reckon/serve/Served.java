@@ -66,6 +66,10 @@ final class Served implements AutoCloseable {
     }
 
     Served start(String token, boolean allowActions, Channels channels) {
+        return start(token, allowActions, channels, List.of());
+    }
+
+    Served start(String token, boolean allowActions, Channels channels, List<Server.Mount> mounts) {
         Path machine = home.resolve("nodes.txt");
         try {
             Files.writeString(machine, "n 4 32 256G 4 cpu,gpu\n");
@@ -73,7 +77,7 @@ final class Served implements AutoCloseable {
             throw new java.io.UncheckedIOException(e);
         }
         server = Server.start(context(), new Server.Options("127.0.0.1", 0, token, allowActions, null, "30d", null, machine,
-                channels, new PrintStream(log, true, StandardCharsets.UTF_8)), List.of());
+                channels, new PrintStream(log, true, StandardCharsets.UTF_8)), mounts);
         return this;
     }
 

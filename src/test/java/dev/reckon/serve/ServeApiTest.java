@@ -124,6 +124,24 @@ class ServeApiTest {
     }
 
     @Test
+    void theGrafanaDashboardReadsOnlySeriesTheServerExposes() throws Exception {
+        s.server.refreshMetrics();
+        s.get("/api/review");
+        String m = s.get("/metrics").body();
+        String dashboard = java.nio.file.Files.readString(Path.of("examples/grafana/reckon.json"));
+        java.util.regex.Matcher names = java.util.regex.Pattern.compile("reckon_[a-z_]+").matcher(dashboard);
+        java.util.Set<String> read = new java.util.TreeSet<>();
+        while (names.find()) read.add(names.group());
+        read.remove("reckon_serve");
+        assertTrue(read.size() >= 10, "the dashboard reads the metrics: " + read);
+        for (String name : read) {
+            // the ingest loop's series appear once it ran; the others are there from the start
+            if (name.startsWith("reckon_ingest_")) continue;
+            assertTrue(m.contains("\n" + name + "{") || m.contains("\n" + name + " "), name + " is exposed:\n" + m);
+        }
+    }
+
+    @Test
     void metricsCarryTheLedgerFiguresAndTheRequests() throws Exception {
         s.server.refreshMetrics();
         s.get("/api/review");

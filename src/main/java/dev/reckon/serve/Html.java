@@ -45,7 +45,8 @@ final class Html {
             table{border-collapse:collapse;width:100%;font-size:14px}
             th{text-align:left;color:#5b6570;font-weight:600;border-bottom:2px solid #e1e4e8;padding:6px 8px;\
             white-space:nowrap}
-            td{border-bottom:1px solid #eef0f2;padding:5px 8px;vertical-align:top;overflow-wrap:anywhere}
+            td{border-bottom:1px solid #eef0f2;padding:5px 8px;vertical-align:top;white-space:nowrap}
+            td.long{white-space:normal;min-width:18em;overflow-wrap:break-word}
             td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
             .scroll{overflow-x:auto}
             form.filters{display:flex;flex-wrap:wrap;gap:8px 12px;align-items:flex-end}
@@ -178,7 +179,7 @@ final class Html {
 
     private static void cell(StringBuilder b, String column, String v, Link link) {
         boolean number = v != null && v.matches("-?[0-9][0-9.eE+-]*");
-        b.append(number ? "<td class=\"n\">" : "<td>");
+        b.append(number ? "<td class=\"n\">" : v != null && v.length() > 32 ? "<td class=\"long\">" : "<td>");
         if (v == null) b.append("");
         else if (link != null && link.column().equals(column))
             b.append("<a href=\"").append(esc(link.prefix() + url(v))).append("\">").append(esc(v)).append("</a>");

@@ -640,13 +640,21 @@ public final class Server implements AutoCloseable {
             var es = value(ctx, plan.evaluate(q));
             String verdicts = Html.table(es, List.of("charter", "owner", "status", "verdict", "window_end", "review_due",
                     "budget.gpu_hours", "used.gpu_hours", "left.gpu_hours", "budget.cpu_hours", "used.cpu_hours",
-                    "left.cpu_hours", "projected_exhaustion", "exit.kind", "exit_due_at", "evidence"), null);
+                    "left.cpu_hours", "projected_exhaustion", "exit.kind", "exit_due_at"), null);
+            StringBuilder evidence = new StringBuilder("<section id=\"evidence\"><h2>Why: each verdict's evidence</h2>");
+            for (var e : es) {
+                evidence.append("<details><summary>").append(Html.esc(e.charter())).append(": ")
+                        .append(Html.esc(e.verdict().word())).append("</summary><ul class=\"notes\">");
+                for (String line : e.evidence()) evidence.append("<li>").append(Html.esc(line)).append("</li>");
+                evidence.append("</ul></details>");
+            }
+            evidence.append("</section>\n");
             String problems = notes(ctx);
             var stops = value(ctx, plan.calendar(q));
             html(ctx, Html.page("Exits", "/exits", problems
                     + "<section id=\"verdicts\"><h2>Every charter against its exits</h2>"
                     + "<p class=\"note\">The same figures as <a href=\"/api/exits\">/api/exits</a> and reckon exits --json.</p>"
-                    + verdicts + "</section>\n<section id=\"calendar\"><h2>Calendar of planned stops</h2>"
+                    + verdicts + "</section>\n" + evidence + "<section id=\"calendar\"><h2>Calendar of planned stops</h2>"
                     + "<p class=\"note\">Window ends, projected budget exhaustion and review dates, in date order "
                     + "(<a href=\"/api/exits/calendar\">/api/exits/calendar</a>).</p>"
                     + Html.table(stops, List.of("at", "charter", "owner", "kind", "summary"), null) + "</section>\n"));

@@ -503,11 +503,10 @@ public final class Server implements AutoCloseable {
         });
         // reckon jobs --json: the array streamed, one JobView per job, by the same generator settings
         get(r, "/api/jobs", ctx -> {
+            // streamed as the command line streams it: a million jobs need no more memory than one
             Records.JobsRequest q = jobsRequest(ctx, null);
-            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-            writeJobs(new Records(context(ctx)), q, buffer);
             ctx.contentType("application/json");
-            ctx.result(buffer.toByteArray());
+            writeJobs(new Records(context(ctx)), q, ctx.outputStream());
         });
         get(r, "/api/jobs/{id}", ctx -> {
             Records.Found f = new Records(context(ctx)).job(new Records.JobRequest(ctx.pathParam("id"), text(ctx, "cluster")));

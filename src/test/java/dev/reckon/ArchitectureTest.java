@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /**
  * The rooms and their arrows (docs/architecture.md): {@code model} &lt;- {@code core} &lt;- {@code source},
  * {@code ledger}, {@code charter}, {@code config} &lt;- {@code review}, {@code exits}, {@code sim} &lt;- {@code act},
- * {@code report} &lt;- {@code app}, {@code bench} &lt;- the doors ({@code cli}, {@code mcp}; {@code cli} may start
- * {@code mcp}). A build with an arrow the wrong way, or
+ * {@code report} &lt;- {@code app}, {@code bench} &lt;- the doors ({@code cli}, {@code serve}, {@code mcp}; {@code cli}
+ * starts {@code serve} and {@code mcp}, and {@code serve} mounts {@code mcp}'s servlet). A build with an arrow the wrong way, or
  * a cycle between rooms, fails here.
  */
 class ArchitectureTest {
@@ -110,6 +110,22 @@ class ArchitectureTest {
                 .orShould().accessField(System.class, "out")
                 .because("the MCP server reads arguments, makes one app call and answers, like a command; on stdio "
                         + "standard output is the protocol's, so nothing else may write to it")
+                .check(main);
+    }
+
+    @Test
+    void theServerOnlyParsesCallsAndRenders() {
+        noClasses().that().resideInAPackage("dev.reckon.serve..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.reckon.source..", "dev.reckon.cli..")
+                .orShould().callMethod(dev.reckon.ledger.Ledger.class, "open", String.class)
+                .orShould().callMethod(dev.reckon.ledger.Ledger.class, "openReadOnly", String.class)
+                .orShould().callMethod(dev.reckon.charter.Charters.class, "load", java.nio.file.Path.class,
+                        java.time.ZoneId.class)
+                .orShould().callMethod(System.class, "exit", int.class)
+                .orShould().callMethod(System.class, "getenv")
+                .orShould().callMethod(System.class, "getenv", String.class)
+                .because("reckon serve is a door like the command line: it calls the application layer and renders; "
+                        + "the command line starts it, never the other way round")
                 .check(main);
     }
 

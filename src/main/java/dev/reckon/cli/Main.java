@@ -76,6 +76,7 @@ import java.util.Properties;
                 MetricCommand.class,
                 MetricsCommand.class,
                 AuditCommand.class,
+                ServeCommand.class,
                 DemoCommand.class,
                 BenchCommand.class,
                 McpCommand.class,

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * pages reckon writes. Tests using it skip when there is no Chromium, and fail instead under
  * {@code RECKON_REQUIRE_BROWSER=1} (as {@code scripts/test} sets).
  */
-final class Chromium {
+public final class Chromium {
     private static final List<String> NAMES = List.of("chromium", "chromium-browser", "google-chrome");
 
     private final Path binary;
@@ -30,7 +30,7 @@ final class Chromium {
     }
 
     /** The browser, with a fresh profile under {@code work}; skips (or fails, when required) without one. */
-    static Chromium in(Path work) throws IOException {
+    public static Chromium in(Path work) throws IOException {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
             for (String name : NAMES) {
                 Path p = Path.of(dir, name);
@@ -46,6 +46,21 @@ final class Chromium {
     /** The page's DOM after Chromium loaded it and ran its scripts. */
     String dumpDom(Path page) throws Exception {
         return run(List.of("--dump-dom", page.toUri().toString()), page.resolveSibling("dom.out"));
+    }
+
+    /** What Chromium made of a page served over HTTP: its DOM after loading, and what it logged (console lines). */
+    public record Loaded(String dom, String log) {
+        /** The page's console messages (errors, CSP violations, failed loads), as Chromium logs them. */
+        public List<String> console() {
+            return log.lines().filter(l -> l.contains("CONSOLE") || l.contains("Refused to")).toList();
+        }
+    }
+
+    /** Loads {@code url} (an http:// address) and gives back its DOM and Chromium's log; files go under {@code work}. */
+    public Loaded load(String url, Path work) throws Exception {
+        Path out = Files.createTempFile(work, "dom", ".out");
+        String dom = run(List.of("--enable-logging=stderr", "--v=0", "--dump-dom", url), out);
+        return new Loaded(dom, Files.readString(out.resolveSibling(out.getFileName() + ".err")));
     }
 
     /** A screenshot of the page at the given window size, as a PNG file. */

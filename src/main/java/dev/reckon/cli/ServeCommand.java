@@ -2,6 +2,7 @@ package dev.reckon.cli;
 
 import dev.reckon.app.Channels;
 import dev.reckon.core.BadRequest;
+import dev.reckon.mcp.ReckonMcp;
 import dev.reckon.serve.Server;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,17 +76,54 @@ final class ServeCommand implements Callable<Integer> {
         Server.Options options = new Server.Options(bind, port, token, allowActions, every, since, campaigns, machine,
                 new Channels(webhook, mailCommand), door.err());
         CountDownLatch stopped = new CountDownLatch(1);
-        // ---- other doors served beside the pages go here: reckon mcp's streamable HTTP transport is mounted as
-        // new Server.Mount("/mcp/*", servlet), behind the same token and origin checks (docs/serve.md)
-        List<Server.Mount> mounts = List.of();
+        // reckon mcp's streamable HTTP transport at /mcp, behind the same token, Host and Origin checks (docs/serve.md)
+        ReckonMcp.Http mcp = ReckonMcp.http(new ReckonMcp.Settings(door.context(dir), allowActions,
+                options.channels(), door.err()), hosts(options.bind()), origins(options.bind()));
+        List<Server.Mount> mounts = List.of(new Server.Mount(ReckonMcp.ENDPOINT, mcp.servlet()));
         Server server = Server.start(door.context(dir), options, mounts);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
+            mcp.close();
             stopped.countDown();
         }, "reckon-serve-stop"));
         door.err().flush();
         stopped.await();
         return Main.EXIT_OK;
+    }
+
+    /**
+     * The Host headers the MCP endpoint answers: loopback's, and where the server is bound elsewhere, that address's
+     * and this machine's names (any port); the bearer token guards it there.
+     */
+    private static List<String> hosts(String bind) {
+        List<String> out = new java.util.ArrayList<>(ReckonMcp.LOOPBACK_HOSTS);
+        for (String name : names(bind)) out.add(name + ":*");
+        return out;
+    }
+
+    private static List<String> origins(String bind) {
+        List<String> out = new java.util.ArrayList<>(ReckonMcp.LOOPBACK_ORIGINS);
+        for (String name : names(bind)) {
+            out.add("http://" + name + ":*");
+            out.add("https://" + name + ":*");
+        }
+        return out;
+    }
+
+    private static List<String> names(String bind) {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        if (!bind.equals("127.0.0.1") && !bind.equals("localhost") && !bind.equals("::1")) {
+            if (!bind.equals("0.0.0.0") && !bind.equals("::")) names.add(bind);
+            try {
+                java.net.InetAddress local = java.net.InetAddress.getLocalHost();
+                names.add(local.getHostName());
+                names.add(local.getCanonicalHostName());
+                names.add(local.getHostAddress());
+            } catch (IOException e) {
+                // this machine's names unknown: its address as bound still serves
+            }
+        }
+        return List.copyOf(names);
     }
 
     /** The token: the file's first line, stripped. */

@@ -389,7 +389,7 @@ final class Tools {
     static Answer rightsize(Args a, Context ctx) {
         return shown(new Rightsizing(ctx).rightsize(new Rightsizing.Request(a.time("since", null), a.time("until", null),
                 a.string("user"), a.string("name"), a.string("charter"), a.string("account"), a.string("by"),
-                a.number("percentile"))), null);
+                a.number("percentile"))), null, JsonVocabulary::rightsize);
     }
 
     static Answer baseline(Args a, Context ctx) {

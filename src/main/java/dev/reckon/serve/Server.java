@@ -16,6 +16,7 @@ import dev.reckon.app.Simulation;
 import dev.reckon.core.BadRequest;
 import dev.reckon.core.InputError;
 import dev.reckon.core.Json;
+import dev.reckon.report.JsonVocabulary;
 import dev.reckon.core.Times;
 import dev.reckon.core.Unavailable;
 import dev.reckon.ledger.LedgerException;
@@ -513,20 +514,23 @@ public final class Server implements AutoCloseable {
             if (!f.found()) throw notFound("no job " + ctx.pathParam("id") + " in the ledger");
             json(ctx, f);
         });
-        get(r, "/api/review", ctx -> json(ctx, review(ctx)));
-        get(r, "/api/owners", ctx -> json(ctx, owners(ctx)));
-        get(r, "/api/exits", ctx -> json(ctx, value(ctx, new ExitPlanning(context(ctx)).evaluate(evaluation(ctx)))));
+        get(r, "/api/review", ctx -> {
+            ctx.contentType("application/json");
+            JsonVocabulary.writeReview(review(ctx), ctx.outputStream());
+        });
+        get(r, "/api/owners", ctx -> json(ctx, JsonVocabulary.owners(owners(ctx))));
+        get(r, "/api/exits", ctx -> json(ctx, JsonVocabulary.exits(value(ctx, new ExitPlanning(context(ctx)).evaluate(evaluation(ctx))))));
         get(r, "/api/exits/calendar", ctx -> json(ctx, value(ctx, new ExitPlanning(context(ctx)).calendar(evaluation(ctx)))));
-        get(r, "/api/exits/closed", ctx -> json(ctx, new ExitPlanning(context(ctx)).closed()));
+        get(r, "/api/exits/closed", ctx -> json(ctx, JsonVocabulary.closings(new ExitPlanning(context(ctx)).closed())));
         get(r, "/api/whatif", ctx -> {
             Simulation.WhatIfRun run = whatIf(ctx);
             ctx.contentType("application/json");
             ctx.result(WhatIfReport.json(run.result(), run.source(), run.machine()) + "\n");
         });
-        get(r, "/api/rightsize", ctx -> json(ctx, value(ctx, new Rightsizing(context(ctx)).rightsize(
+        get(r, "/api/rightsize", ctx -> json(ctx, JsonVocabulary.rightsize(value(ctx, new Rightsizing(context(ctx)).rightsize(
                 new Rightsizing.Request(time(ctx, "since", null), time(ctx, "until", null), text(ctx, "user"),
                         text(ctx, "name"), text(ctx, "charter"), text(ctx, "account"), text(ctx, "by"),
-                        number(ctx, "percentile"))))));
+                        number(ctx, "percentile")))))));
         get(r, "/api/charters", ctx -> json(ctx, value(ctx, new Chartering(context(ctx)).list())));
         get(r, "/api/charters/{id}", ctx -> {
             Chartering.Shown s = new Chartering(context(ctx)).show(ctx.pathParam("id"));
@@ -561,9 +565,9 @@ public final class Server implements AutoCloseable {
             JsonNode body = body(ctx);
             boolean apply = apply(body);
             options.log().println("reckon serve: action reclaim by " + context(ctx).actor() + (apply ? " (apply)" : " (dry run)"));
-            json(ctx, value(ctx, new Governance(context(ctx)).reclaim(new Governance.ReclaimRequest(
+            json(ctx, JsonVocabulary.steps(value(ctx, new Governance(context(ctx)).reclaim(new Governance.ReclaimRequest(
                     time("since", field(body, "since", options.reviewSince())), duration("grace", field(body, "grace", null), "2h"),
-                    options.channels(), apply))));
+                    options.channels(), apply)))));
         });
         post(r, "/api/actions/exits/enforce", ctx -> {
             JsonNode body = body(ctx);
@@ -572,8 +576,8 @@ public final class Server implements AutoCloseable {
             JsonNode burn = body.get("burn_days");
             ExitPlanning.Evaluation e = new ExitPlanning.Evaluation(time("at", field(body, "at", null)), null, null,
                     burn == null || !burn.canConvertToInt() ? ExitPlanning.Evaluation.DEFAULT_BURN_DAYS : burn.asInt());
-            json(ctx, value(ctx, new ExitPlanning(context(ctx)).enforce(new ExitPlanning.EnforceRequest(e,
-                    duration("grace", field(body, "grace", null), "2h"), options.channels(), apply))));
+            json(ctx, JsonVocabulary.steps(value(ctx, new ExitPlanning(context(ctx)).enforce(new ExitPlanning.EnforceRequest(e,
+                    duration("grace", field(body, "grace", null), "2h"), options.channels(), apply)))));
         });
     }
 

@@ -39,6 +39,7 @@ final class McpHarness {
     final Path charters;
     private Server jetty;
     private ReckonMcp.Http http;
+    private dev.reckon.serve.Server web;
     private final List<McpSyncClient> clients = new java.util.ArrayList<>();
 
     McpHarness(Path home) throws Exception {
@@ -102,6 +103,19 @@ final class McpHarness {
         return "http://127.0.0.1:" + connector.getLocalPort() + ReckonMcp.ENDPOINT;
     }
 
+    /**
+     * Starts {@code reckon serve}'s web server on loopback with the MCP server mounted at /mcp, as {@code reckon
+     * serve} mounts it; returns the MCP endpoint's URL.
+     */
+    String serveInsideReckonServe(ReckonMcp.Settings settings) {
+        http = ReckonMcp.http(settings);
+        web = dev.reckon.serve.Server.start(settings.context(), new dev.reckon.serve.Server.Options("127.0.0.1", 0,
+                        null, false, null, "30d", null, null, dev.reckon.app.Channels.NONE,
+                        new PrintStream(PrintStream.nullOutputStream())),
+                List.of(new dev.reckon.serve.Server.Mount(ReckonMcp.ENDPOINT, http.servlet())));
+        return "http://127.0.0.1:" + web.port() + ReckonMcp.ENDPOINT;
+    }
+
     /** A client of the SDK, initialised, that names itself {@link #CLIENT}. */
     McpSyncClient client(String url) {
         String base = url.substring(0, url.length() - ReckonMcp.ENDPOINT.length());
@@ -118,5 +132,6 @@ final class McpHarness {
         for (McpSyncClient c : clients) c.closeGracefully();
         if (http != null) http.close();
         if (jetty != null) jetty.stop();
+        if (web != null) web.close();
     }
 }

@@ -76,6 +76,17 @@ class McpToolsTest {
     }
 
     @Test
+    void reckonServeCarriesTheMcpServerAtSlashMcp() throws Exception {
+        McpSyncClient c = h.client(h.serveInsideReckonServe(h.settings(false, null)));
+        assertEquals(new TreeSet<>(TOOLS), c.listTools().tools().stream().map(McpSchema.Tool::name)
+                .collect(Collectors.toCollection(TreeSet::new)));
+        McpSchema.CallToolResult review = call(c, "review", Map.of("since", "2026-11-02"));
+        assertEquals(tree(h.cli().run("review", "--since", "2026-11-02", "--json").out()), tree(text(review)));
+        McpSchema.CallToolResult refused = call(c, "reclaim", Map.of());
+        assertTrue(Boolean.TRUE.equals(refused.isError()), text(refused));
+    }
+
+    @Test
     void jobsReviewAndOwnersAnswerWhatTheCommandLinesJsonPrints() throws Exception {
         McpSyncClient c = h.client(h.serve(h.settings(false, null)));
         Cli cli = h.cli();

@@ -10,6 +10,7 @@ import dev.reckon.review.Review;
 import dev.reckon.sim.Machine;
 import dev.reckon.sim.Policies;
 import dev.reckon.sim.Predict;
+import dev.reckon.sim.PredictAccuracy;
 import dev.reckon.sim.RightSizing;
 import dev.reckon.sim.SimDefaults;
 import dev.reckon.sim.SimResult;
@@ -206,29 +207,83 @@ public final class Simulation {
         }
     }
 
-    /** Predicted starts for the shape asked and its alternatives, from the queue as it stands now. */
+    /**
+     * Predicted starts for the shape asked and its alternatives, from the queue as it stands now; {@code accuracy}:
+     * how far off such predictions have been on the cluster's recent jobs in the ledger (null when the ledger has
+     * none: the outcome's notes say why).
+     */
     public record Prediction(Instant now, String policy, Machine machine, long running, long pending,
-                             List<Predict.Prediction> predictions) {}
+                             List<Predict.Prediction> predictions, PredictAccuracy.Report accuracy, String cluster) {}
+
+    /** How many recent jobs {@code predict} checks itself against, and how far back it looks for them. */
+    static final int ACCURACY_JOBS = 40;
+    static final java.time.Duration ACCURACY_WINDOW = java.time.Duration.ofDays(7);
 
     public Outcome<Prediction> predict(PredictRequest q) {
         SimDefaults defaults = SimDefaults.load();
         String p = q.policy() == null ? defaults.predictPolicy() : q.policy();
-        LiveQueue live = q.squeueOutput() != null
+        SlurmCommands slurm = q.squeueOutput() != null ? null
+                : new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, ctx.zone());
+        LiveQueue live = slurm == null
                 ? io(() -> LiveQueue.saved(existing(q.squeueOutput()), existing(q.nodesOutput())))
-                : new SlurmLiveQueue(new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, ctx.zone()));
-        String nodeText = live.nodes();
-        if (!ScontrolNodes.looksLike(nodeText))
-            throw new InputError(live.nodesName(), 0, null, "no NodeName= in scontrol show node output");
-        String usable = SqueueJobs.usableNodes(nodeText);
-        if (usable.isBlank()) throw new InputError(live.nodesName(), 0, "State", "no node can take work (all down or drained)");
-        Machine machine = ScontrolNodes.parse(usable, live.nodesName());
+                : new SlurmLiveQueue(slurm);
+        Machine machine = liveMachine(live, true);
         List<Predict.LiveJob> queue = SqueueJobs.parse(live.queue(), live.queueName(), ctx.zone());
         Instant now = ctx.now();
         Predict.Shape asked = new Predict.Shape("as asked", q.nodes(), q.cpus(), q.memBytes(), q.gpus(), q.timeS(),
                 q.partition(), 1);
         List<Predict.Prediction> ps = Predict.predict(machine, queue, Predict.alternatives(asked), now, p, defaults);
         long running = queue.stream().filter(Predict.LiveJob::running).count();
-        return Outcome.of(new Prediction(now, p, machine, running, queue.size() - running, ps));
+        long pending = queue.stream().mapToLong(Predict.LiveJob::pendingTasks).sum();
+        String cluster = slurm == null ? ctx.config().cluster() : slurm.clusterName();
+        List<String> notes = new ArrayList<>();
+        PredictAccuracy.Report accuracy = accuracy(machine, cluster, p, defaults, notes);
+        return Outcome.of(new Prediction(now, p, machine, running, pending, ps, accuracy, cluster), List.of(), notes);
+    }
+
+    /**
+     * {@link PredictAccuracy} on the cluster's last {@link #ACCURACY_JOBS} jobs that started within
+     * {@link #ACCURACY_WINDOW}, read from the ledger in two streamed passes (which jobs; then the queue around them).
+     */
+    private PredictAccuracy.Report accuracy(Machine machine, String cluster, String policy, SimDefaults defaults,
+                                            List<String> notes) {
+        Instant now = ctx.now();
+        try (Ledger ledger = ctx.readLedger()) {
+            java.util.ArrayDeque<Instant> last = new java.util.ArrayDeque<>();
+            ledger.forEachJob(JobQuery.all().withCluster(cluster).withWindow(now.minus(ACCURACY_WINDOW), now), j -> {
+                if (j.submit() == null || j.start() == null || j.jobId().contains("_[")) return;
+                if (j.submit().isBefore(now.minus(ACCURACY_WINDOW))) return;
+                last.addLast(j.submit());
+                if (last.size() > ACCURACY_JOBS) last.removeFirst();
+            });
+            if (last.isEmpty()) {
+                notes.add("how far off predictions have been is unknown: the ledger holds no job of cluster " + cluster
+                        + " that started in the last " + ACCURACY_WINDOW.toDays() + " days (run reckon ingest slurm)");
+                return null;
+            }
+            List<PredictAccuracy.Past> history = new ArrayList<>();
+            ledger.forEachJob(JobQuery.all().withCluster(cluster).withWindow(last.getFirst(), null), j -> {
+                PredictAccuracy.Past x = PredictAccuracy.Past.of(j);
+                if (x != null) history.add(x);
+            });
+            return PredictAccuracy.check(machine, history, ACCURACY_JOBS, policy, defaults);
+        } catch (dev.reckon.ledger.LedgerException e) {
+            notes.add("how far off predictions have been is unknown: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * The machine of a live cluster, from {@code scontrol show node}: every node, or only those that can take work
+     * now ({@code usableOnly}: down, drained and failed nodes left out).
+     */
+    private static Machine liveMachine(LiveQueue live, boolean usableOnly) {
+        String nodeText = live.nodes();
+        if (!ScontrolNodes.looksLike(nodeText))
+            throw new InputError(live.nodesName(), 0, null, "no NodeName= in scontrol show node output");
+        String usable = usableOnly ? SqueueJobs.usableNodes(nodeText) : nodeText;
+        if (usable.isBlank()) throw new InputError(live.nodesName(), 0, "State", "no node can take work (all down or drained)");
+        return ScontrolNodes.parse(usable, live.nodesName());
     }
 
     /**

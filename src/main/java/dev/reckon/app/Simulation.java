@@ -24,6 +24,7 @@ import dev.reckon.sim.parser.ScontrolNodes;
 import dev.reckon.sim.parser.SqueueJobs;
 import dev.reckon.sim.parser.SwfWorkload;
 import dev.reckon.source.LiveQueue;
+import dev.reckon.source.slurm.SlurmCommandException;
 import dev.reckon.source.slurm.SlurmCommands;
 import dev.reckon.source.slurm.SlurmLiveQueue;
 
@@ -86,8 +87,10 @@ public final class Simulation {
                 load = LedgerWorkload.read(ledger, src.since(), src.until());
             }
         }
-        Machine machine = machine(src, load);
-        return Outcome.of(new Run(Simulator.run(machine, load.workload(), src.policy(), defaults), load, src.name()));
+        List<String> notes = new ArrayList<>();
+        Machine machine = machine(src, load, notes);
+        return Outcome.of(new Run(Simulator.run(machine, load.workload(), src.policy(), defaults), load, src.name()),
+                List.of(), notes);
     }
 
     /**
@@ -116,10 +119,12 @@ public final class Simulation {
         SimDefaults defaults = SimDefaults.load();
         double percent = q.addNodesPercent() == null ? defaults.addNodesPercent() : q.addNodesPercent();
         Inputs in = q.source().trace() != null ? fromTrace(q, defaults.rightSizing()) : fromLedger(q, defaults.rightSizing());
-        Machine machine = machine(q.source(), in.load);
+        List<String> machineNotes = new ArrayList<>();
+        Machine machine = machine(q.source(), in.load, machineNotes);
         WhatIf.Result r = WhatIf.compare(machine, in.load.workload(), in.undefended, in.rightSized,
                 WhatIf.Recorded.of(in.waits), percent, q.source().policy(), defaults);
         List<String> notes = new ArrayList<>(in.notes);
+        notes.addAll(machineNotes);
         notes.addAll(r.notes());
         notes.add("right-sizing: " + defaults.rightSizing().describe());
         r = new WhatIf.Result(r.policy(), r.variants(), r.recorded(), r.undefended(), r.summary(), notes);
@@ -325,13 +330,27 @@ public final class Simulation {
 
     // ------------------------------------------------------------------------------------------------ shared
 
-    /** The machine: the machine file, else what the trace says of it; an input error when neither says. */
-    private static Machine machine(Source src, Load load) {
+    /**
+     * The machine: the machine file, else what the trace says of it, else (for the ledger) this host's Slurm nodes as
+     * {@code scontrol show node} prints them now, the reader {@code predict} uses (every node: one down today may
+     * have run the period's jobs); an input error when none says. Where the nodes come from goes into {@code notes}.
+     */
+    private Machine machine(Source src, Load load, List<String> notes) {
         Machine machine = src.machine() != null ? io(() -> MachineFile.read(existing(src.machine()))) : load.machine();
+        if (machine == null && src.trace() == null) {
+            try {
+                machine = liveMachine(new SlurmLiveQueue(new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, ctx.zone())),
+                        false);
+                notes.add("the machine: this cluster's nodes as 'scontrol show node' shows them now (" + machine.describe()
+                        + "); --machine FILE gives others");
+            } catch (SlurmCommandException e) {
+                throw new InputError("--machine", 0, null, "the ledger does not describe the nodes and Slurm does not "
+                        + "answer (" + e.getMessage() + "): give --machine FILE (e.g. saved 'scontrol show node -o')");
+            }
+        }
         if (machine == null) {
-            throw new InputError(src.trace() != null ? src.trace().toString() : "--machine", 0, null, src.trace() != null
-                    ? "the trace says nothing of its machine (no MaxNodes/MaxProcs, no .machines file): give --machine FILE"
-                    : "the ledger does not describe the nodes: give --machine FILE (e.g. saved 'scontrol show node -o')");
+            throw new InputError(src.trace().toString(), 0, null,
+                    "the trace says nothing of its machine (no MaxNodes/MaxProcs, no .machines file): give --machine FILE");
         }
         return machine;
     }

@@ -355,6 +355,16 @@ public final class Gate {
         return text.startsWith(MARK);
     }
 
+    private static final Pattern CLUSTER_NAME = Pattern.compile("(?im)^\\s*ClusterName\\s*=\\s*([^\\s#]+)");
+
+    /** The {@code ClusterName} of the slurm.conf in {@code dir}: the cluster the gate guards; empty when none says. */
+    public static Optional<String> clusterName(Path dir) {
+        Optional<String> text = read(dir.resolve("slurm.conf"));
+        if (text.isEmpty()) return Optional.empty();
+        Matcher m = CLUSTER_NAME.matcher(text.get());
+        return m.find() ? Optional.of(m.group(1).toLowerCase(java.util.Locale.ROOT)) : Optional.empty();
+    }
+
     /** A line for the administrator when slurm.conf beside the hook does not load the Lua plugin. */
     static Optional<String> pluginWarning(Path dir) {
         Path conf = dir.resolve("slurm.conf");

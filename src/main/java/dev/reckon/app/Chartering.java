@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -153,7 +154,17 @@ public final class Chartering {
     public record NewCharter(String id, String title, String purpose, String owner, List<String> members,
                              List<String> accounts, List<String> matchWckeys, List<String> matchAccounts,
                              List<String> matchJobs, String gpuHours, String cpuHours, String memGbHours, String start,
-                             String end, List<String> success, List<String> failure, String reviewEvery) {
+                             String end, List<String> success, List<String> failure, String reviewEvery,
+                             String onExit, boolean force) {
+        /** Without {@code on_exit} (notify) and without {@code force}. */
+        public NewCharter(String id, String title, String purpose, String owner, List<String> members,
+                          List<String> accounts, List<String> matchWckeys, List<String> matchAccounts,
+                          List<String> matchJobs, String gpuHours, String cpuHours, String memGbHours, String start,
+                          String end, List<String> success, List<String> failure, String reviewEvery) {
+            this(id, title, purpose, owner, members, accounts, matchWckeys, matchAccounts, matchJobs, gpuHours, cpuHours,
+                    memGbHours, start, end, success, failure, reviewEvery, null, false);
+        }
+
         public NewCharter {
             members = clean(members);
             accounts = clean(accounts);
@@ -198,6 +209,14 @@ public final class Chartering {
         Path target = id == null || !Charter.ID.matcher(id).matches() ? d.resolve("new.yaml") : d.resolve(id + ".yaml");
         String text = yaml(n, today);
         List<InputError> problems = new ArrayList<>(CharterFile.parse(target.toString(), text, zone).errors());
+        Instant end = blankToNull(n.end()) == null ? null : CharterFile.parseTime(n.end().strip(), zone, true);
+        if (end != null && !n.force() && !end.isAfter(ctx.now())) {
+            // an end in the past would write an active charter that is already over: its jobs habitual from the start
+            problems.removeIf(e -> "window.end".equals(e.field()));
+            problems.add(new InputError(target.toString(), 0, "window.end", "\"" + n.end().strip() + "\" is in the "
+                    + "past (today is " + today + "): the charter would be over the moment it is written; give a later "
+                    + "end, or --force (with --start) to record an effort that has already ended"));
+        }
         if (id != null && (Files.exists(d.resolve(id + ".yaml")) || Files.exists(d.resolve(id + ".yml")))) {
             problems.add(new InputError(target.toString(), 0, "id", "a charter " + id + " already exists in " + d
                     + "; edit it, or choose another id"));
@@ -262,6 +281,7 @@ public final class Chartering {
         }
         conditions(b, "success", n.success());
         conditions(b, "failure", n.failure());
+        if (blankToNull(n.onExit()) != null) b.append("on_exit: ").append(quote(n.onExit().strip())).append('\n');
         b.append("review_every: ").append(quote(blankToNull(n.reviewEvery()) == null ? "14d" : n.reviewEvery().strip()))
                 .append('\n');
         b.append("status: active\n");

@@ -111,7 +111,9 @@ public final class Gatekeeping {
         if (!dryRun) {
             Gate.apply(plan);
             try (Ledger ledger = ctx.openLedger()) {
-                ledger.audit(new AuditEntry(ctx.now(), ctx.actor(), action, ctx.config().cluster(), null, null, true,
+                // the cluster the gate guards, as its slurm.conf names it (what sacct's jobs carry), else the configured one
+                String cluster = Gate.clusterName(dir).orElse(ctx.config().cluster());
+                ledger.audit(new AuditEntry(ctx.now(), ctx.actor(), action, cluster, null, null, true,
                         dir + (detail.isEmpty() ? "" : ": " + detail)));
             }
         }

@@ -10,6 +10,7 @@ import dev.reckon.review.Review;
 import dev.reckon.sim.Machine;
 import dev.reckon.sim.Policies;
 import dev.reckon.sim.Predict;
+import dev.reckon.sim.PredictAccuracy;
 import dev.reckon.sim.RightSizing;
 import dev.reckon.sim.SimDefaults;
 import dev.reckon.sim.SimResult;
@@ -23,6 +24,7 @@ import dev.reckon.sim.parser.ScontrolNodes;
 import dev.reckon.sim.parser.SqueueJobs;
 import dev.reckon.sim.parser.SwfWorkload;
 import dev.reckon.source.LiveQueue;
+import dev.reckon.source.slurm.SlurmCommandException;
 import dev.reckon.source.slurm.SlurmCommands;
 import dev.reckon.source.slurm.SlurmLiveQueue;
 
@@ -85,8 +87,10 @@ public final class Simulation {
                 load = LedgerWorkload.read(ledger, src.since(), src.until());
             }
         }
-        Machine machine = machine(src, load);
-        return Outcome.of(new Run(Simulator.run(machine, load.workload(), src.policy(), defaults), load, src.name()));
+        List<String> notes = new ArrayList<>();
+        Machine machine = machine(src, load, notes);
+        return Outcome.of(new Run(Simulator.run(machine, load.workload(), src.policy(), defaults), load, src.name()),
+                List.of(), notes);
     }
 
     /**
@@ -115,10 +119,12 @@ public final class Simulation {
         SimDefaults defaults = SimDefaults.load();
         double percent = q.addNodesPercent() == null ? defaults.addNodesPercent() : q.addNodesPercent();
         Inputs in = q.source().trace() != null ? fromTrace(q, defaults.rightSizing()) : fromLedger(q, defaults.rightSizing());
-        Machine machine = machine(q.source(), in.load);
+        List<String> machineNotes = new ArrayList<>();
+        Machine machine = machine(q.source(), in.load, machineNotes);
         WhatIf.Result r = WhatIf.compare(machine, in.load.workload(), in.undefended, in.rightSized,
                 WhatIf.Recorded.of(in.waits), percent, q.source().policy(), defaults);
         List<String> notes = new ArrayList<>(in.notes);
+        notes.addAll(machineNotes);
         notes.addAll(r.notes());
         notes.add("right-sizing: " + defaults.rightSizing().describe());
         r = new WhatIf.Result(r.policy(), r.variants(), r.recorded(), r.undefended(), r.summary(), notes);
@@ -206,29 +212,83 @@ public final class Simulation {
         }
     }
 
-    /** Predicted starts for the shape asked and its alternatives, from the queue as it stands now. */
+    /**
+     * Predicted starts for the shape asked and its alternatives, from the queue as it stands now; {@code accuracy}:
+     * how far off such predictions have been on the cluster's recent jobs in the ledger (null when the ledger has
+     * none: the outcome's notes say why).
+     */
     public record Prediction(Instant now, String policy, Machine machine, long running, long pending,
-                             List<Predict.Prediction> predictions) {}
+                             List<Predict.Prediction> predictions, PredictAccuracy.Report accuracy, String cluster) {}
+
+    /** How many recent jobs {@code predict} checks itself against, and how far back it looks for them. */
+    static final int ACCURACY_JOBS = 40;
+    static final java.time.Duration ACCURACY_WINDOW = java.time.Duration.ofDays(7);
 
     public Outcome<Prediction> predict(PredictRequest q) {
         SimDefaults defaults = SimDefaults.load();
         String p = q.policy() == null ? defaults.predictPolicy() : q.policy();
-        LiveQueue live = q.squeueOutput() != null
+        SlurmCommands slurm = q.squeueOutput() != null ? null
+                : new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, ctx.zone());
+        LiveQueue live = slurm == null
                 ? io(() -> LiveQueue.saved(existing(q.squeueOutput()), existing(q.nodesOutput())))
-                : new SlurmLiveQueue(new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, ctx.zone()));
-        String nodeText = live.nodes();
-        if (!ScontrolNodes.looksLike(nodeText))
-            throw new InputError(live.nodesName(), 0, null, "no NodeName= in scontrol show node output");
-        String usable = SqueueJobs.usableNodes(nodeText);
-        if (usable.isBlank()) throw new InputError(live.nodesName(), 0, "State", "no node can take work (all down or drained)");
-        Machine machine = ScontrolNodes.parse(usable, live.nodesName());
+                : new SlurmLiveQueue(slurm);
+        Machine machine = liveMachine(live, true);
         List<Predict.LiveJob> queue = SqueueJobs.parse(live.queue(), live.queueName(), ctx.zone());
         Instant now = ctx.now();
         Predict.Shape asked = new Predict.Shape("as asked", q.nodes(), q.cpus(), q.memBytes(), q.gpus(), q.timeS(),
                 q.partition(), 1);
         List<Predict.Prediction> ps = Predict.predict(machine, queue, Predict.alternatives(asked), now, p, defaults);
         long running = queue.stream().filter(Predict.LiveJob::running).count();
-        return Outcome.of(new Prediction(now, p, machine, running, queue.size() - running, ps));
+        long pending = queue.stream().mapToLong(Predict.LiveJob::pendingTasks).sum();
+        String cluster = slurm == null ? ctx.config().cluster() : slurm.clusterName();
+        List<String> notes = new ArrayList<>();
+        PredictAccuracy.Report accuracy = accuracy(machine, cluster, p, defaults, notes);
+        return Outcome.of(new Prediction(now, p, machine, running, pending, ps, accuracy, cluster), List.of(), notes);
+    }
+
+    /**
+     * {@link PredictAccuracy} on the cluster's last {@link #ACCURACY_JOBS} jobs that started within
+     * {@link #ACCURACY_WINDOW}, read from the ledger in two streamed passes (which jobs; then the queue around them).
+     */
+    private PredictAccuracy.Report accuracy(Machine machine, String cluster, String policy, SimDefaults defaults,
+                                            List<String> notes) {
+        Instant now = ctx.now();
+        try (Ledger ledger = ctx.readLedger()) {
+            java.util.ArrayDeque<Instant> last = new java.util.ArrayDeque<>();
+            ledger.forEachJob(JobQuery.all().withCluster(cluster).withWindow(now.minus(ACCURACY_WINDOW), now), j -> {
+                if (j.submit() == null || j.start() == null || j.jobId().contains("_[")) return;
+                if (j.submit().isBefore(now.minus(ACCURACY_WINDOW))) return;
+                last.addLast(j.submit());
+                if (last.size() > ACCURACY_JOBS) last.removeFirst();
+            });
+            if (last.isEmpty()) {
+                notes.add("how far off predictions have been is unknown: the ledger holds no job of cluster " + cluster
+                        + " that started in the last " + ACCURACY_WINDOW.toDays() + " days (run reckon ingest slurm)");
+                return null;
+            }
+            List<PredictAccuracy.Past> history = new ArrayList<>();
+            ledger.forEachJob(JobQuery.all().withCluster(cluster).withWindow(last.getFirst(), null), j -> {
+                PredictAccuracy.Past x = PredictAccuracy.Past.of(j);
+                if (x != null) history.add(x);
+            });
+            return PredictAccuracy.check(machine, history, ACCURACY_JOBS, policy, defaults);
+        } catch (dev.reckon.ledger.LedgerException e) {
+            notes.add("how far off predictions have been is unknown: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * The machine of a live cluster, from {@code scontrol show node}: every node, or only those that can take work
+     * now ({@code usableOnly}: down, drained and failed nodes left out).
+     */
+    private static Machine liveMachine(LiveQueue live, boolean usableOnly) {
+        String nodeText = live.nodes();
+        if (!ScontrolNodes.looksLike(nodeText))
+            throw new InputError(live.nodesName(), 0, null, "no NodeName= in scontrol show node output");
+        String usable = usableOnly ? SqueueJobs.usableNodes(nodeText) : nodeText;
+        if (usable.isBlank()) throw new InputError(live.nodesName(), 0, "State", "no node can take work (all down or drained)");
+        return ScontrolNodes.parse(usable, live.nodesName());
     }
 
     /**
@@ -270,13 +330,27 @@ public final class Simulation {
 
     // ------------------------------------------------------------------------------------------------ shared
 
-    /** The machine: the machine file, else what the trace says of it; an input error when neither says. */
-    private static Machine machine(Source src, Load load) {
+    /**
+     * The machine: the machine file, else what the trace says of it, else (for the ledger) this host's Slurm nodes as
+     * {@code scontrol show node} prints them now, the reader {@code predict} uses (every node: one down today may
+     * have run the period's jobs); an input error when none says. Where the nodes come from goes into {@code notes}.
+     */
+    private Machine machine(Source src, Load load, List<String> notes) {
         Machine machine = src.machine() != null ? io(() -> MachineFile.read(existing(src.machine()))) : load.machine();
+        if (machine == null && src.trace() == null) {
+            try {
+                machine = liveMachine(new SlurmLiveQueue(new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, ctx.zone())),
+                        false);
+                notes.add("the machine: this cluster's nodes as 'scontrol show node' shows them now (" + machine.describe()
+                        + "); --machine FILE gives others");
+            } catch (SlurmCommandException e) {
+                throw new InputError("--machine", 0, null, "the ledger does not describe the nodes and Slurm does not "
+                        + "answer (" + e.getMessage() + "): give --machine FILE (e.g. saved 'scontrol show node -o')");
+            }
+        }
         if (machine == null) {
-            throw new InputError(src.trace() != null ? src.trace().toString() : "--machine", 0, null, src.trace() != null
-                    ? "the trace says nothing of its machine (no MaxNodes/MaxProcs, no .machines file): give --machine FILE"
-                    : "the ledger does not describe the nodes: give --machine FILE (e.g. saved 'scontrol show node -o')");
+            throw new InputError(src.trace().toString(), 0, null,
+                    "the trace says nothing of its machine (no MaxNodes/MaxProcs, no .machines file): give --machine FILE");
         }
         return machine;
     }

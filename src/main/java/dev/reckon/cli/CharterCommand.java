@@ -208,7 +208,9 @@ final class CharterCommand implements Runnable {
         String purpose;
         @Option(names = "--owner", paramLabel = "USER", description = "The one person who answers for it.")
         String owner;
-        @Option(names = "--member", paramLabel = "USER", description = "Another person whose jobs belong (repeatable).")
+        @Option(names = "--member", paramLabel = "USER", description = "Another person who works under it (repeatable): "
+                + "'charter apply' ties them to its QOS; their jobs belong when they name it (--comment=charter=ID) or "
+                + "a --match rule takes them, as anyone's do.")
         List<String> members = new ArrayList<>();
         @Option(names = "--account", paramLabel = "ACCOUNT", description = "A Slurm account it charges to (repeatable).")
         List<String> accounts = new ArrayList<>();
@@ -237,6 +239,12 @@ final class CharterCommand implements Runnable {
         List<String> failure = new ArrayList<>();
         @Option(names = "--review-every", paramLabel = "DURATION", description = "How often it is reviewed (default 14d).")
         String reviewEvery;
+        @Option(names = "--on-exit", paramLabel = "ACTION", description = "What 'exits enforce' does when an exit falls "
+                + "due: notify (default), hold or cancel.")
+        String onExit;
+        @Option(names = "--force", description = "Write it even when --end is in the past (to record an effort that "
+                + "has already ended); otherwise such a charter is refused.")
+        boolean force;
         @Option(names = "--ask", description = "Ask for each field the options do not give, even when not on a terminal "
                 + "(answers are read line by line from standard input).")
         boolean ask;
@@ -249,12 +257,21 @@ final class CharterCommand implements Runnable {
                 new String[] {"owner", "--owner", "the one person who answers for it (a user name)"},
                 new String[] {"members", "--member", "other users whose jobs belong, comma-separated (may be empty)"},
                 new String[] {"accounts", "--account", "Slurm accounts it charges to, comma-separated (may be empty)"},
+                new String[] {"match.wckeys", "--match-wckey", "other wckeys whose jobs belong, comma-separated (may be "
+                        + "empty; jobs naming it with --comment=charter=<id> or --wckey=<id> always belong)"},
+                new String[] {"match.accounts", "--match-account", "accounts all of whose jobs belong, comma-separated "
+                        + "(may be empty)"},
+                new String[] {"match.jobs", "--match-jobs", "user:glob pairs whose jobs belong, comma-separated, e.g. "
+                        + "bob:ft-* (may be empty)"},
                 new String[] {"budget.gpu_hours", "--budget-gpu-hours", "GPU-hours it may consume (0 for none)"},
                 new String[] {"budget.cpu_hours", "--budget-cpu-hours", "CPU-hours it may consume"},
+                new String[] {"window.start", "--start", "the day it starts (empty: today)"},
                 new String[] {"window.end", "--end", "the last day it may run, e.g. 2025-06-30"},
                 new String[] {"success", "--success", "how you will know it worked, e.g. val_accuracy >= 0.92"},
                 new String[] {"failure", "--failure", "how you will know it is not working, e.g. loss > 2.5 after 50 gpu_hours"},
-                new String[] {"review_every", "--review-every", "how often its owner reviews it (empty: 14d)"});
+                new String[] {"review_every", "--review-every", "how often its owner reviews it (empty: 14d)"},
+                new String[] {"on_exit", "--on-exit", "what happens when an exit falls due: notify, hold or cancel "
+                        + "(empty: notify)"});
 
         @Override
         public Integer call() throws IOException {
@@ -324,6 +341,10 @@ final class CharterCommand implements Runnable {
             if (!success.isEmpty()) a.put("success", String.join("\n", success));
             if (!failure.isEmpty()) a.put("failure", String.join("\n", failure));
             put(a, "review_every", reviewEvery);
+            if (!matchWckeys.isEmpty()) a.put("match.wckeys", String.join(",", matchWckeys));
+            if (!matchAccounts.isEmpty()) a.put("match.accounts", String.join(",", matchAccounts));
+            if (!matchJobs.isEmpty()) a.put("match.jobs", String.join(",", matchJobs));
+            put(a, "on_exit", onExit);
             return a;
         }
 
@@ -334,10 +355,11 @@ final class CharterCommand implements Runnable {
         /** The answers (options, then what was asked) as the use case's request. */
         private Chartering.NewCharter request(Map<String, String> a) {
             return new Chartering.NewCharter(a.get("id"), a.get("title"), a.get("purpose"), a.get("owner"),
-                    split(a.get("members"), ","), split(a.get("accounts"), ","), matchWckeys, matchAccounts, matchJobs,
+                    split(a.get("members"), ","), split(a.get("accounts"), ","), split(a.get("match.wckeys"), ","),
+                    split(a.get("match.accounts"), ","), split(a.get("match.jobs"), ","),
                     a.get("budget.gpu_hours"), a.get("budget.cpu_hours"), a.get("budget.mem_gb_hours"),
                     a.get("window.start"), a.get("window.end"), split(a.get("success"), "\n"),
-                    split(a.get("failure"), "\n"), a.get("review_every"));
+                    split(a.get("failure"), "\n"), a.get("review_every"), a.get("on_exit"), force);
         }
 
         private static List<String> split(String text, String separator) {
@@ -348,8 +370,11 @@ final class CharterCommand implements Runnable {
             if (field == null) return FIELDS.get(0);
             String f = field.equals("budget") ? "budget.gpu_hours" : field.equals("window") ? "window.end" : field;
             for (String[] x : FIELDS) if (x[0].equals(f)) return x;
-            if (f.startsWith("window.")) return FIELDS.get(8);
-            if (f.startsWith("budget.")) return FIELDS.get(6);
+            for (String prefix : List.of("match.wckeys", "match.accounts", "match.jobs"))
+                if (f.startsWith(prefix)) return field(prefix);
+            if (f.startsWith("match")) return field("match.jobs");
+            if (f.startsWith("window.")) return field("window.end");
+            if (f.startsWith("budget.")) return field("budget.gpu_hours");
             return new String[] {f, "--" + f.replace('_', '-').replace('.', '-'), ""};
         }
 
@@ -358,8 +383,12 @@ final class CharterCommand implements Runnable {
             if (field.equals("budget")) return "--budget-gpu-hours/--budget-cpu-hours";
             if (field.equals("window.start")) return "--start";
             if (field.equals("budget.mem_gb_hours")) return "--budget-mem-gb-hours";
-            if (field.startsWith("match.")) return "--match-jobs";
             return fieldOf(field)[1];
+        }
+
+        private static String[] field(String name) {
+            for (String[] x : FIELDS) if (x[0].equals(name)) return x;
+            throw new IllegalStateException(name);
         }
     }
 

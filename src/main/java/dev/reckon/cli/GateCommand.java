@@ -45,8 +45,9 @@ final class GateCommand {
             description = {"Writes the gate into the directory of slurm.conf: job_submit.lua (the hook), "
                     + "reckon_gate.lua (the check) and reckon_charters.txt (the charters it admits, from the charter "
                     + "directory). slurmctld picks the new hook up at the next submission.",
-                    "A job_submit.lua of the site's own is kept: give --replace to swap it out (it is saved and put "
-                            + "back by 'reckon gate uninstall'), or --module-only to call the check from it."})
+                    "A job_submit.lua of the site's own is kept: install refuses (exit 1, nothing written); give "
+                            + "--replace to swap it out (it is saved and put back by 'reckon gate uninstall'), or "
+                            + "--module-only to call the check from it."})
     static final class Install implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -73,6 +73,7 @@ import java.util.Properties;
                 GateCommand.class,
                 ExitsCommand.class,
                 OwnersCommand.class,
+                UsageCommand.class,
                 MetricCommand.class,
                 MetricsCommand.class,
                 AuditCommand.class,

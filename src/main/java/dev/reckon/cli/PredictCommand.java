@@ -8,6 +8,8 @@ import dev.reckon.core.Json;
 import dev.reckon.report.JsonVocabulary;
 import dev.reckon.report.Table;
 import dev.reckon.sim.Predict;
+import dev.reckon.sim.PredictAccuracy;
+import dev.reckon.report.Terminal;
 import dev.reckon.sim.WhatIf;
 import dev.reckon.source.LiveQueue;
 import dev.reckon.core.SlurmSyntax;
@@ -27,8 +29,12 @@ import java.util.concurrent.Callable;
                 + "from the live queue: running jobs (squeue) hold their resources until their time limits, pending "
                 + "jobs queue in priority order and run to their limits, the nodes come from 'scontrol show node -o' "
                 + "(down and drained nodes left out). The new job queues behind every pending job and may backfill.",
+                "A pending job array counts as its tasks; under a %N limit its tasks run N at a time.",
                 "Compares the shape asked with fewer GPUs, half the time limit, and the job split in two halves. "
-                        + "Reads Slurm only (squeue, scontrol); submits nothing. See docs/sim.md."})
+                        + "Reads Slurm only (squeue, scontrol); submits nothing. See docs/sim.md.",
+                "Ends with how far off such predictions have been on this cluster: its last 40 jobs in the ledger that "
+                        + "started in the last 7 days, each replayed from the moment it was submitted (the queue then, "
+                        + "as the ledger knows it, on today's nodes) and compared with its real start."})
 final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -56,7 +62,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--nodes-output", paramLabel = "FILE", description = "Saved 'scontrol show node -o' output "
             + "instead of asking Slurm (with --squeue-output).")
     Path nodesOutput;
-    @Option(names = "--json", description = "One JSON object: now, policy, machine, running, pending, predictions.")
+    @Option(names = "--json", description = "One JSON object: now, policy, machine, running, pending (an array's tasks each), "
+            + "predictions, accuracy (null when the ledger has no recent job of this cluster).")
     boolean json;
 
     @Override
@@ -95,6 +102,20 @@ final class PredictCommand implements Callable<Integer> {
                 else e.put("vs_asked_s", x.waitS() - base);
                 e.put("note", x.note());
             }
+            PredictAccuracy.Report a = r.accuracy();
+            if (a == null) {
+                o.putNull("accuracy");
+            } else {
+                ObjectNode acc = o.putObject("accuracy");
+                acc.put("cluster", r.cluster());
+                acc.put("jobs", a.jobs());
+                if (a.medianOffS() == null) acc.putNull("median_off_s");
+                else acc.put("median_off_s", a.medianOffS());
+                acc.put("close_share", a.closeShare());
+                acc.put("close_within_share", PredictAccuracy.CLOSE_SHARE);
+                acc.put("close_within_s", PredictAccuracy.CLOSE_FLOOR_S);
+                acc.put("median_real_wait_s", a.medianRealWaitS());
+            }
             door.out().println(Json.write(o));
             return Main.EXIT_OK;
         }
@@ -113,6 +134,19 @@ final class PredictCommand implements Callable<Integer> {
         door.out().print(t.render());
         door.out().println();
         door.out().println("Running jobs are assumed to run to their time limits; a split job starts when its later half does.");
+        PredictAccuracy.Report a = r.accuracy();
+        if (a != null) {
+            door.out().println();
+            door.out().println(a.medianOffS() == null
+                    ? "On the last " + a.jobs() + " jobs of cluster " + Terminal.visible(r.cluster(), false) + ", replayed from the "
+                            + "moments they were submitted, none could be placed on these nodes: how far off predictions "
+                            + "are is unknown."
+                    : "How far off it has been: on the last " + a.jobs() + " jobs of cluster " + Terminal.visible(r.cluster(), false)
+                            + ", replayed from the moments they were submitted, predicted waits were off by a median of "
+                            + WhatIf.human(a.medianOffS()) + " (their real waits: median " + WhatIf.human(a.medianRealWaitS())
+                            + "); " + Math.round(a.closeShare() * 100) + "% within \u00b1"
+                            + Math.round(PredictAccuracy.CLOSE_SHARE * 100) + "% (or " + PredictAccuracy.CLOSE_FLOOR_S + " s).");
+        }
         return Main.EXIT_OK;
     }
 

@@ -21,7 +21,8 @@ final class SimSource {
     @Option(names = {"-E", "--until"}, paramLabel = "TIME", description = "Ledger: jobs submitted before (default: now).")
     String until;
     @Option(names = "--machine", paramLabel = "FILE", description = "The nodes: saved 'scontrol show node' output "
-            + "(either form), an SWF .machines file, or lines 'name nodes cores memory [gpus [partition,...]]'.")
+            + "(either form), an SWF .machines file, or lines 'name nodes cores memory [gpus [partition,...]]' "
+            + "(default: a trace's own machine; for the ledger, this host's Slurm nodes from 'scontrol show node').")
     Path machineFile;
     @Option(names = "--policy", paramLabel = "NAME", defaultValue = "easy", completionCandidates = Names.class,
             description = "fcfs, easy, conservative or priority (default: ${DEFAULT-VALUE}).")

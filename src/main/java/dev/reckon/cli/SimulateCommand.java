@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
                 + "makespan, queue length over time.",
                 "Jobs come from an SWF trace (--trace; the machine from the .machines file beside it or the header's "
                         + "MaxNodes/MaxProcs) or from the ledger (the default; --since/--until; the machine from "
-                        + "--machine). Reservations use each job's time limit, completion its actual runtime; a job "
+                        + "--machine, else this host's Slurm nodes as 'scontrol show node' shows them now). Reservations use each job's time limit, completion its actual runtime; a job "
                         + "that ran past its limit is ended at it. Jobs that cannot fit the machine are dropped "
                         + "and listed.",
                 "Policies: fcfs, easy (EASY backfill), conservative (conservative backfill), priority "

@@ -13,7 +13,8 @@ import java.util.concurrent.Callable;
 
 /** {@code reckon whatif}: one period replayed under variants side by side. */
 @Command(name = "whatif", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Replays a period of the ledger (or an SWF trace) on a simulated machine under variants side by "
+        description = {"Replays a period of the ledger (or an SWF trace) on a simulated machine (--machine, else this host's "
+                + "Slurm nodes from 'scontrol show node') under variants side by "
                 + "side: as it happened, without the undefended jobs (habitual and orphaned, as reckon review "
                 + "classifies them with the charters), with N%% more nodes, and with time limits and memory "
                 + "right-sized to what the jobs used. Prints the waits, bounded slowdown, utilisation and makespan of "

@@ -463,6 +463,99 @@ public final class SlurmSyntax {
         return s;
     }
 
+    // ------------------------------------------------------------------------------------------------ arrays, hosts
+
+    /**
+     * The task indexes of a job array's range as squeue and sacct print it inside {@code 123_[...]}: {@code 1-6},
+     * {@code 3-6%2} (at most two at once), {@code 1,3,5-9:2} (a step). {@code cap} is the {@code %N} limit, 0 for none.
+     */
+    public record ArrayRange(long tasks, int cap) {}
+
+    /** Reads a range such as {@code 1-6%2} (without the brackets). */
+    public static ArrayRange arrayRange(String s) {
+        if (s == null || s.isEmpty()) throw bad(String.valueOf(s), "is not an array range");
+        String body = s;
+        int cap = 0;
+        int pct = s.indexOf('%');
+        if (pct >= 0) {
+            long c = digits(s, pct + 1, s.length(), s);
+            if (c < 1 || c > Integer.MAX_VALUE) throw bad(s, "has a %N limit below 1");
+            cap = (int) c;
+            body = s.substring(0, pct);
+        }
+        long tasks = 0;
+        for (String part : body.split(",", -1)) {
+            int colon = part.indexOf(':');
+            long step = 1;
+            String span = part;
+            if (colon >= 0) {
+                step = digits(part, colon + 1, part.length(), s);
+                if (step < 1) throw bad(s, "has a step below 1");
+                span = part.substring(0, colon);
+            }
+            int dash = span.indexOf('-');
+            long from = digits(span, 0, dash < 0 ? span.length() : dash, s);
+            long to = dash < 0 ? from : digits(span, dash + 1, span.length(), s);
+            if (to < from) throw bad(s, "has a range that runs backwards");
+            tasks = addOrFail(tasks, (to - from) / step + 1, s);
+        }
+        return new ArrayRange(tasks, cap);
+    }
+
+    /**
+     * Node names compressed as Slurm writes a host list: {@code n1, n2, n3, n7} as {@code n[1-3,7]}; names that do not
+     * end in digits are kept as they are. Numbers keep their width ({@code c01-c02} as {@code c[01-02]}).
+     */
+    public static String hostlist(java.util.Collection<String> names) {
+        Map<String, java.util.TreeMap<Long, String>> byPrefix = new LinkedHashMap<>();
+        java.util.List<String> out = new java.util.ArrayList<>();
+        Map<String, Integer> where = new LinkedHashMap<>();
+        for (String n : names) {
+            int k = n.length();
+            while (k > 0 && isDigit(n.charAt(k - 1))) k--;
+            if (k == n.length() || n.length() - k > 18) {
+                out.add(n);
+                continue;
+            }
+            String digits = n.substring(k);
+            String key = n.substring(0, k) + "\u0000" + (digits.length() > 1 && digits.charAt(0) == '0' ? digits.length() : 0);
+            if (!where.containsKey(key)) {
+                where.put(key, out.size());
+                out.add(null);
+            }
+            byPrefix.computeIfAbsent(key, x -> new java.util.TreeMap<>()).put(Long.parseLong(digits), digits);
+        }
+        for (Map.Entry<String, java.util.TreeMap<Long, String>> e : byPrefix.entrySet()) {
+            String prefix = e.getKey().substring(0, e.getKey().indexOf('\u0000'));
+            java.util.TreeMap<Long, String> nums = e.getValue();
+            if (nums.size() == 1) {
+                out.set(where.get(e.getKey()), prefix + nums.firstEntry().getValue());
+                continue;
+            }
+            StringBuilder b = new StringBuilder(prefix).append('[');
+            Long start = null, prev = null;
+            for (Long v : nums.keySet()) {
+                if (start == null) {
+                    start = prev = v;
+                } else if (v == prev + 1) {
+                    prev = v;
+                } else {
+                    range(b, nums, start, prev);
+                    start = prev = v;
+                }
+            }
+            range(b, nums, start, prev);
+            out.set(where.get(e.getKey()), b.append(']').toString());
+        }
+        return String.join(",", out);
+    }
+
+    private static void range(StringBuilder b, Map<Long, String> nums, long from, long to) {
+        if (b.charAt(b.length() - 1) != '[') b.append(',');
+        b.append(nums.get(from));
+        if (to != from) b.append('-').append(nums.get(to));
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     private static boolean isDigit(char c) {

@@ -137,26 +137,25 @@ final class Ingest {
     private static long removeGhostRanges(Connection conn, Map<String, java.util.Set<String>> arrays) throws SQLException {
         if (arrays.isEmpty()) return 0;
         long removed = 0;
+        // one pass over the pending range rows for the whole input (a LIKE per array cannot use the key's index, so a
+        // query per array scanned every job once per array: hours for a million jobs with their arrays)
+        List<String[]> stale = new ArrayList<>();
         try (PreparedStatement find = conn.prepareStatement(
-                "SELECT job_id FROM jobs WHERE cluster = ? AND job_id LIKE ? AND state = 'PENDING'");
-             PreparedStatement del = conn.prepareStatement("DELETE FROM jobs WHERE cluster = ? AND job_id = ?")) {
-            for (Map.Entry<String, java.util.Set<String>> e : arrays.entrySet()) {
-                int cut = e.getKey().indexOf('\u0000');
-                String cluster = e.getKey().substring(0, cut), base = e.getKey().substring(cut + 1);
-                find.setString(1, cluster);
-                find.setString(2, base + "_[%");
-                List<String> stale = new ArrayList<>();
-                try (ResultSet rs = find.executeQuery()) {
-                    while (rs.next()) {
-                        String id = rs.getString(1);
-                        if (id.startsWith(base + "_[") && !e.getValue().contains(id)) stale.add(id);
-                    }
-                }
-                for (String id : stale) {
-                    del.setString(1, cluster);
-                    del.setString(2, id);
-                    removed += del.executeUpdate();
-                }
+                "SELECT cluster, job_id FROM jobs WHERE state = 'PENDING' AND job_id LIKE '%[%'");
+             ResultSet rs = find.executeQuery()) {
+            while (rs.next()) {
+                String cluster = rs.getString(1), id = rs.getString(2);
+                int cut = id.indexOf("_[");
+                if (cut <= 0) continue;
+                java.util.Set<String> seen = arrays.get(cluster + "\u0000" + id.substring(0, cut));
+                if (seen != null && !seen.contains(id)) stale.add(new String[]{cluster, id});
+            }
+        }
+        try (PreparedStatement del = conn.prepareStatement("DELETE FROM jobs WHERE cluster = ? AND job_id = ?")) {
+            for (String[] x : stale) {
+                del.setString(1, x[0]);
+                del.setString(2, x[1]);
+                removed += del.executeUpdate();
             }
         }
         return removed;

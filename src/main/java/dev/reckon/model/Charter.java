@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * @param title       a short title (the id when the file gives none)
  * @param purpose     what the effort is for, in one sentence
  * @param owner       the one named person who answers for it
- * @param members     the other people whose jobs may belong to it
+ * @param members     the other people who work under it ({@code charter apply} ties them to its QOS); their jobs
+ *                    belong as anyone's do, by naming it or by a {@link Match} rule, never by membership alone
  * @param accounts    the Slurm accounts it charges to
  * @param match       the rules that tie jobs to it, beyond the comment {@code charter=<id>}
  * @param budget      the capacity it may consume

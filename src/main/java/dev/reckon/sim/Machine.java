@@ -101,12 +101,12 @@ public record Machine(List<Group> groups) {
         return new Machine(out);
     }
 
-    /** One line per group: {@code name: 120 nodes x 2 cores, 4.0 GiB, 2 GPUs [partitions]}. */
+    /** One line per group: {@code n[1-120]: 120 nodes x 2 cores, 4.0 GiB, 2 GPUs [partitions]}. */
     public String describe() {
         StringBuilder b = new StringBuilder();
         for (Group g : groups) {
             if (!b.isEmpty()) b.append("; ");
-            b.append(g.name()).append(": ").append(g.nodes()).append(" nodes x ").append(g.cores()).append(" cores");
+            b.append(g.name()).append(": ").append(g.nodes()).append(g.nodes() == 1 ? " node x " : " nodes x ").append(g.cores()).append(" cores");
             if (g.memBytes() > 0) b.append(", ").append(String.format(java.util.Locale.ROOT, "%.1f GiB", g.memBytes() / (double) (1L << 30)));
             if (g.gpus() > 0) b.append(", ").append(g.gpus()).append(" GPUs");
             if (!g.partitions().isEmpty()) b.append(" ").append(g.partitions());

@@ -25,9 +25,20 @@ public final class Predict {
      * @param limitS   its time limit, seconds; null when unlimited
      * @param elapsedS how long it has run, seconds (0 when pending)
      * @param memBytes memory in all, bytes (0: unknown)
+     * @param pendingTasks how many pending jobs this entry stands for: 1 for a pending job, 0 for a running one; a
+     *                 job array held to {@code %N} tasks at once runs as N lanes, each its share of the tasks back to
+     *                 back (its limit the sum of theirs), and a running task of such an array carries its lane's
+     *                 pending tasks after it
      */
     public record LiveJob(String id, boolean running, String partition, String user, long priority, Instant submit,
-                          Long limitS, long elapsedS, int nodes, long cpus, long memBytes, long gpus) {}
+                          Long limitS, long elapsedS, int nodes, long cpus, long memBytes, long gpus, long pendingTasks) {
+        /** One job: a running one, or one pending job. */
+        public LiveJob(String id, boolean running, String partition, String user, long priority, Instant submit,
+                       Long limitS, long elapsedS, int nodes, long cpus, long memBytes, long gpus) {
+            this(id, running, partition, user, priority, submit, limitS, elapsedS, nodes, cpus, memBytes, gpus,
+                    running ? 0 : 1);
+        }
+    }
 
     /**
      * A job shape to predict for.

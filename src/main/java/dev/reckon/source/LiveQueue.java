@@ -12,11 +12,12 @@ import java.nio.file.Path;
  */
 public interface LiveQueue {
     /**
-     * The {@code squeue -O} fields {@link #queue()} prints, each followed by {@code |}: job id, state, partition,
+     * The {@code squeue -O} fields {@link #queue()} prints, each followed by {@code |}: job id (an array's as
+     * {@code 105_[1-6%2]} while pending, {@code 105_1} for a task; a plain {@code JobID} column is read too), state, partition,
      * user, priority, submit time, time limit, time used, nodes, CPUs, minimum memory, allocated (for pending jobs:
      * requested) TRES, TRES per node.
      */
-    String SQUEUE_FIELDS = "JobID:|,State:|,Partition:|,UserName:|,PriorityLong:|,SubmitTime:|,TimeLimit:|,"
+    String SQUEUE_FIELDS = "JobArrayID:|,State:|,Partition:|,UserName:|,PriorityLong:|,SubmitTime:|,TimeLimit:|,"
             + "TimeUsed:|,NumNodes:|,NumCPUs:|,MinMemory:|,tres-alloc:|,tres-per-node:|";
 
     /** {@code squeue --noheader --all -O SQUEUE_FIELDS}: one line per pending or running job. */

@@ -79,4 +79,30 @@ class GatekeepingTest {
         assertThrows(BadRequest.class, () -> new Gatekeeping(d.context())
                 .install(new Gatekeeping.InstallRequest(conf, "warn", List.of("no-such-user-here"), false, false, true)));
     }
+
+    @Test
+    void theAuditLogNamesTheClusterAsItsSlurmConfDoes() throws IOException {
+        // issue 12 item 12: the jobs are under the cluster's real name, so the gate's entries must be too
+        Doors d = new Doors(dir);
+        d.charter("vision");
+        Path conf = Files.createDirectories(dir.resolve("slurm"));
+        Files.writeString(conf.resolve("slurm.conf"), "# a comment\nClusterName=Reckon   # ours\nJobSubmitPlugins=lua\n");
+        new Gatekeeping(d.context()).install(new Gatekeeping.InstallRequest(conf, null, List.of(), false, false, false));
+        try (Ledger l = Ledger.open(d.cli.env.get("RECKON_LEDGER"))) {
+            assertEquals("reckon", l.auditLog(null, null, null).get(0).cluster(), "Slurm lower-cases ClusterName");
+        }
+    }
+
+    @Test
+    void installOverTheSitesOwnHookIsRefusedWithExitOneAndChangesNothing() throws IOException {
+        Doors d = new Doors(dir);
+        d.charter("vision");
+        Path conf = Files.createDirectories(dir.resolve("slurm"));
+        Files.writeString(conf.resolve(Gate.SCRIPT), "-- the site's own\n");
+        Cli.Result r = d.run(1, "gate", "install", "--slurm-conf-dir", conf.toString());
+        assertTrue(r.err().contains("--replace") && r.err().contains("--module-only"), r.err());
+        assertEquals("-- the site's own\n", Files.readString(conf.resolve(Gate.SCRIPT)));
+        assertFalse(Files.exists(conf.resolve(Gate.LIST)), "nothing written");
+        d.run(0, "gate", "install", "--slurm-conf-dir", conf.toString(), "--replace");
+    }
 }

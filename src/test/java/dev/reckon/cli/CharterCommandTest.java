@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,14 +64,85 @@ class CharterCommandTest {
 
     @Test
     void newAsksForEachMissingFieldAndAsksAgainAfterAProblem() throws IOException {
-        cli.stdin = String.join("\n", "demo", "", "Train the demo model on the toy set.", "bob", "", "", "10", "100",
-                "2030-01-31", "acc >= high", "loss > 3 after 5 gpu_hours", "", "acc >= 0.9", "").getBytes(StandardCharsets.UTF_8);
+        // id, title, purpose, owner, members, accounts, match wckeys, accounts, jobs, GPU- and CPU-hours, start, end,
+        // success, failure, review_every, on_exit; then success again
+        cli.stdin = String.join("\n", "demo", "", "Train the demo model on the toy set.", "bob", "", "", "", "", "",
+                "10", "100", "", "2030-01-31", "acc >= high", "loss > 3 after 5 gpu_hours", "", "", "acc >= 0.9", "")
+                .getBytes(StandardCharsets.UTF_8);
         Cli.Result r = cli.run("charter", "new", "--ask");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().contains("purpose — one sentence"), r.out());
         assertTrue(r.out().contains("\"high\" is not a number"), r.out());
         assertEquals(0, cli.run("charter", "check").exit());
         assertTrue(Files.readString(charters.resolve("demo.yaml")).contains("acc >= 0.9"));
+    }
+
+    @Test
+    void askAlsoAsksForTheMatchRulesTheStartAndWhatHappensAtTheExit() throws IOException {
+        // issue 12 item 12: --ask asked neither the match rules nor the start date nor on_exit
+        cli.stdin = String.join("\n", "asr", "", "Train the speech model on the new corpus.", "bob", "carol", "",
+                "asr-key", "speech", "carol:asr-*,bob:prep-?", "10", "100", "2026-02-01", "2030-01-31",
+                "wer <= 0.1", "wer > 0.5 after 5 gpu_hours", "", "hold", "").getBytes(StandardCharsets.UTF_8);
+        Cli.Result r = cli.run("charter", "new", "--ask");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("match.jobs — user:glob pairs"), r.out());
+        assertTrue(r.out().contains("window.start — the day it starts"), r.out());
+        assertTrue(r.out().contains("on_exit — what happens when an exit falls due"), r.out());
+        String text = Files.readString(charters.resolve("asr.yaml"));
+        assertTrue(text.contains("wckeys: [asr-key]"), text);
+        assertTrue(text.contains("accounts: [speech]"), text);
+        assertTrue(text.contains("- {user: carol, name: \"asr-*\"}") && text.contains("- {user: bob, name: \"prep-?\"}"), text);
+        assertTrue(text.contains("start: 2026-02-01"), text);
+        assertTrue(text.contains("on_exit: hold"), text);
+        assertEquals(0, cli.run("charter", "check").exit());
+    }
+
+    @Test
+    void anEndInThePastIsRefusedUnlessForced() throws IOException {
+        // issue 12 item 12: it wrote an active charter that was over the moment it was written
+        String[] past = NEW.clone();
+        for (int i = 0; i < past.length; i++) if (past[i].equals("2030-06-30")) past[i] = "2026-01-04";
+        Cli.Result r = cli.run(past);
+        assertEquals(65, r.exit(), r.toString());
+        assertTrue(r.err().contains("--end: \"2026-01-04\" is in the past (today is 2026-01-05)"), r.err());
+        assertTrue(r.err().contains("--force"), r.err());
+        assertFalse(Files.exists(charters.resolve("llm-ft.yaml")));
+        String[] today = NEW.clone();
+        for (int i = 0; i < today.length; i++) if (today[i].equals("2030-06-30")) today[i] = "2026-01-05";
+        assertEquals(0, cli.run(today).exit(), "an end of today runs through the end of the day");
+        Files.delete(charters.resolve("llm-ft.yaml"));
+        List<String> forced = new java.util.ArrayList<>(List.of(past));
+        forced.addAll(List.of("--force", "--start", "2025-10-01"));
+        Cli.Result f = cli.run(forced.toArray(String[]::new));
+        assertEquals(0, f.exit(), f.toString());
+    }
+
+    @Test
+    void aMembersJobBelongsOnlyWhenItNamesTheCharterOrAMatchRuleTakesIt() {
+        // issue 12 item 12: members are who work under it (charter apply ties them to its QOS), not a claim on all
+        // their jobs; as docs/charters.md says
+        dev.reckon.model.Charter c = dev.reckon.charter.CharterFile.parse("x.yaml", """
+                id: x
+                purpose: Train the model on the new corpus.
+                owner: alice
+                members: [bob]
+                match:
+                  jobs:
+                    - {user: bob, name: "ft-*"}
+                budget: {gpu_hours: 10}
+                window: {end: 2030-01-01}
+                success: acc >= 0.9
+                failure: loss > 3 after 5 gpu_hours
+                """, java.time.ZoneOffset.UTC).charter();
+        assertFalse(c.matches(job("bob", "other", null)), "a member's unrelated job is his own");
+        assertTrue(c.matches(job("bob", "other", "charter=x")), "named with the comment");
+        assertTrue(c.matches(job("bob", "ft-3", null)), "taken by a match rule");
+        assertTrue(c.matches(job("dave", "any", "charter=x")), "anyone who names it");
+    }
+
+    private static dev.reckon.model.Job job(String user, String name, String comment) {
+        return new dev.reckon.model.Job("c", "1", "1", name, user, "acct", "p", null, null, comment, "COMPLETED",
+                "0:0", null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     @Test

@@ -124,4 +124,23 @@ class SlurmSyntaxTest {
             assertThrows(IllegalArgumentException.class, () -> SlurmSyntax.exitCode(bad), bad);
         }
     }
+
+    @Test
+    void arrayRangesCountTheirTasksAndTheirLimit() {
+        assertEquals(new SlurmSyntax.ArrayRange(6, 0), SlurmSyntax.arrayRange("1-6"));
+        assertEquals(new SlurmSyntax.ArrayRange(4, 2), SlurmSyntax.arrayRange("3-6%2"));
+        assertEquals(new SlurmSyntax.ArrayRange(7, 0), SlurmSyntax.arrayRange("1,3,5-9:2,20-21"));
+        assertEquals(new SlurmSyntax.ArrayRange(1, 0), SlurmSyntax.arrayRange("7"));
+        assertThrows(IllegalArgumentException.class, () -> SlurmSyntax.arrayRange("6-3"));
+        assertThrows(IllegalArgumentException.class, () -> SlurmSyntax.arrayRange("1-6%0"));
+        assertThrows(IllegalArgumentException.class, () -> SlurmSyntax.arrayRange("a-b"));
+    }
+
+    @Test
+    void nodeNamesCompressAsAHostList() {
+        assertEquals("n[1-2]", SlurmSyntax.hostlist(java.util.List.of("n1", "n2")));
+        assertEquals("n[1-3,7],gpu01,login", SlurmSyntax.hostlist(java.util.List.of("n3", "n1", "n2", "n7", "gpu01", "login")));
+        assertEquals("c[01-02,04]", SlurmSyntax.hostlist(java.util.List.of("c01", "c02", "c04")));
+        assertEquals("n5", SlurmSyntax.hostlist(java.util.List.of("n5")));
+    }
 }

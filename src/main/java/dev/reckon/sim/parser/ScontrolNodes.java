@@ -2,6 +2,7 @@ package dev.reckon.sim.parser;
 
 import dev.reckon.sim.Machine;
 import dev.reckon.core.InputError;
+import dev.reckon.core.SlurmSyntax;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,7 +18,8 @@ import java.util.Set;
  * blank lines or a new {@code NodeName=}. A value with spaces ({@code OS=Linux 6.1.0 #1 SMP}) continues until the
  * next {@code Key=}. Used per node: {@code CPUTot} (else {@code CPUs}), {@code RealMemory} (MiB), {@code Gres}
  * ({@code gpu:N}, {@code gpu:type:N}, with or without {@code (S:0-1)}) and {@code Partitions}. Nodes with the same
- * cores, memory, GPUs and partitions form one group named after its first node.
+ * cores, memory, GPUs and partitions form one group named by its nodes as Slurm compresses a host list
+ * ({@code n[1-2]}).
  */
 public final class ScontrolNodes {
     private ScontrolNodes() {}
@@ -59,7 +61,7 @@ public final class ScontrolNodes {
             }
         }
         if (nodes.isEmpty()) throw new InputError(fileName, 0, null, "no NodeName= in scontrol show node output");
-        Map<String, int[]> counts = new LinkedHashMap<>();
+        Map<String, List<String>> names = new LinkedHashMap<>();
         Map<String, Machine.Group> shapes = new LinkedHashMap<>();
         for (int k = 0; k < nodes.size(); k++) {
             Map<String, String> n = nodes.get(k);
@@ -73,13 +75,14 @@ public final class ScontrolNodes {
             String p = n.get("Partitions");
             if (p != null && !p.isBlank() && !p.strip().equals("(null)")) parts.addAll(Arrays.asList(p.strip().split(",")));
             String key = cpus + "/" + memMib + "/" + gpus + "/" + parts;
-            counts.computeIfAbsent(key, x -> new int[1])[0]++;
+            names.computeIfAbsent(key, x -> new ArrayList<>()).add(name);
             shapes.putIfAbsent(key, new Machine.Group(name, 0, Math.max(1, cpus), memMib << 20, gpus, parts));
         }
         List<Machine.Group> groups = new ArrayList<>();
         for (Map.Entry<String, Machine.Group> e : shapes.entrySet()) {
             Machine.Group g = e.getValue();
-            groups.add(new Machine.Group(g.name(), counts.get(e.getKey())[0], g.cores(), g.memBytes(), g.gpus(),
+            List<String> members = names.get(e.getKey());
+            groups.add(new Machine.Group(SlurmSyntax.hostlist(members), members.size(), g.cores(), g.memBytes(), g.gpus(),
                     g.partitions()));
         }
         return new Machine(groups);

@@ -20,6 +20,11 @@ import java.util.List;
  * (completing jobs hold their nodes: counted as running with nothing left) are skipped, and so are held jobs (pending
  * with priority 0: Slurm's mark of a hold), which start only when someone releases them. A pending job submitted to
  * several partitions keeps them as Slurm prints them ({@code debug,gpu}); the simulator lets it run in any of them.
+ *
+ * <p>A pending job array is one line ({@code 105_[1-6]}: {@code JobArrayID}; a plain {@code JobID} column shows only
+ * {@code 105} and the array counts as one job): it stands for its tasks, one pending job each, or, under a
+ * {@code %N} limit smaller than its tasks ({@code 105_[1-6%2]}), N lanes that run its tasks back to back, the first
+ * lanes behind the array's tasks that already run ({@code 105_1}).
  */
 public final class SqueueJobs {
     private static final String[] FIELDS = {"JobID", "State", "Partition", "UserName", "PriorityLong", "SubmitTime",
@@ -30,6 +35,7 @@ public final class SqueueJobs {
     /** The jobs of {@code text}; a malformed line raises {@link InputError} naming {@code fileName}, line and field. */
     public static List<Predict.LiveJob> parse(String text, String fileName, ZoneId zone) {
         List<Predict.LiveJob> out = new ArrayList<>();
+        List<PendingArray> arrays = new ArrayList<>();
         String[] lines = text.split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
@@ -61,10 +67,61 @@ public final class SqueueJobs {
             if (tres.cpu() != null && tres.cpu() > 0) cpus = Math.round(tres.cpu());
             long mem = tres.memBytes() != null ? tres.memBytes() : minMem * Math.max(1, nodes);
             long gpus = tres.gpus() != null ? tres.gpus() : gpusPerNode * Math.max(1, nodes);
-            out.add(new Predict.LiveJob(f[0], running, f[2].isEmpty() ? null : f[2], f[3], priority, submit,
-                    limit, used == null ? 0 : used, Math.max(1, nodes), Math.max(1, cpus), mem, gpus));
+            Predict.LiveJob job = new Predict.LiveJob(f[0], running, f[2].isEmpty() ? null : f[2], f[3], priority,
+                    submit, limit, used == null ? 0 : used, Math.max(1, nodes), Math.max(1, cpus), mem, gpus);
+            java.util.regex.Matcher m = PENDING_ARRAY.matcher(f[0]);
+            if (!running && m.matches()) {
+                SlurmSyntax.ArrayRange range = field(fileName, no, 1, m.group(2), SlurmSyntax::arrayRange);
+                arrays.add(new PendingArray(m.group(1), m.group(2), range, job));
+            } else {
+                out.add(job);
+            }
         }
+        for (PendingArray a : arrays) expand(a, out);
         return out;
+    }
+
+    /** A pending job array's line: {@code 105_[1-6]}, {@code 105_[3-6%2]}. */
+    private static final java.util.regex.Pattern PENDING_ARRAY = java.util.regex.Pattern.compile("(\\d+)_\\[(.+)]");
+
+    private record PendingArray(String base, String range, SlurmSyntax.ArrayRange tasks, Predict.LiveJob line) {}
+
+    /**
+     * A pending array's tasks into {@code out}: one pending job per task; under a {@code %N} cap smaller than the
+     * tasks, N lanes of tasks back to back, the first of them behind the array's tasks already running (each such
+     * running task carries its lane after it).
+     */
+    private static void expand(PendingArray a, List<Predict.LiveJob> out) {
+        Predict.LiveJob t = a.line();
+        long n = a.tasks().tasks();
+        int cap = a.tasks().cap();
+        if (cap == 0 || cap >= n) {
+            for (long k = 0; k < n; k++) {
+                out.add(new Predict.LiveJob(a.base() + "_[" + a.range() + "]#" + (k + 1), false, t.partition(), t.user(),
+                        t.priority(), t.submit(), t.limitS(), 0, t.nodes(), t.cpus(), t.memBytes(), t.gpus()));
+            }
+            return;
+        }
+        List<Integer> runningTasks = new ArrayList<>();
+        for (int i = 0; i < out.size(); i++) {
+            Predict.LiveJob j = out.get(i);
+            if (j.running() && j.id().startsWith(a.base() + "_") && !j.id().startsWith(a.base() + "_[")) runningTasks.add(i);
+        }
+        for (int lane = 0; lane < cap; lane++) {
+            long share = n / cap + (lane < n % cap ? 1 : 0);
+            if (share == 0) continue;
+            Long laneLimit = t.limitS() == null ? null : t.limitS() * share;
+            if (lane < runningTasks.size()) {
+                int i = runningTasks.get(lane);
+                Predict.LiveJob r = out.get(i);
+                Long limit = r.limitS() == null || laneLimit == null ? null : r.limitS() + laneLimit;
+                out.set(i, new Predict.LiveJob(r.id(), true, r.partition(), r.user(), r.priority(), r.submit(), limit,
+                        r.elapsedS(), r.nodes(), r.cpus(), r.memBytes(), r.gpus(), share));
+            } else {
+                out.add(new Predict.LiveJob(a.base() + "_[" + a.range() + "]/lane" + (lane + 1), false, t.partition(),
+                        t.user(), t.priority(), t.submit(), laneLimit, 0, t.nodes(), t.cpus(), t.memBytes(), t.gpus(), share));
+            }
+        }
     }
 
     /** GPUs per node in a {@code tres-per-node} value: {@code gres:gpu:2}, {@code gres/gpu:a100:2}, {@code N/A}. */

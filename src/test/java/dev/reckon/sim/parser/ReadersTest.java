@@ -51,7 +51,7 @@ class ReadersTest {
         Machine m = ScontrolNodes.parse(ONE_LINE, "nodes.txt");
         assertEquals(2, m.groups().size());
         Machine.Group c = m.groups().get(0);
-        assertEquals(new Machine.Group("c1", 2, 16, 64000L << 20, 0, Set.of("batch", "debug")), c);
+        assertEquals(new Machine.Group("c[1-2]", 2, 16, 64000L << 20, 0, Set.of("batch", "debug")), c);
         assertEquals(new Machine.Group("g1", 1, 32, 256000L << 20, 4, Set.of("gpu")), m.groups().get(1));
     }
 

@@ -81,4 +81,52 @@ class SqueueJobsTest {
         assertEquals(1, SqueueJobs.gpus("gres/gpu", "f", 1));
         assertEquals(0, SqueueJobs.gpus("N/A", "f", 1));
     }
+
+    @Test
+    void aPendingArrayCountsAsItsTasks() {
+        // as Slurm 22.05 printed them with JobArrayID: a pending array is one line
+        String text = """
+                105_[1-6]|PENDING|debug|root|1|2026-11-30T05:48:26|2:00|0:00|1|1|256M|cpu=1,mem=256M,node=1,billing=1|N/A|
+                106_[1,3,5-9:2]|PENDING|debug|root|1|2026-11-30T05:48:26|2:00|0:00|1|1|256M|cpu=1,mem=256M,node=1,billing=1|N/A|
+                """;
+        List<Predict.LiveJob> jobs = SqueueJobs.parse(text, "squeue", ZoneOffset.UTC);
+        assertEquals(6, jobs.stream().filter(j -> j.id().startsWith("105_")).count());
+        assertEquals(5, jobs.stream().filter(j -> j.id().startsWith("106_")).count(), "1, 3, 5, 7, 9");
+        assertTrue(jobs.stream().allMatch(j -> !j.running() && j.pendingTasks() == 1 && j.limitS() == 120L));
+    }
+
+    @Test
+    void aCappedArrayRunsItsTasksInLanesBehindItsRunningTasks() {
+        // 816_[3-6%2]: two tasks run (816_1, 816_2), four wait for them
+        String text = """
+                816_[3-6%2]|PENDING|debug|root|1|2026-11-30T05:48:26|2:00|0:00|1|1|256M|cpu=1,mem=256M,node=1,billing=1|N/A|
+                816_1|RUNNING|debug|root|1|2026-11-30T05:48:26|2:00|0:02|1|1|256M|cpu=1,mem=256M,node=1,billing=1|N/A|
+                816_2|RUNNING|debug|root|1|2026-11-30T05:48:26|2:00|0:02|1|1|256M|cpu=1,mem=256M,node=1,billing=1|N/A|
+                820_[1-5%2]|PENDING|debug|root|1|2026-11-30T05:48:26|2:00|0:00|1|1|256M|cpu=1,mem=256M,node=1,billing=1|N/A|
+                """;
+        List<Predict.LiveJob> jobs = SqueueJobs.parse(text, "squeue", ZoneOffset.UTC);
+        List<Predict.LiveJob> a = jobs.stream().filter(j -> j.id().startsWith("816_")).toList();
+        assertEquals(2, a.size(), "the running tasks carry the waiting ones: " + a);
+        assertTrue(a.stream().allMatch(Predict.LiveJob::running));
+        assertEquals(4, a.stream().mapToLong(Predict.LiveJob::pendingTasks).sum());
+        assertEquals(120L + 2 * 120L, a.get(0).limitS(), "its own limit, then two more tasks'");
+        List<Predict.LiveJob> b = jobs.stream().filter(j -> j.id().startsWith("820_")).toList();
+        assertEquals(2, b.size(), "two lanes: " + b);
+        assertEquals(List.of(3L, 2L), b.stream().map(Predict.LiveJob::pendingTasks).toList());
+        assertEquals(List.of(360L, 240L), b.stream().map(Predict.LiveJob::limitS).toList());
+    }
+
+    @Test
+    void aPlainJobIdColumnStillReads() {
+        // saved with JobID instead of JobArrayID: the array is one job, as squeue's JobID shows it
+        String text = "816|PENDING|debug|root|1|2026-11-30T05:48:26|2:00|0:00|1|1|256M|cpu=1,mem=256M,node=1,billing=1|N/A|\n";
+        assertEquals(1, SqueueJobs.parse(text, "squeue", ZoneOffset.UTC).size());
+    }
+
+    @Test
+    void aBadArrayRangeIsReportedByFileLineAndField() {
+        String text = "816_[6-3]|PENDING|debug|root|1|2026-11-30T05:48:26|2:00|0:00|1|1|256M|N/A|N/A|\n";
+        InputError e = assertThrows(InputError.class, () -> SqueueJobs.parse(text, "q.txt", ZoneOffset.UTC));
+        assertTrue(e.getMessage().startsWith("q.txt:1: field 1 (JobID)"), e.getMessage());
+    }
 }

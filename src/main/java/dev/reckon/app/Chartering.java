@@ -436,9 +436,11 @@ public final class Chartering {
             // the header's name serves
         }
         List<String> problems = new ArrayList<>();
-        CharterFile.Result r = CharterFile.parse(f.toString(), text, ctx.zone());
+        // read as the file it becomes: <charter>.yaml (the proposal's name adds the proposer)
+        String as = f.resolveSibling(id.lastIndexOf('.') > 0 ? id.substring(0, id.lastIndexOf('.')) + ".yaml" : name).toString();
+        CharterFile.Result r = CharterFile.parse(as, text, ctx.zone());
         Charter c = r.ok() ? r.charter() : null;
-        for (InputError e : r.errors()) problems.add(e.getMessage());
+        for (InputError e : r.errors()) problems.add(e.getMessage().replace(as, f.toString()));
         if (c != null && ctx.loadCharters().byId(c.id()).isPresent())
             problems.add("a charter " + c.id() + " is already active in " + ctx.charterDir());
         return new Proposal(id, c == null ? null : c.id(), proposer, at, from, f, c, problems);

@@ -1,6 +1,7 @@
 package dev.reckon.app;
 
 import dev.reckon.act.JobActions;
+import dev.reckon.act.NoticeTemplates;
 import dev.reckon.act.Notices;
 import dev.reckon.act.Reclaim;
 import dev.reckon.act.SlurmJobActions;
@@ -116,6 +117,7 @@ public final class Governance {
      */
     public Outcome<List<Reclaim.Step>> reclaim(ReclaimRequest q) {
         Notices notices = q.channels().notices(q.apply());
+        NoticeTemplates texts = new NoticeTemplates(ctx.site().templates(), ctx.zone()).check();
         Outcome<Charters> cs = Chartering.load(ctx);
         Instant now = ctx.now();
         try (Ledger ledger = (q.apply() ? ctx.openLedger() : ctx.readLedger())) {
@@ -128,7 +130,7 @@ public final class Governance {
                     if (latest[0] == null) latest[0] = judge(ledger, ctx.loadCharters(), q.since(), null, null, ctx.now());
                     return latest[0].killList().stream()
                             .anyMatch(k -> k.jobId().equals(s.jobId()) && k.cluster().equals(s.cluster()));
-                });
+                }, texts);
             }
             return Outcome.of(steps, cs.problems(), cs.notes());
         }

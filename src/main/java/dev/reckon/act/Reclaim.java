@@ -80,7 +80,7 @@ public final class Reclaim {
 
     /** {@link #payload(Step, NoticeTemplates, Instant)} with the shipped template. */
     public static String payload(Step s) {
-        return payload(s, NoticeTemplates.shipped(), s.cancelAfter());
+        return payload(s, NoticeTemplates.shipped(), null);
     }
 
     /** What a job holds, in words: {@code 4 CPUs, 1 GPU, 16 GiB of memory}. */
@@ -105,7 +105,7 @@ public final class Reclaim {
         v.put("cancelled_at", t.time(now));
         v.put("now", t.time(now));
         Duration g = s.cancelAfter() == null || now == null ? null : Duration.between(now, s.cancelAfter());
-        v.put("grace", g == null || g.isNegative() ? "-" : dev.reckon.core.Times.text(g));
+        v.put("grace", g == null || g.isNegative() ? "the grace period" : dev.reckon.core.Times.text(g));
         return v;
     }
 

@@ -127,4 +127,19 @@ class ReadableNoticeTest {
             assertTrue(ledger.audited("reckon", "7", "cancel-notice"));
         }
     }
+
+    @Test
+    void theExitNoticeTellsTheOwnerWhichCharterWhyWhenAndWhatHappensToItsJobs() throws Exception {
+        ExitEnforcement.Step s = new ExitEnforcement.Step(ExitEnforcement.Kind.NOTIFY_EXIT, "llm-ft", "alice",
+                dev.reckon.model.Charter.OnExit.HOLD, dev.reckon.model.Verdict.FAILURE_EXIT, "failure", T0, null, null,
+                null, null, 0, 0, 0, null, "budget spent: 100 of 100 GPU-hours", null, false, "");
+        JsonNode n = Json.mapper().readTree(ExitEnforcement.payload(s, NoticeTemplates.shipped(), T0));
+        assertEquals("[reckon] charter llm-ft: failure-exit (failure exit)", n.get("subject").asText());
+        String text = n.get("text").asText();
+        assertTrue(text.startsWith("Hello alice,"), text);
+        assertTrue(text.contains("Why: budget spent: 100 of 100 GPU-hours"), text);
+        assertTrue(text.contains("Exit due: 2026-03-02 10:00 UTC"), text);
+        assertTrue(text.contains("On exit: hold (its pending jobs are held)"), text);
+        assertEquals("llm-ft", n.get("charter").asText());
+    }
 }

@@ -156,10 +156,42 @@ public final class ExitEnforcement {
         String close(Step step) throws Exception;
     }
 
-    /** The notice's JSON: charter, owner, verdict, exit, exit_due_at, on_exit, why, and for a job the job. */
+    /** {@link #payload(Step, NoticeTemplates, Instant)} with the shipped template. */
     public static String payload(Step s) {
+        return payload(s, NoticeTemplates.shipped(), null);
+    }
+
+    /**
+     * The notice's JSON: kind, charter, owner, verdict, exit, exit_due_at, on_exit, why, and the readable
+     * {@code subject} and {@code text} of the exit-notice template that mail sends.
+     */
+    public static String payload(Step s, NoticeTemplates t, Instant now) {
+        java.util.Map<String, String> v = new java.util.HashMap<>();
+        v.put("charter", s.charter());
+        v.put("owner", s.owner());
+        v.put("verdict", s.verdict().word());
+        v.put("exit", s.exit() == null ? "-" : s.exit());
+        v.put("exit_part", s.exit() == null ? "" : " (" + s.exit() + " exit)");
+        v.put("exit_due_at", s.exitDueAt() == null ? "not yet" : t.time(s.exitDueAt()));
+        v.put("on_exit", s.onExit().word());
+        v.put("on_exit_means", switch (s.onExit()) {
+            case NOTIFY -> "you are told; nothing is held or cancelled";
+            case HOLD -> "its pending jobs are held";
+            case CANCEL -> "its pending jobs are held and its running jobs cancelled after the grace period";
+        });
+        v.put("why", s.why());
+        v.put("kind", s.action().word());
+        v.put("now", t.time(now));
+        v.put("what", s.action() == Kind.NOTIFY_AHEAD
+                ? "your charter " + s.charter() + " is approaching an exit; act now if it should go on (raise its "
+                + "budget or extend its window with your administrator) or wind it down."
+                : "an exit of your charter " + s.charter() + " is due (" + s.exit() + "): reckon closes it as "
+                + ("success".equals(s.exit()) ? "succeeded" : "failed") + " once its on_exit is carried out.");
+        NoticeTemplates.Text text = t.render(NoticeTemplates.EXIT, v);
         ObjectNode n = Json.mapper().createObjectNode();
         n.put("kind", s.action().word());
+        n.put("subject", text.subject());
+        n.put("text", text.body());
         n.put("charter", s.charter());
         n.put("owner", s.owner());
         n.put("verdict", s.verdict().word());
@@ -252,6 +284,12 @@ public final class ExitEnforcement {
      */
     public static List<Step> carryOut(List<Step> plan, Ledger ledger, Instant now, String actor, JobActions jobs,
                                       Closer closer, Predicate<Step> stillDue) {
+        return carryOut(plan, ledger, now, actor, jobs, closer, stillDue, NoticeTemplates.shipped());
+    }
+
+    /** {@link #carryOut(List, Ledger, Instant, String, JobActions, Closer, Predicate)} with the notices' templates. */
+    public static List<Step> carryOut(List<Step> plan, Ledger ledger, Instant now, String actor, JobActions jobs,
+                                      Closer closer, Predicate<Step> stillDue, NoticeTemplates texts) {
         List<Step> out = new ArrayList<>();
         Set<String> blocked = new HashSet<>();
         Map<String, Freed> freed = new HashMap<>();
@@ -276,7 +314,7 @@ public final class ExitEnforcement {
             Step r;
             switch (s.action()) {
                 case NOTIFY_AHEAD, NOTIFY_EXIT -> {
-                    r = attempt(s, () -> jobs.notify(s.owner(), payload(s)), "not sent: ");
+                    r = attempt(s, () -> jobs.notify(s.owner(), payload(s, texts, now)), "not sent: ");
                     String action = s.action() == Kind.NOTIFY_AHEAD ? AHEAD_ACTION : "exit-notice-" + s.exit();
                     ledger.audit(new AuditEntry(now, actor, action, NO_CLUSTER, null, s.charter(), r.applied(),
                             s.why() + "; " + r.detail()));

@@ -232,7 +232,8 @@ public final class Gate {
                 local HOWTO = "Every job on this cluster runs for a written charter: submit with --comment=charter=<id> "
                   .. "(or --wckey=<id>) naming an active one; 'reckon charter list' shows them. No charter yet? "
                   .. "'reckon charter new' writes one: what the effort is for in one sentence, its one owner, a budget, "
-                  .. "an end date, and how you will know it worked or failed. A new charter is admitted once "
+                  .. "an end date, and how you will know it worked or failed; at a site it is a draft until "
+                  .. "'reckon charter propose <id>' and an administrator's approval. A new charter is admitted once "
                   .. "'reckon gate sync' has run."
 
                 local function charters()

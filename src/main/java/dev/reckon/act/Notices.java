@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Sends a notice (a reclaim notice to a job's user, an exit notice to a charter's owner) to a webhook (an HTTP POST of
- * the JSON payload, 10 s timeout) and/or a mail command (run with the payload on standard input and the recipient as
- * its last argument). A notice counts as sent when at least
+ * the JSON payload, 10 s timeout; its {@code text} field makes it readable in chat tools) and/or a mail command (run
+ * with the notice's plain text on standard input, its subject in the environment variable {@code RECKON_SUBJECT} and
+ * the recipient as its last argument). A notice counts as sent when at least
  * one of the channels given took it.
  */
 public final class Notices {
@@ -97,6 +98,31 @@ public final class Notices {
         return b.toString();
     }
 
+    /** A mail's subject and its plain text. */
+    record Readable(String subject, String text) {}
+
+    /**
+     * What mail sends of a notice: its {@code subject} and {@code text} when the JSON has them (one control character
+     * or line break in a subject becomes a blank: it goes into a header); else the JSON itself, subject "reckon".
+     */
+    static Readable readable(String json) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = dev.reckon.core.Json.mapper().readTree(json);
+            if (n != null && n.hasNonNull("text")) {
+                String subject = n.path("subject").asText("reckon");
+                StringBuilder b = new StringBuilder();
+                for (int i = 0; i < subject.length(); i++) {
+                    char c = subject.charAt(i);
+                    b.append(Character.isISOControl(c) ? ' ' : c);
+                }
+                return new Readable(b.toString(), n.get("text").asText());
+            }
+        } catch (Exception ignored) {
+            // not JSON: sent as it is
+        }
+        return new Readable("reckon", json);
+    }
+
     private String mail(String body, String user) throws IOException, InterruptedException {
         String refused = refusal(user);
         if (refused != null) {
@@ -106,10 +132,14 @@ public final class Notices {
         // after "--": a recipient is never read as an option, whatever the mail command
         cmd.add("--");
         cmd.add(user);
-        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Readable r = readable(body);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("RECKON_SUBJECT", r.subject());
+        pb.environment().put("RECKON_RECIPIENT", user);
+        Process p = pb.start();
         try (OutputStream in = p.getOutputStream()) {
-            in.write(body.getBytes(StandardCharsets.UTF_8));
+            in.write(r.text().getBytes(StandardCharsets.UTF_8));
         } catch (IOException ignored) {
             // the command did not read its input; its exit status says whether it worked
         }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -43,7 +44,14 @@ public final class Reclaim {
 
     /** What is to be done with one job. */
     public enum Kind {
-        NOTIFY, WAIT, CANCEL;
+        /** Tell the user. */
+        NOTIFY,
+        /** Told; its grace is not over (or another run holds its claim): spared for now. */
+        WAIT,
+        /** Cancel it. */
+        CANCEL,
+        /** A running job left alone, and why: defended by a charter. */
+        SPARE;
 
         @com.fasterxml.jackson.annotation.JsonValue
         public String word() {
@@ -71,9 +79,55 @@ public final class Reclaim {
         }
     }
 
-    /** The notice's JSON: job_id, cluster, user, name, class, reason, cpus, gpus, mem_bytes, cancel_after. */
+    /** {@link #payload(Step, NoticeTemplates, Instant)} with the shipped template. */
     public static String payload(Step s) {
+        return payload(s, NoticeTemplates.shipped(), null);
+    }
+
+    /** What a job holds, in words: {@code 4 CPUs, 1 GPU, 16 GiB of memory}. */
+    static String holds(Step s) {
+        String mem = s.memBytes() <= 0 ? "" : ", " + new java.math.BigDecimal(s.memBytes() / (double) (1L << 30))
+                .setScale(1, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString() + " GiB of memory";
+        return s.cpus() + " CPU" + (s.cpus() == 1 ? "" : "s") + (s.gpus() == 0 ? "" : ", " + s.gpus() + " GPU"
+                + (s.gpus() == 1 ? "" : "s")) + mem;
+    }
+
+    private static Map<String, String> values(Step s, NoticeTemplates t, Instant now) {
+        Map<String, String> v = new java.util.HashMap<>();
+        v.put("job_id", s.jobId());
+        v.put("cluster", s.cluster());
+        v.put("name", s.name());
+        v.put("user", s.user());
+        v.put("holds", holds(s));
+        v.put("class", s.jobClass().word());
+        v.put("reason", s.reason());
+        v.put("cancel_after", t.time(s.cancelAfter()));
+        v.put("notified_at", t.time(s.notifiedAt()));
+        v.put("cancelled_at", t.time(now));
+        v.put("now", t.time(now));
+        Duration g = s.cancelAfter() == null || now == null ? null : Duration.between(now, s.cancelAfter());
+        v.put("grace", g == null || g.isNegative() ? "the grace period" : dev.reckon.core.Times.text(g));
+        return v;
+    }
+
+    /**
+     * The notice before cancelling, as JSON: job_id, cluster, user, name, class, reason, cpus, gpus, mem_bytes,
+     * cancel_after, and the readable {@code subject} and {@code text} (the template's body) that mail sends.
+     */
+    public static String payload(Step s, NoticeTemplates t, Instant now) {
+        return payload(s, t.render(NoticeTemplates.RECLAIM, values(s, t, now)), "reclaim-notice");
+    }
+
+    /** The notice after a cancellation, as JSON: as {@link #payload(Step)}, with kind {@code cancelled}. */
+    public static String cancelledPayload(Step s, NoticeTemplates t, Instant now) {
+        return payload(s, t.render(NoticeTemplates.CANCELLED, values(s, t, now)), "cancelled");
+    }
+
+    private static String payload(Step s, NoticeTemplates.Text text, String kind) {
         ObjectNode n = Json.mapper().createObjectNode();
+        n.put("kind", kind);
+        n.put("subject", text.subject());
+        n.put("text", text.body());
         n.put("job_id", s.jobId());
         n.put("cluster", s.cluster());
         n.put("user", s.user());
@@ -112,6 +166,12 @@ public final class Reclaim {
                 }
             }
         }
+        for (Review.JobVerdict v : review.jobs()) {
+            if (v.jobClass() != Review.JobClass.DEFENDED || !"RUNNING".equals(v.state())
+                    || !seen.add(v.cluster() + "\u0000" + v.jobId())) continue;
+            out.add(new Step(Kind.SPARE, 0, v.jobId(), v.cluster(), v.user(), v.name(), v.jobClass(), v.reason(), 0, 0,
+                    0, null, null, "defended by charter " + v.charter(), false, ""));
+        }
         return out;
     }
 
@@ -136,10 +196,20 @@ public final class Reclaim {
      */
     public static List<Step> carryOut(List<Step> plan, Ledger ledger, Instant now, String actor, JobActions actions,
                                       Predicate<Step> stillUndefended) {
+        return carryOut(plan, ledger, now, actor, actions, stillUndefended, NoticeTemplates.shipped());
+    }
+
+    /**
+     * {@link #carryOut(List, Ledger, Instant, String, JobActions, Predicate)} with the notices' texts from the
+     * templates given; after each cancellation the user is told (audited as {@code cancel-notice}; a failure to tell
+     * is said in the step's detail and not tried again).
+     */
+    public static List<Step> carryOut(List<Step> plan, Ledger ledger, Instant now, String actor, JobActions actions,
+                                      Predicate<Step> stillUndefended, NoticeTemplates texts) {
         List<Step> out = new ArrayList<>();
         for (Step s : plan) {
             switch (s.action()) {
-                case WAIT -> out.add(s);
+                case WAIT, SPARE -> out.add(s);
                 case NOTIFY -> {
                     Step r;
                     try {
@@ -156,7 +226,7 @@ public final class Reclaim {
                         continue;
                     }
                     try {
-                        r = s.done(true, actions.notify(s.user(), payload(s)));
+                        r = s.done(true, actions.notify(s.user(), payload(s, texts, now)));
                     } catch (Exception e) {
                         r = s.done(false, "not sent: " + message(e));
                     }
@@ -186,6 +256,19 @@ public final class Reclaim {
                     ledger.audit(new AuditEntry(now, actor, "cancel", s.cluster(), s.jobId(), null, r.applied(),
                             s.why() + "; " + r.detail()));
                     ledger.settleClaim(s.cluster(), s.jobId(), "cancel", null, r.applied());
+                    if (r.applied()) {
+                        String told;
+                        boolean ok;
+                        try {
+                            told = "user told: " + actions.notify(s.user(), cancelledPayload(s, texts, now));
+                            ok = true;
+                        } catch (Exception e) {
+                            told = "user not told of the cancellation: " + message(e);
+                            ok = false;
+                        }
+                        ledger.audit(new AuditEntry(now, actor, "cancel-notice", s.cluster(), s.jobId(), null, ok, told));
+                        r = r.done(true, r.detail() + "; " + told);
+                    }
                     out.add(r);
                 }
             }

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
+import dev.reckon.core.BadRequest;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -187,9 +188,13 @@ public final class Chartering {
      * What {@link #create} did: wrote {@code file} (no problems), or refused, each problem naming the charter field at
      * fault ({@code id}, {@code owner}, {@code budget.gpu_hours}, ...); nothing is written then.
      */
-    public record Created(Path file, String id, List<InputError> problems) {
+    public record Created(Path file, String id, List<InputError> problems, boolean draft, Path charterDir) {
         public Created {
             problems = List.copyOf(problems);
+        }
+
+        public Created(Path file, String id, List<InputError> problems) {
+            this(file, id, problems, false, file == null ? null : file.getParent());
         }
 
         public boolean written() {
@@ -202,7 +207,8 @@ public final class Chartering {
      * id is new and its owner is on the roster (when there is one). Never overwrites.
      */
     public Created create(NewCharter n) throws IOException {
-        Path d = ctx.charterDir();
+        Path d = ctx.config().drafts();
+        boolean draft = !d.toAbsolutePath().normalize().equals(ctx.charterDir().toAbsolutePath().normalize());
         ZoneId zone = ctx.zone();
         LocalDate today = ctx.now().atZone(zone).toLocalDate();
         String id = blankToNull(n.id());
@@ -220,6 +226,9 @@ public final class Chartering {
         if (id != null && (Files.exists(d.resolve(id + ".yaml")) || Files.exists(d.resolve(id + ".yml")))) {
             problems.add(new InputError(target.toString(), 0, "id", "a charter " + id + " already exists in " + d
                     + "; edit it, or choose another id"));
+        } else if (id != null && draft && ctx.loadCharters().byId(id).isPresent()) {
+            problems.add(new InputError(target.toString(), 0, "id", "a charter " + id + " is already active in "
+                    + ctx.charterDir() + "; choose another id"));
         }
         if (problems.isEmpty()) {
             Charters existing = ctx.loadCharters();
@@ -229,14 +238,14 @@ public final class Chartering {
                         + existing.roster().get().file() + "); only people on it can own charters"));
             }
         }
-        if (!problems.isEmpty()) return new Created(target, id, problems);
+        if (!problems.isEmpty()) return new Created(target, id, problems, draft, ctx.charterDir());
         Files.createDirectories(d);
         try {
             AtomicFiles.create(target, text);
         } catch (FileAlreadyExistsException e) {
             throw new InputError(target.toString(), 0, "id", "already exists; edit it, or choose another id");
         }
-        return new Created(target, CharterFile.idOfFileName(target.toString()), List.of());
+        return new Created(target, CharterFile.idOfFileName(target.toString()), List.of(), draft, ctx.charterDir());
     }
 
     /** The file text for the fields, in the format's order; its check decides whether it is written. */
@@ -320,6 +329,216 @@ public final class Chartering {
             return s;
         }
         return Json.write(s);
+    }
+
+    // ------------------------------------------------------------------------------------------------ proposals
+
+    /** The audit actions of a proposal's fate. */
+    public static final String APPROVE_ACTION = "charter-approve", REJECT_ACTION = "charter-reject",
+            PROPOSE_ACTION = "charter-propose";
+    private static final String HEADER = "# reckon proposal: ";
+
+    /**
+     * A charter proposed for the site's charter directory.
+     *
+     * @param id         the proposal's id ({@code <charter>.<proposer>}), its file name without {@code .yaml}
+     * @param charterId  the id the charter file gives (null when it does not read)
+     * @param proposer   who proposed it: the file's owner (the name in the header when the owner cannot be read)
+     * @param proposedAt when (the header's time, else the file's)
+     * @param from       the draft it was proposed from
+     * @param charter    the charter, when it reads; null otherwise
+     * @param problems   why it would not be approved as it stands (it does not read, the id is taken, ...)
+     */
+    public record Proposal(String id, String charterId, String proposer, Instant proposedAt, String from, Path file,
+                           @com.fasterxml.jackson.annotation.JsonIgnore Charter charter, List<String> problems) {
+        public Proposal {
+            problems = List.copyOf(problems);
+        }
+
+        public String title() {
+            return charter == null ? null : charter.title();
+        }
+
+        public String owner() {
+            return charter == null ? null : charter.owner();
+        }
+
+        public String purpose() {
+            return charter == null ? null : charter.purpose();
+        }
+    }
+
+    /**
+     * Proposes a draft (a file, or the id of one in the drafts directory) for the site: checks it as {@code charter
+     * check} does, then writes it into the proposals spool as {@code <charter>.<user>.yaml} (a second proposal of the
+     * same charter by the same user replaces the first). Refused with {@link InputError}s when the draft does not read
+     * or its id is already active; {@link BadRequest} when there is no site proposals directory.
+     */
+    public Proposal propose(String fileOrId) throws IOException {
+        if (fileOrId == null || fileOrId.isBlank()) throw new BadRequest("FILE|ID: give a draft file or its id");
+        Path draft = Path.of(fileOrId);
+        if (!Files.isRegularFile(draft) && Charter.ID.matcher(fileOrId).matches()) {
+            Path d = ctx.config().drafts();
+            draft = Files.isRegularFile(d.resolve(fileOrId + ".yml")) ? d.resolve(fileOrId + ".yml") : d.resolve(fileOrId + ".yaml");
+        }
+        if (!Files.isRegularFile(draft))
+            throw new BadRequest("FILE|ID: no draft " + fileOrId + " (neither a file nor " + draft + ")");
+        CharterFile.Result r = CharterFile.read(draft, ctx.zone());
+        if (!r.ok()) throw r.errors().get(0);
+        Charter c = r.charter();
+        Charters active = ctx.loadCharters();
+        if (active.byId(c.id()).isPresent())
+            throw new InputError(draft.toString(), r.lineOf("id"), "id", "a charter " + c.id() + " is already active in "
+                    + active.dir() + "; choose another id (an active charter is changed by an administrator)");
+        if (active.roster().isPresent() && !active.roster().get().contains(c.owner()))
+            throw new InputError(draft.toString(), r.lineOf("owner"), "owner", "\"" + c.owner() + "\" is not on the roster ("
+                    + active.roster().get().file() + "); only people on it can own charters");
+        Path spool = ctx.site().proposals();
+        if (!Files.isDirectory(spool))
+            throw new BadRequest("no proposals directory " + spool + ": the site has none yet (an administrator creates "
+                    + "it, see docs/site.md), or set 'proposals' in the site config");
+        String user = ctx.actor();
+        String pid = c.id() + "." + user;
+        if (!Charter.ID.matcher(user).matches()) throw new BadRequest("user name \"" + user + "\" cannot name a proposal");
+        Path target = spool.resolve(pid + ".yaml");
+        String text = Files.readString(draft);
+        String header = HEADER + "by " + user + " at " + ctx.now() + " from " + draft.toAbsolutePath() + "\n";
+        try {
+            AtomicFiles.write(target, header + text);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IOException("cannot write the proposal into " + spool + ": permission denied (the spool must be "
+                    + "world-writable with the sticky bit, or writable by your group: see docs/site.md)", e);
+        }
+        readableByAll(target);
+        return proposal(target);
+    }
+
+    /** The proposals waiting in the site's spool, oldest first. */
+    public Outcome<List<Proposal>> proposals() throws IOException {
+        Path spool = ctx.site().proposals();
+        if (!Files.isDirectory(spool)) return Outcome.of(List.of(), List.of(), List.of("no proposals directory " + spool));
+        List<Proposal> out = new ArrayList<>();
+        try (var files = Files.list(spool)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".yaml")
+                    && !f.getFileName().toString().startsWith(".")).sorted().toList()) {
+                out.add(proposal(f));
+            }
+        }
+        out.sort(java.util.Comparator.comparing(Proposal::proposedAt).thenComparing(Proposal::id));
+        return Outcome.of(out, List.of(), out.isEmpty() ? List.of("no proposals in " + spool) : List.of());
+    }
+
+    /** One proposal as it reads now: its charter, its proposer, and what would stop its approval. */
+    private Proposal proposal(Path f) throws IOException {
+        String name = f.getFileName().toString();
+        String id = name.substring(0, name.length() - ".yaml".length());
+        String text = Files.readString(f);
+        String proposer = null, from = null;
+        Instant at = Files.getLastModifiedTime(f).toInstant();
+        if (text.startsWith(HEADER)) {
+            String h = text.substring(HEADER.length(), text.indexOf('\n') < 0 ? text.length() : text.indexOf('\n'));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("by (\\S+) at (\\S+) from (.*)").matcher(h);
+            if (m.matches()) {
+                proposer = m.group(1);
+                try {
+                    at = Instant.parse(m.group(2));
+                } catch (java.time.format.DateTimeParseException ignored) {
+                    // the file's time serves
+                }
+                from = m.group(3);
+            }
+        }
+        try {
+            String owner = Files.getOwner(f).getName();
+            if (proposer == null || !proposer.equals(owner)) proposer = owner;
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // the header's name serves
+        }
+        List<String> problems = new ArrayList<>();
+        // read as the file it becomes: <charter>.yaml (the proposal's name adds the proposer)
+        String as = f.resolveSibling(id.lastIndexOf('.') > 0 ? id.substring(0, id.lastIndexOf('.')) + ".yaml" : name).toString();
+        CharterFile.Result r = CharterFile.parse(as, text, ctx.zone());
+        Charter c = r.ok() ? r.charter() : null;
+        for (InputError e : r.errors()) problems.add(e.getMessage().replace(as, f.toString()));
+        if (c != null && ctx.loadCharters().byId(c.id()).isPresent())
+            problems.add("a charter " + c.id() + " is already active in " + ctx.charterDir());
+        return new Proposal(id, c == null ? null : c.id(), proposer, at, from, f, c, problems);
+    }
+
+    /** What approving or rejecting did: the proposal, and where its charter now is (approved) or why (rejected). */
+    public record Decided(Proposal proposal, String decision, Path charterFile, String reason, String actor) {}
+
+    /**
+     * Approves a proposal (an administrator: write access to the site charter directory): the charter moves into the
+     * charter directory in force with a history entry (who approved it, when, from which proposal and proposer), the
+     * approval goes into the audit log, and the proposal leaves the spool. Refused with {@link InputError} when the
+     * proposal does not read or its id is already active; {@link BadRequest} when there is no such proposal or the
+     * charter directory is not writable.
+     */
+    public Decided approve(String proposalId) throws IOException {
+        Proposal p = find(proposalId);
+        if (!p.problems().isEmpty())
+            throw new InputError(p.file().toString(), 0, null, "not approved: " + String.join("; ", p.problems()));
+        Path dir = ctx.charterDir();
+        if (!Files.isDirectory(dir) || !Files.isWritable(dir))
+            throw new BadRequest("cannot approve as " + ctx.actor() + ": " + dir + (Files.isDirectory(dir)
+                    ? " is not writable by you (approving is for the site's administrators)" : " does not exist"));
+        String text = Files.readString(p.file());
+        if (text.startsWith(HEADER)) text = text.substring(text.indexOf('\n') + 1);
+        LocalDate today = ctx.now().atZone(ctx.zone()).toLocalDate();
+        String note = "approved by " + ctx.actor() + " from proposal " + p.id() + " (proposed by " + p.proposer()
+                + " on " + p.proposedAt() + ")";
+        Path target = dir.resolve(p.charterId() + ".yaml");
+        String out = CharterFile.withStatus(target.toString(), text, Charter.Status.ACTIVE,
+                new Charter.StatusChange(today, Charter.Status.ACTIVE, note), ctx.zone());
+        try (Ledger ledger = ctx.openLedger()) {
+            try {
+                AtomicFiles.create(target, out);
+            } catch (FileAlreadyExistsException e) {
+                throw new InputError(target.toString(), 0, "id", "a charter " + p.charterId() + " already exists; not approved");
+            }
+            readableByAll(target);
+            ledger.audit(new AuditEntry(ctx.now(), ctx.actor(), APPROVE_ACTION, "-", null, p.charterId(), true,
+                    note + "; written to " + target));
+        }
+        Files.deleteIfExists(p.file());
+        return new Decided(p, "approved", target, note, ctx.actor());
+    }
+
+    /** Rejects a proposal with a reason: it leaves the spool, and the reason goes into the audit log. */
+    public Decided reject(String proposalId, String reason) throws IOException {
+        if (reason == null || reason.isBlank()) throw new BadRequest("--reason: say why, for the proposer");
+        Proposal p = find(proposalId);
+        try (Ledger ledger = ctx.openLedger()) {
+            try {
+                Files.delete(p.file());
+            } catch (java.nio.file.AccessDeniedException e) {
+                throw new BadRequest("cannot reject as " + ctx.actor() + ": " + p.file() + " cannot be removed by you "
+                        + "(rejecting is for the site's administrators)");
+            }
+            ledger.audit(new AuditEntry(ctx.now(), ctx.actor(), REJECT_ACTION, "-", null,
+                    p.charterId() == null ? p.id() : p.charterId(), true, "rejected proposal " + p.id() + " by "
+                    + p.proposer() + ": " + reason.strip()));
+        }
+        return new Decided(p, "rejected", null, reason.strip(), ctx.actor());
+    }
+
+    private Proposal find(String proposalId) throws IOException {
+        if (proposalId == null || !Charter.ID.matcher(proposalId).matches())
+            throw new BadRequest("ID: give a proposal's id (reckon charter proposals lists them)");
+        Path f = ctx.site().proposals().resolve(proposalId + ".yaml");
+        if (!Files.isRegularFile(f))
+            throw new BadRequest("ID: no proposal " + proposalId + " in " + ctx.site().proposals()
+                    + " (reckon charter proposals lists them)");
+        return proposal(f);
+    }
+
+    private static void readableByAll(Path f) {
+        try {
+            Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // the umask's permissions stay
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ apply

@@ -38,6 +38,11 @@ public record Context(Config config, Clock clock, String actor) {
         return config.charters();
     }
 
+    /** The site installation's places (the proposals and metric spools, templates, drafts). */
+    public Config.Site site() {
+        return config.site();
+    }
+
     /** This context with another charter directory (a door's {@code --charters}); null keeps the one in force. */
     public Context withCharters(Path dir) {
         return dir == null ? this : new Context(config.withCharters(dir), clock, actor);

@@ -3,6 +3,7 @@ package dev.reckon.app;
 import dev.reckon.core.AtomicFiles;
 import dev.reckon.act.ExitEnforcement;
 import dev.reckon.act.JobActions;
+import dev.reckon.act.NoticeTemplates;
 import dev.reckon.act.Notices;
 import dev.reckon.act.SlurmJobActions;
 import dev.reckon.charter.CharterFile;
@@ -109,6 +110,7 @@ public final class ExitPlanning {
     /** The plan for (or, with apply, what was done by) each charter's on_exit, in charter order. */
     public Outcome<List<ExitEnforcement.Step>> enforce(EnforceRequest q) {
         Notices notices = q.channels().notices(q.apply());
+        NoticeTemplates texts = new NoticeTemplates(ctx.site().templates(), ctx.zone()).check();
         Exits.Options options = options(q.evaluation());
         Instant now = at(q.evaluation());
         Outcome<Charters> cs = Chartering.load(ctx);
@@ -122,7 +124,7 @@ public final class ExitPlanning {
                 Map<String, Boolean> confirmed = new HashMap<>();
                 steps = ExitEnforcement.carryOut(steps, ledger, now, ctx.actor(), acting.apply(notices),
                         s -> close(dir, s),
-                        s -> confirmed.computeIfAbsent(s.charter(), id -> stillDue(id, ledger, now, options)));
+                        s -> confirmed.computeIfAbsent(s.charter(), id -> stillDue(id, ledger, now, options)), texts);
             }
             return Outcome.of(steps, cs.problems(), cs.notes());
         }

@@ -1,6 +1,7 @@
 package dev.reckon.app;
 
 import dev.reckon.act.JobActions;
+import dev.reckon.act.NoticeTemplates;
 import dev.reckon.act.Notices;
 import dev.reckon.act.Reclaim;
 import dev.reckon.act.SlurmJobActions;
@@ -116,6 +117,7 @@ public final class Governance {
      */
     public Outcome<List<Reclaim.Step>> reclaim(ReclaimRequest q) {
         Notices notices = q.channels().notices(q.apply());
+        NoticeTemplates texts = new NoticeTemplates(ctx.site().templates(), ctx.zone()).check();
         Outcome<Charters> cs = Chartering.load(ctx);
         Instant now = ctx.now();
         try (Ledger ledger = (q.apply() ? ctx.openLedger() : ctx.readLedger())) {
@@ -128,9 +130,91 @@ public final class Governance {
                     if (latest[0] == null) latest[0] = judge(ledger, ctx.loadCharters(), q.since(), null, null, ctx.now());
                     return latest[0].killList().stream()
                             .anyMatch(k -> k.jobId().equals(s.jobId()) && k.cluster().equals(s.cluster()));
-                });
+                }, texts);
             }
             return Outcome.of(steps, cs.problems(), cs.notes());
         }
+    }
+
+    // ------------------------------------------------------------------------------------------------ digest
+
+    /**
+     * The review digest for group leads.
+     *
+     * @param since    the window's start
+     * @param until    its end (null: now)
+     * @param channels where to send it (a mail command, a webhook); none: only rendered
+     * @param to       one recipient for the whole digest; null: each charter's owner gets the part of theirs
+     */
+    public record DigestRequest(Instant since, Instant until, Channels channels, String to) {
+        public DigestRequest {
+            channels = channels == null ? Channels.NONE : channels;
+            if (to != null && to.isBlank()) throw new BadRequest("--to: give an address");
+            if (to != null && channels.webhook() == null && channels.mailCommand() == null)
+                throw new BadRequest("--to needs --mail-command or --webhook");
+        }
+    }
+
+    /** The digest: its sections, the Markdown of all of them, and to whom it was sent (empty when not sent). */
+    public record Digest(List<dev.reckon.report.DigestReport.Section> sections, String markdown, List<String> sent,
+                         List<String> failed) {
+        public Digest {
+            sections = List.copyOf(sections);
+            sent = List.copyOf(sent);
+            failed = List.copyOf(failed);
+        }
+    }
+
+    /**
+     * Per charter: what it used against its budget and its verdict (as {@code reckon exits}), its jobs in the window,
+     * the window's undefended jobs of its owner and members, and its upcoming stops; as Markdown, and sent through the
+     * channels given (to {@code to}, else one mail per owner with their charters).
+     */
+    public Outcome<Digest> digest(DigestRequest q) {
+        Notices notices = q.channels().notices(false);
+        Outcome<Charters> cs = Chartering.load(ctx);
+        Instant now = ctx.now();
+        List<dev.reckon.report.DigestReport.Section> sections = new ArrayList<>();
+        try (Ledger ledger = ctx.readLedger()) {
+            Review.Result review = judge(ledger, cs.value(), q.since(), q.until(), null, now);
+            List<Charter> charters = cs.value().all();
+            List<Exits.Evaluation> es = ExitPlanning.evaluate(ledger, charters, now, ExitPlanning.defaults(ctx));
+            List<dev.reckon.exits.Calendar.Stop> stops = dev.reckon.exits.Calendar.stops(es, now);
+            for (Charter c : charters) {
+                java.util.Set<String> people = new java.util.HashSet<>(c.members());
+                people.add(c.owner());
+                List<Review.JobVerdict> undefended = review.jobs().stream()
+                        .filter(j -> j.jobClass() != Review.JobClass.DEFENDED && people.contains(j.user())).toList();
+                sections.add(new dev.reckon.report.DigestReport.Section(c.id(), c.owner(), c.title(), c.status().word(),
+                        es.stream().filter(e -> e.charter().equals(c.id())).findFirst().orElse(null),
+                        review.charters().stream().filter(u -> u.charter().equals(c.id())).findFirst().orElse(null),
+                        undefended, stops.stream().filter(st -> st.charter().equals(c.id())).toList()));
+            }
+        }
+        String all = dev.reckon.report.DigestReport.markdown(sections, q.since(), q.until(), now, ctx.zone());
+        List<String> sent = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        List<dev.reckon.core.InputError> problems = new ArrayList<>(cs.problems());
+        List<String> notes = new ArrayList<>(cs.notes());
+        if (notices != null) {
+            java.util.Map<String, List<dev.reckon.report.DigestReport.Section>> byRecipient = new java.util.TreeMap<>();
+            if (q.to() != null) byRecipient.put(q.to(), sections);
+            else for (var sec : sections) byRecipient.computeIfAbsent(sec.owner(), o -> new ArrayList<>()).add(sec);
+            for (var e : byRecipient.entrySet()) {
+                String text = e.getValue() == sections ? all
+                        : dev.reckon.report.DigestReport.markdown(e.getValue(), q.since(), q.until(), now, ctx.zone());
+                com.fasterxml.jackson.databind.node.ObjectNode n = dev.reckon.core.Json.mapper().createObjectNode();
+                n.put("kind", "digest");
+                n.put("subject", "[reckon] review digest: " + e.getValue().size() + " charter"
+                        + (e.getValue().size() == 1 ? "" : "s") + (q.to() == null ? " of " + e.getKey() : ""));
+                n.put("text", text);
+                try {
+                    sent.add(notices.send(e.getKey(), n.toString()));
+                } catch (Exception ex) {
+                    failed.add("digest for " + e.getKey() + " not sent: " + ex.getMessage());
+                }
+            }
+        }
+        return Outcome.of(new Digest(sections, all, sent, failed), problems, notes);
     }
 }

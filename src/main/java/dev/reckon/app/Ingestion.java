@@ -8,6 +8,7 @@ import dev.reckon.core.BadRequest;
 import dev.reckon.core.Json;
 import dev.reckon.model.Job;
 import dev.reckon.ledger.Ledger;
+import dev.reckon.ledger.MetricSpool;
 import dev.reckon.ledger.Ledger.IngestReport;
 import dev.reckon.source.Inputs;
 import dev.reckon.source.sacct.SacctOptions;
@@ -137,6 +138,11 @@ public final class Ingestion {
 
     /** Ingests sacct output; {@code progress} hears the running count every {@link #PROGRESS_EVERY} jobs. */
     public Report sacct(SacctRequest r, LongConsumer progress) throws IOException {
+        return sacctOutcome(r, progress).value();
+    }
+
+    /** As {@link #sacct}, with the notes: what the metric spool gave the ledger ({@link #collectSpool}). */
+    public Outcome<Report> sacctOutcome(SacctRequest r, LongConsumer progress) throws IOException {
         String file = r.file();
         if (file == null || file.isBlank()) throw new BadRequest("FILE: give a file, or - for standard input");
         String delimiter = r.delimiter() == null ? "|" : r.delimiter();
@@ -157,6 +163,11 @@ public final class Ingestion {
 
     /** Ingests an SWF trace, with the {@code FILE.machines} description beside it when there is one. */
     public Report swf(SwfRequest r, LongConsumer progress) throws IOException {
+        return swfOutcome(r, progress).value();
+    }
+
+    /** As {@link #swf}, with the notes: what the metric spool gave the ledger ({@link #collectSpool}). */
+    public Outcome<Report> swfOutcome(SwfRequest r, LongConsumer progress) throws IOException {
         String file = r.file();
         if (file == null || file.isBlank()) throw new BadRequest("FILE: give a trace file");
         SwfReader reader = new SwfReader(r.cluster());
@@ -253,6 +264,7 @@ public final class Ingestion {
                 }
                 if (!aside.isEmpty() || asideBefore.isPresent()) marks.put(asideKey, writeAside(aside.values()));
             }, progress), marks);
+            notes.addAll(collectSpool(ledger));
             return Outcome.of(Report.of(name, ledger.location(), report, warnings), List.of(), notes);
         }
     }
@@ -326,11 +338,24 @@ public final class Ingestion {
     }
 
     /** Stores everything one input yields, in one transaction, and reports the counts. */
-    private Report store(String source, String name, Ledger.Ingestion producer, LongConsumer progress, Warnings w) {
+    private Outcome<Report> store(String source, String name, Ledger.Ingestion producer, LongConsumer progress, Warnings w) {
         try (Ledger ledger = ctx.openLedger()) {
             IngestReport r = ledger.ingest(source, counting(producer, progress), Map.of());
-            return Report.of(name, ledger.location(), r, w);
+            return Outcome.of(Report.of(name, ledger.location(), r, w), List.of(), collectSpool(ledger));
         }
+    }
+
+    /**
+     * Stores what {@code reckon metric} left in the site's metric spool (users who cannot write the ledger) and
+     * removes it: every ingest does, so that cron's ingest carries jobs' metrics into the ledger. Returns the notes:
+     * how many metrics it stored, and any spool file it could not read (kept, never stored in part).
+     */
+    List<String> collectSpool(Ledger ledger) {
+        MetricSpool.Collected c = MetricSpool.collect(ctx.site().metricSpool(), ledger);
+        List<String> notes = new ArrayList<>(c.problems());
+        if (c.files() > 0) notes.add(0, "stored " + c.metrics() + " metric" + (c.metrics() == 1 ? "" : "s") + " from "
+                + c.files() + " file" + (c.files() == 1 ? "" : "s") + " of the metric spool " + ctx.site().metricSpool());
+        return notes;
     }
 
     private static Ledger.Ingestion counting(Ledger.Ingestion producer, LongConsumer progress) {

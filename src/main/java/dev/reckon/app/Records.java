@@ -13,6 +13,8 @@ import dev.reckon.model.AuditEntry;
 import dev.reckon.model.Charter;
 import dev.reckon.model.Job;
 import dev.reckon.model.Metric;
+import dev.reckon.ledger.LedgerException;
+import dev.reckon.ledger.MetricSpool;
 import dev.reckon.report.Format;
 import dev.reckon.report.JsonVocabulary;
 import dev.reckon.report.JobView;
@@ -23,6 +25,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -281,8 +284,16 @@ public final class Records {
         }
     }
 
-    /** What was recorded: how many metrics, for which charter (null from a file) and job, or from which file. */
-    public record Recorded(int count, String charter, String jobId, String file) {}
+    /**
+     * What was recorded: how many metrics, for which charter (null from a file) and job, or from which file;
+     * {@code spooled} the spool file they were appended to when the ledger was not writable (null: in the ledger), and
+     * {@code why} why not.
+     */
+    public record Recorded(int count, String charter, String jobId, String file, Path spooled, String why) {
+        public Recorded(int count, String charter, String jobId, String file) {
+            this(count, charter, jobId, file, null, null);
+        }
+    }
 
     /** Records a job's (or a person's) report; every value is checked before anything is stored. */
     public Recorded record(MetricReport r) {
@@ -307,8 +318,8 @@ public final class Records {
             out.add(new Metric(charter, m.name(), Double.parseDouble(m.value()), now, jobId == null ? null : jobId.strip(),
                     cluster, "command line"));
         }
-        store(out, null);
-        return new Recorded(out.size(), charter, out.get(0).jobId(), null);
+        Recorded where = store(out, null);
+        return new Recorded(out.size(), charter, out.get(0).jobId(), null, where.spooled(), where.why());
     }
 
     /**
@@ -320,15 +331,49 @@ public final class Records {
     /** Records a file of metrics whole: a bad line stores nothing of it. */
     public Recorded record(MetricFile f) throws IOException {
         List<Metric> metrics = readFile(f);
-        store(metrics, f.file());
-        return new Recorded(metrics.size(), null, null, f.file());
+        Recorded where = store(metrics, f.file());
+        return new Recorded(metrics.size(), null, null, f.file(), where.spooled(), where.why());
     }
 
-    private void store(List<Metric> metrics, String file) {
+    /**
+     * Stores the metrics in the ledger; when the ledger is not writable by this user (a file without write access, a
+     * database that refuses) and the site has a metric spool, appends them there instead for the next ingest.
+     */
+    private Recorded store(List<Metric> metrics, String file) {
         requireCharters(metrics, file);
-        try (Ledger ledger = ctx.openLedger()) {
-            ledger.recordMetrics(metrics);
+        Path spool = ctx.site().metricSpool();
+        String why = unwritable(ctx.config().ledger());
+        if (why == null || !Files.isDirectory(spool)) {
+            try (Ledger ledger = ctx.openLedger()) {
+                ledger.recordMetrics(metrics);
+                return new Recorded(metrics.size(), null, null, file);
+            } catch (LedgerException e) {
+                if (e.kind() == LedgerException.Kind.UNAVAILABLE || !Files.isDirectory(spool)) {
+                    if (!Files.isDirectory(spool) && e.kind() != LedgerException.Kind.UNAVAILABLE)
+                        throw new LedgerException(e.kind(), e.getMessage() + " (no metric spool " + spool
+                                + " to leave them in instead: see docs/site.md)", e);
+                    throw e;
+                }
+                why = e.getMessage();
+            }
         }
+        try {
+            Path spooled = MetricSpool.append(spool, ctx.actor(), metrics);
+            return new Recorded(metrics.size(), null, null, file, spooled, why);
+        } catch (IOException e) {
+            throw new LedgerException("the ledger is not writable (" + why + ") and the metric spool " + spool
+                    + " refused them too: " + e.getMessage(), e);
+        }
+    }
+
+    /** Why this user cannot write the ledger file, seen before trying; null when it may (or it is a database URL). */
+    private static String unwritable(String ledger) {
+        if (ledger == null || ledger.startsWith("jdbc:postgresql:")) return null;
+        Path p = Path.of(ledger.startsWith("jdbc:sqlite:") ? ledger.substring("jdbc:sqlite:".length()) : ledger);
+        Path dir = p.toAbsolutePath().getParent();
+        if (Files.exists(p) && !Files.isWritable(p)) return p + " is not writable by you";
+        if (dir != null && Files.isDirectory(dir) && !Files.isWritable(dir)) return dir + " is not writable by you";
+        return null;
     }
 
     /** A result for a charter nobody wrote is a typo or an effort without a charter: refused, naming the known ones. */

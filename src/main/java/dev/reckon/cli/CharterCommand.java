@@ -38,11 +38,15 @@ import java.util.concurrent.Callable;
 @Command(name = "charter", mixinStandardHelpOptions = true,
         description = {"Writes, checks and shows charters: one YAML file per effort, saying what it is for, who owns it, "
                 + "which jobs are its, what it may consume, until when, and how you will know it worked.",
-                "The charter directory: --charters, else $RECKON_CHARTERS, else the config's 'charters', else "
-                        + "charters/ beside the config file (~/.config/reckon/charters). Format: docs/charters.md."},
+                "The charter directory: --charters, else $RECKON_CHARTERS, else the site's (/etc/reckon/charters, "
+                        + "when a site is installed: docs/site.md), else the config's 'charters', else charters/ beside "
+                        + "the config file (~/.config/reckon/charters). Format: docs/charters.md.",
+                "At a site, 'new' writes a draft into your own directory; 'propose' hands it to the administrators, "
+                        + "who 'approve' (or 'reject') it into the site's directory."},
         subcommands = {CharterCommand.New.class, CharterCommand.Check.class, CharterCommand.ListCharters.class,
                 CharterCommand.Apply.class,
-                CharterCommand.Show.class})
+                CharterCommand.Show.class, ProposalCommands.Propose.class, ProposalCommands.Proposals.class,
+                ProposalCommands.Approve.class, ProposalCommands.Reject.class})
 final class CharterCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -191,7 +195,9 @@ final class CharterCommand implements Runnable {
     // ------------------------------------------------------------------------------------------------ new
 
     @Command(name = "new", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Writes a new charter file, <dir>/<id>.yaml, after checking it by the same rules as check.",
+            description = {"Writes a new charter file, <dir>/<id>.yaml, after checking it by the same rules as check. "
+                    + "At a site (docs/site.md) it is a draft in your own directory (~/.config/reckon/charters), to "
+                    + "be proposed with 'reckon charter propose ID'; otherwise it is active at once.",
                     "On a terminal (or with --ask) asks for each field the options do not give; otherwise takes them "
                             + "from the options. Never overwrites: an existing charter is edited by hand.",
                     "Exit 0 when written; 65 when refused (the message says which part and why it matters)."})
@@ -288,7 +294,16 @@ final class CharterCommand implements Runnable {
             while (true) {
                 Chartering.Created c = chartering.create(request(answers));
                 if (c.written()) {
-                    door.out().println("wrote " + c.file() + "; jobs join it with --comment=charter=" + c.id());
+                    if (c.draft()) {
+                        door.out().println("wrote the draft " + c.file() + "; it is not active yet: the site's charters "
+                                + "are in " + c.charterDir() + ".");
+                        door.out().println("To make it active: reckon charter propose " + c.id()
+                                + " (an administrator then approves it with 'reckon charter approve'); after that, jobs "
+                                + "join it with --comment=charter=" + c.id());
+                    } else {
+                        door.out().println("wrote " + c.file() + "; it is active now: jobs join it with --comment=charter="
+                                + c.id());
+                    }
                     return Main.EXIT_OK;
                 }
                 if (!prompting) {

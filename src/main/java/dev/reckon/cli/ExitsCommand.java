@@ -136,11 +136,21 @@ final class ExitsCommand implements Callable<Integer> {
                 door.out().println(Json.write(JsonVocabulary.steps(steps)));
                 return Main.EXIT_OK;
             }
+            List<ExitEnforcement.Step> spared = steps.stream().filter(s -> s.action() == ExitEnforcement.Kind.WAIT
+                    || s.action() == ExitEnforcement.Kind.SKIP).toList();
             for (ExitEnforcement.Step s : steps) {
-                String verb = s.action().word() + (!notice.apply || s.action() == ExitEnforcement.Kind.WAIT
-                        || s.action() == ExitEnforcement.Kind.SKIP ? "" : s.applied() ? " done" : " failed");
+                if (spared.contains(s)) continue;
+                String verb = s.action().word() + (!notice.apply ? "" : s.applied() ? " done" : " failed");
                 door.out().println(verb + " " + s.charter() + (s.jobId() == null ? "" : " " + s.cluster() + " "
                         + s.jobId() + " " + s.user()) + ": " + s.why() + (s.detail().isEmpty() ? "" : " [" + s.detail() + "]"));
+            }
+            if (!spared.isEmpty()) {
+                door.out().println("spared (" + spared.size() + "):");
+                for (ExitEnforcement.Step s : spared) {
+                    door.out().println("  " + s.charter() + (s.jobId() == null ? "" : " " + s.cluster() + " " + s.jobId()
+                            + " " + s.user()) + ": " + (s.action() == ExitEnforcement.Kind.WAIT ? "within its grace: " : "")
+                            + s.why());
+                }
             }
             if (steps.isEmpty()) door.out().println("nothing to do: no charter approaches or is at an exit");
             else if (!notice.apply) door.out().println("(dry run: nothing was done; --apply carries it out)");

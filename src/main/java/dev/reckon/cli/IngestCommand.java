@@ -136,7 +136,7 @@ final class IngestCommand implements Runnable {
             List<String> fields = format == null ? null : Arrays.asList(format.split(","));
             Ingestion.SacctRequest r = new Ingestion.SacctRequest(file, door.root().in, delimiter, fields, zone,
                     common.cluster);
-            return IngestCommand.run(door, common, (in, progress) -> in.sacct(r, progress));
+            return IngestCommand.run(door, common, (in, progress) -> door.show(in.sacctOutcome(r, progress)));
         }
     }
 
@@ -156,7 +156,7 @@ final class IngestCommand implements Runnable {
         public Integer call() throws IOException {
             Door door = new Door(spec);
             Ingestion.SwfRequest r = new Ingestion.SwfRequest(file, common.cluster);
-            return IngestCommand.run(door, common, (in, progress) -> in.swf(r, progress));
+            return IngestCommand.run(door, common, (in, progress) -> door.show(in.swfOutcome(r, progress)));
         }
     }
 

@@ -45,7 +45,8 @@ import java.util.Properties;
         footer = {
                 "  RECKON_LEDGER   where the ledger lives: a file path (SQLite) or a jdbc:postgresql:// URL",
                 "  RECKON_CONFIG   the config file (default ~/.config/reckon/config.yaml)",
-                "  RECKON_CHARTERS the charter directory (default ~/.config/reckon/charters)",
+                "  RECKON_CHARTERS the charter directory (default: the site's, else ~/.config/reckon/charters)",
+                "  RECKON_SITE_DIR the site installation (default /etc/reckon: its config.yaml and charters/)",
                 "  RECKON_TZ       the zone of sacct's local timestamps and of displayed times",
                 "  RECKON_NOW      a fixed 'now' (ISO-8601), for reproducible runs",
                 "",

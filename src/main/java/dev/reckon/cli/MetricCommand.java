@@ -27,7 +27,10 @@ import java.util.concurrent.Callable;
                         + "{\"charter\":\"x\",\"name\":\"loss\",\"value\":1.2,\"at\":\"2026-11-01T10:00:00Z\",\"job_id\":\"123\"} "
                         + "(at, job_id and cluster optional); a bad line stores nothing of the file.",
                 "The charter must be one of the charter directory's (a typo is refused, naming the known ones).",
-                "List them with 'reckon metrics CHARTER'."})
+                "List them with 'reckon metrics CHARTER'.",
+                "When the ledger is not writable by you (a job of an unprivileged user at a site), the metrics are "
+                        + "appended to the site's metric spool (metric_spool, default /var/spool/reckon/metrics) and "
+                        + "stored by the next 'reckon ingest'; see docs/site.md."})
 final class MetricCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -50,7 +53,7 @@ final class MetricCommand implements Callable<Integer> {
         if (file != null) {
             if (!words.isEmpty()) throw door.usage("give either --file or CHARTER NAME=VALUE..., not both");
             Records.Recorded r = records.record(new Records.MetricFile(file, door.root().in));
-            door.out().println("recorded " + what(r) + " from " + r.file());
+            door.out().println((r.spooled() == null ? "recorded " : "spooled ") + what(r) + " from " + r.file() + spooled(r));
             return 0;
         }
         if (words.isEmpty()) throw door.usage("give a charter and NAME=VALUE pairs, or --file FILE");
@@ -64,8 +67,15 @@ final class MetricCommand implements Callable<Integer> {
         Map<String, String> env = door.root().env;
         Records.Recorded r = records.record(new Records.MetricReport(charter, readings, jobId(env),
                 env.get("SLURM_CLUSTER_NAME")));
-        door.out().println("recorded " + what(r) + " for " + r.charter() + (r.jobId() == null ? "" : " (job " + r.jobId() + ")"));
+        door.out().println((r.spooled() == null ? "recorded " : "spooled ") + what(r) + " for " + r.charter()
+                + (r.jobId() == null ? "" : " (job " + r.jobId() + ")") + spooled(r));
         return 0;
+    }
+
+    /** Where the metrics wait when the ledger was not writable, and until when. */
+    private static String spooled(Records.Recorded r) {
+        return r.spooled() == null ? "" : " into " + r.spooled() + ": the ledger is not writable by you (" + r.why()
+                + "); the next 'reckon ingest' stores them";
     }
 
     private static String what(Records.Recorded r) {

@@ -18,11 +18,14 @@ import java.util.concurrent.Callable;
         description = {"Reviews the window as 'reckon review' does and acts on the kill list's RUNNING jobs (pending "
                 + "jobs hold nothing yet; they are taken up once they run). It reads the ledger only: run 'reckon ingest "
                 + "slurm' first (both from cron, e.g. every 15 minutes).",
-                "A job whose user has not been told gets a notice (JSON: job_id, cluster, user, name, class, reason, "
-                        + "cpus, gpus, mem_bytes, cancel_after) through --webhook and/or --mail-command; a job told at "
+                "A job whose user has not been told gets a notice (a subject and a plain-text body: the job, why it is "
+                        + "undefended, when it will be cancelled, how to defend it; from templates a site may change, "
+                        + "docs/site.md) through --webhook and/or --mail-command; a job told at "
                         + "least --grace ago that is still undefended (charters re-read at that moment) is cancelled "
                         + "with scancel. Every notice and cancellation is written to the audit log; a job is never "
                         + "told twice nor cancelled twice, and a failed notice is tried again on the next run.",
+                "After a cancellation the user is told that it happened. The running jobs left alone are listed "
+                        + "as spared, with why (defended by charter X; within its grace until T; claimed by another run).",
                 "Without --apply nothing is sent, cancelled or recorded: one line per job says what would be done "
                         + "(notify, wait or cancel) and why."})
 final class ReclaimCommand implements Callable<Integer> {
@@ -48,17 +51,30 @@ final class ReclaimCommand implements Callable<Integer> {
             door.out().println(Json.write(JsonVocabulary.steps(steps)));
             return Main.EXIT_OK;
         }
+        List<Reclaim.Step> spared = steps.stream().filter(s -> s.action() == Reclaim.Kind.WAIT
+                || s.action() == Reclaim.Kind.SPARE).toList();
         for (Reclaim.Step s : steps) {
+            if (spared.contains(s)) continue;
             String verb = !notice.apply ? s.action().word() : switch (s.action()) {
                 case NOTIFY -> s.applied() ? "notified" : "notify failed";
                 case CANCEL -> s.applied() ? "cancelled" : "cancel failed";
-                case WAIT -> "wait";
+                case WAIT, SPARE -> s.action().word();
             };
             door.out().println(verb + " " + s.cluster() + " " + s.jobId() + " " + s.user() + ": " + s.why()
                     + " (kill list #" + s.killListRank() + ")" + (s.detail().isEmpty() ? "" : " [" + s.detail() + "]"));
         }
-        if (steps.isEmpty()) door.out().println("nothing to do: no running undefended job");
-        return failed(door, notice.apply, steps.stream().filter(s -> s.action() != Reclaim.Kind.WAIT && !s.applied())
+        if (steps.size() == spared.size()) door.out().println("nothing to do: no running undefended job to tell or cancel");
+        if (!spared.isEmpty()) {
+            door.out().println("spared (" + spared.size() + " running job" + (spared.size() == 1 ? "" : "s") + "):");
+            for (Reclaim.Step s : spared) {
+                door.out().println("  " + s.cluster() + " " + s.jobId() + " " + s.user() + " " + s.name() + ": "
+                        + (s.action() == Reclaim.Kind.WAIT ? "within its grace: " : "") + s.why());
+            }
+        }
+        if (!notice.apply && steps.size() > spared.size())
+            door.out().println("(dry run: nothing was sent or cancelled; --apply carries it out)");
+        return failed(door, notice.apply, steps.stream().filter(s -> s.action() != Reclaim.Kind.WAIT
+                        && s.action() != Reclaim.Kind.SPARE && !s.applied())
                 .map(s -> s.action().word() + " " + s.cluster() + " " + s.jobId()).toList());
     }
 

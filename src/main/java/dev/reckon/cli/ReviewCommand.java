@@ -1,5 +1,6 @@
 package dev.reckon.cli;
 
+import dev.reckon.app.Channels;
 import dev.reckon.app.Governance;
 import dev.reckon.core.Json;
 import dev.reckon.report.JsonVocabulary;
@@ -51,11 +52,35 @@ final class ReviewCommand implements Callable<Integer> {
             + "with charts (no network, no script) to FILE and prints its path; - writes the page to standard output.")
     String html;
 
+    @Option(names = "--digest", description = "A digest for group leads instead, as Markdown: per charter, what it "
+            + "used against its budget, its verdict, the undefended work of its owner and members, its upcoming stops. "
+            + "With --mail-command (or --webhook) it is sent: to --to, else to each charter's owner (their charters).")
+    boolean digest;
+    @Option(names = "--mail-command", paramLabel = "CMD", description = "With --digest: run CMD (through /bin/sh) per "
+            + "recipient with the digest on standard input, its subject in $RECKON_SUBJECT and the recipient as the "
+            + "last argument, e.g. 'mail -s \"$RECKON_SUBJECT\"'.")
+    String mailCommand;
+    @Option(names = "--webhook", paramLabel = "URL", description = "With --digest: POST it as JSON (subject, text).")
+    String webhook;
+    @Option(names = "--to", paramLabel = "ADDRESS", description = "With --digest: send the whole digest here "
+            + "instead of to each owner.")
+    String to;
+
     @Override
     public Integer call() {
         Door door = new Door(spec);
-        if ((json ? 1 : 0) + (markdown ? 1 : 0) + (html != null ? 1 : 0) > 1)
-            throw door.usage("--json, --markdown and --html: choose one");
+        if ((json ? 1 : 0) + (markdown ? 1 : 0) + (html != null ? 1 : 0) + (digest ? 1 : 0) > 1)
+            throw door.usage("--json, --markdown, --html and --digest: choose one");
+        if (!digest && (mailCommand != null || webhook != null || to != null))
+            throw door.usage("--mail-command, --webhook and --to go with --digest");
+        if (digest) {
+            Governance.Digest d = door.show(new Governance(door.context(dir)).digest(new Governance.DigestRequest(
+                    door.time(since, "--since"), door.time(until, "--until"), new Channels(webhook, mailCommand), to)));
+            if (mailCommand == null && webhook == null) door.out().print(d.markdown());
+            for (String s : d.sent()) door.out().println("sent: " + s);
+            for (String f : d.failed()) door.err().println("reckon: " + f);
+            return d.failed().isEmpty() ? Main.EXIT_OK : Main.EXIT_TEMPFAIL;
+        }
         Duration every = period == null ? null : door.duration(period, "--period");
         Review.Result r = door.show(new Governance(door.context(dir)).review(
                 new Governance.ReviewRequest(door.time(since, "--since"), door.time(until, "--until"), every)));

@@ -200,6 +200,16 @@ public final class Ledger implements AutoCloseable {
         this.metrics.record(metrics);
     }
 
+    /**
+     * Stores a batch of metrics once: the metrics and the mark {@code batch} in one transaction, nothing when the mark
+     * is there already (the batch was stored before, e.g. by a run that died before removing its spool file). True
+     * when stored now.
+     */
+    public boolean recordMetricsOnce(String batch, List<Metric> metrics) {
+        Objects.requireNonNull(batch, "batch");
+        return this.metrics.recordOnce(batch, metrics);
+    }
+
     /** The metrics reported for a charter, oldest first (in the order stored within one millisecond). */
     public List<Metric> metrics(String charter) {
         Objects.requireNonNull(charter, "charter");

@@ -20,7 +20,32 @@ final class MetricStore {
     /** Stores the metrics, all or none (one transaction). Times are kept to the millisecond. */
     void record(List<Metric> metrics) {
         if (metrics.isEmpty()) return;
+        db.inTransaction("cannot store metrics into", c -> insert(c, metrics));
+    }
+
+    /**
+     * Stores the metrics and a mark of the batch in one transaction, unless the mark is there already (the batch was
+     * stored before): true when stored now.
+     */
+    boolean recordOnce(String batch, List<Metric> metrics) {
+        boolean[] stored = {false};
         db.inTransaction("cannot store metrics into", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM marks WHERE mark_key = ?")) {
+                ps.setString(1, batch);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) return;
+                }
+            }
+            insert(c, metrics);
+            Marks.write(c, java.util.Map.of(batch, Instant.now().toString()));
+            stored[0] = true;
+        });
+        return stored[0];
+    }
+
+    private static void insert(java.sql.Connection c, List<Metric> metrics) throws SQLException {
+        if (metrics.isEmpty()) return;
+        {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO metrics "
                     + "(charter, name, value, at_ms, job_id, cluster, source) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 for (Metric m : metrics) {
@@ -35,7 +60,7 @@ final class MetricStore {
                 }
                 ps.executeBatch();
             }
-        });
+        }
     }
 
     /** The metrics reported for a charter, oldest first (in the order stored within one millisecond). */

@@ -77,9 +77,10 @@ class ReclaimTest {
         assertEquals(Reclaim.Kind.CANCEL, after.get(0).action());
         assertTrue(after.get(0).applied());
         assertEquals(List.of("1"), cancelled);
+        assertEquals(List.of("1", "1"), sent, "the notice before, and the one after the cancellation");
 
         assertEquals(List.of(), run(r, T0.plus(GRACE).plusSeconds(900), true, true), "nothing twice");
-        assertEquals(List.of("1"), sent);
+        assertEquals(List.of("1", "1"), sent);
         assertEquals(List.of("1"), cancelled);
         assertTrue(ledger.audited("c1", "1", "notify"));
         assertTrue(ledger.audited("c1", "1", "cancel"));

@@ -62,14 +62,14 @@ class ReclaimWebhookTest {
     }
 
     @Test
-    void theMailCommandGetsThePayloadOnStdinAndTheUserLast(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void theMailCommandGetsTheNoticeTextOnStdinAndTheUserLast(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         java.nio.file.Path out = dir.resolve("mail.txt");
         Notices n = new Notices(null, List.of("/bin/sh", "-c", "for a; do last=$a; done; { echo \"first=$1\"; echo \"to=$last\"; cat; } > '" + out + "'", "x"));
         n.send(STEP.user(), Reclaim.payload(STEP));
         String got = java.nio.file.Files.readString(out);
         assertTrue(got.startsWith("first=--\nto=bob\n"), got);
-        assertTrue(got.contains("\"job_id\":\"77\""), got);
+        assertTrue(got.contains("your job 77 (\"train\") on cluster c1"), "plain text since issue 12: " + got);
         Notices failing = new Notices(null, List.of("/bin/sh", "-c", "exit 3", "x"));
         assertThrows(java.io.IOException.class, () -> failing.send(STEP.user(), Reclaim.payload(STEP)));
     }

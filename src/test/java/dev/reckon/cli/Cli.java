@@ -17,6 +17,8 @@ public final class Cli {
         env.put("HOME", dir.toString());
         env.put("RECKON_LEDGER", dir.resolve("ledger.db").toString());
         env.put("RECKON_TZ", "UTC");
+        // a site installation of the host (/etc/reckon) must not reach a test: its site is a directory it owns
+        env.put("RECKON_SITE_DIR", dir.resolve("site").toString());
     }
 
     public record Result(int exit, String out, String err) {

@@ -42,7 +42,18 @@ class ReclaimSlurmTest {
         Cli.Result r = cli.run(all.toArray(String[]::new));
         assertEquals(0, r.exit(), r.toString());
         List<JsonNode> out = new ArrayList<>();
-        for (JsonNode n : JSON.readTree(r.out())) if (ours.contains(n.get("job_id").asText())) out.add(n);
+        for (JsonNode n : JSON.readTree(r.out()))
+            if (ours.contains(n.get("job_id").asText()) && !n.get("action").asText().equals("spare")) out.add(n);
+        return out;
+    }
+
+    /** The running jobs a run spared, with why. */
+    private static List<String> spared(Cli cli, List<String> ours) throws Exception {
+        Cli.Result r = cli.run("reclaim", "--json", "--since", "1h");
+        List<String> out = new ArrayList<>();
+        for (JsonNode n : JSON.readTree(r.out()))
+            if (ours.contains(n.get("job_id").asText()) && n.get("action").asText().equals("spare"))
+                out.add(n.get("job_id").asText() + ": " + n.get("why").asText());
         return out;
     }
 
@@ -89,6 +100,7 @@ class ReclaimSlurmTest {
             assertEquals(1, dry.size(), () -> dry + "\n" + cli.run("review", "--since", "1h"));
             assertEquals(loose, dry.get(0).get("job_id").asText());
             assertEquals("notify", dry.get(0).get("action").asText());
+            assertEquals(List.of(kept + ": defended by charter rc-kept"), spared(cli, ours));
             List<JsonNode> again = steps(cli, ours);
             assertEquals(1, again.size(), again.toString());
             assertEquals("notify", again.get(0).get("action").asText(), "a dry run changes nothing: still to be told");
@@ -101,20 +113,26 @@ class ReclaimSlurmTest {
             assertTrue(told.get(0).get("applied").asBoolean(), told.toString());
             String notices = Files.readString(log);
             assertTrue(notices.startsWith("to=" + System.getProperty("user.name") + "\n"), notices);
-            assertTrue(notices.contains("\"job_id\":\"" + loose + "\""), notices);
+            assertTrue(notices.contains("your job " + loose + " (\"") && notices.contains("Comment=charter="),
+                    notices);
 
             List<JsonNode> cut = steps(cli, ours, "--apply", "--grace", "0s", "--mail-command", mail.toString());
             assertEquals(1, cut.size(), cut.toString());
             assertEquals(loose, cut.get(0).get("job_id").asText());
             assertEquals("cancel", cut.get(0).get("action").asText());
             assertTrue(cut.get(0).get("applied").asBoolean(), cut.toString());
-            assertEquals(notices, Files.readString(log), "never told twice");
+            String after = Files.readString(log);
+            assertTrue(after.startsWith(notices), "never told twice");
+            assertTrue(after.substring(notices.length()).contains("your job " + loose + " (\""),
+                    "told after the cancellation: " + after);
+            assertTrue(cut.get(0).get("detail").asText().contains("user told"), cut.toString());
 
             List<Map<String, String>> gone = SlurmTestCluster.awaitFinal(loose, Duration.ofSeconds(60));
             assertTrue(gone.get(0).get("State").startsWith("CANCELLED"), gone.toString());
             assertEquals(List.of("RUNNING"), SlurmTestCluster.commands().squeue("-j", kept, "-o", "%T"));
             assertEquals(List.of(), steps(cli, ours, "--apply", "--grace", "0s", "--mail-command", mail.toString()),
                     "nothing twice");
+            assertEquals(after, Files.readString(log), "nobody told twice");
 
             Cli.Result audit = cli.run("audit", "--json");
             assertEquals(0, audit.exit(), audit.toString());

@@ -1,12 +1,11 @@
 package dev.reckon.cli;
 
 import dev.reckon.app.Simulation;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reckon.report.Format;
 import dev.reckon.core.Json;
-import dev.reckon.report.JsonVocabulary;
 import dev.reckon.report.Table;
+import dev.reckon.report.sim.PredictReport;
 import dev.reckon.sim.Predict;
 import dev.reckon.sim.PredictAccuracy;
 import dev.reckon.report.Terminal;
@@ -85,37 +84,8 @@ final class PredictCommand implements Callable<Integer> {
         List<Predict.Prediction> ps = r.predictions();
         long base = ps.get(0).waitS();
         if (json) {
-            ObjectNode o = Json.mapper().createObjectNode();
-            o.put("now", JsonVocabulary.instant(r.now()));
-            o.put("policy", r.policy());
-            o.set("machine", Json.mapper().valueToTree(r.machine().groups()));
-            o.put("running", r.running());
-            o.put("pending", r.pending());
-            ArrayNode arr = o.putArray("predictions");
-            for (Predict.Prediction x : ps) {
-                ObjectNode e = arr.addObject();
-                e.set("shape", Json.mapper().valueToTree(x.shape()));
-                e.put("start_at", JsonVocabulary.instant(x.start()));
-                if (x.start() == null) e.putNull("wait_s");
-                else e.put("wait_s", x.waitS());
-                if (x.start() == null || base < 0) e.putNull("vs_asked_s");
-                else e.put("vs_asked_s", x.waitS() - base);
-                e.put("note", x.note());
-            }
-            PredictAccuracy.Report a = r.accuracy();
-            if (a == null) {
-                o.putNull("accuracy");
-            } else {
-                ObjectNode acc = o.putObject("accuracy");
-                acc.put("cluster", r.cluster());
-                acc.put("jobs", a.jobs());
-                if (a.medianOffS() == null) acc.putNull("median_off_s");
-                else acc.put("median_off_s", a.medianOffS());
-                acc.put("close_share", a.closeShare());
-                acc.put("close_within_share", PredictAccuracy.CLOSE_SHARE);
-                acc.put("close_within_s", PredictAccuracy.CLOSE_FLOOR_S);
-                acc.put("median_real_wait_s", a.medianRealWaitS());
-            }
+            ObjectNode o = PredictReport.json(r.now(), r.policy(), r.machine().groups(), r.running(), r.pending(), ps,
+                    r.accuracy(), r.cluster());
             door.out().println(Json.write(o));
             return Main.EXIT_OK;
         }

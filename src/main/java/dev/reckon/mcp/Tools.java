@@ -19,7 +19,6 @@ import dev.reckon.core.InputError;
 import dev.reckon.core.Json;
 import dev.reckon.report.JsonVocabulary;
 import dev.reckon.core.SlurmSyntax;
-import dev.reckon.report.Format;
 import dev.reckon.report.JobView;
 import dev.reckon.report.sim.WhatIfReport;
 import dev.reckon.review.Owners;
@@ -347,26 +346,8 @@ final class Tools {
 
     /** The object 'reckon predict --json' prints, key for key. */
     static ObjectNode predictionJson(Simulation.Prediction r, ZoneId zone) {
-        List<Predict.Prediction> ps = r.predictions();
-        long base = ps.get(0).waitS();
-        ObjectNode o = Json.mapper().createObjectNode();
-        o.put("now", JsonVocabulary.instant(r.now()));
-        o.put("policy", r.policy());
-        o.set("machine", Json.mapper().valueToTree(r.machine().groups()));
-        o.put("running", r.running());
-        o.put("pending", r.pending());
-        ArrayNode arr = o.putArray("predictions");
-        for (Predict.Prediction x : ps) {
-            ObjectNode e = arr.addObject();
-            e.set("shape", Json.mapper().valueToTree(x.shape()));
-            e.put("start_at", JsonVocabulary.instant(x.start()));
-            if (x.start() == null) e.putNull("wait_s");
-            else e.put("wait_s", x.waitS());
-            if (x.start() == null || base < 0) e.putNull("vs_asked_s");
-            else e.put("vs_asked_s", x.waitS() - base);
-            e.put("note", x.note());
-        }
-        return o;
+        return dev.reckon.report.sim.PredictReport.json(r.now(), r.policy(), r.machine().groups(), r.running(),
+                r.pending(), r.predictions(), r.accuracy(), r.cluster());
     }
 
     static Answer whatIf(Args a, Context ctx) {

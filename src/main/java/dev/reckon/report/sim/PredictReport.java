@@ -1,0 +1,59 @@
+package dev.reckon.report.sim;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reckon.core.Json;
+import dev.reckon.report.JsonVocabulary;
+import dev.reckon.sim.Predict;
+import dev.reckon.sim.PredictAccuracy;
+
+import java.time.Instant;
+import java.util.List;
+
+/** {@code reckon predict --json}, once, for every door that answers it (the command line, the web API, MCP). */
+public final class PredictReport {
+    private PredictReport() {}
+
+    /**
+     * The prediction as JSON: when, under which policy, on which nodes, from how many running and pending jobs; each
+     * shape's predicted start and wait (and how it compares with the shape asked for, the first); how far off
+     * predictions have been on this cluster's recent jobs (null when that could not be worked out).
+     *
+     * @param machine the nodes' groups as the simulation saw them
+     */
+    public static ObjectNode json(Instant now, String policy, Object machine, long running, long pending,
+                                  List<Predict.Prediction> ps, PredictAccuracy.Report a, String cluster) {
+        long base = ps.isEmpty() ? -1 : ps.get(0).waitS();
+        ObjectNode o = Json.mapper().createObjectNode();
+        o.put("now", JsonVocabulary.instant(now));
+        o.put("policy", policy);
+        o.set("machine", Json.mapper().valueToTree(machine));
+        o.put("running", running);
+        o.put("pending", pending);
+        ArrayNode arr = o.putArray("predictions");
+        for (Predict.Prediction x : ps) {
+            ObjectNode e = arr.addObject();
+            e.set("shape", Json.mapper().valueToTree(x.shape()));
+            e.put("start_at", JsonVocabulary.instant(x.start()));
+            if (x.start() == null) e.putNull("wait_s");
+            else e.put("wait_s", x.waitS());
+            if (x.start() == null || base < 0) e.putNull("vs_asked_s");
+            else e.put("vs_asked_s", x.waitS() - base);
+            e.put("note", x.note());
+        }
+        if (a == null) {
+            o.putNull("accuracy");
+        } else {
+            ObjectNode acc = o.putObject("accuracy");
+            acc.put("cluster", cluster);
+            acc.put("jobs", a.jobs());
+            if (a.medianOffS() == null) acc.putNull("median_off_s");
+            else acc.put("median_off_s", a.medianOffS());
+            acc.put("close_share", a.closeShare());
+            acc.put("close_within_share", PredictAccuracy.CLOSE_SHARE);
+            acc.put("close_within_s", PredictAccuracy.CLOSE_FLOOR_S);
+            acc.put("median_real_wait_s", a.medianRealWaitS());
+        }
+        return o;
+    }
+}

@@ -143,7 +143,7 @@ public final class Optimiser {
     /** The queue as last read, to forecast stages on; null: no forecast, one wave's predicted wait instead. */
     private Forecast.Snapshot snapshot;
     /** The CPUs the others' running jobs held, summed over every reading of the queue, and the readings: their usual load. */
-    private final double[] loadSeen = new double[3];
+    private final double[] loadSeen = new double[2];
     private final Map<String, Double> forecasts = new HashMap<>();
 
     public Optimiser(Campaign campaign, Cluster cluster, Waits waits, Log log, Budget budget, Settings settings) {
@@ -228,7 +228,8 @@ public final class Optimiser {
             }
             round++;
         }
-        return new Run(campaign, List.copyOf(trials), Map.copyOf(incumbent), estimates(), round, stopped);
+        int last = trials.stream().mapToInt(Trial::round).max().orElse(0);
+        return new Run(campaign, List.copyOf(trials), Map.copyOf(incumbent), estimates(), last, stopped);
     }
 
     // ------------------------------------------------------------------------------------------------ resuming
@@ -328,12 +329,24 @@ public final class Optimiser {
         }
         // exploring spends at most a third of the work left: the rest is for the configuration it finds
         int explore = Math.max(1, remainingToSend(s) / 3);
+        // what the fit needs is learnt cheaply: one job of a quarter of the units, at the CPUs and at a quarter (or
+        // four times) of them
+        int[] variety = ev.variety(base.lane());
+        int probeK = base.shardsPerJob();
+        if (s.varies(Factor.SHARDS_PER_JOB))
+            probeK = (int) Math.min(Math.max(1, s.shards()),
+                    s.bounds().get(Factor.SHARDS_PER_JOB).clamp(Math.max(1, base.shardsPerJob() / 4)));
         for (Map.Entry<Factor, List<Shape>> e : ranked.subList(0, Math.min(2, ranked.size()))) {
             List<Shape> values = new ArrayList<>(e.getValue());
             values.sort(Comparator.comparingDouble(c -> {
                 double x = estimate(s, c);
                 return x < 0 ? Double.MAX_VALUE / 2 : x;
             }));
+            Shape probe = null;
+            if (e.getKey() == Factor.CPUS && variety[0] < 2) probe = probeCpus(s, base, probeK);
+            else if (e.getKey() == Factor.SHARDS_PER_JOB && variety[1] < 2 && probeK != base.shardsPerJob())
+                probe = rightSized(s, base.withShardsPerJob(probeK));
+            if (probe != null && !tried.contains(probe) && !unstable.contains(probe)) values = List.of(probe);
             for (Shape c : values) {
                 int cost = c.shardsPerJob() * settings.sweepJobs();
                 if (cost > explore && !out.isEmpty()) continue;
@@ -347,6 +360,16 @@ public final class Optimiser {
             }
         }
         return out;
+    }
+
+    /** A job of {@code units} units at a quarter of the base's CPUs (or four times, a half, twice: the first allowed). */
+    private Shape probeCpus(Stage s, Shape base, int units) {
+        Stage.Range r = s.bounds().get(Factor.CPUS);
+        for (long v : new long[] {base.cpus() / 4, base.cpus() * 4L, base.cpus() / 2, base.cpus() * 2L}) {
+            long c = r.clamp(Math.max(1, v));
+            if (c != base.cpus()) return rightSized(s, base.withShardsPerJob(units).withCpus((int) c));
+        }
+        return null;
     }
 
     private List<Trial> scale(int number) {
@@ -868,7 +891,7 @@ public final class Optimiser {
             Double f = forecasts.get(key);
             if (f == null) {
                 try {
-                    f = Forecast.makespanS(snapshot, shape, jobs, run, System.getenv("RECKON_LOAD_MAX") != null ? loadSeen[2] : loadSeen[0] / Math.max(1, loadSeen[1]));
+                    f = Forecast.makespanS(snapshot, shape, jobs, run, loadSeen[0] / Math.max(1, loadSeen[1]));
                 } catch (RuntimeException e) {
                     f = Double.NaN; // no forecast: one wave's predicted wait, below
                 }
@@ -897,8 +920,6 @@ public final class Optimiser {
         if (snapshot != null) {
             loadSeen[0] += Forecast.othersCores(snapshot);
             loadSeen[1]++;
-            loadSeen[2] = Math.max(loadSeen[2], Forecast.othersCores(snapshot));
-            if (System.getenv("RECKON_LOAD_DEBUG") != null) System.err.println("load " + Forecast.othersCores(snapshot));
         }
     }
 

@@ -66,6 +66,20 @@ public final class Evidence {
         return f.a + f.b * shards * (f.s + (1 - f.s) / cpus);
     }
 
+    /**
+     * A runtime not to be exceeded, for time limits: the estimate, and for fewer CPUs than any run of the lane had,
+     * at least the runtime at the fewest seen slowed in proportion (as if all the work were parallel: the fit's serial
+     * part is not trusted below the CPUs it has seen); -1 when unknown.
+     */
+    public double runtimeBoundS(Lane lane, int shards, int cpus) {
+        double est = runtimeS(lane, shards, cpus);
+        List<long[]> runs = lane == Lane.GPU ? gpuRuns : cpuRuns;
+        if (est < 0 || runs.isEmpty()) return est;
+        long fewest = runs.stream().mapToLong(r -> r[1]).min().orElse(cpus);
+        if (cpus >= fewest) return est;
+        return Math.max(est, runtimeS(lane, shards, (int) fewest) * fewest / (double) cpus);
+    }
+
     /** The serial fraction the runs of the lane suggest (1 when they cannot tell). */
     public double serialFraction(Lane lane) {
         Fit f = fit(lane == Lane.GPU ? gpuRuns : cpuRuns);

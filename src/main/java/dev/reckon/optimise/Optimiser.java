@@ -437,16 +437,24 @@ public final class Optimiser {
      */
     Shape gridBest(Stage s) {
         Shape inc = incumbent.get(s.name());
-        Shape best = null;
-        double bestEst = Double.MAX_VALUE;
+        Map<Shape, Double> est = new LinkedHashMap<>();
+        double least = Double.MAX_VALUE;
         for (Shape c : grid(s, inc)) {
             if (unstable.contains(c)) continue;
             double e = estimate(s, c);
             if (e <= 0) continue;
-            if (e < bestEst * (1 - 1e-9) || (e <= bestEst * (1 + 1e-9) && footprint(c) < footprint(best))) {
+            est.put(c, e);
+            least = Math.min(least, e);
+        }
+        // of those forecast as fast within the noise, the smallest job (CPUs x limit): it backfills sooner and a
+        // rush of other work delays it least, which the forecast, made on the queue of one moment, cannot see
+        Shape best = null;
+        for (Map.Entry<Shape, Double> e : est.entrySet()) {
+            if (e.getValue() > least * (1 + settings.noise())) continue;
+            Shape c = e.getKey();
+            if (best == null || (double) c.cpus() * c.timeS() < (double) best.cpus() * best.timeS()
+                    || ((double) c.cpus() * c.timeS() == (double) best.cpus() * best.timeS() && e.getValue() < est.get(best)))
                 best = c;
-                bestEst = e;
-            }
         }
         return best;
     }
@@ -589,7 +597,7 @@ public final class Optimiser {
             mem = ((mem + 255 * MIB) / (256 * MIB)) * 256 * MIB;
             out = out.withMem(s.bounds().get(Factor.MEM).clamp(mem));
         }
-        double run = ev.runtimeS(shape.lane(), shape.shardsPerJob(), shape.cpus());
+        double run = ev.runtimeBoundS(shape.lane(), shape.shardsPerJob(), shape.cpus());
         if (run > 0 && s.varies(Factor.TIME)) {
             long t = (long) Math.max(run * settings.timeMargin(), run + settings.timePadS());
             t = ((t + 59) / 60) * 60;

@@ -67,16 +67,17 @@ public final class Evidence {
     }
 
     /**
-     * A runtime not to be exceeded, for time limits: the estimate, and for fewer CPUs than any run of the lane had,
-     * at least the runtime at the fewest seen slowed in proportion (as if all the work were parallel: the fit's serial
-     * part is not trusted below the CPUs it has seen); -1 when unknown.
+     * A runtime not to be exceeded, for time limits: the estimate; and while the lane's runs all had one CPU count,
+     * for fewer CPUs at least its runtime slowed in proportion (as if all the work were parallel: one count says
+     * nothing of the serial part); -1 when unknown.
      */
     public double runtimeBoundS(Lane lane, int shards, int cpus) {
         double est = runtimeS(lane, shards, cpus);
         List<long[]> runs = lane == Lane.GPU ? gpuRuns : cpuRuns;
         if (est < 0 || runs.isEmpty()) return est;
         long fewest = runs.stream().mapToLong(r -> r[1]).min().orElse(cpus);
-        if (cpus >= fewest) return est;
+        // with two CPU counts seen or more, the fitted serial part is evidence enough
+        if (cpus >= fewest || runs.stream().mapToLong(r -> r[1]).distinct().count() > 1) return est;
         return Math.max(est, runtimeS(lane, shards, (int) fewest) * fewest / (double) cpus);
     }
 

@@ -438,22 +438,18 @@ public final class Optimiser {
     Shape gridBest(Stage s) {
         Shape inc = incumbent.get(s.name());
         Map<Shape, Double> est = new LinkedHashMap<>();
-        double least = Double.MAX_VALUE;
         for (Shape c : grid(s, inc)) {
             if (unstable.contains(c)) continue;
             double e = estimate(s, c);
             if (e <= 0) continue;
             est.put(c, e);
-            least = Math.min(least, e);
         }
-        // of those forecast as fast within the noise, the smallest job (CPUs x limit): it backfills sooner and a
-        // rush of other work delays it least, which the forecast, made on the queue of one moment, cannot see
+        // the fastest forecast; of those as fast within a hair, the lighter footprint
         Shape best = null;
         for (Map.Entry<Shape, Double> e : est.entrySet()) {
-            if (e.getValue() > least * (1 + settings.noise())) continue;
             Shape c = e.getKey();
-            if (best == null || (double) c.cpus() * c.timeS() < (double) best.cpus() * best.timeS()
-                    || ((double) c.cpus() * c.timeS() == (double) best.cpus() * best.timeS() && e.getValue() < est.get(best)))
+            double b = best == null ? Double.MAX_VALUE : est.get(best);
+            if (e.getValue() < b * (1 - 1e-9) || (e.getValue() <= b * (1 + 1e-9) && footprint(c) < footprint(best)))
                 best = c;
         }
         return best;

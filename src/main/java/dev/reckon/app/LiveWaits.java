@@ -1,5 +1,6 @@
 package dev.reckon.app;
 
+import dev.reckon.optimise.Forecast;
 import dev.reckon.optimise.Optimiser;
 import dev.reckon.optimise.Shape;
 import dev.reckon.sim.Machine;
@@ -35,5 +36,15 @@ final class LiveWaits implements Optimiser.Waits {
         Predict.Prediction x = Predict.predict(machine, queue, List.of(p), ctx.now(), defaults.predictPolicy(), defaults)
                 .get(0);
         return x.start() == null ? null : x.waitS();
+    }
+
+    /** The live queue and nodes, for the optimiser's forecasts of a stage's whole work; null without usable nodes. */
+    @Override
+    public Forecast.Snapshot snapshot() {
+        String usable = SqueueJobs.usableNodes(live.nodes());
+        if (usable.isBlank()) return null;
+        Machine machine = ScontrolNodes.parse(usable, live.nodesName());
+        List<Predict.LiveJob> queue = SqueueJobs.parse(live.queue(), live.queueName(), ctx.zone());
+        return new Forecast.Snapshot(machine, queue, defaults.predictPolicy(), defaults);
     }
 }

@@ -179,10 +179,23 @@ public final class Optimising {
      * @param apply     send trials to the real cluster (without it: the plan of round 0, nothing sent); a simulated
      *                  cluster always runs
      * @param maxRounds the last round; null: the default (5)
+     * @param storedOnly the stored state only (a report): nothing is planned or sent
+     * @param planOnly  the plan of round 0 only, nothing sent or stored: with a model, against its simulated cluster
+     *                  (the waits predicted on it)
      */
-    public record RunRequest(Path file, Path model, boolean apply, Integer maxRounds, boolean storedOnly) {
+    public record RunRequest(Path file, Path model, boolean apply, Integer maxRounds, boolean storedOnly,
+                             boolean planOnly) {
         public RunRequest(Path file, Path model, boolean apply, Integer maxRounds) {
-            this(file, model, apply, maxRounds, false);
+            this(file, model, apply, maxRounds, false, false);
+        }
+
+        public RunRequest(Path file, Path model, boolean apply, Integer maxRounds, boolean storedOnly) {
+            this(file, model, apply, maxRounds, storedOnly, false);
+        }
+
+        /** The plan of round 0: nothing is sent or stored. */
+        public static RunRequest plan(Path file, Path model, Integer maxRounds) {
+            return new RunRequest(file, model, false, maxRounds, false, true);
         }
 
         public RunRequest {
@@ -215,7 +228,7 @@ public final class Optimising {
                 Optimiser.Settings.DEFAULT.memMargin(), Optimiser.Settings.DEFAULT.memPad(),
                 Optimiser.Settings.DEFAULT.timeMargin(), Optimiser.Settings.DEFAULT.timePadS());
         // a dry run, or the report of a stored run, only reads: it needs the ledger and writes nothing to it
-        boolean writes = !q.storedOnly() && (model != null || q.apply());
+        boolean writes = !q.storedOnly() && !q.planOnly() && (model != null || q.apply());
         try (Ledger ledger = (writes ? ctx.openLedger() : ctx.readLedger())) {
             Optimiser.Budget budget = budget(ledger, c, notes);
             Cluster cluster;
@@ -236,13 +249,18 @@ public final class Optimising {
                 where = "this host's Slurm";
             }
             Optimiser.Log log = new LedgerLog(ledger, key, model != null);
-            boolean send = model != null || q.apply();
+            boolean send = !q.planOnly() && (model != null || q.apply());
             Cluster acting = send && model == null ? new Audited(cluster, ledger, ctx, c.charter(), where) : cluster;
             Optimiser o = new Optimiser(c, acting, waits, send ? log : new Optimiser.MemoryLog(), budget, settings);
             Optimiser.Run run;
             if (q.storedOnly()) {
                 run = new Optimiser(c, acting, waits, new Frozen(log.trials()), budget, settings).stored();
                 send = false;
+            } else if (q.planOnly() && model != null) {
+                // against the model's simulated cluster, as it stands when a run would start: its waits predicted
+                run = o.plan();
+                notes.add("dry run against the model's simulated cluster: the waits are predicted on it; nothing was "
+                        + "sent or stored ('run --model' runs the rounds)");
             } else if (!send) {
                 if (!log.trials().isEmpty()) {
                     run = new Optimiser(c, acting, waits, new Frozen(log.trials()), budget, settings).stored();

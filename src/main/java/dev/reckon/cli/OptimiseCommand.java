@@ -217,7 +217,9 @@ final class OptimiseCommand implements Runnable {
 
     @Command(name = "plan", mixinStandardHelpOptions = true,
             description = {"What round 0 would send (one job per stage and lane at the starting shape), with each "
-                    + "trial's predicted queue wait; nothing is sent. For a campaign that has run: its stored state."})
+                    + "trial's predicted queue wait; nothing is sent. For a campaign that has run: its stored state. "
+                    + "With --model, against the model's simulated cluster (its other users' load), waits predicted "
+                    + "on it."})
     static final class Plan implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -229,7 +231,7 @@ final class OptimiseCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             Door door = new Door(spec);
-            var r = door.show(new Optimising(door.context(dir)).run(new Optimising.RunRequest(rounds.file, null, false,
+            var r = door.show(new Optimising(door.context(dir)).run(Optimising.RunRequest.plan(rounds.file, rounds.model,
                     rounds.rounds)));
             return rounds.render(door, r);
         }

@@ -40,6 +40,13 @@ public final class Evidence {
         return out;
     }
 
+    /** How many different CPU counts, and units per job, the lane's runs had: {cpus, units}. */
+    public int[] variety(Lane lane) {
+        List<long[]> runs = lane == Lane.GPU ? gpuRuns : cpuRuns;
+        return new int[] {(int) runs.stream().mapToLong(r -> r[1]).distinct().count(),
+                (int) runs.stream().mapToLong(r -> r[0]).distinct().count()};
+    }
+
     public boolean knows(Lane lane) {
         return !(lane == Lane.GPU ? gpuRuns : cpuRuns).isEmpty();
     }
@@ -59,6 +66,21 @@ public final class Evidence {
         return f.a + f.b * shards * (f.s + (1 - f.s) / cpus);
     }
 
+    /**
+     * A runtime not to be exceeded, for time limits: the estimate; and while the lane's runs all had one CPU count,
+     * for fewer CPUs at least its runtime slowed in proportion (as if all the work were parallel: one count says
+     * nothing of the serial part); -1 when unknown.
+     */
+    public double runtimeBoundS(Lane lane, int shards, int cpus) {
+        double est = runtimeS(lane, shards, cpus);
+        List<long[]> runs = lane == Lane.GPU ? gpuRuns : cpuRuns;
+        if (est < 0 || runs.isEmpty()) return est;
+        long fewest = runs.stream().mapToLong(r -> r[1]).min().orElse(cpus);
+        // with two CPU counts seen or more, the fitted serial part is evidence enough
+        if (cpus >= fewest || runs.stream().mapToLong(r -> r[1]).distinct().count() > 1) return est;
+        return Math.max(est, runtimeS(lane, shards, (int) fewest) * fewest / (double) cpus);
+    }
+
     /** The serial fraction the runs of the lane suggest (1 when they cannot tell). */
     public double serialFraction(Lane lane) {
         Fit f = fit(lane == Lane.GPU ? gpuRuns : cpuRuns);
@@ -69,21 +91,28 @@ public final class Evidence {
     public double peakBytes(int shards) {
         if (peaks.isEmpty()) return -1;
         double[] ab = line(peaks.stream().map(p -> new double[] {p[0], p[1]}).toList());
-        if (ab == null) {
-            double per = 0;
-            for (long[] p : peaks) per = Math.max(per, (double) p[1] / Math.max(1, p[0]));
-            return per * shards;
-        }
-        // never below what was seen for as many shards or fewer
         double seen = 0;
-        long most = 0;
-        double perUnit = 0;
+        long most = 0, fewest = Long.MAX_VALUE;
+        double perUnit = 0, fewestPeak = 0;
         for (long[] p : peaks) {
             if (p[0] <= shards) seen = Math.max(seen, p[1]);
             most = Math.max(most, p[0]);
             perUnit = Math.max(perUnit, (double) p[1] / Math.max(1, p[0]));
+            if (p[0] < fewest) {
+                fewest = p[0];
+                fewestPeak = 0;
+            }
+            if (p[0] == fewest) fewestPeak = Math.max(fewestPeak, p[1]);
         }
+        if (ab == null) {
+            // one size of job seen: fewer units are not assumed to need less (the job's base memory is unknown);
+            // more are assumed to need as much per unit as it did, base and all
+            return shards < fewest ? fewestPeak : perUnit * shards;
+        }
+        // never below what was seen for as many shards or fewer
         double fitted = Math.max(ab[0] + ab[1] * shards, Math.min(seen, maxPeak));
+        // below the fewest units a job has done, the line may not be trusted to fall below its base
+        if (shards < fewest) fitted = Math.max(fitted, Math.max(0, ab[0]) + Math.max(0, ab[1]) * shards);
         // beyond the most units a job has done, extrapolate with caution: as if memory grew with every unit
         return shards > most ? Math.max(fitted, perUnit * shards) : fitted;
     }

@@ -39,6 +39,11 @@ public final class Optimiser {
     @FunctionalInterface
     public interface Waits {
         Long waitS(Shape shape, int jobs);
+
+        /** The queue now, to forecast a whole stage's work on ({@link Forecast}); null when it cannot be read. */
+        default Forecast.Snapshot snapshot() {
+            return null;
+        }
     }
 
     /** The campaign's state, kept so that a run killed at any point resumes without sending a trial twice. */
@@ -67,12 +72,20 @@ public final class Optimiser {
 
     /** Predicted waits on a simulated cluster: its queue now, simulated forward as {@code reckon predict} does. */
     public static Waits simulated(dev.reckon.sim.SimulatedCluster c, dev.reckon.sim.SimDefaults defaults) {
-        return (shape, jobs) -> {
-            dev.reckon.sim.Predict.Shape p = new dev.reckon.sim.Predict.Shape("trial", 1, shape.cpus(), shape.memBytes(),
-                    shape.gpus(), shape.timeS(), shape.partition(), Math.max(1, jobs));
-            dev.reckon.sim.Predict.Prediction x = dev.reckon.sim.Predict.predict(c.machine(), c.queue(), List.of(p),
-                    c.now(), c.policy(), defaults).get(0);
-            return x.start() == null ? null : x.waitS();
+        return new Waits() {
+            @Override
+            public Long waitS(Shape shape, int jobs) {
+                dev.reckon.sim.Predict.Shape p = new dev.reckon.sim.Predict.Shape("trial", 1, shape.cpus(),
+                        shape.memBytes(), shape.gpus(), shape.timeS(), shape.partition(), Math.max(1, jobs));
+                dev.reckon.sim.Predict.Prediction x = dev.reckon.sim.Predict.predict(c.machine(), c.queue(), List.of(p),
+                        c.now(), c.policy(), defaults).get(0);
+                return x.start() == null ? null : x.waitS();
+            }
+
+            @Override
+            public Forecast.Snapshot snapshot() {
+                return new Forecast.Snapshot(c.machine(), c.queue(), c.policy(), defaults);
+            }
         };
     }
 
@@ -127,6 +140,11 @@ public final class Optimiser {
     private final Map<Shape, Integer> oomCount = new HashMap<>();
     private final Map<String, double[]> measured = new HashMap<>();
     private final List<Trial> trials = new ArrayList<>();
+    /** The queue as last read, to forecast stages on; null: no forecast, one wave's predicted wait instead. */
+    private Forecast.Snapshot snapshot;
+    /** The CPUs the others' running jobs held, summed over every reading of the queue, and the readings: their usual load. */
+    private final double[] loadSeen = new double[2];
+    private final Map<String, Double> forecasts = new HashMap<>();
 
     public Optimiser(Campaign campaign, Cluster cluster, Waits waits, Log log, Budget budget, Settings settings) {
         this.campaign = campaign;
@@ -146,6 +164,7 @@ public final class Optimiser {
 
     /** The trials round 0 would send, with their predicted waits: nothing is sent or stored. */
     public Run plan() {
+        refresh();
         List<Trial> planned = smoke(1);
         List<Trial> withWaits = new ArrayList<>();
         for (Trial t : planned) withWaits.add(predicted(t));
@@ -161,6 +180,7 @@ public final class Optimiser {
             round = Math.max(round, t.round());
             account(t);
         }
+        refresh();
         for (int r = 0; r <= round; r++) promote(r);
         long open = trials.stream().filter(t -> t.status() == Trial.Status.SUBMITTED || t.status() == Trial.Status.PLANNED).count();
         return new Run(campaign, List.copyOf(trials), Map.copyOf(incumbent), estimates(), round,
@@ -181,6 +201,7 @@ public final class Optimiser {
                 stopped = "the target work is done";
                 break;
             }
+            refresh();
             Map<String, Double> before = stageEstimates();
             List<Trial> mine = roundTrials(round);
             if (mine.isEmpty()) mine = planRound(round);
@@ -189,6 +210,7 @@ public final class Optimiser {
                 break;
             }
             boolean refused = execute(mine);
+            refresh();
             promote(round);
             Map<String, Double> after = stageEstimates();
             if (round >= 2) {
@@ -206,13 +228,15 @@ public final class Optimiser {
             }
             round++;
         }
-        return new Run(campaign, List.copyOf(trials), Map.copyOf(incumbent), estimates(), round, stopped);
+        int last = trials.stream().mapToInt(Trial::round).max().orElse(0);
+        return new Run(campaign, List.copyOf(trials), Map.copyOf(incumbent), estimates(), last, stopped);
     }
 
     // ------------------------------------------------------------------------------------------------ resuming
 
     /** Reads the log: finished trials become evidence, sent ones are waited for; returns the round to go on with. */
     private int resume() {
+        refresh();
         int round = 0;
         for (Trial t : log.trials()) {
             if (t.status() == Trial.Status.SUBMITTED) t = await(t);
@@ -287,7 +311,12 @@ public final class Optimiser {
         Evidence ev = evidence.get(s.name());
         ranked.sort(Comparator.comparingDouble(e -> {
             // a lane with no clean run yet is tried first: GPU time is for GPU-bound work
-            if (e.getKey() == Factor.GPUS && e.getValue().stream().anyMatch(c -> !ev.knows(c.lane()))) return -1.0;
+            if (e.getKey() == Factor.GPUS && e.getValue().stream().anyMatch(c -> !ev.knows(c.lane()))) return -3.0;
+            // then what the runtime's fit needs: runs with other CPU counts (its serial part), with other units per
+            // job (its per-job overhead); without them, the shapes it has not seen are guesses
+            int[] variety = ev.variety(base.lane());
+            if (e.getKey() == Factor.CPUS && variety[0] < 2) return -2.0;
+            if (e.getKey() == Factor.SHARDS_PER_JOB && variety[1] < 2) return -1.0;
             return e.getValue().stream().mapToDouble(c -> {
                 double x = estimate(s, c);
                 return x < 0 ? Double.MAX_VALUE / 2 : x;
@@ -300,12 +329,24 @@ public final class Optimiser {
         }
         // exploring spends at most a third of the work left: the rest is for the configuration it finds
         int explore = Math.max(1, remainingToSend(s) / 3);
+        // what the fit needs is learnt cheaply: one job of a quarter of the units, at the CPUs and at a quarter (or
+        // four times) of them
+        int[] variety = ev.variety(base.lane());
+        int probeK = base.shardsPerJob();
+        if (s.varies(Factor.SHARDS_PER_JOB))
+            probeK = (int) Math.min(Math.max(1, s.shards()),
+                    s.bounds().get(Factor.SHARDS_PER_JOB).clamp(Math.max(1, base.shardsPerJob() / 4)));
         for (Map.Entry<Factor, List<Shape>> e : ranked.subList(0, Math.min(2, ranked.size()))) {
             List<Shape> values = new ArrayList<>(e.getValue());
             values.sort(Comparator.comparingDouble(c -> {
                 double x = estimate(s, c);
                 return x < 0 ? Double.MAX_VALUE / 2 : x;
             }));
+            Shape probe = null;
+            if (e.getKey() == Factor.CPUS && variety[0] < 2) probe = probeCpus(s, base, probeK);
+            else if (e.getKey() == Factor.SHARDS_PER_JOB && variety[1] < 2 && probeK != base.shardsPerJob())
+                probe = rightSized(s, base.withShardsPerJob(probeK));
+            if (probe != null && !tried.contains(probe) && !unstable.contains(probe)) values = List.of(probe);
             for (Shape c : values) {
                 int cost = c.shardsPerJob() * settings.sweepJobs();
                 if (cost > explore && !out.isEmpty()) continue;
@@ -321,6 +362,16 @@ public final class Optimiser {
         return out;
     }
 
+    /** A job of {@code units} units at a quarter of the base's CPUs (or four times, a half, twice: the first allowed). */
+    private Shape probeCpus(Stage s, Shape base, int units) {
+        Stage.Range r = s.bounds().get(Factor.CPUS);
+        for (long v : new long[] {base.cpus() / 4, base.cpus() * 4L, base.cpus() / 2, base.cpus() * 2L}) {
+            long c = r.clamp(Math.max(1, v));
+            if (c != base.cpus()) return rightSized(s, base.withShardsPerJob(units).withCpus((int) c));
+        }
+        return null;
+    }
+
     private List<Trial> scale(int number) {
         List<Trial> out = new ArrayList<>();
         for (Stage s : ordered()) {
@@ -332,6 +383,15 @@ public final class Optimiser {
                 double e = estimate(s, c);
                 if (e > 0 && (bestEst < 0 || e < bestEst)) {
                     best = c;
+                    bestEst = e;
+                }
+            }
+            // the best shape of the grid for the stage's work, by the fitted runtime and memory and the forecast
+            Shape predicted = gridBest(s);
+            if (predicted != null && !predicted.equals(best)) {
+                double e = estimate(s, predicted);
+                if (e > 0 && (bestEst < 0 || e < bestEst * (1 - settings.noise()))) {
+                    best = predicted;
                     bestEst = e;
                 }
             }
@@ -366,6 +426,70 @@ public final class Optimiser {
 
     private int roundOf(int number) {
         return trials.stream().mapToInt(Trial::round).max().orElse(0) + 1;
+    }
+
+    /**
+     * The shape the evidence and the forecast say does the stage's work soonest, of every combination of lane, CPUs
+     * and units per job (powers of two within the bounds, the bounds, the start's and the incumbent's) and jobs at
+     * once (the start's, the incumbent's, powers of two, the most allowed), each with memory and time from the
+     * evidence; shapes the evidence cannot estimate (a lane not run, memory it would run out of) are left out. Null
+     * when none can be estimated.
+     */
+    Shape gridBest(Stage s) {
+        Shape inc = incumbent.get(s.name());
+        Map<Shape, Double> est = new LinkedHashMap<>();
+        for (Shape c : grid(s, inc)) {
+            if (unstable.contains(c)) continue;
+            double e = estimate(s, c);
+            if (e <= 0) continue;
+            est.put(c, e);
+        }
+        // the fastest forecast; of those as fast within a hair, the lighter footprint
+        Shape best = null;
+        for (Map.Entry<Shape, Double> e : est.entrySet()) {
+            Shape c = e.getKey();
+            double b = best == null ? Double.MAX_VALUE : est.get(best);
+            if (e.getValue() < b * (1 - 1e-9) || (e.getValue() <= b * (1 + 1e-9) && footprint(c) < footprint(best)))
+                best = c;
+        }
+        return best;
+    }
+
+    private List<Shape> grid(Stage s, Shape inc) {
+        Evidence ev = evidence.get(s.name());
+        List<Long> cpus = levels(s, Factor.CPUS, s.start().cpus(), inc.cpus());
+        List<Long> units = levels(s, Factor.SHARDS_PER_JOB, s.start().shardsPerJob(), inc.shardsPerJob());
+        units.removeIf(k -> k > Math.max(1, s.shards()));
+        if (units.isEmpty()) units.add((long) Math.max(1, Math.min(s.shards(), inc.shardsPerJob())));
+        List<Long> conc = levels(s, Factor.CONCURRENCY, s.start().concurrency(), inc.concurrency());
+        List<Shape> out = new ArrayList<>();
+        for (Lane lane : Lane.values()) {
+            Shape onLane = onLane(s, inc, lane);
+            if (onLane == null || !ev.knows(lane)) continue;
+            for (long c : cpus)
+                for (long k : units)
+                    for (long cc : conc) {
+                        Shape x = rightSized(s, onLane.withCpus((int) c).withShardsPerJob((int) k)
+                                .withConcurrency((int) cc));
+                        if (!out.contains(x)) out.add(x);
+                    }
+        }
+        return out;
+    }
+
+    /** A factor's levels for the grid: powers of two within its bounds, its bounds, and the values given. */
+    private static List<Long> levels(Stage s, Factor f, long... also) {
+        List<Long> out = new ArrayList<>();
+        if (!s.varies(f)) {
+            out.add(also[0]);
+            return out;
+        }
+        Stage.Range r = s.bounds().get(f);
+        for (long v = 1; v <= r.max(); v *= 2) if (r.contains(v)) out.add(v);
+        if (!out.contains(r.min())) out.add(Math.max(1, r.min()));
+        if (!out.contains(r.max())) out.add(r.max());
+        for (long v : also) if (r.contains(v) && !out.contains(v)) out.add(v);
+        return out;
     }
 
     /** The values of each factor the stage may vary, around the base shape. */
@@ -469,7 +593,7 @@ public final class Optimiser {
             mem = ((mem + 255 * MIB) / (256 * MIB)) * 256 * MIB;
             out = out.withMem(s.bounds().get(Factor.MEM).clamp(mem));
         }
-        double run = ev.runtimeS(shape.lane(), shape.shardsPerJob(), shape.cpus());
+        double run = ev.runtimeBoundS(shape.lane(), shape.shardsPerJob(), shape.cpus());
         if (run > 0 && s.varies(Factor.TIME)) {
             long t = (long) Math.max(run * settings.timeMargin(), run + settings.timePadS());
             t = ((t + 59) / 60) * 60;
@@ -765,6 +889,20 @@ public final class Optimiser {
             return -1; // would run out of memory
         if (!proven && run > shape.timeS()) return -1; // would time out
         int jobs = shape.jobs(Math.max(1, s.shards()));
+        if (snapshot != null) {
+            // the whole work forecast on the queue as it stands: every wave's wait, and how many fit at once
+            String key = s.name() + "\u0000" + shape + "\u0000" + Math.round(run) + "\u0000" + jobs;
+            Double f = forecasts.get(key);
+            if (f == null) {
+                try {
+                    f = Forecast.makespanS(snapshot, shape, jobs, run, loadSeen[0] / Math.max(1, loadSeen[1]));
+                } catch (RuntimeException e) {
+                    f = Double.NaN; // no forecast: one wave's predicted wait, below
+                }
+                forecasts.put(key, f);
+            }
+            if (!f.isNaN()) return f;
+        }
         int wave = Math.min(jobs, shape.concurrency());
         int waves = (jobs + wave - 1) / wave;
         // a wait measured on as many jobs as a wave is evidence; one job's wait says little of a wave's
@@ -773,6 +911,20 @@ public final class Optimiser {
         Long w = m != null && m[1] >= Math.max(1, wave / 2.0) ? Long.valueOf(Math.round(m[0]))
                 : predicted != null ? predicted : m != null ? Long.valueOf(Math.round(m[0])) : null;
         return (w == null ? 0 : w) + waves * run;
+    }
+
+    /** Reads the queue again (the cluster has moved on): forecasts from then on are made on it. */
+    private void refresh() {
+        forecasts.clear();
+        try {
+            snapshot = waits == null ? null : waits.snapshot();
+        } catch (RuntimeException e) {
+            snapshot = null;
+        }
+        if (snapshot != null) {
+            loadSeen[0] += Forecast.othersCores(snapshot);
+            loadSeen[1]++;
+        }
     }
 
     private Long safeWait(Shape shape, int jobs) {

@@ -81,6 +81,26 @@ class OptimiseRunTest {
     }
 
     @Test
+    void planWithAModelPredictsRoundZerosWaitsOnItsSimulatedClusterAndStoresNothing() throws Exception {
+        Cli cli = new Cli(dir).withEmptyLedger();
+        Path c = copy(CAMPAIGN), m = copy(MODEL);
+        Cli.Result r = cli.run("optimise", "plan", c.toString(), "--model", m.toString(), "--json");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.err().contains("dry run against the model's simulated cluster"), r.err());
+        JsonNode j = JSON.readTree(r.out());
+        assertTrue(j.get("experiments").size() >= 5, "one smoke trial per stage and lane: " + j.get("experiments"));
+        for (JsonNode e : j.get("experiments")) {
+            assertEquals(0, e.get("round").asInt(), e.toString());
+            assertTrue(e.hasNonNull("predicted_wait_s"), "a wait predicted on the model's cluster: " + e);
+            assertEquals(0, e.get("job_ids").size(), "nothing sent: " + e);
+        }
+        assertTrue(j.get("objective").toString().contains("simulated cluster"), j.get("objective").toString());
+        Cli.Result report = cli.run("optimise", "report", c.toString(), "--model", m.toString());
+        assertEquals(2, report.exit(), "nothing was stored, so nothing has run: " + report);
+        assertTrue(Files.notExists(dir.resolve("asr-pipeline.v2.campaign.yaml")), "no version promoted by a plan");
+    }
+
+    @Test
     void withoutApplyNothingIsSentToTheRealCluster() throws Exception {
         Cli cli = new Cli(dir).withEmptyLedger();
         Path c = copy(CAMPAIGN);

@@ -64,4 +64,39 @@ class OptimiserTest {
         Optimiser.Estimate e = r.estimates().get("prep");
         assertTrue(e.chosenS() > 0, e.toString());
     }
+
+    static Trial done(Shape shape, int units, long peak, long seconds) {
+        Trial.Result r = new Trial.Result(1, 0, 0, 0, 0, seconds, peak, seconds, 0, 0,
+                List.of(new long[] {units, peak}), List.of(new long[] {units, seconds}));
+        return new Trial(1, 1, "prep", "t", shape, 0, 1, units, Trial.Status.DONE, List.of("1"), null, r);
+    }
+
+    @Test
+    void aJobOfFewerUnitsThanAnySeenIsNotAssumedToNeedLessMemory() {
+        // regression: one job of 20 units peaked at 6 GiB; a job of 1 unit was sized at 6/20 GiB and ran out of memory
+        Evidence ev = new Evidence();
+        ev.add(done(new Shape(8, 8 * GIB, 0, 7200, null, 20, 4), 20, 6 * GIB, 4000));
+        assertTrue(ev.peakBytes(1) >= 6 * GIB, "no fall assumed below the fewest units seen: " + ev.peakBytes(1));
+        assertTrue(ev.peakBytes(40) >= 12 * GIB, "more units: as much per unit, base and all: " + ev.peakBytes(40));
+        ev.add(done(new Shape(8, 8 * GIB, 0, 7200, null, 5, 4), 5, 3 * GIB, 1000));
+        double one = ev.peakBytes(1);
+        assertTrue(one >= 2 * GIB && one < 3 * GIB, "two sizes seen: the line's base (2 GiB), not less: " + one);
+    }
+
+    @Test
+    void theForecastCountsEveryWavesWaitAndTheRoomOthersLeave() {
+        // one 32-core node busy with others' 16-core jobs of an hour: half a node is free
+        Machine m = new Machine(List.of(new Machine.Group("cpu", 1, 32, 128 * GIB, 0, Set.of())));
+        List<dev.reckon.sim.Predict.LiveJob> queue = List.of(new dev.reckon.sim.Predict.LiveJob("o1", true, null, "other",
+                0, T0, 3600L, 600, 1, 16, GIB, 0));
+        Forecast.Snapshot snap = Forecast.of(m, queue);
+        Shape narrow = new Shape(4, GIB, 0, 1200, null, 1, 8);
+        // 8 jobs of 4 CPUs and 1000 s, 8 at once: only 4 fit beside the others' job, so two waves
+        assertEquals(2000, Forecast.makespanS(snap, narrow, 8, 1000), 1e-9);
+        // a whole-node job waits for the others' job to end, and the one that follows it waits behind ours
+        Shape wide = narrow.withCpus(32);
+        assertEquals(3000 + 1000, Forecast.makespanS(snap, wide, 1, 1000), 1e-9);
+        // an idle machine: the waves' runtimes only
+        assertEquals(3000, Forecast.makespanS(Forecast.of(m, List.of()), narrow.withConcurrency(2), 6, 1000), 1e-9);
+    }
 }

@@ -89,16 +89,16 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "optimise", aliases = "optimize", mixinStandardHelpOptions = true,
-            description = {"Runs the optimiser on simulated clusters with other users' load over five workload models "
+            description = {"Runs the optimiser on simulated clusters with other users' load over six workload models "
                     + "(a queue-bound stage of wide jobs, preprocessing holding idle GPUs, an OOM-prone stage, a stage "
-                    + "asking ten times the memory it uses, and a pipeline mixing them) and prints per model the "
+                    + "asking ten times the memory it uses, a pipeline mixing them, and a staging-heavy stage) and prints per model the "
                     + "pipeline's wall-clock as submitted, after right-sizing alone (largest use + margin, retried with "
                     + "more memory), after reckon's rounds, and the best of an exhaustive search of the factor grid; "
                     + "the rounds, the trials' hours, and jobs out of memory after round 1."})
     static final class Optimise implements java.util.concurrent.Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--model", paramLabel = "NAME", description = "Only this model (default: all five).")
+        @Option(names = "--model", paramLabel = "NAME", description = "Only this model (default: all six).")
         String model;
         @Option(names = "--json", description = "The figures as JSON.")
         boolean json;

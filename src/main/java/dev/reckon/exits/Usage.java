@@ -33,8 +33,63 @@ final class Usage {
         ts.add(at);
         if (from != null) ts.add(clip(from));
         times = ts.toArray(new Instant[0]);
-        totals = new Hours[times.length];
-        for (int i = 0; i < times.length; i++) totals[i] = used(times[i]);
+        totals = sweep();
+    }
+
+    /**
+     * The running total at each of {@link #times}, in one sweep: each job adds its hourly rate from its start (from
+     * {@code from} on) until its end (a running job: on to {@code at}); n log n for a charter of many jobs, where
+     * summing every job at every moment was n squared.
+     */
+    private Hours[] sweep() {
+        int n = 0;
+        long[] at = new long[2 * jobs.size()];
+        double[][] delta = new double[2 * jobs.size()][];
+        for (Job j : jobs) {
+            if (j.start() == null || j.start().isAfter(this.at)) continue;
+            Instant a = from != null && j.start().isBefore(from) ? from : j.start();
+            if (j.end() != null && !j.end().isAfter(a)) continue;
+            Hours r = Hours.perHour(j);
+            at[n] = a.toEpochMilli();
+            delta[n++] = new double[] {r.gpuHours(), r.cpuHours(), r.memGbHours()};
+            if (j.end() != null && !j.end().isAfter(this.at)) {
+                at[n] = j.end().toEpochMilli();
+                delta[n++] = new double[] {-r.gpuHours(), -r.cpuHours(), -r.memGbHours()};
+            }
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        java.util.Arrays.sort(order, java.util.Comparator.comparingLong(i -> at[i]));
+        Hours[] out = new Hours[times.length];
+        double g = 0, c = 0, m = 0, rg = 0, rc = 0, rm = 0;
+        int e = 0;
+        for (int i = 0; i < times.length; i++) {
+            long t = times[i].toEpochMilli();
+            if (i > 0) {
+                double h = (t - times[i - 1].toEpochMilli()) / 3_600_000.0;
+                g += rg * h;
+                c += rc * h;
+                m += rm * h;
+            }
+            while (e < n && at[order[e]] <= t) {
+                double[] d = delta[order[e++]];
+                rg += d[0];
+                rc += d[1];
+                rm += d[2];
+            }
+            out[i] = new Hours(g, c, m);
+        }
+        return out;
+    }
+
+    /** The moments the running total is kept at, in order (for tests). */
+    Instant[] moments() {
+        return times.clone();
+    }
+
+    /** The running total at {@link #moments()}{@code [i]}. */
+    Hours totalAt(int i) {
+        return totals[i];
     }
 
     private Instant clip(Instant t) {

@@ -16,7 +16,10 @@ public record RoundReport(Objective objective, List<Experiment> experiments, Lis
 
     /** 1. What is optimised, over what. */
     public record Objective(String campaign, int version, String charter, String cluster, String objective,
-                            List<String> scope, Double cpuHoursLeft, Double gpuHoursLeft, int rounds, String stopped) {}
+                            List<String> scope, Left left, int rounds, String stopped) {}
+
+    /** What the charter's budget has left, as every JSON writes what is left: null where it is not limited. */
+    public record Left(Double gpuHours, Double cpuHours, Double memGbHours) {}
 
     /** 2. One trial. */
     public record Experiment(int round, int trial, String stage, String hypothesis, String config, List<String> jobIds,
@@ -58,7 +61,7 @@ public record RoundReport(Objective objective, List<Experiment> experiments, Lis
         Objective objective = new Objective(c.name(), c.version(), c.charter(), cluster,
                 "the shortest total wall-clock for the target work (queue wait + runtime + retries), without "
                         + "crashes or running out of memory, within the charter's budget", scope,
-                finite(budget.cpuHours()), finite(budget.gpuHours()), run.rounds(), run.stopped());
+                new Left(finite(budget.gpuHours()), finite(budget.cpuHours()), null), run.rounds(), run.stopped());
 
         List<Experiment> ex = new ArrayList<>();
         for (Trial t : run.trials()) {

@@ -27,10 +27,10 @@ public final class OptimiseReport {
                 + ", on " + o.cluster() + ".");
         line(b, md, "Objective: " + o.objective() + ".");
         for (String s : o.scope()) bullet(b, md, s);
-        if (o.cpuHoursLeft() != null || o.gpuHoursLeft() != null)
+        if (o.left().cpuHours() != null || o.left().gpuHours() != null)
             line(b, md, String.format(Locale.ROOT, "Budget left before the rounds: %s CPU-h, %s GPU-h.",
-                    o.cpuHoursLeft() == null ? "unlimited" : Format.number(o.cpuHoursLeft()),
-                    o.gpuHoursLeft() == null ? "unlimited" : Format.number(o.gpuHoursLeft())));
+                    o.left().cpuHours() == null ? "unlimited" : Format.number(o.left().cpuHours()),
+                    o.left().gpuHours() == null ? "unlimited" : Format.number(o.left().gpuHours())));
         line(b, md, "Rounds: " + (o.rounds() + 1) + "; stopped: " + o.stopped() + ".");
 
         heading(b, md, "2. Experiments, round by round");

@@ -205,6 +205,20 @@ public final class Review {
      */
     public static String namePattern(String name) {
         String s = name == null ? "" : name;
+        String known = PATTERNS.get(s);
+        if (known != null) return known;
+        String p = pattern(s);
+        if (PATTERNS.size() >= MAX_PATTERNS) PATTERNS.clear();
+        PATTERNS.put(s, p);
+        return p;
+    }
+
+    /** Names seen and their patterns: a review asks for each job's several times, and names recur across jobs. */
+    private static final Map<String, String> PATTERNS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_PATTERNS = 100_000;
+
+    private static String pattern(String name) {
+        String s = name;
         s = HEX_RUN.matcher(s).replaceAll("#");
         s = DIGITS.matcher(s).replaceAll("#");
         return HASHES.matcher(s).replaceAll("#");

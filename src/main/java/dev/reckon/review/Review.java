@@ -104,6 +104,8 @@ public final class Review {
      * @param start   when it started; null when it has not (or is not known to have)
      * @param end     when it ended; null while it runs, or when unknown
      */
+    @com.fasterxml.jackson.annotation.JsonPropertyOrder({"job_id", "cluster", "user", "name", "class", "charter",
+            "reason", "cpu_hours", "gpu_hours", "mem_gb_hours", "state", "start_at", "end_at"})
     public record JobVerdict(String jobId, String cluster, String user, String name, @JsonProperty("class") JobClass jobClass,
                              String charter, String reason, double cpuHours, double gpuHours, double memGbHours,
                              String state, @JsonProperty("start_at") Instant start, @JsonProperty("end_at") Instant end) {}

@@ -409,7 +409,7 @@ public final class Chartering {
             throw new IOException("cannot write the proposal into " + spool + ": permission denied (the spool must be "
                     + "world-writable with the sticky bit, or writable by your group: see docs/site.md)", e);
         }
-        readableByAll(target);
+        dev.reckon.core.AtomicFiles.readableByAll(target);
         return proposal(target);
     }
 
@@ -451,8 +451,8 @@ public final class Chartering {
         try {
             String owner = Files.getOwner(f).getName();
             if (proposer == null || !proposer.equals(owner)) proposer = owner;
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // the header's name serves
+        } catch (IOException | UnsupportedOperationException noOwner) {
+            // the file system keeps no owner here: the header's name serves
         }
         List<String> problems = new ArrayList<>();
         // read as the file it becomes: <charter>.yaml (the proposal's name adds the proposer)
@@ -497,7 +497,7 @@ public final class Chartering {
             } catch (FileAlreadyExistsException e) {
                 throw new InputError(target.toString(), 0, "id", "a charter " + p.charterId() + " already exists; not approved");
             }
-            readableByAll(target);
+            dev.reckon.core.AtomicFiles.readableByAll(target);
             ledger.audit(new AuditEntry(ctx.now(), ctx.actor(), APPROVE_ACTION, "-", null, p.charterId(), true,
                     note + "; written to " + target));
         }
@@ -533,13 +533,6 @@ public final class Chartering {
         return proposal(f);
     }
 
-    private static void readableByAll(Path f) {
-        try {
-            Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // the umask's permissions stay
-        }
-    }
 
     // ------------------------------------------------------------------------------------------------ apply
 

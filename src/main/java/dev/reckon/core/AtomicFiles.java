@@ -110,8 +110,20 @@ public final class AtomicFiles {
             PosixFileAttributeView old = Files.getFileAttributeView(file, PosixFileAttributeView.class);
             if (old == null || !Files.exists(file)) return;
             Files.setPosixFilePermissions(tmp, old.readAttributes().permissions());
-        } catch (IOException | UnsupportedOperationException ignored) {
+        } catch (IOException | UnsupportedOperationException notPosix) {
             // the new file keeps the usual permissions
+        }
+    }
+
+    /**
+     * Makes the file readable by everyone (rw-r--r--), where the file system has POSIX permissions; elsewhere, or
+     * when the caller may not change them, the umask's permissions stay: a best effort, never a failure.
+     */
+    public static void readableByAll(Path f) {
+        try {
+            Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (IOException | UnsupportedOperationException notPosix) {
+            // the umask's permissions stay
         }
     }
 
@@ -119,7 +131,7 @@ public final class AtomicFiles {
     private static void forceDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
+        } catch (IOException | UnsupportedOperationException cannotOpenDirectory) {
             // not every platform opens a directory; the rename is done either way
         }
     }

@@ -59,7 +59,7 @@ public final class MetricSpool {
                 while (buf.hasRemaining()) ch.write(buf);
                 ch.force(true);
             }
-            if (created) readableByAll(file);
+            if (created) dev.reckon.core.AtomicFiles.readableByAll(file);
         }
         return file;
     }
@@ -119,7 +119,7 @@ public final class MetricSpool {
         if (exclusive) {
             boolean created = !Files.exists(lock);
             FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            if (created) readableByAll(lock);
+            if (created) dev.reckon.core.AtomicFiles.readableByAll(lock);
             return ch;
         }
         try {
@@ -128,7 +128,7 @@ public final class MetricSpool {
             try {
                 FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                         StandardOpenOption.WRITE);
-                readableByAll(lock);
+                dev.reckon.core.AtomicFiles.readableByAll(lock);
                 return ch;
             } catch (java.nio.file.FileAlreadyExistsException raced) {
                 return FileChannel.open(lock, StandardOpenOption.READ);
@@ -184,11 +184,4 @@ public final class MetricSpool {
         return v == null || v.isNull() ? null : v.asText();
     }
 
-    private static void readableByAll(Path f) {
-        try {
-            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // the umask's permissions stay
-        }
-    }
 }

@@ -343,9 +343,14 @@ public final class ReviewHtml {
         b.append("</tbody></table></div></section>\n");
     }
 
-    /** Text made safe for HTML and XML content and attribute values. */
+    /** Text made safe for HTML and XML content and attribute values; "-" for none. */
     static String esc(String s) {
-        if (s == null) return "-";
+        return s == null ? "-" : escape(s);
+    }
+
+    /** Text made safe for HTML and XML content and attribute values (control characters shown as U+FFFD); "" for none. */
+    public static String escape(String s) {
+        if (s == null) return "";
         StringBuilder b = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

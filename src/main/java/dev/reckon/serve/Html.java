@@ -62,22 +62,9 @@ final class Html {
 
     private Html() {}
 
-    /** Text made safe for HTML content and attribute values. */
+    /** Text made safe for HTML content and attribute values: the reports' escaper. */
     static String esc(String s) {
-        if (s == null) return "";
-        StringBuilder b = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> b.append("&amp;");
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append(c < 0x20 && c != '\n' && c != '\t' ? '\uFFFD' : c);
-            }
-        }
-        return b.toString();
+        return dev.reckon.report.ReviewHtml.escape(s);
     }
 
     static String url(String s) {

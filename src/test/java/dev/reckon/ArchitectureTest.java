@@ -40,7 +40,7 @@ class ArchitectureTest {
                 .layer("stores").definedBy("dev.reckon.source..", "dev.reckon.ledger..", "dev.reckon.charter..",
                         "dev.reckon.config..")
                 .layer("analyses").definedBy("dev.reckon.review..", "dev.reckon.exits..", "dev.reckon.sim..",
-                        "dev.reckon.rightsize..", "dev.reckon.optimise..")
+                        "dev.reckon.rightsize..", "dev.reckon.optimise..", "dev.reckon.place..")
                 .layer("acts").definedBy("dev.reckon.act..", "dev.reckon.report..")
                 .layer("app").definedBy("dev.reckon.app..", "dev.reckon.bench..")
                 .layer("doors").definedBy("dev.reckon.cli..", "dev.reckon.serve..", "dev.reckon.mcp..")

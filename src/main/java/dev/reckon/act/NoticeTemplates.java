@@ -35,6 +35,8 @@ public final class NoticeTemplates {
     public static final String RECLAIM = "reclaim-notice";
     /** A notice told to a job's user after reclaim cancelled it. */
     public static final String CANCELLED = "cancel-notice";
+    /** A notice told to a job's user after its pending job was held. */
+    public static final String HELD = "hold-notice";
     /** A notice told to a charter's owner: an exit approaches, or is due. */
     public static final String EXIT = "exit-notice";
 
@@ -44,6 +46,7 @@ public final class NoticeTemplates {
                     "now"),
             CANCELLED, List.of("job_id", "cluster", "name", "user", "holds", "class", "reason", "notified_at",
                     "cancelled_at", "now"),
+            HELD, List.of("job_id", "cluster", "name", "user", "holds", "class", "reason", "held_at", "now"),
             EXIT, List.of("charter", "owner", "verdict", "exit", "exit_part", "exit_due_at", "on_exit",
                     "on_exit_means", "why", "what", "kind", "now"));
 

@@ -86,10 +86,15 @@ public final class Reclaim {
 
     /** What a job holds, in words: {@code 4 CPUs, 1 GPU, 16 GiB of memory}. */
     static String holds(Step s) {
-        String mem = s.memBytes() <= 0 ? "" : ", " + new java.math.BigDecimal(s.memBytes() / (double) (1L << 30))
+        return holds(s.cpus(), s.gpus(), s.memBytes());
+    }
+
+    /** What a job holds or asks for, in words. */
+    static String holds(int cpus, int gpus, long memBytes) {
+        String mem = memBytes <= 0 ? "" : ", " + new java.math.BigDecimal(memBytes / (double) (1L << 30))
                 .setScale(1, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString() + " GiB of memory";
-        return s.cpus() + " CPU" + (s.cpus() == 1 ? "" : "s") + (s.gpus() == 0 ? "" : ", " + s.gpus() + " GPU"
-                + (s.gpus() == 1 ? "" : "s")) + mem;
+        return cpus + " CPU" + (cpus == 1 ? "" : "s") + (gpus == 0 ? "" : ", " + gpus + " GPU"
+                + (gpus == 1 ? "" : "s")) + mem;
     }
 
     private static Map<String, String> values(Step s, NoticeTemplates t, Instant now) {

@@ -1,5 +1,6 @@
 package dev.reckon.app;
 
+import dev.reckon.act.Hold;
 import dev.reckon.act.JobActions;
 import dev.reckon.act.NoticeTemplates;
 import dev.reckon.act.Notices;
@@ -127,6 +128,50 @@ public final class Governance {
                 Review.Result[] latest = {null};
                 steps = Reclaim.carryOut(steps, ledger, now, ctx.actor(), acting.apply(notices), s -> {
                     // the charters as they stand now: one written during the grace period saves the job
+                    if (latest[0] == null) latest[0] = judge(ledger, ctx.loadCharters(), q.since(), null, null, ctx.now());
+                    return latest[0].killList().stream()
+                            .anyMatch(k -> k.jobId().equals(s.jobId()) && k.cluster().equals(s.cluster()));
+                }, texts);
+            }
+            return Outcome.of(steps, cs.problems(), cs.notes());
+        }
+    }
+
+    /**
+     * Holding the review's pending undefended jobs, so that they do not start and consume what nobody defends.
+     *
+     * @param since the review window's start (it runs to now)
+     * @param jobs  the jobs to hold ({@code ID} or {@code CLUSTER:ID}); empty: every pending job of the kill list
+     * @param channels where the notice after a hold goes (needed with apply: people are told when their jobs are
+     *                 touched)
+     * @param apply carry it out; otherwise only the plan
+     */
+    public record HoldRequest(Instant since, List<String> jobs, Channels channels, boolean apply) {
+        public HoldRequest {
+            channels = channels == null ? Channels.NONE : channels;
+            jobs = jobs == null ? List.of() : List.copyOf(jobs);
+            for (String j : jobs) {
+                if (j == null || j.isBlank() || !j.matches("([A-Za-z0-9_.-]+:)?[0-9][0-9_+\\[\\]-]*"))
+                    throw new BadRequest("JOB: '" + j + "' is not a job id (ID or CLUSTER:ID, e.g. 1234 or reckon:1234_5)");
+            }
+        }
+    }
+
+    /**
+     * The plan for (or, with apply, what was done to) each pending undefended job of the window, in kill-list order;
+     * the jobs asked for that are defended (spared) or not pending (refused) follow with why.
+     */
+    public Outcome<List<Hold.Step>> hold(HoldRequest q) {
+        Notices notices = q.channels().notices(q.apply());
+        NoticeTemplates texts = new NoticeTemplates(ctx.site().templates(), ctx.zone()).check();
+        Outcome<Charters> cs = Chartering.load(ctx);
+        Instant now = ctx.now();
+        try (Ledger ledger = (q.apply() ? ctx.openLedger() : ctx.readLedger())) {
+            Review.Result review = judge(ledger, cs.value(), q.since(), null, null, now);
+            List<Hold.Step> steps = Hold.plan(review, ledger, q.jobs());
+            if (q.apply()) {
+                Review.Result[] latest = {null};
+                steps = Hold.carryOut(steps, ledger, now, ctx.actor(), acting.apply(notices), s -> {
                     if (latest[0] == null) latest[0] = judge(ledger, ctx.loadCharters(), q.since(), null, null, ctx.now());
                     return latest[0].killList().stream()
                             .anyMatch(k -> k.jobId().equals(s.jobId()) && k.cluster().equals(s.cluster()));

@@ -114,4 +114,14 @@ final class Door {
         out().println(file.toAbsolutePath());
         return Main.EXIT_OK;
     }
+
+    /** Exit 75 when an action that was carried out failed, saying which and what happens next. */
+    int failed(boolean apply, java.util.List<String> failures) {
+        if (!apply || failures.isEmpty()) return Main.EXIT_OK;
+        err().println("reckon: " + failures.size() + " action" + (failures.size() == 1 ? "" : "s") + " failed ("
+                + String.join(", ", failures.subList(0, Math.min(5, failures.size()))) + (failures.size() > 5 ? ", ..." : "")
+                + "): each is in the audit log with why (reckon audit) and is tried again on the next run; fix the "
+                + "cause (the notice channel, Slurm, the charter file's permissions) if it fails again");
+        return Main.EXIT_TEMPFAIL;
+    }
 }

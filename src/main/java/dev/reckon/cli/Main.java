@@ -71,6 +71,7 @@ import java.util.Properties;
                 RightsizeCommand.class,
                 OptimiseCommand.class,
                 ReclaimCommand.class,
+                HoldCommand.class,
                 GateCommand.class,
                 ExitsCommand.class,
                 OwnersCommand.class,

@@ -73,18 +73,8 @@ final class ReclaimCommand implements Callable<Integer> {
         }
         if (!notice.apply && steps.size() > spared.size())
             door.out().println("(dry run: nothing was sent or cancelled; --apply carries it out)");
-        return failed(door, notice.apply, steps.stream().filter(s -> s.action() != Reclaim.Kind.WAIT
+        return door.failed(notice.apply, steps.stream().filter(s -> s.action() != Reclaim.Kind.WAIT
                         && s.action() != Reclaim.Kind.SPARE && !s.applied())
                 .map(s -> s.action().word() + " " + s.cluster() + " " + s.jobId()).toList());
-    }
-
-    /** Exit 75 when an action that was carried out failed, saying which and what happens next. */
-    static int failed(Door door, boolean apply, java.util.List<String> failures) {
-        if (!apply || failures.isEmpty()) return Main.EXIT_OK;
-        door.err().println("reckon: " + failures.size() + " action" + (failures.size() == 1 ? "" : "s") + " failed ("
-                + String.join(", ", failures.subList(0, Math.min(5, failures.size()))) + (failures.size() > 5 ? ", ..." : "")
-                + "): each is in the audit log with why (reckon audit) and is tried again on the next run; fix the "
-                + "cause (the notice channel, Slurm, the charter file's permissions) if it fails again");
-        return Main.EXIT_TEMPFAIL;
     }
 }

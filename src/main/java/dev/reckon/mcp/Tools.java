@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reckon.act.ExitEnforcement;
+import dev.reckon.act.Hold;
 import dev.reckon.act.Reclaim;
 import dev.reckon.app.Chartering;
 import dev.reckon.app.Context;
@@ -237,6 +238,17 @@ final class Tools {
                 Schema.object().bool("dry_run", "True when nothing was done.").array("steps", "The plan or what was done.")
                         .required("dry_run", "steps"),
                 true, (a, c) -> reclaim(a, c, channels)));
+        t.add(new Tool("hold", "Hold undefended pending jobs",
+                "ACTION. Reviews as 'review' does and holds (scontrol hold) the kill list's pending jobs, or only the "
+                        + "jobs named, so that they do not start; defended jobs are never held, running ones are "
+                        + "reclaim's; each job's user is then told (the channels reckon mcp was started with). Refused unless the server was started with --allow-actions; a dry run unless "
+                        + "apply is true; every hold is claimed, done once, and audited with this client's name.",
+                Schema.object().string("since", "Review window start (default 30d).")
+                        .strings("jobs", "Only these jobs (ID or CLUSTER:ID); default every pending undefended job.")
+                        .bool("apply", "Carry the plan out (default false: the plan only)."),
+                Schema.object().bool("dry_run", "True when nothing was done.").array("steps", "The plan or what was done.")
+                        .required("dry_run", "steps"),
+                true, (a, c) -> hold(a, c, channels)));
         t.add(new Tool("exits_enforce", "Carry charters' exits out",
                 "ACTION. Per charter's on_exit: tells the owner when an exit approaches or falls due; holds its pending "
                         + "jobs, cancels its running ones after grace; closes the charter. Refused unless the server "
@@ -511,6 +523,13 @@ final class Tools {
         boolean apply = a.flag("apply");
         Outcome<List<Reclaim.Step>> o = new Governance(ctx).reclaim(new Governance.ReclaimRequest(a.time("since", "30d"),
                 a.duration("grace", "2h"), channels, apply));
+        return acted(!apply, "steps", Json.write(JsonVocabulary.steps(o.value())), notes(o));
+    }
+
+    static Answer hold(Args a, Context ctx, dev.reckon.app.Channels channels) {
+        boolean apply = a.flag("apply");
+        Outcome<List<Hold.Step>> o = new Governance(ctx).hold(new Governance.HoldRequest(a.time("since", "30d"),
+                a.strings("jobs"), channels, apply));
         return acted(!apply, "steps", Json.write(JsonVocabulary.steps(o.value())), notes(o));
     }
 

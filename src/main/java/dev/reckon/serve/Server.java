@@ -569,6 +569,13 @@ public final class Server implements AutoCloseable {
                     time("since", field(body, "since", options.reviewSince())), duration("grace", field(body, "grace", null), "2h"),
                     options.channels(), apply)))));
         });
+        post(r, "/api/actions/hold", ctx -> {
+            JsonNode body = body(ctx);
+            boolean apply = apply(body);
+            options.log().println("reckon serve: action hold by " + context(ctx).actor() + (apply ? " (apply)" : " (dry run)"));
+            json(ctx, JsonVocabulary.steps(value(ctx, new Governance(context(ctx)).hold(new Governance.HoldRequest(
+                    time("since", field(body, "since", options.reviewSince())), strings(body, "jobs"), options.channels(), apply)))));
+        });
         post(r, "/api/actions/exits/enforce", ctx -> {
             JsonNode body = body(ctx);
             boolean apply = apply(body);
@@ -617,6 +624,19 @@ public final class Server implements AutoCloseable {
         if (a == null || a.isNull()) return false;
         if (!a.isBoolean()) throw new BadRequest("apply: true or false, not " + a);
         return a.asBoolean();
+    }
+
+    /** A list of strings (absent: empty); anything else is refused. */
+    private static List<String> strings(JsonNode body, String name) {
+        JsonNode v = body.get(name);
+        if (v == null || v.isNull()) return List.of();
+        if (!v.isArray()) throw new BadRequest(name + ": a list of strings, not " + v);
+        List<String> out = new java.util.ArrayList<>();
+        for (JsonNode e : v) {
+            if (!e.isTextual()) throw new BadRequest(name + ": a list of strings, not " + v);
+            out.add(e.asText());
+        }
+        return out;
     }
 
     private static String field(JsonNode body, String name, String dflt) {

@@ -44,7 +44,7 @@ class McpToolsTest {
 
     static final Set<String> TOOLS = Set.of("jobs", "job", "review", "owners", "exits", "predict", "whatif",
             "rightsize", "optimise_baseline", "optimise_plan", "optimise_status", "optimise_report", "charter_draft",
-            "charter_check", "metric", "reclaim", "exits_enforce", "optimise_submit");
+            "charter_check", "metric", "reclaim", "hold", "exits_enforce", "optimise_submit");
 
     static McpSchema.CallToolResult call(McpSyncClient c, String tool, Map<String, Object> args) {
         return c.callTool(new McpSchema.CallToolRequest(tool, args));
@@ -180,7 +180,7 @@ class McpToolsTest {
     @Test
     void actionsAreRefusedWithoutAllowActions() throws Exception {
         McpSyncClient c = h.client(h.serve(h.settings(false, null)));
-        for (String tool : List.of("reclaim", "exits_enforce")) {
+        for (String tool : List.of("reclaim", "hold", "exits_enforce")) {
             McpSchema.CallToolResult r = call(c, tool, Map.of("apply", true));
             assertTrue(r.isError(), tool);
             assertTrue(text(r).contains("refused") && text(r).contains("--allow-actions"), text(r));
@@ -203,6 +203,12 @@ class McpToolsTest {
         assertEquals(tree(h.cli().run("reclaim", "--since", "2026-11-02", "--json").out()), structured(plan).get("steps"));
         assertTrue(audit().isEmpty(), "a dry run does nothing: " + audit());
         assertTrue(structured(plan).get("steps").toString().contains("\"102\""), text(plan));
+
+        McpSchema.CallToolResult hold = call(c, "hold", Map.of("since", "2026-11-02"));
+        assertFalse(Boolean.TRUE.equals(hold.isError()), text(hold));
+        assertTrue(structured(hold).get("dry_run").asBoolean());
+        assertEquals(tree(h.cli().run("hold", "--since", "2026-11-02", "--json").out()), structured(hold).get("steps"));
+        assertTrue(audit().isEmpty(), "a dry run does nothing: " + audit());
 
         McpSchema.CallToolResult enforce = call(c, "exits_enforce", Map.of());
         assertFalse(Boolean.TRUE.equals(enforce.isError()), text(enforce));

@@ -116,6 +116,14 @@ class ServeSecurityTest {
         assertEquals(cli.out(), dry.body(), "the same plan as the command line's");
         assertTrue(JSON.readTree(dry.body()).size() > 0, dry.body());
         assertEquals(List.of(), notices, "a dry run tells nobody");
+        HttpResponse<String> hold = s.post("/api/actions/hold", "{\"since\": \"2026-11-02\", \"jobs\": [\"101\"]}",
+                "Authorization", BEARER);
+        assertEquals(200, hold.statusCode(), hold.body());
+        assertEquals(s.cli.run("hold", "--since", "2026-11-02", "--json", "101").out(), hold.body(),
+                "the same hold plan as the command line's");
+        assertEquals(400, s.post("/api/actions/hold", "{\"jobs\": \"101\"}", "Authorization", BEARER).statusCode(),
+                "jobs is a list");
+        assertEquals(405, s.get("/api/actions/hold", "Authorization", BEARER).statusCode(), "POST only");
 
         // asked to apply: done, and audited with the caller
         HttpResponse<String> done = s.post("/api/actions/reclaim", "{\"since\": \"2026-11-02\", \"apply\": true}",

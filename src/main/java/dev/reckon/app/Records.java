@@ -64,9 +64,22 @@ public final class Records {
      * case-insensitive; a job is in the window when it was pending or running at some time in it.
      */
     public record JobsRequest(String user, String account, String partition, String state, Instant since,
-                              Instant until, String cluster, Integer limit) {
+                              Instant until, String cluster, Integer limit, String charter, String name) {
+        /** Without the charter and name filters. */
+        public JobsRequest(String user, String account, String partition, String state, Instant since, Instant until,
+                           String cluster, Integer limit) {
+            this(user, account, partition, state, since, until, cluster, limit, null, null);
+        }
+
         public static JobsRequest all() {
             return new JobsRequest(null, null, null, null, null, null, null, null);
+        }
+    }
+
+    /** Thrown to end a reading once the limit of jobs kept by the charter and name filters is reached. */
+    private static final class Enough extends RuntimeException {
+        Enough() {
+            super(null, null, false, false);
         }
     }
 
@@ -79,14 +92,35 @@ public final class Records {
      */
     public Listing jobs(JobsRequest r, Consumer<Job> each) {
         if (r.limit() != null && r.limit() < 0) throw new BadRequest("--limit: must be 0 or more");
+        java.util.function.Predicate<Job> keep = j -> true;
+        if (r.charter() != null) {
+            dev.reckon.model.Charter ch = Chartering.load(ctx).value().all().stream()
+                    .filter(x -> x.id().equals(r.charter())).findFirst()
+                    .orElseThrow(() -> new BadRequest("--charter: no valid charter " + r.charter()
+                            + " (reckon charter list shows them)"));
+            keep = keep.and(ch::matches);
+        }
+        if (r.name() != null) {
+            keep = keep.and(j -> j.name() != null && dev.reckon.model.Charter.glob(r.name(), j.name()));
+        }
+        boolean filtered = r.charter() != null || r.name() != null;
+        java.util.function.Predicate<Job> kept = keep;
+        // the ledger applies the limit itself unless jobs are kept here after it reads them
         JobQuery q = new JobQuery(r.user(), r.account(), r.partition(), r.state(), r.since(), r.until(), r.cluster(),
-                r.limit(), false);
+                filtered ? null : r.limit(), false);
         long[] n = {0};
         try (Ledger ledger = ctx.readLedger()) {
-            ledger.forEachJob(q, j -> {
-                n[0]++;
-                each.accept(j);
-            });
+            try {
+                if (filtered && r.limit() != null && r.limit() == 0) throw new Enough();
+                ledger.forEachJob(q, j -> {
+                    if (!kept.test(j)) return;
+                    n[0]++;
+                    each.accept(j);
+                    if (filtered && r.limit() != null && n[0] >= r.limit()) throw new Enough();
+                });
+            } catch (Enough done) {
+                // the limit was reached
+            }
             return new Listing(n[0], ledger.location());
         }
     }

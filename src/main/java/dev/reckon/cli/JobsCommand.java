@@ -43,6 +43,12 @@ final class JobsCommand implements java.util.concurrent.Callable<Integer> {
             description = "Only these clusters (repeatable, or a comma list; default: every cluster).")
     java.util.List<String> clusters;
 
+    @picocli.CommandLine.Mixin
+    CharterDir dir;
+    @Option(names = "--charter", paramLabel = "ID", description = "Only the jobs this charter claims.")
+    String charter;
+    @Option(names = "--name", paramLabel = "GLOB", description = "Only job names matching GLOB (* any run, ? one character), e.g. 'train*'.")
+    String name;
     @Option(names = {"-n", "--limit"}, paramLabel = "N", description = "At most N jobs.")
     Integer limit;
     @Option(names = "--json", description = "One JSON array of job objects, for scripts.")
@@ -52,8 +58,8 @@ final class JobsCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() throws IOException {
         Door door = new Door(spec);
         Records.JobsRequest q = new Records.JobsRequest(user, account, partition, state, door.time(since, "--since"),
-                door.time(until, "--until"), dev.reckon.app.Clusters.list(clusters), limit);
-        Records records = new Records(door.context());
+                door.time(until, "--until"), dev.reckon.app.Clusters.list(clusters), limit, charter, name);
+        Records records = new Records(door.context(dir));
         ZoneId zone = door.config().zone();
         if (json) {
             writeJson(records, q, zone, door.out());

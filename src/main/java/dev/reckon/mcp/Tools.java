@@ -73,6 +73,8 @@ final class Tools {
                         .string("since", "Window start, e.g. 7d or 2024-03-01.")
                         .string("until", "Window end (default: no end).")
                         .string("cluster", "Only this cluster.")
+                        .string("charter", "Only the jobs this charter claims (by its id).")
+                        .string("name", "Only job names matching this pattern (* any run, ? one character).")
                         .integer("limit", "At most this many jobs (default 100, at most 100000)."),
                 Schema.object().array("jobs", "One object per job, as reckon jobs --json prints it.").required("jobs"),
                 false, Tools::jobs));
@@ -287,7 +289,8 @@ final class Tools {
         int limit = a.integer("limit", DEFAULT_JOBS);
         if (limit < 1 || limit > MAX_JOBS) throw a.bad("limit", "from 1 to " + MAX_JOBS);
         Records.JobsRequest q = new Records.JobsRequest(a.string("user"), a.string("account"), a.string("partition"),
-                a.string("state"), a.time("since", null), a.time("until", null), a.string("cluster"), limit);
+                a.string("state"), a.time("since", null), a.time("until", null), a.string("cluster"), limit,
+                a.string("charter"), a.string("name"));
         ZoneId zone = ctx.zone();
         List<JobView> views = new ArrayList<>();
         Records.Listing listed = new Records(ctx).jobs(q, j -> views.add(JobView.of(j, zone, false)));

@@ -62,8 +62,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * {@code reckon serve}: the pages, the JSON API, {@code /metrics} and (optionally) the ingest loop, on Javalin
@@ -451,7 +449,7 @@ public final class Server implements AutoCloseable {
         Integer limit = integer(ctx, "limit");
         return new Records.JobsRequest(text(ctx, "user"), text(ctx, "account"), text(ctx, "partition"),
                 text(ctx, "state"), time(ctx, "since", null), time(ctx, "until", null), text(ctx, "cluster"),
-                limit == null ? defaultLimit : limit);
+                limit == null ? defaultLimit : limit, text(ctx, "charter"), text(ctx, "name"));
     }
 
     private Simulation.WhatIfRun whatIf(io.javalin.http.Context ctx) {
@@ -788,28 +786,12 @@ public final class Server implements AutoCloseable {
             "time_eff", "cpu_hours", "gpu_hours");
     private static final int PAGE_JOBS = 500;
 
-    /** The jobs page: the filters of {@code reckon jobs} and, on the page, by charter and by name. */
+    /** The jobs page: the filters of {@code reckon jobs}. */
     private void jobsPage(io.javalin.http.Context ctx) {
         Records.JobsRequest q = jobsRequest(ctx, null);
-        String charterId = text(ctx, "charter");
-        String name = text(ctx, "name");
-        Context c = context(ctx);
-        Predicate<dev.reckon.model.Job> keep = j -> true;
-        if (charterId != null) {
-            Charter ch = value(ctx, new Chartering(c).list()).charters().stream()
-                    .filter(x -> x.id().equals(charterId)).findFirst()
-                    .orElseThrow(() -> new BadRequest("charter: no valid charter " + charterId));
-            keep = keep.and(ch::matches);
-        }
-        if (name != null) {
-            Pattern p = glob(name);
-            keep = keep.and(j -> j.name() != null && p.matcher(j.name()).matches());
-        }
-        Predicate<dev.reckon.model.Job> filter = keep;
         List<JobView> shown = new ArrayList<>();
         long[] matched = {0};
-        Records.Listing listing = new Records(c).jobs(q, j -> {
-            if (!filter.test(j)) return;
+        Records.Listing listing = new Records(context(ctx)).jobs(q, j -> {
             matched[0]++;
             if (shown.size() < PAGE_JOBS) shown.add(JobView.of(j, base.zone(), false));
         });
@@ -818,23 +800,11 @@ public final class Server implements AutoCloseable {
                 {"limit", ""}}));
         b.append(notes(ctx)).append("<section id=\"jobs\"><h2>").append(matched[0]).append(matched[0] == 1 ? " job" : " jobs")
                 .append(matched[0] > shown.size() ? " (the first " + shown.size() + " shown)" : "").append("</h2>")
-                .append("<p class=\"note\">From ").append(Html.esc(listing.ledger())).append(". As JSON (without the "
-                        + "charter and name filters): <a href=\"/api/jobs").append(Html.esc(ctx.queryString() == null ? ""
+                .append("<p class=\"note\">From ").append(Html.esc(listing.ledger())).append(". As JSON: <a href=\"/api/jobs").append(Html.esc(ctx.queryString() == null ? ""
                         : "?" + ctx.queryString())).append("\">/api/jobs</a>.</p>")
                 .append(Html.table(Json.mapper().valueToTree(shown), JOB_COLUMNS, new Html.Link("job_id", "/jobs/")))
                 .append("</section>\n");
         html(ctx, Html.page("Jobs", "/jobs", b.toString()));
-    }
-
-    /** A job-name pattern: {@code *} any run, {@code ?} one character, the rest literal. */
-    static Pattern glob(String g) {
-        StringBuilder b = new StringBuilder();
-        for (char ch : g.toCharArray()) {
-            if (ch == '*') b.append(".*");
-            else if (ch == '?') b.append('.');
-            else b.append(Pattern.quote(String.valueOf(ch)));
-        }
-        return Pattern.compile(b.toString());
     }
 
     // ------------------------------------------------------------------------------------------------ background

@@ -64,6 +64,27 @@ class RecordsTest {
     }
 
     @Test
+    void jobsKeepOnlyWhatACharterClaimsOrANameMatchesAndTheLimitCountsWhatIsKept() throws IOException {
+        Doors d = ingested();
+        Files.writeString(d.charters().resolve("sweeps.yaml"), Doors.CHARTER.formatted("sweeps", "bob")
+                .replace("window: {start: 2026-10-01, end: 2026-12-31}", "window: {start: 2023-01-01, end: 2023-12-31}")
+                + "match:\n  jobs:\n    - {user: bob, name: \"sw*\"}\n");
+        List<Job> claimed = new ArrayList<>();
+        new Records(d.context()).jobs(new Records.JobsRequest(null, null, null, null, null, null, null, null,
+                "sweeps", null), claimed::add);
+        assertFalse(claimed.isEmpty());
+        assertTrue(claimed.stream().allMatch(j -> j.user().equals("bob") && j.name().startsWith("sw")), claimed.toString());
+        List<Job> named = new ArrayList<>();
+        new Records(d.context()).jobs(new Records.JobsRequest(null, null, null, null, null, null, null, 1, null, "sw?ep"),
+                named::add);
+        assertEquals(1, named.size(), "the limit counts the jobs kept, not the jobs read");
+        assertEquals("sweep", named.get(0).name());
+        assertEquals(Doors.tree(d.run(0, "jobs", "--charter", "sweeps", "--json").out()),
+                Doors.asJson(claimed.stream().map(j -> JobView.of(j, d.context().zone(), false)).toList()));
+        assertTrue(d.run(2, "jobs", "--charter", "nope").err().contains("--charter: no valid charter nope"));
+    }
+
+    @Test
     void aNegativeLimitIsABadRequestNamingTheOption() {
         Doors d = new Doors(dir);
         BadRequest e = assertThrows(BadRequest.class, () -> new Records(d.context())

@@ -49,7 +49,7 @@ public final class CloudOffers {
         }
         Instant start = now.plusSeconds(p.startupS());
         return new Offer(p.name(), p.kind(), Readiness.READY, bestN + " x " + best.name() + " at "
-                + String.format(Locale.ROOT, "%.2f", best.pricePerHour()) + "/h, up in " + p.startupS() + " s",
+                + String.format(Locale.ROOT, "%.2f", best.pricePerHour()) + "/h, up in " + dev.reckon.sim.WhatIf.human(p.startupS()),
                 start, start.plusSeconds(r.timeS()), bestCost, 0);
     }
 

@@ -54,10 +54,17 @@ public final class Accounting {
      * @param overTime per period as well
      * @param per      day or week; null: day for windows up to 31 days, else week
      * @param sort     cpu, gpu, mem or jobs; null: cpu (gpu for charters)
+     * @param clusters only the jobs of these clusters (empty: every cluster)
      */
     public record Request(String by, Instant since, Instant until, String charter, boolean overTime, String per,
-                          String sort) {
+                          String sort, List<String> clusters) {
+        public Request(String by, Instant since, Instant until, String charter, boolean overTime, String per,
+                       String sort) {
+            this(by, since, until, charter, overTime, per, sort, null);
+        }
+
         public Request {
+            clusters = Clusters.of(clusters);
             if (by != null && !BY.contains(by)) throw new BadRequest("--by: \"" + by + "\" is not one of " + String.join(", ", BY));
             if (per != null && !PER.contains(per)) throw new BadRequest("--per: \"" + per + "\" is not day or week");
             if (sort != null && UsageTally.Sort.of(sort) == null)
@@ -109,7 +116,7 @@ public final class Accounting {
         Charter chosen = only;
         String ledgerAt;
         try (Ledger ledger = ctx.readLedger()) {
-            ledger.forEachJob(JobQuery.all().withWindow(since, until), j -> {
+            ledger.forEachJob(JobQuery.all().withWindow(since, until).withCluster(Clusters.query(q.clusters())), j -> {
                 if (chosen != null && !chosen.matches(j)) return;
                 if (j.jobId().contains("_[") && j.start() == null) return; // a pending array's range: its tasks count
                 tally.add(key.apply(j), j);

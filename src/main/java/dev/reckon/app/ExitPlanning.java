@@ -55,11 +55,18 @@ public final class ExitPlanning {
      * @param approachBudget approaching from this fraction of any budget used; null: the config's (else 0.8)
      * @param approachDays   approaching this many days before the window ends; null: the config's (else 7)
      * @param burnDays       the burn rate's window in days
+     * @param clusters       only the charters that cover one of these clusters (empty: every charter); each still
+     *                       counts its jobs on every cluster it covers
      */
-    public record Evaluation(Instant at, Double approachBudget, Integer approachDays, int burnDays) {
+    public record Evaluation(Instant at, Double approachBudget, Integer approachDays, int burnDays, List<String> clusters) {
         public static final int DEFAULT_BURN_DAYS = 7;
 
+        public Evaluation(Instant at, Double approachBudget, Integer approachDays, int burnDays) {
+            this(at, approachBudget, approachDays, burnDays, null);
+        }
+
         public Evaluation {
+            clusters = Clusters.of(clusters);
             if (approachBudget != null && !(approachBudget > 0 && approachBudget <= 1))
                 throw new BadRequest("--approach-budget: a fraction in (0, 1], e.g. 0.8");
             if (approachDays != null && approachDays < 0) throw new BadRequest("--approach-days: must not be negative");
@@ -76,7 +83,8 @@ public final class ExitPlanning {
     public Outcome<List<Exits.Evaluation>> evaluate(Evaluation q) {
         Outcome<Charters> cs = Chartering.load(ctx);
         try (Ledger ledger = ctx.readLedger()) {
-            return Outcome.of(evaluate(ledger, cs.value().all(), at(q), options(q)), cs.problems(), cs.notes());
+            return Outcome.of(evaluate(ledger, covering(cs.value().all(), q.clusters()), at(q), options(q)),
+                    cs.problems(), cs.notes());
         }
     }
 
@@ -84,6 +92,12 @@ public final class ExitPlanning {
     public Outcome<List<Calendar.Stop>> calendar(Evaluation q) {
         Outcome<List<Exits.Evaluation>> es = evaluate(q);
         return Outcome.of(Calendar.stops(es.value(), at(q)), es.problems(), es.notes());
+    }
+
+    /** The charters that cover at least one of the clusters (every charter when none is named). */
+    static List<Charter> covering(List<Charter> charters, List<String> clusters) {
+        if (clusters == null || clusters.isEmpty()) return charters;
+        return charters.stream().filter(c -> clusters.stream().anyMatch(c::covers)).toList();
     }
 
     /** The closing records of the charters enforcement closed, oldest first. */
@@ -114,6 +128,7 @@ public final class ExitPlanning {
         Exits.Options options = options(q.evaluation());
         Instant now = at(q.evaluation());
         Outcome<Charters> cs = Chartering.load(ctx);
+        // every charter, whatever the evaluation's clusters: another charter's claim on a job must keep it safe
         List<Charter> charters = cs.value().all();
         Path dir = cs.value().dir();
         try (Ledger ledger = (q.apply() ? ctx.openLedger() : ctx.readLedger())) {

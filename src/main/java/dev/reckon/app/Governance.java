@@ -45,10 +45,16 @@ public final class Governance {
     /**
      * A review of the window {@code [since, until)}.
      *
-     * @param period the periods recurrence is judged over; null: automatic (a habit is weekly or daily)
+     * @param period   the periods recurrence is judged over; null: automatic (a habit is weekly or daily)
+     * @param clusters only the jobs of these clusters (empty: every cluster)
      */
-    public record ReviewRequest(Instant since, Instant until, Duration period) {
+    public record ReviewRequest(Instant since, Instant until, Duration period, List<String> clusters) {
+        public ReviewRequest(Instant since, Instant until, Duration period) {
+            this(since, until, period, null);
+        }
+
         public ReviewRequest {
+            clusters = Clusters.of(clusters);
             if (period != null && period.getSeconds() < 1) throw new BadRequest("--period: at least 1s");
             if (since != null && until != null && !since.isBefore(until))
                 throw new BadRequest("--since must be before --until");
@@ -59,8 +65,8 @@ public final class Governance {
     public Outcome<Review.Result> review(ReviewRequest q) {
         Outcome<Charters> cs = Chartering.load(ctx);
         try (Ledger ledger = ctx.readLedger()) {
-            return Outcome.of(judge(ledger, cs.value(), q.since(), q.until(), q.period(), ctx.now()), cs.problems(),
-                    cs.notes());
+            return Outcome.of(judge(ledger, cs.value(), q.since(), q.until(), q.period(), ctx.now(), q.clusters()),
+                    cs.problems(), cs.notes());
         }
     }
 
@@ -69,8 +75,15 @@ public final class Governance {
      * each active charter's success or failure exit fell due, then the review at {@code now}.
      */
     Review.Result judge(Ledger ledger, Charters cs, Instant since, Instant until, Duration period, Instant now) {
+        return judge(ledger, cs, since, until, period, now, List.of());
+    }
+
+    /** As {@link #judge(Ledger, Charters, Instant, Instant, Duration, Instant)}, of the clusters named (empty: all). */
+    Review.Result judge(Ledger ledger, Charters cs, Instant since, Instant until, Duration period, Instant now,
+                        List<String> clusters) {
         List<Charter> charters = Chartering.reviewable(cs, ctx.zone());
-        JobQuery window = JobQuery.all().withWindow(Review.historyStart(since, period), until);
+        JobQuery window = JobQuery.all().withWindow(Review.historyStart(since, period), until)
+                .withCluster(Clusters.query(clusters));
         Review.Jobs jobs = each -> ledger.forEachJob(window, each);
         List<Charter> active = charters.stream().filter(c -> c.status() == Charter.Status.ACTIVE).toList();
         List<Exits.Evaluation> es = ExitPlanning.evaluate(ledger, active, now, ExitPlanning.defaults(ctx));
@@ -79,16 +92,21 @@ public final class Governance {
     }
 
     /** The owners' view of the window: active charters per owner and their jobs' babysitting load. */
-    public record OwnersRequest(Instant since, Instant until, int limit) {
+    public record OwnersRequest(Instant since, Instant until, int limit, List<String> clusters) {
+        public OwnersRequest(Instant since, Instant until, int limit) {
+            this(since, until, limit, null);
+        }
+
         public OwnersRequest {
             if (limit < 0) throw new BadRequest("--limit: must be 0 or more");
+            clusters = Clusters.of(clusters);
         }
     }
 
     public Outcome<Owners.Result> owners(OwnersRequest q) {
         Outcome<Charters> cs = Chartering.load(ctx);
         JobQuery window = JobQuery.all().withWindow(q.since() == null ? null : q.since().minus(Duration.ofHours(1)),
-                q.until());
+                q.until()).withCluster(Clusters.query(q.clusters()));
         try (Ledger ledger = ctx.readLedger()) {
             Owners.Result r = Owners.analyze(each -> ledger.forEachJob(window, each), q.since(), q.until(),
                     cs.value().all(), q.limit(), ctx.now());

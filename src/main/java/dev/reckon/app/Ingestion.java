@@ -125,12 +125,32 @@ public final class Ingestion {
     /**
      * This machine's Slurm, through sacct.
      *
-     * @param cluster the cluster (null: Slurm's own name for it)
-     * @param since   the window's start (null: where the last run stopped, less {@link #OVERLAP}; 7 days back the
-     *                first time); always early enough to re-read every job the ledger holds as unfinished
-     * @param until   the window's end (null: now)
+     * @param cluster  the cluster (null: Slurm's own name for it)
+     * @param since    the window's start (null: where the last run stopped, less {@link #OVERLAP}; 7 days back the
+     *                 first time); always early enough to re-read every job the ledger holds as unfinished
+     * @param until    the window's end (null: now)
+     * @param clusters the clusters to read, each with {@code sacct -M NAME} and its own mark; {@code all}: every
+     *                 cluster of this host's slurmdbd; null or empty: this host's own cluster only (without -M)
      */
-    public record SlurmRequest(String cluster, Instant since, Instant until) {}
+    public record SlurmRequest(String cluster, Instant since, Instant until, List<String> clusters) {
+        public SlurmRequest {
+            clusters = clusters == null ? List.of() : clusters.stream().map(String::strip).filter(s -> !s.isEmpty())
+                    .distinct().toList();
+            if (cluster != null && !clusters.isEmpty())
+                throw new BadRequest("--cluster names the cluster of one ingest; with --clusters each cluster's jobs "
+                        + "carry their own name: give one or the other");
+            if (clusters.contains(ALL) && clusters.size() > 1)
+                throw new BadRequest("--clusters: 'all' goes alone");
+        }
+
+        /** This host's own cluster. */
+        public SlurmRequest(String cluster, Instant since, Instant until) {
+            this(cluster, since, until, null);
+        }
+    }
+
+    /** The word of {@link SlurmRequest#clusters} for every cluster of this host's slurmdbd. */
+    public static final String ALL = "all";
 
     public Report sacct(SacctRequest r) throws IOException {
         return sacct(r, n -> {});
@@ -197,10 +217,53 @@ public final class Ingestion {
      * them from the list; a job that still does not read stays set aside, its reason in a note.
      */
     public Outcome<Report> slurmOutcome(SlurmRequest r, LongConsumer progress) throws IOException {
+        SlurmCommands slurm = new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, ctx.zone());
+        if (r.clusters().isEmpty()) {
+            return slurmCluster(slurm, r.cluster() != null ? r.cluster() : slurm.clusterName(), false, r, progress);
+        }
+        List<String> known = slurm.clusters();
+        List<String> names = r.clusters().equals(List.of(ALL)) ? known : r.clusters();
+        for (String n : names) {
+            if (!known.contains(n)) throw new BadRequest("--clusters: \"" + n + "\" is not a cluster of this host's "
+                    + "Slurm accounting (sacctmgr list cluster: " + String.join(", ", known) + ")");
+        }
+        if (names.isEmpty()) throw new BadRequest("--clusters all: this host's Slurm accounting lists no cluster");
+        if (names.size() == 1) return slurmCluster(slurm, names.get(0), true, r, progress);
+        // each cluster its own transaction and mark: one that cannot be read leaves the others stored
+        List<String> sources = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        long read = 0, inserted = 0, updated = 0, unchanged = 0, corrected = 0;
+        String ledgerAt = null;
+        for (String n : names) {
+            Outcome<Report> one = slurmCluster(slurm, n, true, r, progress);
+            Report p = one.value();
+            sources.add(p.source());
+            read += p.read();
+            inserted += p.inserted();
+            updated += p.updated();
+            unchanged += p.unchanged();
+            corrected += p.corrected();
+            ledgerAt = p.ledger();
+            for (String w : p.warnings()) if (warnings.size() < MAX_WARNINGS) warnings.add(w);
+            notes.add(String.format("cluster %s: %,d jobs read: %,d new, %,d updated, %,d unchanged", n, p.read(),
+                    p.inserted(), p.updated(), p.unchanged()));
+            for (String note : one.notes()) notes.add("cluster " + n + ": " + note);
+        }
+        return Outcome.of(new Report(String.join("; ", sources), ledgerAt, read, inserted, updated, unchanged, corrected,
+                warnings), List.of(), notes);
+    }
+
+    /**
+     * One cluster's incremental ingest, with its own marks ({@value #MARK}{@code :<cluster>}).
+     *
+     * @param remote read it with {@code -M cluster}; otherwise this host's own cluster, without -M
+     */
+    private Outcome<Report> slurmCluster(SlurmCommands slurm, String cluster, boolean remote, SlurmRequest r,
+                                         LongConsumer progress) throws IOException {
         Instant now = ctx.now();
         Instant end = r.until() == null ? now : r.until();
-        SlurmCommands slurm = new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, ctx.zone());
-        String cluster = r.cluster() != null ? r.cluster() : slurm.clusterName();
+        String m = remote ? cluster : null;
         try (Ledger ledger = ctx.openLedger()) {
             String markKey = MARK + ":" + cluster;
             String asideKey = SET_ASIDE + ":" + cluster;
@@ -217,9 +280,9 @@ public final class Ingestion {
             Warnings warnings = new Warnings();
             SacctReader reader = new SacctReader(new SacctOptions(DELIMITER, null, ctx.zone(), cluster))
                     .onCorrection(warnings).decodedLeniently();
-            String name = "sacct -S " + from + " -E " + end;
+            String name = "sacct " + (remote ? "-M " + cluster + " " : "") + "-S " + from + " -E " + end;
             // accounting has a job's comment (charter=<id>) only once it ends: take running ones' from the queue
-            Map<String, String> queued = slurm.queueComments();
+            Map<String, String> queued = slurm.queueComments(m);
             List<String> notes = java.util.Collections.synchronizedList(new ArrayList<>());
             // the producer fills the set-aside mark; the ledger writes marks once the producer is done
             Map<String, String> marks = new ConcurrentHashMap<>(Map.of(markKey, end.toString()));
@@ -230,7 +293,7 @@ public final class Ingestion {
                 };
                 Map<String, Aside> aside = new LinkedHashMap<>(before);
                 Set<String> storedBefore = new HashSet<>();
-                try (Reader in = slurm.sacct(from, end, SacctReader.RECKON_FORMAT, DELIMITER)) {
+                try (Reader in = slurm.sacct(from, end, SacctReader.RECKON_FORMAT, DELIMITER, m)) {
                     reader.read(in, "sacct", job -> {
                         if (before.containsKey(job.jobId())) storedBefore.add(job.jobId());
                         store.accept(job);
@@ -251,7 +314,7 @@ public final class Ingestion {
                 }
                 for (Aside a : before.values()) {
                     if (storedBefore.contains(a.jobId())) continue;
-                    Retry got = retry(slurm, a.jobId(), cluster, warnings);
+                    Retry got = retry(slurm, a.jobId(), cluster, m, warnings);
                     if (got.job() != null) {
                         store.accept(got.job());
                         aside.remove(a.jobId());
@@ -281,15 +344,15 @@ public final class Ingestion {
     /** A set-aside job read again: the job, or why it still does not read. */
     private record Retry(Job job, String reason) {}
 
-    private Retry retry(SlurmCommands slurm, String id, String cluster, Warnings warnings) throws IOException {
+    private Retry retry(SlurmCommands slurm, String id, String cluster, String m, Warnings warnings) throws IOException {
         String reason = null;
         for (String d : RETRY_DELIMITERS) {
             SacctReader reader = new SacctReader(new SacctOptions(d, null, ctx.zone(), cluster))
                     .onCorrection(warnings).decodedLeniently();
             Job[] job = {null};
             SacctReader.SetAside[] bad = {null};
-            String name = "sacct -j " + id;
-            try (Reader in = slurm.sacctJob(id, SacctReader.RECKON_FORMAT, d)) {
+            String name = "sacct " + (m == null ? "" : "-M " + m + " ") + "-j " + id;
+            try (Reader in = slurm.sacctJob(id, SacctReader.RECKON_FORMAT, d, m)) {
                 reader.read(in, name, j -> {
                     if (j.jobId().equals(id)) job[0] = j;
                 }, a -> {

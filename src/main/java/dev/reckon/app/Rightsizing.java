@@ -40,9 +40,19 @@ public final class Rightsizing {
      * @param by         {@code signature} (user and job-name signature, the default), {@code user}, {@code name},
      *                   {@code charter} or {@code account}
      * @param percentile the percentile covered, above 0 and at most 100; null: the default (95)
+     * @param clusters   only the jobs of these clusters (empty: every cluster)
      */
     public record Request(Instant since, Instant until, String user, String name, String charter, String account,
-                          String by, Double percentile) {
+                          String by, Double percentile, List<String> clusters) {
+        public Request(Instant since, Instant until, String user, String name, String charter, String account,
+                       String by, Double percentile) {
+            this(since, until, user, name, charter, account, by, percentile, null);
+        }
+
+        public Request {
+            clusters = Clusters.of(clusters);
+        }
+
         public static Request all() {
             return new Request(null, null, null, null, null, null, null, null);
         }
@@ -50,7 +60,7 @@ public final class Rightsizing {
 
     public Outcome<Rightsize.Plan> rightsize(Request r) {
         Rightsize.By by = r.by() == null ? Rightsize.By.SIGNATURE : Rightsize.By.of(r.by());
-        if (by == null) throw new BadRequest("--by: \"" + r.by() + "\" is not one of signature, user, name, charter, account");
+        if (by == null) throw new BadRequest("--by: \"" + r.by() + "\" is not one of signature, user, name, charter, account, cluster");
         Defaults d = Defaults.STANDARD;
         if (r.percentile() != null) {
             if (!(r.percentile() > 0 && r.percentile() <= 100)) {
@@ -76,7 +86,8 @@ public final class Rightsizing {
             }
         }
         Rightsize.Groups groups = new Rightsize.Groups();
-        JobQuery q = new JobQuery(r.user(), r.account(), null, null, r.since(), r.until(), null, null, false);
+        JobQuery q = new JobQuery(r.user(), r.account(), null, null, r.since(), r.until(),
+                Clusters.query(r.clusters()), null, false);
         String ledgerAt;
         Charter chosen = only;
         List<Charter> all = charters;

@@ -54,7 +54,9 @@ import java.util.regex.Pattern;
  */
 public final class CharterFile {
     static final List<String> KEYS = List.of("id", "title", "purpose", "owner", "members", "accounts", "match",
-            "budget", "window", "success", "failure", "review_every", "status", "history", "on_exit");
+            "budget", "window", "success", "failure", "review_every", "status", "history", "on_exit", "clusters");
+    /** What a cluster name in {@code clusters:} may look like. */
+    private static final Pattern CLUSTER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final List<String> MATCH_KEYS = List.of("wckeys", "accounts", "jobs");
     private static final List<String> JOB_KEYS = List.of("user", "name");
     private static final List<String> BUDGET_KEYS = List.of("gpu_hours", "cpu_hours", "mem_gb_hours");
@@ -213,10 +215,11 @@ public final class CharterFile {
             List<StatusChange> history = history(keys);
             Status status = status(keys, history);
             Charter.OnExit onExit = onExit(keys);
+            List<String> clusters = clusters(keys);
 
             if (!errors.isEmpty()) return done(null);
             return done(new Charter(id, title == null ? id : title, purpose, owner, members, accounts, match, budget,
-                    window, success, failure, reviewEvery, status, history, onExit));
+                    window, success, failure, reviewEvery, status, history, onExit, clusters));
         }
 
         private Result done(Object ignored) {
@@ -550,6 +553,23 @@ public final class CharterFile {
             return out;
         }
 
+        /** {@code clusters: [a, b]}: Slurm cluster names, each once; absent or empty: every cluster. */
+        private List<String> clusters(Map<String, NodeTuple> keys) {
+            List<String> names = names(keys, "clusters", "");
+            if (names.isEmpty()) return names;
+            long line = lines.getOrDefault("clusters", top);
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (String n : names) {
+                if (!CLUSTER.matcher(n).matches()) {
+                    error(line, "clusters", "\"" + n + "\" is not a cluster name (Slurm's ClusterName: letters, digits, "
+                            + "'.', '_' and '-', at most 64 characters)");
+                } else if (!seen.add(n)) {
+                    error(line, "clusters", "\"" + n + "\" is named twice");
+                }
+            }
+            return names;
+        }
+
         private MappingNode mapping(NodeTuple t, String field) {
             if (t.getValueNode() instanceof MappingNode m) return m;
             String shape = field.equals("budget") ? "{gpu_hours: N, cpu_hours: N}" : field.equals("window")
@@ -723,6 +743,7 @@ public final class CharterFile {
         b.append("owner: ").append(quote(c.owner())).append('\n');
         if (!c.members().isEmpty()) b.append("members: ").append(list(c.members())).append('\n');
         if (!c.accounts().isEmpty()) b.append("accounts: ").append(list(c.accounts())).append('\n');
+        if (!c.clusters().isEmpty()) b.append("clusters: ").append(list(c.clusters())).append('\n');
         Match m = c.match();
         if (!m.equals(Match.NONE)) {
             b.append("match:                       # besides --comment=charter=").append(c.id()).append(", which always matches\n");

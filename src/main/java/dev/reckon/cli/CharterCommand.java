@@ -170,6 +170,7 @@ final class CharterCommand implements Runnable {
             out.printf("Owner: %s%n", c.owner());
             if (!c.members().isEmpty()) out.printf("Members: %s%n", String.join(", ", c.members()));
             if (!c.accounts().isEmpty()) out.printf("Accounts: %s%n", String.join(", ", c.accounts()));
+            if (!c.clusters().isEmpty()) out.printf("Clusters: %s (only its jobs there belong)%n", String.join(", ", c.clusters()));
             List<String> rules = new ArrayList<>();
             rules.add("comment charter=" + c.id());
             c.match().wckeys().forEach(w -> rules.add("wckey " + w));

@@ -47,6 +47,9 @@ final class ExitsCommand implements Callable<Integer> {
     @Option(names = "--ics", paramLabel = "FILE", description = "Writes the planned stops as an iCalendar file "
             + "(RFC 5545) to FILE and prints its path; - writes it to standard output.")
     String ics;
+    @Option(names = {"-M", "--cluster"}, paramLabel = "NAME[,NAME...]", split = ",",
+            description = "Only the charters that cover one of these clusters; each still counts its budget across every cluster it covers (repeatable, or a comma list; default: every cluster).")
+    java.util.List<String> clusters;
     @Option(names = "--closed", description = "The closing records of the charters 'reckon exits enforce --apply' "
             + "closed: what each spent, achieved and freed.")
     boolean closed;
@@ -67,8 +70,12 @@ final class ExitsCommand implements Callable<Integer> {
         int burnDays;
 
         ExitPlanning.Evaluation request(Door door) {
+            return request(door, null);
+        }
+
+        ExitPlanning.Evaluation request(Door door, java.util.List<String> clusters) {
             return new ExitPlanning.Evaluation(at == null ? null : door.time(at, "--at"), approachBudget, approachDays,
-                    burnDays);
+                    burnDays, clusters);
         }
     }
 
@@ -87,12 +94,12 @@ final class ExitsCommand implements Callable<Integer> {
             return Main.EXIT_OK;
         }
         if (calendar || ics != null) {
-            List<Calendar.Stop> stops = door.show(exits.calendar(evaluation.request(door)));
+            List<Calendar.Stop> stops = door.show(exits.calendar(evaluation.request(door, clusters)));
             if (ics != null) return door.write(ics, Ical.write(stops, door.now()));
             door.out().print(json ? Json.write(stops) + "\n" : ExitsReport.calendar(stops, zone));
             return Main.EXIT_OK;
         }
-        List<Exits.Evaluation> es = door.show(exits.evaluate(evaluation.request(door)));
+        List<Exits.Evaluation> es = door.show(exits.evaluate(evaluation.request(door, clusters)));
         if (json) door.out().println(Json.write(JsonVocabulary.exits(es)));
         else if (markdown) door.out().print(ExitsReport.markdown(es, zone));
         else door.out().print(es.isEmpty() ? "no charters in " + door.context(dir).charterDir() + "\n"

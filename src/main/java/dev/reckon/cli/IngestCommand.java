@@ -178,11 +178,17 @@ final class IngestCommand implements Runnable {
         @Option(names = "--until", paramLabel = "TIME", description = "End of the window (default: now).")
         String until;
 
+        @Option(names = "--clusters", paramLabel = "NAME[,NAME...]|all", split = ",",
+                description = "Reads each of these clusters of this host's slurmdbd (sacct -M NAME), each "
+                        + "incrementally from its own mark; all: every cluster sacctmgr lists. Default: this host's "
+                        + "own cluster only.")
+        List<String> clusters;
+
         @Override
         public Integer call() throws IOException {
             Door door = new Door(spec);
             Ingestion.SlurmRequest r = new Ingestion.SlurmRequest(common.cluster, door.time(since, "--since"),
-                    door.time(until, "--until"));
+                    door.time(until, "--until"), clusters);
             return IngestCommand.run(door, common, (in, progress) -> door.show(in.slurmOutcome(r, progress)));
         }
     }

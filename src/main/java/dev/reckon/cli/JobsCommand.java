@@ -39,8 +39,10 @@ final class JobsCommand implements java.util.concurrent.Callable<Integer> {
     String since;
     @Option(names = {"-E", "--until"}, paramLabel = "TIME", description = "Window end (default: no end).")
     String until;
-    @Option(names = {"-M", "--cluster"}, paramLabel = "NAME", description = "Only this cluster.")
-    String cluster;
+    @Option(names = {"-M", "--cluster"}, paramLabel = "NAME[,NAME...]", split = ",",
+            description = "Only these clusters (repeatable, or a comma list; default: every cluster).")
+    java.util.List<String> clusters;
+
     @Option(names = {"-n", "--limit"}, paramLabel = "N", description = "At most N jobs.")
     Integer limit;
     @Option(names = "--json", description = "One JSON array of job objects, for scripts.")
@@ -50,7 +52,7 @@ final class JobsCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() throws IOException {
         Door door = new Door(spec);
         Records.JobsRequest q = new Records.JobsRequest(user, account, partition, state, door.time(since, "--since"),
-                door.time(until, "--until"), cluster, limit);
+                door.time(until, "--until"), dev.reckon.app.Clusters.list(clusters), limit);
         Records records = new Records(door.context());
         ZoneId zone = door.config().zone();
         if (json) {

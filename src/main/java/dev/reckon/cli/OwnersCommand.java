@@ -35,6 +35,9 @@ final class OwnersCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", defaultValue = "" + Owners.DEFAULT_LIMIT,
             description = "Active charters one owner may hold before being flagged (default: ${DEFAULT-VALUE}).")
     int limit;
+    @Option(names = {"-M", "--cluster"}, paramLabel = "NAME[,NAME...]", split = ",",
+            description = "Only the jobs of these clusters (repeatable, or a comma list; default: every cluster).")
+    java.util.List<String> clusters;
     @Option(names = "--json", description = "One JSON object: now, since, until, limit, weeks, owners, unowned.")
     boolean json;
 
@@ -42,7 +45,8 @@ final class OwnersCommand implements Callable<Integer> {
     public Integer call() {
         Door door = new Door(spec);
         Owners.Result r = door.show(new Governance(door.context(dir)).owners(
-                new Governance.OwnersRequest(door.time(since, "--since"), door.time(until, "--until"), limit)));
+                new Governance.OwnersRequest(door.time(since, "--since"), door.time(until, "--until"), limit,
+                        clusters)));
         if (json) door.out().println(Json.write(JsonVocabulary.owners(r)));
         else door.out().print(OwnersReport.terminal(r, door.config().zone(), 0));
         return Main.EXIT_OK;

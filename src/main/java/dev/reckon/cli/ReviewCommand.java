@@ -44,6 +44,9 @@ final class ReviewCommand implements Callable<Integer> {
                     + " periods before its own. Default: weeks and days both (a weekly habit from its fourth week, a "
                     + "daily one from its fourth day).")
     String period;
+    @Option(names = {"-M", "--cluster"}, paramLabel = "NAME[,NAME...]", split = ",",
+            description = "Only the jobs of these clusters (repeatable, or a comma list; default: every cluster).")
+    java.util.List<String> clusters;
     @Option(names = "--json", description = "One JSON object: jobs, shares, charters, kill_list, signatures.")
     boolean json;
     @Option(names = "--markdown", description = "The tables as Markdown.")
@@ -83,7 +86,8 @@ final class ReviewCommand implements Callable<Integer> {
         }
         Duration every = period == null ? null : door.duration(period, "--period");
         Review.Result r = door.show(new Governance(door.context(dir)).review(
-                new Governance.ReviewRequest(door.time(since, "--since"), door.time(until, "--until"), every)));
+                new Governance.ReviewRequest(door.time(since, "--since"), door.time(until, "--until"), every,
+                        clusters)));
         ZoneId zone = door.config().zone();
         if (html != null) return door.write(html, ReviewHtml.page(r, zone));
         if (json) JsonVocabulary.writeReview(r, door.out());

@@ -36,9 +36,12 @@ final class RightsizeCommand implements Callable<Integer> {
     String charter;
     @Option(names = {"-A", "--account"}, paramLabel = "A[,A...]", description = "Only these accounts.")
     String account;
+    @Option(names = {"-M", "--cluster"}, paramLabel = "NAME[,NAME...]", split = ",",
+            description = "Only the jobs of these clusters (repeatable, or a comma list; default: every cluster).")
+    java.util.List<String> clusters;
     @Option(names = "--by", paramLabel = "GROUPING",
             description = "One recommendation per: signature (user and job-name pattern, the default), user, name, "
-                    + "charter, account.")
+                    + "charter, account, cluster.")
     String by;
     @Option(names = "--percentile", paramLabel = "P", description = "The percentile of history covered (default 95).")
     Double percentile;
@@ -53,7 +56,7 @@ final class RightsizeCommand implements Callable<Integer> {
         if (json && markdown) throw door.usage("--json and --markdown: choose one");
         Rightsize.Plan plan = door.show(new Rightsizing(door.context()).rightsize(new Rightsizing.Request(
                 door.time(since, "--since"), door.time(until, "--until"), user, name, charter, account, by,
-                percentile)));
+                percentile, clusters)));
         if (json) door.out().println(Json.write(JsonVocabulary.rightsize(plan)));
         else if (markdown) door.out().print(RightsizeReport.markdown(plan));
         else door.out().print(RightsizeReport.text(plan));

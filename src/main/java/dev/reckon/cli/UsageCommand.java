@@ -40,6 +40,9 @@ final class UsageCommand implements Callable<Integer> {
     String until;
     @Option(names = "--charter", paramLabel = "ID", description = "One charter over time against its budget.")
     String charter;
+    @Option(names = {"-M", "--cluster"}, paramLabel = "NAME[,NAME...]", split = ",",
+            description = "Only the jobs of these clusters (repeatable, or a comma list; default: every cluster).")
+    java.util.List<String> clusters;
     @Option(names = "--over-time", description = "Each group per day or week as well, with running totals "
             + "(and, for charters, the share of the budget used so far).")
     boolean overTime;
@@ -69,7 +72,8 @@ final class UsageCommand implements Callable<Integer> {
         Door door = new Door(spec);
         if (json && markdown) throw door.usage("--json and --markdown: choose one");
         UsageTally.Summary s = door.show(new Accounting(door.context(dir)).usage(new Accounting.Request(by,
-                door.time(since, "--since"), door.time(until, "--until"), charter, overTime, per, sort)));
+                door.time(since, "--since"), door.time(until, "--until"), charter, overTime, per, sort,
+                clusters)));
         if (json) door.out().println(UsageReport.json(s, door.config().zone()));
         else if (markdown) door.out().print(UsageReport.markdown(s, door.config().zone()));
         else door.out().print(UsageReport.terminal(s, door.config().zone()));

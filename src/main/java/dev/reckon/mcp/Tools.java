@@ -89,7 +89,8 @@ final class Tools {
                         + "signatures: 'reckon review --json'. " + JOB_FILTERS,
                 Schema.object().string("since", "Window start (default 30d).")
                         .string("until", "Window end (default: no end).")
-                        .string("period", "Judge recurrence over periods of this length only, e.g. 7d (default: weeks and days)."),
+                        .string("period", "Judge recurrence over periods of this length only, e.g. 7d (default: weeks and days).")
+                        .string("cluster", "Only the jobs of these clusters, a comma list (default: every cluster)."),
                 Schema.object().any("jobs", "Per class: jobs and hours.").any("shares", "Each class's share.")
                         .any("charters", "Each charter against its budget.").any("kill_list", "Running and pending undefended jobs.")
                         .any("signatures", "The top undefended signatures."),
@@ -296,13 +297,14 @@ final class Tools {
 
     static Answer review(Args a, Context ctx) {
         Governance.ReviewRequest q = new Governance.ReviewRequest(a.time("since", "30d"), a.time("until", null),
-                a.duration("period", null));
+                a.duration("period", null), a.string("cluster") == null ? null : List.of(a.string("cluster")));
         return shown(new Governance(ctx).review(q), null, JsonVocabulary::review);
     }
 
     static Answer owners(Args a, Context ctx) {
         return shown(new Governance(ctx).owners(new Governance.OwnersRequest(a.time("since", "30d"),
-                a.time("until", null), a.integer("limit", Owners.DEFAULT_LIMIT))), null, JsonVocabulary::owners);
+                a.time("until", null), a.integer("limit", Owners.DEFAULT_LIMIT),
+                a.string("cluster") == null ? null : List.of(a.string("cluster")))), null, JsonVocabulary::owners);
     }
 
     static ExitPlanning.Evaluation evaluation(Args a) {

@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  * @param status      where it stands now
  * @param history     its dated status changes, oldest first (may be empty)
  * @param onExit      what reckon does when an exit falls due (default {@link OnExit#NOTIFY})
+ * @param clusters    the clusters it covers: only jobs of these belong to it (its budget counts across them); empty
+ *                    for every cluster
  */
 public record Charter(
         String id,
@@ -45,7 +47,8 @@ public record Charter(
         Duration reviewEvery,
         Status status,
         List<StatusChange> history,
-        OnExit onExit) {
+        OnExit onExit,
+        List<String> clusters) {
 
     /** What a charter id may look like: it travels in Slurm comments and wckeys and names the file. */
     public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -63,6 +66,15 @@ public record Charter(
         reviewEvery = reviewEvery == null ? DEFAULT_REVIEW_EVERY : reviewEvery;
         status = status == null ? Status.ACTIVE : status;
         onExit = onExit == null ? OnExit.NOTIFY : onExit;
+        clusters = clusters == null ? List.of() : List.copyOf(clusters);
+    }
+
+    /** A charter of every cluster. */
+    public Charter(String id, String title, String purpose, String owner, List<String> members, List<String> accounts,
+                   Match match, Budget budget, Window window, List<Condition> success, List<Condition> failure,
+                   Duration reviewEvery, Status status, List<StatusChange> history, OnExit onExit) {
+        this(id, title, purpose, owner, members, accounts, match, budget, window, success, failure, reviewEvery, status,
+                history, onExit, List.of());
     }
 
     /** A charter that only notifies at its exits ({@code on_exit: notify}, the default). */
@@ -78,7 +90,7 @@ public record Charter(
         List<StatusChange> h = new java.util.ArrayList<>(history);
         h.add(change);
         return new Charter(id, title, purpose, owner, members, accounts, match, budget, window, success, failure,
-                reviewEvery, newStatus, h, onExit);
+                reviewEvery, newStatus, h, onExit, clusters);
     }
 
     /**
@@ -113,9 +125,17 @@ public record Charter(
         return last == null ? null : last.plus(reviewEvery);
     }
 
-    /** Whether the job belongs to this charter: by its comment {@code charter=<id>}, or by a {@link Match} rule. */
+    /**
+     * Whether the job belongs to this charter: it ran on a cluster the charter covers, and names it by its comment
+     * {@code charter=<id>} or meets a {@link Match} rule.
+     */
     public boolean matches(Job job) {
-        return match.matches(id, job);
+        return covers(job.cluster()) && match.matches(id, job);
+    }
+
+    /** Whether the charter covers this cluster: it names no clusters (every one), or names this one. */
+    public boolean covers(String cluster) {
+        return clusters.isEmpty() || clusters.contains(cluster);
     }
 
     /** Where a charter stands. */

@@ -15,7 +15,7 @@ import java.util.List;
 public record CharterView(String id, String title, String purpose, String owner, List<String> members,
                           List<String> accounts, MatchView match, BudgetView budget, WindowView window,
                           List<ConditionView> success, List<ConditionView> failure, String reviewEvery,
-                          long reviewEveryS, String status, List<HistoryView> history) {
+                          long reviewEveryS, String status, List<HistoryView> history, List<String> clusters) {
 
     /** The match rules; {@code comment} is the Slurm comment that always ties a job to the charter. */
     public record MatchView(String comment, List<String> wckeys, List<String> accounts, List<Charter.UserJobs> jobs) {}
@@ -57,6 +57,7 @@ public record CharterView(String id, String title, String purpose, String owner,
                 c.success().stream().map(ConditionView::of).toList(),
                 c.failure().stream().map(ConditionView::of).toList(),
                 CharterFile.durationText(c.reviewEvery()), c.reviewEvery().getSeconds(), c.status().word(),
-                c.history().stream().map(h -> new HistoryView(String.valueOf(h.date()), h.status().word(), h.note())).toList());
+                c.history().stream().map(h -> new HistoryView(String.valueOf(h.date()), h.status().word(), h.note())).toList(),
+                c.clusters());
     }
 }

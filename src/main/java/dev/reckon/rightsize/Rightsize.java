@@ -36,7 +36,7 @@ public final class Rightsize {
 
     /** The ways jobs are grouped: by user and job-name signature (the default), or by one of the others. */
     public enum By {
-        SIGNATURE, USER, NAME, CHARTER, ACCOUNT;
+        SIGNATURE, USER, NAME, CHARTER, ACCOUNT, CLUSTER;
 
         public String word() {
             return name().toLowerCase(Locale.ROOT);
@@ -71,6 +71,7 @@ public final class Rightsize {
             case USER -> orNone(j.user());
             case NAME -> signature(j.name());
             case ACCOUNT -> orNone(j.account());
+            case CLUSTER -> orNone(j.cluster());
             case CHARTER -> throw new IllegalArgumentException("the charter key is the caller's");
         };
     }

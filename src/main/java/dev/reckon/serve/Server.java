@@ -421,23 +421,30 @@ public final class Server implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ the use cases
 
+    /** The {@code cluster} parameter: a comma list of clusters, or every cluster when absent. */
+    private static List<String> clusters(io.javalin.http.Context ctx) {
+        String c = ctx.queryParam("cluster");
+        return c == null || c.isBlank() ? List.of() : List.of(c);
+    }
+
     private Review.Result review(io.javalin.http.Context ctx) {
         Duration period = duration("period", ctx.queryParam("period"), null);
         return value(ctx, new Governance(context(ctx)).review(new Governance.ReviewRequest(
-                time(ctx, "since", options.reviewSince()), time(ctx, "until", null), period)));
+                time(ctx, "since", options.reviewSince()), time(ctx, "until", null), period, clusters(ctx))));
     }
 
     private dev.reckon.review.Owners.Result owners(io.javalin.http.Context ctx) {
         Integer limit = integer(ctx, "limit");
         return value(ctx, new Governance(context(ctx)).owners(new Governance.OwnersRequest(
                 time(ctx, "since", options.reviewSince()), time(ctx, "until", null),
-                limit == null ? dev.reckon.review.Owners.DEFAULT_LIMIT : limit)));
+                limit == null ? dev.reckon.review.Owners.DEFAULT_LIMIT : limit, clusters(ctx))));
     }
 
     private ExitPlanning.Evaluation evaluation(io.javalin.http.Context ctx) {
         Integer burn = integer(ctx, "burn_days");
         return new ExitPlanning.Evaluation(time(ctx, "at", null), number(ctx, "approach_budget"),
-                integer(ctx, "approach_days"), burn == null ? ExitPlanning.Evaluation.DEFAULT_BURN_DAYS : burn);
+                integer(ctx, "approach_days"), burn == null ? ExitPlanning.Evaluation.DEFAULT_BURN_DAYS : burn,
+                clusters(ctx));
     }
 
     private Records.JobsRequest jobsRequest(io.javalin.http.Context ctx, Integer defaultLimit) {
@@ -530,7 +537,7 @@ public final class Server implements AutoCloseable {
         get(r, "/api/rightsize", ctx -> json(ctx, JsonVocabulary.rightsize(value(ctx, new Rightsizing(context(ctx)).rightsize(
                 new Rightsizing.Request(time(ctx, "since", null), time(ctx, "until", null), text(ctx, "user"),
                         text(ctx, "name"), text(ctx, "charter"), text(ctx, "account"), text(ctx, "by"),
-                        number(ctx, "percentile")))))));
+                        number(ctx, "percentile"), clusters(ctx)))))));
         get(r, "/api/charters", ctx -> json(ctx, value(ctx, new Chartering(context(ctx)).list())));
         get(r, "/api/charters/{id}", ctx -> {
             Chartering.Shown s = new Chartering(context(ctx)).show(ctx.pathParam("id"));

@@ -31,6 +31,17 @@ class IngestionTest {
     }
 
     @Test
+    void clustersToReadAreOneListAndGoWithoutANameForTheirJobs() {
+        assertEquals(List.of("reckon", "annex"),
+                new Ingestion.SlurmRequest(null, null, null, List.of("reckon", " annex", "reckon", "")).clusters());
+        assertEquals(List.of(), new Ingestion.SlurmRequest("hpc", null, null).clusters(), "without: this host's own");
+        BadRequest both = assertThrows(BadRequest.class,
+                () -> new Ingestion.SlurmRequest("hpc", null, null, List.of("annex")));
+        assertEquals(true, both.getMessage().contains("--clusters"), both.getMessage());
+        assertThrows(BadRequest.class, () -> new Ingestion.SlurmRequest(null, null, null, List.of("all", "annex")));
+    }
+
+    @Test
     void aSacctFileIngestsTheSameThroughBothDoors() throws IOException {
         Doors cli = new Doors(one);
         Doors app = new Doors(two);

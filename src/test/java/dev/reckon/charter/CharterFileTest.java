@@ -60,6 +60,33 @@ class CharterFileTest {
     }
 
     @Test
+    void aCharterNamesTheClustersItCoversAndKeepsThemThroughItsFileText() {
+        Charter every = CharterFile.parse("llm-ft.yaml", VALID, UTC).orThrow();
+        assertEquals(List.of(), every.clusters(), "absent: every cluster");
+        assertTrue(every.covers("anything"));
+        Charter some = CharterFile.parse("llm-ft.yaml", VALID.replace("accounts: [nlp]\n",
+                "accounts: [nlp]\nclusters: [reckon, annex]\n"), UTC).orThrow();
+        assertEquals(List.of("reckon", "annex"), some.clusters());
+        assertTrue(some.covers("annex"));
+        assertTrue(!some.covers("elsewhere"));
+        assertEquals(some, CharterFile.parse("llm-ft.yaml", CharterFile.write(some, UTC), UTC).orThrow());
+    }
+
+    @Test
+    void aClusterNamedTwiceOrNotAClusterNameIsRefusedAtItsLine() {
+        InputError twice = only(VALID.replace("accounts: [nlp]\n", "accounts: [nlp]\nclusters: [annex, annex]\n"),
+                "clusters");
+        assertEquals(8, twice.line());
+        assertTrue(twice.problem().contains("named twice"), twice.problem());
+        InputError bad = only(VALID.replace("accounts: [nlp]\n", "accounts: [nlp]\nclusters: [\"-M all\"]\n"),
+                "clusters");
+        assertTrue(bad.problem().contains("not a cluster name"), bad.problem());
+        InputError mapping = only(VALID.replace("accounts: [nlp]\n", "accounts: [nlp]\nclusters: {a: b}\n"),
+                "clusters");
+        assertTrue(mapping.problem().contains("list of names"), mapping.problem());
+    }
+
+    @Test
     void aValidCharterIsReadWhole() {
         Charter c = CharterFile.parse("llm-ft.yaml", VALID, UTC).orThrow();
         assertEquals("llm-ft", c.id());

@@ -25,6 +25,23 @@ public class CharterTest {
     private static final Match RULES = new Match(List.of("llm"), List.of("nlp"), List.of(new UserJobs("alice", "ft-*")));
 
     @Test
+    void aCharterOfSomeClustersClaimsOnlyTheJobsThere() {
+        Job onC = job("x", "j", "a", null, "charter=llm-ft"); // cluster "c"
+        Job onD = new Job("d", "1", null, "j", "x", "a", "p", null, null, "charter=llm-ft", "COMPLETED", "0:0", null,
+                null, null, 60L, null, null, null, 1, 1, null, null, null, null, null, List.of());
+        Charter c = new Charter("llm-ft", "t", "p", "alice", null, null, null, null, null, null, null, null, null, null,
+                null, List.of("d"));
+        assertFalse(c.matches(onC));
+        assertTrue(c.matches(onD));
+        Charter every = new Charter("llm-ft", "t", "p", "alice", null, null, null, null, null, null, null, null, null,
+                null, null);
+        assertTrue(every.matches(onC) && every.matches(onD), "no clusters named: every cluster");
+        assertEquals(List.of("d"), c.closed(Charter.Status.SUCCEEDED,
+                new Charter.StatusChange(java.time.LocalDate.of(2026, 1, 1), Charter.Status.SUCCEEDED, null)).clusters(),
+                "closing keeps the clusters");
+    }
+
+    @Test
     void aCommentNamingTheCharterMatchesAnywhereInTheComment() {
         assertTrue(Match.NONE.matches("llm-ft", job("x", "j", "a", null, "charter=llm-ft")));
         assertTrue(Match.NONE.matches("llm-ft", job("x", "j", "a", null, "foo,charter=llm-ft")));

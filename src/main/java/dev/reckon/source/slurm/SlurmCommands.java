@@ -74,13 +74,21 @@ public final class SlurmCommands {
      * free text such as job names, so a delimiter no job name contains keeps every line readable).
      */
     public Reader sacct(Instant since, Instant until, String formatFields, String delimiter) {
+        return sacct(since, until, formatFields, delimiter, null);
+    }
+
+    /**
+     * As {@link #sacct(Instant, Instant, String, String)}, of the cluster named ({@code sacct -M CLUSTER}: any cluster
+     * registered in the same slurmdbd); null: this host's own.
+     */
+    public Reader sacct(Instant since, Instant until, String formatFields, String delimiter, String cluster) {
         Objects.requireNonNull(since, "since");
         Objects.requireNonNull(until, "until");
         if (formatFields == null || formatFields.isBlank()) throw new IllegalArgumentException("no sacct fields given");
         if (until.isBefore(since)) throw new IllegalArgumentException("until " + until + " is before since " + since);
-        Output out = execute(List.of("sacct", "--allusers", "--parsable2", "--delimiter=" + delimiter,
+        Output out = execute(withCluster(List.of("sacct", "--allusers", "--parsable2", "--delimiter=" + delimiter,
                 "--format=" + formatFields.strip(),
-                "-S", slurmTime(since, zone), "-E", slurmTime(until, zone)));
+                "-S", slurmTime(since, zone), "-E", slurmTime(until, zone)), cluster));
         deleteQuietly(out.stderr);
         try {
             return new DeletingReader(lenientUtf8(out.stdout), out.stdout);
@@ -95,10 +103,15 @@ public final class SlurmCommands {
      * {@link #sacct(Instant, Instant, String, String)} prints them. The caller closes the reader.
      */
     public Reader sacctJob(String jobId, String formatFields, String delimiter) {
+        return sacctJob(jobId, formatFields, delimiter, null);
+    }
+
+    /** As {@link #sacctJob(String, String, String)}, on the cluster named ({@code -M}); null: this host's own. */
+    public Reader sacctJob(String jobId, String formatFields, String delimiter, String cluster) {
         if (jobId == null || jobId.isBlank() || jobId.startsWith("-")) throw new IllegalArgumentException("no job id given");
         if (formatFields == null || formatFields.isBlank()) throw new IllegalArgumentException("no sacct fields given");
-        Output out = execute(List.of("sacct", "--allusers", "--parsable2", "--delimiter=" + delimiter,
-                "--format=" + formatFields.strip(), "--jobs=" + jobId.strip()));
+        Output out = execute(withCluster(List.of("sacct", "--allusers", "--parsable2", "--delimiter=" + delimiter,
+                "--format=" + formatFields.strip(), "--jobs=" + jobId.strip()), cluster));
         deleteQuietly(out.stderr);
         try {
             return new DeletingReader(lenientUtf8(out.stdout), out.stdout);
@@ -123,14 +136,48 @@ public final class SlurmCommands {
      * running job's comment (its {@code charter=<id>}) is known only here.
      */
     public java.util.Map<String, String> queueComments() {
+        return queueComments(null);
+    }
+
+    /** As {@link #queueComments()}, of the cluster named ({@code squeue -M}); null: this host's own. */
+    public java.util.Map<String, String> queueComments(String cluster) {
         java.util.Map<String, String> out = new java.util.HashMap<>();
-        for (String line : squeue("--all", "--array", "-o", "%i|%k")) {
+        List<String> args = cluster == null ? List.of("--all", "--array", "-o", "%i|%k")
+                : List.of("-M", checkedCluster(cluster), "--all", "--array", "-o", "%i|%k");
+        for (String line : squeue(args.toArray(String[]::new))) {
             int bar = line.indexOf('|');
             if (bar <= 0) continue;
             String comment = line.substring(bar + 1).strip();
             if (!comment.isEmpty() && !comment.equals("(null)")) out.put(line.substring(0, bar).strip(), comment);
         }
         return out;
+    }
+
+    /**
+     * The clusters registered in this host's slurmdbd ({@code sacctmgr list cluster}), sorted: every cluster
+     * {@code -M} reaches.
+     */
+    public List<String> clusters() {
+        return run("sacctmgr", "--noheader", "--parsable2", "list", "cluster", "format=cluster").lines()
+                .map(String::strip).filter(s -> !s.isEmpty()).sorted().distinct().collect(Collectors.toList());
+    }
+
+    /** The command line with {@code -M CLUSTER} after the command's name; unchanged when {@code cluster} is null. */
+    private static List<String> withCluster(List<String> commandLine, String cluster) {
+        if (cluster == null) return commandLine;
+        List<String> out = new ArrayList<>(commandLine.size() + 2);
+        out.add(commandLine.get(0));
+        out.add("-M");
+        out.add(checkedCluster(cluster));
+        out.addAll(commandLine.subList(1, commandLine.size()));
+        return out;
+    }
+
+    /** A cluster name as Slurm's ClusterName allows; anything else (an option, a list) is refused. */
+    static String checkedCluster(String cluster) {
+        if (!cluster.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}"))
+            throw new IllegalArgumentException("not a cluster name: " + cluster);
+        return cluster;
     }
 
     /** Submits a batch job: runs {@code sbatch --parsable ARGS} and returns the job id (without any cluster name). */

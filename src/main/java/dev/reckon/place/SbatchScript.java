@@ -74,7 +74,7 @@ public final class SbatchScript {
                         default -> ignored.add(key);
                     }
                 } catch (IllegalArgumentException e) {
-                    throw new InputError(file, line, key, "\"" + v + "\": " + e.getMessage());
+                    throw new InputError(file, line, key, e.getMessage());
                 }
             }
         }

@@ -150,7 +150,8 @@ public final class Placement {
                     offers.add(CloudOffers.offer((Provider.Cloud) p, request, now));
                 }
             } catch (SlurmCommandException | Unavailable e) {
-                offers.add(Offer.refused(p.name(), p.kind(), Readiness.RESTRICTED, "cannot be read: " + e.getMessage()));
+                offers.add(Offer.refused(p.name(), p.kind(), Readiness.RESTRICTED, "cannot be read: "
+                        + brief(e.getMessage())));
             } catch (InputError e) {
                 problems.add(e);
                 offers.add(Offer.refused(p.name(), p.kind(), Readiness.RESTRICTED, "cannot be read: " + e.getMessage()));
@@ -169,7 +170,7 @@ public final class Placement {
                 + " providers will run it";
         Submission submission = null;
         if (q.submit()) {
-            submission = submit(q, chosen, providers, scriptText, request, selectName, now, notes);
+            submission = submit(q, chosen, providers, scriptText, fromScript, request, selectName, now, notes);
         }
         return Outcome.of(new Result(now, file.toString(), request, selectName, offers, chosen, why, submission),
                 problems, notes);
@@ -177,8 +178,8 @@ public final class Placement {
 
     // ------------------------------------------------------------------------------------------------ submitting
 
-    private Submission submit(PlaceRequest q, Offer chosen, List<Provider> providers, String scriptText, Request r,
-                              String select, Instant now, List<String> notes) {
+    private Submission submit(PlaceRequest q, Offer chosen, List<Provider> providers, String scriptText,
+                              SbatchScript.Shape fromScript, Request r, String select, Instant now, List<String> notes) {
         String key = q.key() != null ? q.key() : key(q, scriptText, r);
         if (chosen == null) {
             return new Submission(null, null, List.of(), false, null, key, "not submitted: no provider will run it");
@@ -189,20 +190,32 @@ public final class Placement {
                     + "providers only; " + p.name() + " is a " + p.kind() + " provider");
         }
         List<String> args = new ArrayList<>(List.of("-M", s.cluster()));
-        if (s.partition() != null) args.add("--partition=" + s.partition());
+        String partition = s.partition();
+        if (partition == null && fromScript != null && fromScript.partition() != null) {
+            // the script's partition belongs to the cluster it was written for: this cluster's default instead
+            partition = defaultPartition(s.cluster());
+        }
+        if (partition != null) args.add("--partition=" + partition);
         String name = q.jobName();
         if (name != null) args.add("--job-name=" + name);
-        // the shape placed is the shape submitted: options override the script's #SBATCH lines
-        args.add("--nodes=" + r.nodes());
-        if (r.nodes() == 1) {
-            args.add("--ntasks=1");
-            args.add("--cpus-per-task=" + r.cpus());
-        } else {
-            args.add("--ntasks=" + r.cpus());
+        // a script's own #SBATCH lines stand; what the options changed (or, with --wrap, the whole shape) is given
+        // as options, which override them, so that what runs is what was placed
+        boolean all = fromScript == null;
+        if (all || q.nodes() != null) args.add("--nodes=" + r.nodes());
+        if (all || q.cpus() != null || q.nodes() != null) {
+            if (r.nodes() == 1) {
+                args.add("--ntasks=1");
+                args.add("--cpus-per-task=" + r.cpus());
+            } else {
+                args.add("--ntasks=" + r.cpus());
+                args.add("--cpus-per-task=1");
+            }
         }
-        if (r.memBytes() > 0) args.add("--mem=" + Math.max(1, (r.memBytes() / r.nodes() + (1 << 20) - 1) >> 20) + "M");
-        if (r.gpus() > 0) args.add("--gres=gpu:" + (r.gpus() + r.nodes() - 1) / r.nodes());
-        args.add("--time=" + (r.timeS() + 59) / 60);
+        if (r.memBytes() > 0 && (all || q.memBytes() != null)) {
+            args.add("--mem=" + Math.max(1, (r.memBytes() / r.nodes() + (1 << 20) - 1) >> 20) + "M");
+        }
+        if (r.gpus() > 0 && (all || q.gpus() != null)) args.add("--gres=gpu:" + (r.gpus() + r.nodes() - 1) / r.nodes());
+        if (all || q.timeS() != null) args.add("--time=" + (r.timeS() + 59) / 60);
         if (q.wrap() != null) args.add("--wrap=" + q.wrap());
         else args.add(q.script().toAbsolutePath().toString());
         List<String> shown = new ArrayList<>(List.of("sbatch", "--parsable"));
@@ -235,6 +248,14 @@ public final class Placement {
             return new Submission(s.name(), s.cluster(), shown, true, id, key, "submitted: job " + id + " on cluster "
                     + s.cluster());
         }
+    }
+
+    /** The cluster's default partition ({@code scontrol -M CLUSTER show partition -o}), or null. */
+    private String defaultPartition(String cluster) {
+        String text = new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, ctx.zone()).run("scontrol", "-M", cluster, "show",
+                "partition", "-o");
+        for (SlurmOffers.Partition p : SlurmOffers.partitions(dropClusterLines(text))) if (p.isDefault()) return p.name();
+        return null;
     }
 
     /** A submission's default key: a digest of what runs and the shape, so that the same placement is sent once. */
@@ -275,6 +296,16 @@ public final class Placement {
         Machine machine = usable.isBlank() ? null : ScontrolNodes.parse(usable, from);
         List<Predict.LiveJob> jobs = SqueueJobs.parse(queue, "squeue -M " + c, ctx.zone());
         return new SlurmOffers.State(machine, jobs, SlurmOffers.partitions(partitions));
+    }
+
+    private static final java.util.regex.Pattern FAILED =
+            java.util.regex.Pattern.compile("(\\S+) failed \\(exit \\d+\\): .*?: (\\S+: error: .*)", java.util.regex.Pattern.DOTALL);
+
+    /** A command's failure without the command line it repeats ({@code squeue failed: squeue: error: ...}). */
+    static String brief(String message) {
+        java.util.regex.Matcher m = FAILED.matcher(message);
+        String s = m.matches() ? m.group(1) + " failed: " + m.group(2) : message;
+        return s.length() <= 400 ? s : s.substring(0, 399) + "\u2026";
     }
 
     /** {@code -M} may print a {@code CLUSTER: name} line before a cluster's lines. */

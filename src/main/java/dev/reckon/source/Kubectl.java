@@ -55,8 +55,10 @@ public final class Kubectl {
                 throw new Unavailable("kubectl timed out after " + timeout.toSeconds() + " s: " + shown);
             }
             if (p.exitValue() != 0) {
-                String why = Files.readString(err, StandardCharsets.UTF_8).lines().map(String::strip)
-                        .filter(l -> !l.isEmpty()).collect(Collectors.joining("; "));
+                // kubectl repeats its retries; the last line says what went wrong
+                List<String> lines = Files.readString(err, StandardCharsets.UTF_8).lines().map(String::strip)
+                        .filter(l -> !l.isEmpty()).collect(Collectors.toList());
+                String why = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
                 throw new Unavailable("kubectl failed (exit " + p.exitValue() + "): " + shown
                         + (why.isEmpty() ? "" : ": " + why));
             }

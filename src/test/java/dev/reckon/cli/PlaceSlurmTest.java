@@ -88,6 +88,7 @@ class PlaceSlurmTest {
         Path script = dir.resolve("placed.sbatch");
         String name = "reckon-it-placed-" + tag;
         Files.writeString(script, String.join("\n", "#!/bin/bash", "#SBATCH --job-name=" + name,
+                "#SBATCH --partition=batch",  // annex's: placed on reckon, its default instead
                 "#SBATCH --cpus-per-task=1", "#SBATCH --mem=100M", "#SBATCH --time=00:02:00",
                 "#SBATCH --output=" + dir.resolve("placed-%j.out"), "", "sleep 1", ""));
 
@@ -103,7 +104,9 @@ class PlaceSlurmTest {
         assertTrue(home.get("wait_s").asLong() < annex.get("wait_s").asLong(), d.toString());
         assertEquals("home", d.get("chosen").asText(), d.toString());
         assertFalse(d.get("submission").get("applied").asBoolean(), "a dry run without --apply: " + d);
-        assertTrue(d.get("submission").get("command").toString().contains("\"-M\",\"reckon\""), d.toString());
+        String command = d.get("submission").get("command").toString();
+        assertTrue(command.contains("\"-M\",\"reckon\"") && command.contains("\"--partition=debug\""),
+                "sent to reckon, in its default partition rather than the script's (annex's) batch: " + command);
 
         // --apply: submitted with sbatch -M reckon, audited
         Cli.Result applied = cli.run("place", script.toString(), "--providers", providers.toString(), "--submit",

@@ -59,6 +59,23 @@ class PlaceCommandTest {
         assertEquals("burst", soon.get("chosen").asText());
     }
 
+    /** Regression: a clock with milliseconds made a simulated start (whole seconds) look earlier than a tie. */
+    @Test
+    void offersStartingAtTheSameSecondTieAndTheTieGoesToTheFilesOrderEvenWhenNowHasMilliseconds() throws Exception {
+        cli.env.put("RECKON_NOW", "2026-11-30T09:00:00.500Z");
+        Path kueue = Path.of(getClass().getResource("/place/kueue.json").toURI());
+        Path tie = dir.resolve("tie.yaml");
+        Files.writeString(tie, String.join("\n", "providers:",
+                "  - {name: free-pool, kind: cloud, startup: 0s, max_instances: 4, shapes: [{name: c16, cpus: 16, mem: 32G, "
+                        + "price_per_hour: 0}]}",
+                "  - {name: lab, kind: kueue, saved: " + kueue + ", queue: team-a/user-queue}", ""));
+        JsonNode r = JSON.readTree(cli.run("place", "--cpus", "2", "--time", "10m", "--providers", tie.toString(),
+                "--json").out());
+        assertEquals("READY", r.get("offers").get(1).get("readiness").asText(), r.toString());
+        assertEquals(r.get("offers").get(0).get("start_at"), r.get("offers").get(1).get("start_at"), r.toString());
+        assertEquals("free-pool", r.get("chosen").asText(), r.toString());
+    }
+
     @Test
     void anSbatchScriptGivesTheShapeAndOptionsOverrideIt() throws Exception {
         Path script = dir.resolve("job.sbatch");

@@ -68,6 +68,7 @@ import java.util.Properties;
                 SimulateCommand.class,
                 WhatIfCommand.class,
                 PredictCommand.class,
+                PlaceCommand.class,
                 RightsizeCommand.class,
                 OptimiseCommand.class,
                 ReclaimCommand.class,

@@ -135,6 +135,33 @@ final class Tools {
                         .any("running", "Running jobs.").any("pending", "Pending jobs.")
                         .array("predictions", "The shape asked, then the alternatives."),
                 false, Tools::predict));
+        t.add(new Tool("place", "Where should a job go",
+                "Asks every provider of the providers file (Slurm clusters read live with -M, Kueue queues through "
+                        + "kubectl or a saved output, cloud pools) for a job of this shape (or an sbatch script's "
+                        + "#SBATCH lines): each one's verdict (READY, BUSY, RESTRICTED, INCOMPATIBLE), reason, "
+                        + "predicted start and end and cost, and the one the selector chooses: 'reckon place --json'. "
+                        + "submit: true sends it to the chosen Slurm cluster (sbatch -M), which needs a server started "
+                        + "with --allow-actions, and is a dry run unless apply is true; claimed once, audited with this "
+                        + "client's name.",
+                Schema.object().integer("nodes", "Nodes (default: the script's, else 1).")
+                        .integer("cpus", "CPUs in all (default: the script's, else 1).")
+                        .string("mem", "Memory in all, e.g. 32G (a bare number is MiB).")
+                        .integer("gpus", "GPUs in all (default: the script's, else 0).")
+                        .string("time", "Time limit: 30m, 4h, 2d or [D-]HH:MM:SS (default: the script's).")
+                        .string("script", "An sbatch script: its #SBATCH lines give the shape; what submit sends.")
+                        .string("wrap", "A command to submit instead of a script (sbatch --wrap).")
+                        .string("providers", "The providers file (default: providers.yaml beside the settings file, "
+                                + "else in the site's folder).")
+                        .string("select", "soonest, cheapest, first-ready, least-queue or cheapest-by-deadline "
+                                + "(default soonest).")
+                        .string("deadline", "When it must have ended: a time, or a duration from now (6h).")
+                        .bool("submit", "Submit to the chosen provider (needs --allow-actions).")
+                        .bool("apply", "With submit: really submit (default false: a dry run).")
+                        .string("key", "The submission's key, claimed once (default: a digest of what is submitted).")
+                        .string("name", "The job's name (sbatch --job-name)."),
+                Schema.object().any("offers", "Each provider's offer.").any("chosen", "The chosen provider, or null.")
+                        .any("why", "Why.").any("submission", "The submission, or null.").required("offers"),
+                false, (a, c) -> place(a, c, allowActions)));
         t.add(new Tool("whatif", "Replay a period under variants",
                 "Replays a period of the ledger (or an SWF trace) on a simulated machine: as it happened, without the "
                         + "undefended jobs, with more nodes, and right-sized; waits, slowdown, utilisation and makespan "
@@ -365,6 +392,38 @@ final class Tools {
     static ObjectNode predictionJson(Simulation.Prediction r, ZoneId zone) {
         return dev.reckon.report.sim.PredictReport.json(r.now(), r.policy(), r.machine().groups(), r.running(),
                 r.pending(), r.predictions(), r.accuracy(), r.cluster());
+    }
+
+    static Answer place(Args a, Context ctx, boolean allowActions) {
+        boolean submit = a.flag("submit"), apply = a.flag("apply");
+        if (submit && !allowActions) throw new Refused(REFUSED + " (place with submit: true)");
+        Long memBytes = null;
+        String mem = a.string("mem");
+        if (mem != null) {
+            try {
+                memBytes = SlurmSyntax.sizeBytes(mem.strip(), 'M');
+            } catch (IllegalArgumentException e) {
+                throw a.bad("mem", "\"" + mem + "\" is not a size such as 32G");
+            }
+        }
+        Long timeS = a.has("time") ? a.duration("time", null).getSeconds() : null;
+        java.time.Instant deadline = null;
+        if (a.has("deadline")) {
+            java.time.Duration d = dev.reckon.core.Times.duration(a.string("deadline"));
+            deadline = d != null ? ctx.now().plus(d) : a.time("deadline", null);
+        }
+        Outcome<dev.reckon.app.Placement.Result> o = new dev.reckon.app.Placement(ctx).place(
+                new dev.reckon.app.Placement.PlaceRequest(a.integer("nodes"), a.has("cpus") ? (long) a.integer("cpus") : null,
+                        memBytes, a.has("gpus") ? (long) a.integer("gpus") : null, timeS, a.path("script"),
+                        a.string("wrap"), a.path("providers"), a.string("select"), deadline, submit, apply,
+                        a.string("key"), a.string("name")));
+        return plain(Json.write(placementJson(o.value())), notes(o));
+    }
+
+    /** The object 'reckon place --json' prints, key for key. */
+    static ObjectNode placementJson(dev.reckon.app.Placement.Result r) {
+        return dev.reckon.report.PlaceReport.json(r.now(), r.providersFile(), r.request(), r.select(), r.offers(),
+                r.chosen(), r.why(), r.submission());
     }
 
     static Answer whatIf(Args a, Context ctx) {

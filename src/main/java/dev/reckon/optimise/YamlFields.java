@@ -30,23 +30,23 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The reading of one YAML file of the optimiser (a campaign, a workload model) in the style of charter files: safe
+ * The reading of one YAML file of the optimiser (a campaign, a workload model; and the place room's providers file) in the style of charter files: safe
  * loading of the node tree (no types, no duplicate keys, few aliases, a size limit), every problem collected as an
  * {@link InputError} with the file, the line and the field at fault, unknown keys refused with a did-you-mean.
  */
-final class YamlFields {
+public final class YamlFields {
     /** The largest file read, in characters: a campaign or a model is a page of text. */
     static final int MAX_CHARS = 1 << 20;
 
-    final String file;
-    final List<InputError> errors = new ArrayList<>();
+    public final String file;
+    public final List<InputError> errors = new ArrayList<>();
 
-    YamlFields(String file) {
+    public YamlFields(String file) {
         this.file = file;
     }
 
     /** The text of a file, or null with the problem recorded (not UTF-8, too large, unreadable). */
-    static String readText(Path file, List<InputError> errors) {
+    public static String readText(Path file, List<InputError> errors) {
         try {
             if (Files.size(file) > 4L * MAX_CHARS) {
                 errors.add(new InputError(file.toString(), 0, null, "is too large (over " + MAX_CHARS / 1024
@@ -63,7 +63,7 @@ final class YamlFields {
     }
 
     /** The document's root node; null with the problem recorded when it is not YAML, too large or empty. */
-    Node compose(String text, String emptyHint) {
+    public Node compose(String text, String emptyHint) {
         if (text.length() > MAX_CHARS) {
             error(0, null, "is too large (over " + MAX_CHARS / 1024 + " KiB)");
             return null;
@@ -92,7 +92,7 @@ final class YamlFields {
         return root;
     }
 
-    List<InputError> sorted() {
+    public List<InputError> sorted() {
         List<InputError> out = new ArrayList<>(errors);
         out.sort(Comparator.comparingLong(InputError::line));
         return out;
@@ -104,7 +104,7 @@ final class YamlFields {
      * The keys of a mapping, each once; unknown and repeated keys are errors. {@code where} names the mapping in
      * messages ({@code stages.training.start}); empty at the top.
      */
-    Map<String, NodeTuple> keys(MappingNode m, String where, List<String> known) {
+    public Map<String, NodeTuple> keys(MappingNode m, String where, List<String> known) {
         Map<String, NodeTuple> out = new LinkedHashMap<>();
         String prefix = where.isEmpty() ? "" : where + ".";
         for (NodeTuple t : m.getValue()) {
@@ -130,7 +130,7 @@ final class YamlFields {
     }
 
     /** The value as a mapping, or null with an error naming the shape expected; null values are null silently. */
-    MappingNode mapping(Node v, String field, String shape) {
+    public MappingNode mapping(Node v, String field, String shape) {
         if (v == null || isNull(v)) return null;
         if (v instanceof MappingNode m) return m;
         error(line(v), field, "is a mapping " + shape + ", not a " + kind(v));
@@ -138,7 +138,7 @@ final class YamlFields {
     }
 
     /** The value's items: a list's, or a single value as a list of one; empty for null. */
-    List<Node> items(Node v, String field, String what) {
+    public List<Node> items(Node v, String field, String what) {
         if (v == null || isNull(v)) return List.of();
         if (v instanceof SequenceNode s) return s.getValue();
         if (v instanceof ScalarNode) return List.of(v);
@@ -147,7 +147,7 @@ final class YamlFields {
     }
 
     /** The value's text, stripped; null when absent, null or blank; a non-scalar is an error. */
-    String text(Node v, String field) {
+    public String text(Node v, String field) {
         if (v == null || isNull(v)) return null;
         if (!(v instanceof ScalarNode s)) {
             error(line(v), field, "is one value, not a " + kind(v));
@@ -158,12 +158,12 @@ final class YamlFields {
     }
 
     /** Whether the key is given a value (not absent, not null). */
-    static boolean has(Map<String, NodeTuple> keys, String key) {
+    public static boolean has(Map<String, NodeTuple> keys, String key) {
         Node v = value(keys, key);
         return v != null && !isNull(v);
     }
 
-    static Node value(Map<String, NodeTuple> keys, String key) {
+    public static Node value(Map<String, NodeTuple> keys, String key) {
         NodeTuple t = keys.get(key);
         return t == null ? null : t.getValueNode();
     }
@@ -171,7 +171,7 @@ final class YamlFields {
     // ------------------------------------------------------------------------------------------------ values
 
     /** A whole number in {@code [min, max]}; null (with an error when given) otherwise. */
-    Long whole(Node v, String field, long min, long max, String what) {
+    public Long whole(Node v, String field, long min, long max, String what) {
         String s = text(v, field);
         if (s == null) return null;
         String d = s.replace("_", "");
@@ -186,7 +186,7 @@ final class YamlFields {
     }
 
     /** A number in {@code [min, max]}; null (with an error when given) otherwise. */
-    Double number(Node v, String field, double min, double max, String what) {
+    public Double number(Node v, String field, double min, double max, String what) {
         String s = text(v, field);
         if (s == null) return null;
         try {
@@ -204,7 +204,7 @@ final class YamlFields {
     }
 
     /** A size in Slurm's syntax ({@code 16G}, {@code 512M}; a bare number is MiB), at least {@code min} bytes. */
-    Long size(Node v, String field, long min) {
+    public Long size(Node v, String field, long min) {
         String s = text(v, field);
         if (s == null) return null;
         try {
@@ -219,7 +219,7 @@ final class YamlFields {
     }
 
     /** A duration in reckon's one grammar ({@code 30m}, {@code 2h}, {@code 1-00:00:00}), at least {@code min} seconds. */
-    Long seconds(Node v, String field, long min) {
+    public Long seconds(Node v, String field, long min) {
         String s = text(v, field);
         if (s == null) return null;
         Duration d = Times.duration(s);
@@ -234,7 +234,7 @@ final class YamlFields {
         return d.getSeconds();
     }
 
-    InputError error(long line, String field, String problem) {
+    public InputError error(long line, String field, String problem) {
         InputError e = new InputError(file, line, field, problem);
         errors.add(e);
         return e;
@@ -242,15 +242,15 @@ final class YamlFields {
 
     // ------------------------------------------------------------------------------------------------ helpers
 
-    static boolean isNull(Node n) {
+    public static boolean isNull(Node n) {
         return n instanceof ScalarNode s && (Tag.NULL.equals(s.getTag()) || s.getValue().isBlank());
     }
 
-    static long line(Node n) {
+    public static long line(Node n) {
         return n == null || n.getStartMark() == null ? 0 : n.getStartMark().getLine() + 1;
     }
 
-    static String kind(Node n) {
+    public static String kind(Node n) {
         if (n instanceof MappingNode) return "mapping";
         if (n instanceof SequenceNode) return "list";
         return isNull(n) ? "empty value" : "single value";
@@ -262,7 +262,7 @@ final class YamlFields {
     }
 
     /** A size as files write it: the largest unit that gives it exactly ({@code 16G}, {@code 1536M}, {@code 100B}). */
-    static String sizeText(long bytes) {
+    public static String sizeText(long bytes) {
         String units = "KMGTPE";
         for (int u = units.length(); u >= 1; u--) {
             long unit = 1L << (10 * u);
@@ -272,7 +272,7 @@ final class YamlFields {
     }
 
     /** A YAML scalar: plain when it is a safe word, else double-quoted with escapes YAML reads back. */
-    static String quote(String s) {
+    public static String quote(String s) {
         if (s.matches("[A-Za-z_][A-Za-z0-9_.@-]*") && !s.matches("(?i)y|n|yes|no|on|off|true|false|null")) return s;
         StringBuilder b = new StringBuilder("\"");
         for (int i = 0; i < s.length(); i++) {
@@ -302,7 +302,7 @@ final class YamlFields {
     }
 
     /** The known word within two edits of {@code key}, or one that starts the same way; null when none is close. */
-    static String nearest(String key, List<String> known) {
+    public static String nearest(String key, List<String> known) {
         String best = null;
         int bestD = Integer.MAX_VALUE;
         String k = key.toLowerCase(Locale.ROOT).replace('-', '_');

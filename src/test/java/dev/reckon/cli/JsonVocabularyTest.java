@@ -90,6 +90,14 @@ class JsonVocabularyTest {
         Files.writeString(trace, SimulateCommandTest.TRACE);
         run("simulate", "simulate", "--trace", trace.toString(), "--json");
         run("whatif", "whatif", "--trace", trace.toString(), "--undefended-users", "u2", "--json");
+        Path providers = home.resolve("providers.yaml");
+        Files.writeString(providers, String.join("\n", "providers:",
+                "  - {name: lab, kind: kueue, saved: " + Path.of(getClass().getResource("/place/kueue.json").toURI())
+                        + ", queue: team-a/user-queue}",
+                "  - {name: burst, kind: cloud, startup: 4m, max_instances: 4, shapes: [{name: c16, cpus: 16, mem: 32G, "
+                        + "price_per_hour: 0.68}]}", ""));
+        run("place", "place", "--time", "1h", "--cpus", "4", "--providers", providers.toString(), "--wrap", "true",
+                "--submit", "--json");
     }
 
     private void run(String name, String... args) throws IOException {
@@ -130,7 +138,7 @@ class JsonVocabularyTest {
             if (!documented.contains(k)) missing.computeIfAbsent(k, x -> new TreeSet<>()).add(cmd);
         }));
         assertTrue(missing.isEmpty(), "keys printed but not in docs/json.md (key=[commands]): " + missing);
-        assertEquals(15, outputs.size(), outputs.keySet().toString());
+        assertEquals(16, outputs.size(), outputs.keySet().toString());
     }
 
     @Test

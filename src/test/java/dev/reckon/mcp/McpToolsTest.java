@@ -44,7 +44,7 @@ class McpToolsTest {
 
     static final Set<String> TOOLS = Set.of("jobs", "job", "review", "owners", "exits", "predict", "whatif",
             "rightsize", "optimise_baseline", "optimise_plan", "optimise_status", "optimise_report", "charter_draft",
-            "charter_check", "metric", "reclaim", "hold", "exits_enforce", "optimise_submit");
+            "charter_check", "metric", "reclaim", "hold", "exits_enforce", "optimise_submit", "place");
 
     static McpSchema.CallToolResult call(McpSyncClient c, String tool, Map<String, Object> args) {
         return c.callTool(new McpSchema.CallToolRequest(tool, args));
@@ -175,6 +175,28 @@ class McpToolsTest {
 
         // the server is still there
         assertFalse(Boolean.TRUE.equals(call(c, "jobs", Map.of("limit", 1)).isError()));
+    }
+
+    @Test
+    void placeAnswersWhatTheCommandLinesJsonPrintsAndSubmitsOnlyWithAllowActions() throws Exception {
+        Path kueue = Path.of(getClass().getResource("/place/kueue.json").toURI());
+        Path providers = Files.createTempDirectory("reckon-mcp-place").resolve("providers.yaml");
+        Files.writeString(providers, String.join("\n", "providers:",
+                "  - {name: lab, kind: kueue, saved: " + kueue + ", queue: team-a/user-queue}",
+                "  - name: burst", "    kind: cloud", "    startup: 4m", "    max_instances: 4",
+                "    shapes: [{name: c16, cpus: 16, mem: 32G, price_per_hour: 0.68}]", ""));
+        McpSyncClient c = h.client(h.serve(h.settings(false, null)));
+        McpSchema.CallToolResult place = call(c, "place", Map.of("time", "1h", "cpus", 4, "gpus", 0,
+                "providers", providers.toString(), "select", "cheapest"));
+        assertFalse(Boolean.TRUE.equals(place.isError()), text(place));
+        JsonNode viaCli = tree(h.cli().run("place", "--time", "1h", "--cpus", "4", "--gpus", "0", "--providers",
+                providers.toString(), "--select", "cheapest", "--json").out());
+        assertEquals(viaCli, structured(place));
+        assertEquals("lab", viaCli.get("chosen").asText(), viaCli.toString());
+        McpSchema.CallToolResult submit = call(c, "place", Map.of("time", "1h", "wrap", "true", "submit", true,
+                "providers", providers.toString()));
+        assertTrue(submit.isError());
+        assertTrue(text(submit).contains("--allow-actions"), text(submit));
     }
 
     @Test

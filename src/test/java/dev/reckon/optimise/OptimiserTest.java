@@ -99,4 +99,46 @@ class OptimiserTest {
         // an idle machine: the waves' runtimes only
         assertEquals(3000, Forecast.makespanS(Forecast.of(m, List.of()), narrow.withConcurrency(2), 6, 1000), 1e-9);
     }
+
+    /** A trial that ran cleanly: {@code jobs} jobs of the shape's units, each {@code runS}, waiting {@code waitS}. */
+    static Trial ran(int round, int number, String why, Shape shape, int first, int jobs, long runS, long waitS,
+                     long wallS) {
+        List<long[]> runs = new java.util.ArrayList<>(), peaks = new java.util.ArrayList<>();
+        for (int j = 0; j < jobs; j++) {
+            runs.add(new long[] {shape.shardsPerJob(), runS});
+            peaks.add(new long[] {shape.shardsPerJob(), GIB});
+        }
+        Trial.Result r = new Trial.Result(jobs, 0, 0, 0, waitS, runS, GIB, wallS, 0, 0, peaks, runs);
+        return new Trial(round, number, "prep", why, shape, first, jobs, jobs * shape.shardsPerJob(), Trial.Status.DONE,
+                List.of(String.valueOf(number)), null, r);
+    }
+
+    /** The configuration chosen from a log of trials, as the rounds leave it. */
+    static Shape chosenAfter(List<Trial> trials) {
+        Shape start = new Shape(4, 4 * GIB, 0, 3600, null, 4, 4);
+        Stage prep = new Stage("prep", 64, null, start,
+                Map.of(Factor.SHARDS_PER_JOB, new Stage.Range(1, 16), Factor.CONCURRENCY, new Stage.Range(1, 16)),
+                Set.of(Lane.CPU), List.of(), null);
+        Optimiser.MemoryLog log = new Optimiser.MemoryLog();
+        trials.forEach(log::save);
+        return new Optimiser(new Campaign("tie", 1, "c1", List.of(prep)), null, null, log, Optimiser.Budget.UNLIMITED,
+                Optimiser.Settings.DEFAULT).stored().chosen().get("prep");
+    }
+
+    @Test
+    void aNearTieInTheForecastIsSettledByTheShapesMeasuredSideBySide() {
+        // jobs of 4 CPUs run 20 s + 100 s a unit: 8 units a job, 8 at once (one wave of 820 s) against 4 units a job,
+        // 8 at once (two waves of 420 s) for the stage's 64 units: forecast 1100 s and 1120 s with their waits, 2% apart
+        Shape start = new Shape(4, 4 * GIB, 0, 3600, null, 4, 4);
+        Shape eight = start.withShardsPerJob(8).withConcurrency(8);
+        Shape four = start.withConcurrency(8);
+        java.util.function.Function<String, List<Trial>> log = prefix -> List.of(
+                ran(0, 1, "smoke", start, 0, 1, 420, 0, 420),
+                // the same 32 units each, sent together: the jobs of 8 units took 1100 s, those of 4 units 700 s
+                ran(2, 2, prefix + ": units per job 4 -> 8", eight, 4, 4, 820, 280, 1100),
+                ran(2, 3, prefix + ": at once 4 -> 8", four, 36, 8, 420, 280, 700));
+        assertEquals(eight, chosenAfter(log.apply("scale")), "on the forecast alone, 8 units a job (2% ahead) is kept");
+        assertEquals(four, chosenAfter(log.apply(Optimiser.SIDE_BY_SIDE + " (forecasts within 10%)")),
+                "measured side by side, the one that did the same units 36% sooner is chosen");
+    }
 }

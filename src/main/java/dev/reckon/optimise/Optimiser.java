@@ -404,98 +404,20 @@ public final class Optimiser {
                     bestEst = e;
                 }
             }
+            // one wave, but never more than half the work left while there is more to learn
+            int left = best.jobs(remainingToSend(s));
+            int jobs = Math.max(1, Math.min(best.concurrency(), round(number) < settings.maxRounds() ? (left + 1) / 2 : left));
+            String why = best.equals(inc) ? "scale: confirm the incumbent at one wave of " + jobs + " jobs"
+                    : "scale: " + describe(inc, best) + " at one wave of " + jobs + " jobs";
             int round = Math.max(2, roundOf(number));
-            // a near-tie is settled by measurement, not by the forecast: the best and the shapes forecast within
-            // NEAR_TIE of it run side by side, on equal units, and the measured faster is kept
-            List<Trial> duel = sideBySide(s, round, number, inc, best, bestEst);
-            if (!duel.isEmpty()) {
-                number += duel.size();
-                out.addAll(duel);
-            } else {
-                // one wave, but never more than half the work left while there is more to learn
-                int left = best.jobs(remainingToSend(s));
-                int jobs = Math.max(1, Math.min(best.concurrency(), round(number) < settings.maxRounds() ? (left + 1) / 2 : left));
-                String why = best.equals(inc) ? "scale: confirm the incumbent at one wave of " + jobs + " jobs"
-                        : "scale: " + describe(inc, best) + " at one wave of " + jobs + " jobs";
-                Trial t = take(round, number++, s, why, best, jobs);
-                if (t != null) out.add(t);
-            }
+            Trial t = take(round, number++, s, why, best, jobs);
+            if (t != null) out.add(t);
             // and keep climbing: the next values of the most promising factors around the incumbent
             List<Trial> more = sweep(s, round, number);
             number += more.size();
             out.addAll(more);
         }
         return out;
-    }
-
-    /**
-     * Forecasts closer than this are a near-tie: the forecast errs by more than that for wide jobs on a busy machine,
-     * so the shapes are run side by side rather than picked by it.
-     */
-    static final double NEAR_TIE = 0.10;
-    /** The most shapes run side by side in one round: the best and two more. */
-    static final int SIDE_BY_SIDE_MAX = 3;
-
-    /**
-     * The scale round's trials when the forecast cannot tell the best shape from others: the best and up to two
-     * shapes forecast within {@link #NEAR_TIE} of it (each differing from it in at most two factors, none run beside
-     * it before, none unstable), each as a wave of the same units; together at most half the work left (all of it in
-     * the last round). Empty when there is no near-tie, or too little work to split.
-     */
-    private List<Trial> sideBySide(Stage s, int round, int number, Shape inc, Shape best, double bestEst) {
-        if (bestEst <= 0) return List.of();
-        Map<Shape, Double> pool = new LinkedHashMap<>();
-        List<Shape> from = new ArrayList<>(grid(s, inc));
-        from.addAll(triedClean(s));
-        for (Shape c : from) {
-            if (c.equals(best) || unstable.contains(c) || pool.containsKey(c)) continue;
-            double e = estimate(s, c);
-            if (e > 0 && e <= bestEst * (1 + NEAR_TIE)) pool.put(c, e);
-        }
-        List<Shape> ranked = new ArrayList<>(pool.keySet());
-        ranked.sort(Comparator.comparingDouble(pool::get));
-        List<Shape> group = new ArrayList<>(List.of(best));
-        for (Shape c : ranked) {
-            if (group.size() >= SIDE_BY_SIDE_MAX) break;
-            if (factorsApart(best, c) > 2 || ranSideBySide(s, best, c)) continue;
-            // one of each kind of job: shapes that differ only in memory, limit or jobs at once are not a question
-            if (group.stream().anyMatch(g -> g.lane() == c.lane() && g.cpus() == c.cpus() && g.shardsPerJob() == c.shardsPerJob()))
-                continue;
-            group.add(c);
-        }
-        if (group.size() < 2) return List.of();
-        // equal units for each: a wave of each, at most its share of half the work left, in whole jobs of the largest
-        int left = remainingToSend(s);
-        int share = (round < settings.maxRounds() ? (left + 1) / 2 : left) / group.size();
-        int k = 1;
-        for (Shape g : group) {
-            share = Math.min(share, g.concurrency() * g.shardsPerJob());
-            k = Math.max(k, g.shardsPerJob());
-        }
-        int units = (share / k) * k;
-        if (units < k || units < 2) return List.of();
-        List<Trial> out = new ArrayList<>();
-        StringBuilder ties = new StringBuilder();
-        for (Shape g : group)
-            ties.append(ties.length() == 0 ? "" : " vs ").append(Math.round(estimate(s, g) / 60)).append(" min");
-        for (Shape g : group) {
-            String why = SIDE_BY_SIDE + " (forecasts within " + Math.round(NEAR_TIE * 100) + "%: " + ties + "): "
-                    + (g.equals(inc) ? "the incumbent" : describe(inc, g)) + ", " + units + " units in "
-                    + g.jobs(units) + " jobs";
-            Trial t = take(round, number++, s, why, g, g.jobs(units), units);
-            if (t != null) out.add(t);
-        }
-        return out;
-    }
-
-    /** How many of the factors lane, CPUs, units per job and jobs at once differ between two shapes. */
-    static int factorsApart(Shape a, Shape b) {
-        int n = 0;
-        if (a.lane() != b.lane() || a.gpus() != b.gpus()) n++;
-        if (a.cpus() != b.cpus()) n++;
-        if (a.shardsPerJob() != b.shardsPerJob()) n++;
-        if (a.concurrency() != b.concurrency()) n++;
-        return n;
     }
 
     private int round(int number) {
@@ -685,14 +607,9 @@ public final class Optimiser {
 
     /** Claims the next units of the stage's work for a trial of {@code jobs} jobs; null when none are left. */
     private Trial take(int round, int number, Stage s, String why, Shape shape, int jobs) {
-        return take(round, number, s, why, shape, jobs, jobs * shape.shardsPerJob());
-    }
-
-    /** As {@link #take(int, int, Stage, String, Shape, int)}, for at most {@code units} units. */
-    private Trial take(int round, int number, Stage s, String why, Shape shape, int jobs, int units) {
         int left = remainingToSend(s);
         if (left <= 0) return null;
-        int shards = Math.min(left, Math.min(units, jobs * shape.shardsPerJob()));
+        int shards = Math.min(left, jobs * shape.shardsPerJob());
         int n = shape.jobs(shards);
         int first = cursor.get(s.name());
         cursor.put(s.name(), first + shards);
@@ -961,68 +878,10 @@ public final class Optimiser {
         return (s.cpus() + s.memBytes() / (4.0 * GIB) + 10.0 * s.gpus()) * s.timeS() / s.shardsPerJob();
     }
 
-    /**
-     * The stage's whole work in this shape, seconds (-1 unknown): the forecast ({@link #forecast}), corrected by what
-     * was measured side by side. A shape that finished the same units more slowly than another sent beside it (by
-     * more than the noise) is estimated at no less than that other's forecast times the measured ratio: where the
-     * forecast and the measurement disagree, the measurement decides (the correction is at most {@link #NEAR_TIE}:
-     * it settles near-ties, which is what side-by-side runs are for).
-     */
+    /** The stage's remaining work in this shape: the first wave's queue wait plus the waves' runtimes, seconds. */
     double estimate(Stage s, Shape shape) {
-        double raw = forecast(s, shape);
-        if (raw < 0) return raw;
-        double out = raw;
-        for (SideBySide d : sideBySide(s)) {
-            if (!d.slower().equals(shape)) continue;
-            double w = forecast(s, d.faster());
-            // it breaks the tie, no more: the same units' wall-clock is not the whole work's (smaller jobs finish a
-            // part sooner, and may lose on the whole by their overheads)
-            if (w > 0 && d.ratio() > 1 + settings.noise()) out = Math.max(out, w * Math.min(d.ratio(), 1 + NEAR_TIE));
-        }
-        return out;
-    }
-
-    /**
-     * Two shapes of a stage run side by side (sent in the same scale round, on the same number of units, both
-     * cleanly) and how much longer the slower took: {@code ratio} = its measured wall-clock / the faster's.
-     */
-    record SideBySide(Shape faster, Shape slower, double ratio) {}
-
-    /** The prefix of the hypothesis of trials run side by side; the pairs are read back from the trials by it. */
-    static final String SIDE_BY_SIDE = "scale, side by side";
-
-    /** The side-by-side measurements of a stage, from its trials (so a resumed run reads them back too). */
-    List<SideBySide> sideBySide(Stage s) {
-        List<SideBySide> out = new ArrayList<>();
-        List<Trial> mine = new ArrayList<>();
-        for (Trial t : trials)
-            if (t.stage().equals(s.name()) && t.round() >= 2 && t.hypothesis().startsWith(SIDE_BY_SIDE)
-                    && t.result() != null && t.result().clean() && t.result().wallClockS() > 0)
-                mine.add(t);
-        for (int i = 0; i < mine.size(); i++)
-            for (int j = i + 1; j < mine.size(); j++) {
-                Trial a = mine.get(i), b = mine.get(j);
-                if (a.round() != b.round() || a.shards() != b.shards() || a.shape().equals(b.shape())) continue;
-                double wa = a.result().wallClockS(), wb = b.result().wallClockS();
-                out.add(wa <= wb ? new SideBySide(a.shape(), b.shape(), wb / wa) : new SideBySide(b.shape(), a.shape(), wa / wb));
-            }
-        return out;
-    }
-
-    /** Whether two shapes of the stage have been run side by side already. */
-    private boolean ranSideBySide(Stage s, Shape a, Shape b) {
-        for (SideBySide d : sideBySide(s))
-            if ((d.faster().equals(a) && d.slower().equals(b)) || (d.faster().equals(b) && d.slower().equals(a))) return true;
-        return false;
-    }
-
-    /**
-     * The stage's whole work in this shape by the fitted runtime and the queue, seconds (-1 unknown): forecast on the
-     * queue as last read ({@link Forecast}); without one, the first wave's queue wait plus the waves' runtimes.
-     */
-    double forecast(Stage s, Shape shape) {
         Evidence ev = evidence.get(s.name());
-        // re-forecast with what was measured: a job shape that has run is forecast at its measured runtime
+        // what was measured beats the fit: a job shape that has run is forecast at its measured runtime
         double run = ev.measuredRuntimeS(shape.lane(), shape.shardsPerJob(), shape.cpus());
         if (run < 0) run = ev.runtimeS(shape.lane(), shape.shardsPerJob(), shape.cpus());
         if (run < 0) return -1;

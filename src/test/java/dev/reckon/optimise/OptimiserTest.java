@@ -115,30 +115,31 @@ class OptimiserTest {
 
     /** The configuration chosen from a log of trials, as the rounds leave it. */
     static Shape chosenAfter(List<Trial> trials) {
-        Shape start = new Shape(4, 4 * GIB, 0, 3600, null, 4, 4);
+        Shape start = new Shape(2, 8 * GIB, 0, 3600, null, 2, 4);
         Stage prep = new Stage("prep", 64, null, start,
                 Map.of(Factor.SHARDS_PER_JOB, new Stage.Range(1, 16), Factor.CONCURRENCY, new Stage.Range(1, 16)),
                 Set.of(Lane.CPU), List.of(), null);
         Optimiser.MemoryLog log = new Optimiser.MemoryLog();
         trials.forEach(log::save);
-        return new Optimiser(new Campaign("tie", 1, "c1", List.of(prep)), null, null, log, Optimiser.Budget.UNLIMITED,
+        return new Optimiser(new Campaign("fit", 1, "c1", List.of(prep)), null, null, log, Optimiser.Budget.UNLIMITED,
                 Optimiser.Settings.DEFAULT).stored().chosen().get("prep");
     }
 
     @Test
-    void aNearTieInTheForecastIsSettledByTheShapesMeasuredSideBySide() {
-        // jobs of 4 CPUs run 20 s + 100 s a unit: 8 units a job, 8 at once (one wave of 820 s) against 4 units a job,
-        // 8 at once (two waves of 420 s) for the stage's 64 units: forecast 1100 s and 1120 s with their waits, 2% apart
-        Shape start = new Shape(4, 4 * GIB, 0, 3600, null, 4, 4);
+    void aShapeThatHasRunIsJudgedByItsMeasuredRuntimeNotByTheFittedLine() {
+        // jobs of 4 units ran 600 s, of 8 units 546 s (of 2, 360 s): no line through them. The fit (496 s + 11 s a
+        // unit) puts 4 units at 541 s and 8 at 586 s, and would keep 4 units a job; what they measured says 8
+        Shape start = new Shape(2, 8 * GIB, 0, 3600, null, 2, 4);
+        Shape four = start.withShardsPerJob(4).withConcurrency(16);
         Shape eight = start.withShardsPerJob(8).withConcurrency(8);
-        Shape four = start.withConcurrency(8);
-        java.util.function.Function<String, List<Trial>> log = prefix -> List.of(
-                ran(0, 1, "smoke", start, 0, 1, 420, 0, 420),
-                // the same 32 units each, sent together: the jobs of 8 units took 1100 s, those of 4 units 700 s
-                ran(2, 2, prefix + ": units per job 4 -> 8", eight, 4, 4, 820, 280, 1100),
-                ran(2, 3, prefix + ": at once 4 -> 8", four, 36, 8, 420, 280, 700));
-        assertEquals(eight, chosenAfter(log.apply("scale")), "on the forecast alone, 8 units a job (2% ahead) is kept");
-        assertEquals(four, chosenAfter(log.apply(Optimiser.SIDE_BY_SIDE + " (forecasts within 10%)")),
-                "measured side by side, the one that did the same units 36% sooner is chosen");
+        Shape chosen = chosenAfter(List.of(
+                ran(0, 1, "smoke", start, 0, 1, 360, 0, 360),
+                ran(1, 2, "sweep", four, 2, 4, 600, 0, 600),
+                ran(1, 3, "sweep", eight, 18, 2, 546, 0, 546)));
+        assertEquals(eight, chosen, "8 units a job, measured 10% faster than 4 units a job, is chosen");
+        Evidence ev = new Evidence();
+        ev.add(ran(1, 2, "sweep", four, 2, 4, 600, 0, 600));
+        assertEquals(600, ev.measuredRuntimeS(Lane.CPU, 4, 2), 1e-9);
+        assertEquals(-1, ev.measuredRuntimeS(Lane.CPU, 8, 2), 1e-9, "a shape not run has no measurement");
     }
 }

@@ -67,6 +67,22 @@ public final class Evidence {
     }
 
     /**
+     * The mean runtime measured for jobs of exactly {@code shards} units with {@code cpus} CPUs on the lane; -1 when
+     * none ran so. What was measured for a shape beats what a fit of every shape says of it: a fit from few points
+     * can miss, most where one factor's effect hides under another's (a long staging time hides what CPUs gain).
+     */
+    public double measuredRuntimeS(Lane lane, int shards, int cpus) {
+        double sum = 0;
+        int n = 0;
+        for (long[] r : lane == Lane.GPU ? gpuRuns : cpuRuns)
+            if (r[0] == shards && r[1] == cpus) {
+                sum += r[2];
+                n++;
+            }
+        return n == 0 ? -1 : sum / n;
+    }
+
+    /**
      * A runtime not to be exceeded, for time limits: the estimate; and while the lane's runs all had one CPU count,
      * for fewer CPUs at least its runtime slowed in proportion (as if all the work were parallel: one count says
      * nothing of the serial part); -1 when unknown.

@@ -881,7 +881,9 @@ public final class Optimiser {
     /** The stage's remaining work in this shape: the first wave's queue wait plus the waves' runtimes, seconds. */
     double estimate(Stage s, Shape shape) {
         Evidence ev = evidence.get(s.name());
-        double run = ev.runtimeS(shape.lane(), shape.shardsPerJob(), shape.cpus());
+        // what was measured beats the fit: a job shape that has run is forecast at its measured runtime
+        double run = ev.measuredRuntimeS(shape.lane(), shape.shardsPerJob(), shape.cpus());
+        if (run < 0) run = ev.runtimeS(shape.lane(), shape.shardsPerJob(), shape.cpus());
         if (run < 0) return -1;
         boolean proven = triedClean(s).contains(shape);
         if (!proven && (ev.peakBytes(shape.shardsPerJob()) > shape.memBytes()

@@ -99,4 +99,47 @@ class OptimiserTest {
         // an idle machine: the waves' runtimes only
         assertEquals(3000, Forecast.makespanS(Forecast.of(m, List.of()), narrow.withConcurrency(2), 6, 1000), 1e-9);
     }
+
+    /** A trial that ran cleanly: {@code jobs} jobs of the shape's units, each {@code runS}, waiting {@code waitS}. */
+    static Trial ran(int round, int number, String why, Shape shape, int first, int jobs, long runS, long waitS,
+                     long wallS) {
+        List<long[]> runs = new java.util.ArrayList<>(), peaks = new java.util.ArrayList<>();
+        for (int j = 0; j < jobs; j++) {
+            runs.add(new long[] {shape.shardsPerJob(), runS});
+            peaks.add(new long[] {shape.shardsPerJob(), GIB});
+        }
+        Trial.Result r = new Trial.Result(jobs, 0, 0, 0, waitS, runS, GIB, wallS, 0, 0, peaks, runs);
+        return new Trial(round, number, "prep", why, shape, first, jobs, jobs * shape.shardsPerJob(), Trial.Status.DONE,
+                List.of(String.valueOf(number)), null, r);
+    }
+
+    /** The configuration chosen from a log of trials, as the rounds leave it. */
+    static Shape chosenAfter(List<Trial> trials) {
+        Shape start = new Shape(2, 8 * GIB, 0, 3600, null, 2, 4);
+        Stage prep = new Stage("prep", 64, null, start,
+                Map.of(Factor.SHARDS_PER_JOB, new Stage.Range(1, 16), Factor.CONCURRENCY, new Stage.Range(1, 16)),
+                Set.of(Lane.CPU), List.of(), null);
+        Optimiser.MemoryLog log = new Optimiser.MemoryLog();
+        trials.forEach(log::save);
+        return new Optimiser(new Campaign("fit", 1, "c1", List.of(prep)), null, null, log, Optimiser.Budget.UNLIMITED,
+                Optimiser.Settings.DEFAULT).stored().chosen().get("prep");
+    }
+
+    @Test
+    void aShapeThatHasRunIsJudgedByItsMeasuredRuntimeNotByTheFittedLine() {
+        // jobs of 4 units ran 600 s, of 8 units 546 s (of 2, 360 s): no line through them. The fit (496 s + 11 s a
+        // unit) puts 4 units at 541 s and 8 at 586 s, and would keep 4 units a job; what they measured says 8
+        Shape start = new Shape(2, 8 * GIB, 0, 3600, null, 2, 4);
+        Shape four = start.withShardsPerJob(4).withConcurrency(16);
+        Shape eight = start.withShardsPerJob(8).withConcurrency(8);
+        Shape chosen = chosenAfter(List.of(
+                ran(0, 1, "smoke", start, 0, 1, 360, 0, 360),
+                ran(1, 2, "sweep", four, 2, 4, 600, 0, 600),
+                ran(1, 3, "sweep", eight, 18, 2, 546, 0, 546)));
+        assertEquals(eight, chosen, "8 units a job, measured 10% faster than 4 units a job, is chosen");
+        Evidence ev = new Evidence();
+        ev.add(ran(1, 2, "sweep", four, 2, 4, 600, 0, 600));
+        assertEquals(600, ev.measuredRuntimeS(Lane.CPU, 4, 2), 1e-9);
+        assertEquals(-1, ev.measuredRuntimeS(Lane.CPU, 8, 2), 1e-9, "a shape not run has no measurement");
+    }
 }

@@ -262,16 +262,17 @@ public final class SlurmModel {
 
     private final class Live {
         final int job;
-        final long start, limitEnd, release;
+        final long start, limitEnd, end, release;
         final Alloc alloc;
         final BitSet nodes;
         final String id;
 
-        Live(int job, String id, long start, long limitEnd, long release, Alloc alloc) {
+        Live(int job, String id, long start, long limitEnd, long end, long release, Alloc alloc) {
             this.job = job;
             this.id = id;
             this.start = start;
             this.limitEnd = limitEnd;
+            this.end = end;
             this.release = release;
             this.alloc = alloc;
             this.nodes = alloc.nodes();
@@ -430,7 +431,7 @@ public final class SlurmModel {
         for (Running r : running) {
             Alloc a = new Alloc(r.cpusOn().clone(), r.memOn().clone());
             state.take(a.cpu(), a.mem());
-            live.add(new Live(-1, r.id(), r.start() * MS, (r.start() + r.limitS()) * MS, r.release() * MS, a));
+            live.add(new Live(-1, r.id(), r.start() * MS, (r.start() + r.limitS()) * MS, r.release() * MS, r.release() * MS, a));
         }
         Map<String, Long> starts = new LinkedHashMap<>();
         List<Integer> pending = new ArrayList<>(); // in priority order
@@ -506,7 +507,7 @@ public final class SlurmModel {
         for (Running r : running) {
             Alloc a = new Alloc(r.cpusOn().clone(), r.memOn().clone());
             state.take(a.cpu(), a.mem());
-            live.add(new Live(-1, r.id(), r.start() * MS, (r.start() + r.limitS()) * MS, r.release() * MS, a));
+            live.add(new Live(-1, r.id(), r.start() * MS, (r.start() + r.limitS()) * MS, r.release() * MS, r.release() * MS, a));
         }
         BitSet all = new BitSet();
         all.set(0, n);
@@ -518,8 +519,8 @@ public final class SlurmModel {
         state.take(a.cpu(), a.mem());
         starts.put(j.id(), Math.floorDiv(t, MS));
         // Slurm's clock is whole seconds: the limit ends a whole number of seconds after the recorded start
-        return new Live(k, j.id(), t, (Math.floorDiv(t, MS) + j.limitS()) * MS,
-                t + Math.min(j.runtimeS(), j.limitS()) * MS + settings.turnaroundMs(), a);
+        long end = t + Math.min(j.runtimeS(), j.limitS()) * MS;
+        return new Live(k, j.id(), t, (Math.floorDiv(t, MS) + j.limitS()) * MS, end, end + settings.turnaroundMs(), a);
     }
 
     /** One node-space record of the backfill plan: from begin to end, these nodes are not reserved. */
@@ -611,6 +612,19 @@ public final class SlurmModel {
     private WillRun willRun(Job j, BitSet allowed, long now, State state, List<Live> live) {
         Alloc a = place(j, state, allowed);
         if (a != null) return new WillRun(now, a.nodes());
+        // jobs that have ended but whose nodes are still completing: their resources are free to the select plugin,
+        // but backfill does not start a job on a completing node; it plans it a second later (and so reserves the
+        // node from now for it)
+        State done = null;
+        for (Live l : live) {
+            if (l.end > now) continue;
+            if (done == null) done = new State(state);
+            done.give(l.alloc.cpu(), l.alloc.mem());
+        }
+        if (done != null) {
+            Alloc c = place(j, done, allowed);
+            if (c != null) return new WillRun(now + MS, c.nodes());
+        }
         List<Live> byEnd = new ArrayList<>(live);
         byEnd.sort(Comparator.comparingLong((Live l) -> l.limitEnd).thenComparingLong(l -> idNumber(l.id)));
         State future = new State(state);

@@ -344,6 +344,31 @@ public final class Simulation {
         return dev.reckon.sim.Fidelity.compare(runs, model, d);
     }
 
+    /**
+     * {@code predict} measured on this host's Slurm: {@code background} jobs of load and {@code probes} probe jobs of
+     * several shapes ({@link dev.reckon.sim.PredictProbe}); each probe is predicted by {@link #predict} (the shape as
+     * asked: its nodes, CPUs in all, memory, limit) just before it is submitted.
+     */
+    public dev.reckon.sim.PredictProbe.Report predictCheck(int background, int probes, long seed, String workDir,
+                                                          java.io.PrintStream progress) throws InterruptedException {
+        if (background < 0 || background > 200) throw new BadRequest("--background: between 0 and 200");
+        if (probes < 1 || probes > 50) throw new BadRequest("--probes: between 1 and 50");
+        SlurmCommands slurm = new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, ctx.zone());
+        String cluster = slurm.clusterName();
+        try (Ledger ledger = ctx.openLedger()) {
+            ledger.audit(new dev.reckon.model.AuditEntry(ctx.now(), ctx.actor(), "submit", cluster, null, null, true,
+                    "bench predict: " + background + " background jobs and " + probes + " probes, seed " + seed));
+        }
+        return dev.reckon.sim.PredictProbe.run(slurm, dev.reckon.sim.PredictProbe.background(seed, background),
+                dev.reckon.sim.PredictProbe.probes(probes), spec -> {
+                    int nodes = Math.max(1, spec.nodes());
+                    PredictRequest q = new PredictRequest(nodes, (long) spec.tasks() * spec.cpus(),
+                            (spec.memMb() << 20) * nodes, 0, spec.limitMin() * 60L, null, null, null, null);
+                    Predict.Prediction p = predict(q).value().predictions().get(0);
+                    return Math.max(0, p.waitS());
+                }, workDir, progress, java.time.Duration.ofMinutes(15));
+    }
+
     /** The model of this host's Slurm: its scheduler settings and nodes as scontrol reports them now. */
     private static dev.reckon.sim.SlurmModel clusterModel(SlurmCommands slurm, long turnaroundS) {
         try {

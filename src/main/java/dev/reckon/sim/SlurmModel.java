@@ -177,8 +177,8 @@ public final class SlurmModel {
         }
     }
 
-    /** The turnaround measured on the dev cluster: 0.7 s from one job's end to the next start on its CPUs. */
-    public static final long DEFAULT_TURNAROUND_MS = 700;
+    /** The turnaround that replays the dev cluster best: 0.5 s from one job's end to the next start on its CPUs. */
+    public static final long DEFAULT_TURNAROUND_MS = 500;
     /** Internal time unit: milliseconds. */
     private static final long MS = 1000;
 

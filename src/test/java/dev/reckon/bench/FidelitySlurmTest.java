@@ -26,11 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * replayed from what accounting recorded, with the scheduler settings and nodes scontrol reports and the other
  * users' jobs that shared the cluster meanwhile.
  *
- * <p>Asserted job by job: at least 85% of the starts within 5 s of Slurm's, all within 30 s, the mean wait within
- * 7.5% (or 2 s), and the waits ranked alike (Spearman at least 0.9). The issue's goal is 90% and 5%: measured 90-100%
- * within 5 s and -5.6% to +0.8% on the mean wait over three runs, the misses on runs that other users' jobs shared
- * (sub-second orderings a replay of whole-second accounting cannot know; see docs/sim.md); two real runs at the same
- * alignment agree on 100% within 5 s. About two and a half minutes. The per-job table goes to standard output.
+ * <p>Asserted job by job, the issue's goal: at least 90% of the starts within 5 s of Slurm's, all within 30 s, the
+ * mean wait within 5% (or 2 s), and the waits ranked alike (Spearman at least 0.9). Measured over four runs of two
+ * workloads: 98-100% within 5 s, mean wait -3.6% to +1.9%, Spearman 1.00; two real runs at the same alignment agree on
+ * 100% within 5 s. What is left is sub-second (see docs/sim.md). About two and a half minutes. The per-job table goes
+ * to standard output.
  */
 class FidelitySlurmTest {
     @TempDir
@@ -42,7 +42,7 @@ class FidelitySlurmTest {
     }
 
     @Test
-    void reckonStartsMostJobsWithinFiveSecondsOfRealSlurm() throws Exception {
+    void reckonStartsNineInTenJobsWithinFiveSecondsOfRealSlurm() throws Exception {
         SlurmCommands slurm = SlurmTestCluster.commands();
         SlurmModel model = new SlurmModel(SlurmModel.parseNodes(slurm.scontrol("show", "node", "-o")),
                 SlurmModel.Settings.parse(slurm.scontrol("show", "config"), SlurmModel.DEFAULT_TURNAROUND_MS));
@@ -61,9 +61,9 @@ class FidelitySlurmTest {
 
         assertEquals(40, a.jobs(), "every job started in the replay: " + summary);
         assertTrue(a.meanWaitA() >= 10, "the workload must make jobs wait to test anything: " + summary);
-        assertTrue(a.within5() >= 0.85, summary);
+        assertTrue(a.within5() >= 0.90, summary);
         assertTrue(a.within30() >= 0.999, summary);
-        assertTrue(Math.abs(a.meanWaitB() - a.meanWaitA()) <= Math.max(2, 0.075 * a.meanWaitA()), summary);
+        assertTrue(Math.abs(a.meanWaitB() - a.meanWaitA()) <= Math.max(2, 0.05 * a.meanWaitA()), summary);
         assertTrue(a.spearman() >= 0.9, summary);
     }
 }

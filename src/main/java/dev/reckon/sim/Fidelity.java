@@ -406,13 +406,15 @@ public final class Fidelity {
      * @param nodes         the nodes, one line
      * @param phase         the Unix second mod 30 each run began at
      * @param foreignJobs   per run, how many other users' jobs shared the cluster (replayed with ours)
+     * @param turnaroundMs  per run, the scheduler's turnaround the replay used, as that run's accounting shows it
+     *                      ({@link #turnaroundMs}; the model's default where too few jobs waited)
      * @param slurmVsSlurm  the second run against the first (null with one run)
      * @param reckonVsSlurm per run, the model's replay of that run against it
      * @param pooledVsSlurm per run, the pooled simulator (conservative backfill, one pool of CPUs per node group)
      * @param lines         per job (the first run's jobs)
      */
     public record Comparison(String settings, String nodes, int phase, List<Integer> foreignJobs,
-                             Agreement slurmVsSlurm, List<Agreement> reckonVsSlurm, List<Agreement> pooledVsSlurm,
+                             List<Long> turnaroundMs, Agreement slurmVsSlurm, List<Agreement> reckonVsSlurm, List<Agreement> pooledVsSlurm,
                              List<Line> lines) {}
 
     /** Compares runs of one workload: Slurm against itself, and the model and the pooled simulator against each. */
@@ -421,6 +423,7 @@ public final class Fidelity {
         List<Map<String, Long>> replays = new ArrayList<>(), pooled = new ArrayList<>();
         List<Agreement> rv = new ArrayList<>(), pv = new ArrayList<>();
         List<Integer> foreign = new ArrayList<>();
+        List<Long> turnarounds = new ArrayList<>();
         int k = 0;
         for (FidelityRun.Run run : runs) {
             k++;
@@ -428,7 +431,11 @@ public final class Fidelity {
             Map<String, Timing> t = timings(run.mine(), o);
             real.add(t);
             foreign.add(run.foreign().size());
-            Map<String, Long> rep = replay(run.mine(), run.foreign(), model);
+            Long ta = turnaroundMs(run.mine(), run.foreign());
+            SlurmModel calibrated = ta == null ? model
+                    : new SlurmModel(model.nodes(), model.settings().withTurnaroundMs(ta));
+            turnarounds.add(calibrated.settings().turnaroundMs());
+            Map<String, Long> rep = replay(run.mine(), run.foreign(), calibrated);
             replays.add(rep);
             rv.add(agreement("reckon vs Slurm run " + k, t, shifted(run.mine(), rep, o)));
             Map<String, Long> pool = pooled(run.mine(), run.foreign(), model, defaults);
@@ -454,7 +461,7 @@ public final class Fidelity {
             nodes.append(nd.name()).append(" (").append(nd.cpus()).append(" CPUs, ").append(nd.memMb()).append(" MB)");
         }
         return new Comparison(model.settings().toString(), nodes.toString(),
-                (int) Math.floorMod(first.origin(), 30L), foreign, ss, rv, pv, lines);
+                (int) Math.floorMod(first.origin(), 30L), foreign, turnarounds, ss, rv, pv, lines);
     }
 
     private static Map<String, Timing> shifted(List<Real> real, Map<String, Long> starts, long origin) {
@@ -486,7 +493,7 @@ public final class Fidelity {
         long ta = d.fidelityTurnaroundS();
         for (Real r : all) {
             Spec s = r.spec();
-            int nodes = s == null ? 1 : s.exclusive() ? s.nodes() : s.nodes();
+            int nodes = s == null ? 1 : s.nodes();
             long cores = s != null && s.exclusive() ? (long) n0.cpus() * Math.max(1, s.nodes()) : r.cpus();
             long mem = s == null ? r.memBytes() : (s.memMb() << 20) * Math.max(1, s.nodes());
             b.add(r.jobId(), Math.max(r.submit(), r.eligible()), r.limitS() + ta,
@@ -501,5 +508,29 @@ public final class Fidelity {
         for (int j = 0; j < w.size(); j++)
             if (names.containsKey(w.id(j)) && res.ran(j)) out.put(names.get(w.id(j)), res.start(j));
         return out;
+    }
+
+    /**
+     * The scheduler's turnaround as a run's accounting shows it: for each job that waited, the gap between its start
+     * and the last end before it (another job's end is what let it start) is 0 or 1 recorded second, and the share of
+     * 1 s gaps is the fraction of a second the scheduler took (a job ends at a uniform fraction of its second). Null
+     * with fewer than 5 such jobs. Times in whole seconds, as accounting keeps them.
+     */
+    public static Long turnaroundMs(List<Real> real, List<Real> foreign) {
+        List<Long> ends = new ArrayList<>();
+        for (Real r : real) ends.add(r.end());
+        for (Real r : foreign) ends.add(r.end());
+        ends.sort(Comparator.naturalOrder());
+        int n = 0, ones = 0;
+        for (Real r : real) {
+            if (r.start() - Math.max(r.submit(), r.eligible()) < 2) continue;
+            long last = Long.MIN_VALUE;
+            for (long e : ends) if (e <= r.start()) last = e;
+            long gap = r.start() - last;
+            if (gap < 0 || gap > 1) continue;
+            n++;
+            if (gap == 1) ones++;
+        }
+        return n < 5 ? null : Math.round(1000.0 * ones / n);
     }
 }

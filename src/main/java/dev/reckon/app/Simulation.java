@@ -329,7 +329,7 @@ public final class Simulation {
         SlurmCommands slurm = new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, ctx.zone());
         String cluster = slurm.clusterName();
         SimDefaults d = SimDefaults.load();
-        dev.reckon.sim.SlurmModel model = clusterModel(slurm, d.fidelityTurnaroundS());
+        dev.reckon.sim.SlurmModel model = clusterModel(slurm, dev.reckon.sim.SlurmModel.DEFAULT_TURNAROUND_MS);
         List<dev.reckon.sim.FidelityRun.Run> runs = new java.util.ArrayList<>();
         for (int k = 0; k < q.runs(); k++) {
             progress.printf("run %d of %d%n", k + 1, q.runs());

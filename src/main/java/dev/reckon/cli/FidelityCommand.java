@@ -65,7 +65,8 @@ final class FidelityCommand implements Callable<Integer> {
     }
 
     static void print(PrintStream out, Fidelity.Comparison c) {
-        out.println("model: " + c.settings() + "; nodes " + c.nodes() + "; runs started at second " + c.phase()
+        out.println("model: " + c.settings() + " (where a run's accounting does not show its own); nodes " + c.nodes()
+                + "; runs started at second " + c.phase()
                 + " mod 30");
         StringBuilder h = new StringBuilder("JOB      SHAPE               SUBMIT");
         int runs = c.lines().isEmpty() ? 0 : c.lines().get(0).slurmStarts().size();

@@ -298,34 +298,87 @@ public final class Simulation {
      * @param workDir  where the jobs' scripts and output go
      * @param progress where progress lines go
      */
-    public record FidelityRequest(int jobs, long seed, String workDir) {
+    /**
+     * A fidelity run: {@code jobs} jobs of the seed's mixed workload, run {@code runs} times on the real cluster, each
+     * starting when the Unix second mod 30 is {@code phase}.
+     */
+    public record FidelityRequest(int jobs, long seed, String workDir, int phase, int runs) {
         public FidelityRequest {
             if (jobs < 2 || jobs > 500) throw new BadRequest("--jobs: between 2 and 500");
+            if (phase < 0 || phase > 29) throw new BadRequest("--phase: a second from 0 to 29");
+            if (runs < 1 || runs > 5) throw new BadRequest("--runs: between 1 and 5");
+        }
+
+        public FidelityRequest(int jobs, long seed, String workDir) {
+            this(jobs, seed, workDir, 7, 2);
         }
     }
 
     /** The workload a fidelity run submits. */
     public List<dev.reckon.sim.Fidelity.Spec> fidelityWorkload(FidelityRequest q) {
-        return dev.reckon.sim.Fidelity.workload(q.seed(), q.jobs());
+        return dev.reckon.sim.Fidelity.mixed(q.seed(), q.jobs());
     }
 
-    /** Runs the workload on the real cluster and compares, per policy (conservative, easy). */
-    public java.util.Map<String, dev.reckon.sim.Fidelity.Report> fidelity(FidelityRequest q, java.io.PrintStream progress)
+    /**
+     * Runs the workload on the real cluster {@code runs} times at the same alignment, and compares the runs with each
+     * other and with their replays: by the model of Slurm's scheduler (settings and nodes read from this cluster's
+     * {@code scontrol show config} and {@code scontrol show node}) and by the pooled simulator.
+     */
+    public dev.reckon.sim.Fidelity.Comparison fidelity(FidelityRequest q, java.io.PrintStream progress)
             throws InterruptedException {
         SlurmCommands slurm = new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, ctx.zone());
         String cluster = slurm.clusterName();
-        List<dev.reckon.sim.Fidelity.Real> real = dev.reckon.sim.FidelityRun.run(slurm, fidelityWorkload(q), q.workDir(),
-                progress, java.time.Duration.ofMinutes(20));
+        SimDefaults d = SimDefaults.load();
+        dev.reckon.sim.SlurmModel model = clusterModel(slurm, dev.reckon.sim.SlurmModel.DEFAULT_TURNAROUND_MS);
+        List<dev.reckon.sim.FidelityRun.Run> runs = new java.util.ArrayList<>();
+        for (int k = 0; k < q.runs(); k++) {
+            progress.printf("run %d of %d%n", k + 1, q.runs());
+            dev.reckon.sim.FidelityRun.Run run = dev.reckon.sim.FidelityRun.run(slurm, fidelityWorkload(q), q.workDir(),
+                    progress, java.time.Duration.ofMinutes(20), q.phase());
+            try (Ledger ledger = ctx.openLedger()) {
+                ledger.audit(new dev.reckon.model.AuditEntry(ctx.now(), ctx.actor(), "submit", cluster, null, null, true,
+                        "bench fidelity: " + run.mine().size() + " jobs, seed " + q.seed() + ", tag " + run.tag()));
+            }
+            runs.add(run);
+        }
+        return dev.reckon.sim.Fidelity.compare(runs, model, d);
+    }
+
+    /**
+     * {@code predict} measured on this host's Slurm: {@code background} jobs of load and {@code probes} probe jobs of
+     * several shapes ({@link dev.reckon.sim.PredictProbe}); each probe is predicted by {@link #predict} (the shape as
+     * asked: its nodes, CPUs in all, memory, limit) just before it is submitted.
+     */
+    public dev.reckon.sim.PredictProbe.Report predictCheck(int background, int probes, long seed, String workDir,
+                                                          java.io.PrintStream progress) throws InterruptedException {
+        if (background < 0 || background > 200) throw new BadRequest("--background: between 0 and 200");
+        if (probes < 1 || probes > 50) throw new BadRequest("--probes: between 1 and 50");
+        SlurmCommands slurm = new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, ctx.zone());
+        String cluster = slurm.clusterName();
         try (Ledger ledger = ctx.openLedger()) {
             ledger.audit(new dev.reckon.model.AuditEntry(ctx.now(), ctx.actor(), "submit", cluster, null, null, true,
-                    "bench fidelity: " + real.size() + " jobs, seed " + q.seed()));
+                    "bench predict: " + background + " background jobs and " + probes + " probes, seed " + seed));
         }
-        SimDefaults d = SimDefaults.load();
-        java.util.Map<String, dev.reckon.sim.Fidelity.Report> out = new java.util.LinkedHashMap<>();
-        for (String policy : List.of("conservative", "easy"))
-            out.put(policy, dev.reckon.sim.Fidelity.compare(real, dev.reckon.sim.Fidelity.devCluster(), policy, d,
-                    d.fidelityOrderToleranceS(), d.fidelityTurnaroundS()));
-        return out;
+        return dev.reckon.sim.PredictProbe.run(slurm, dev.reckon.sim.PredictProbe.background(seed, background),
+                dev.reckon.sim.PredictProbe.probes(probes), spec -> {
+                    int nodes = Math.max(1, spec.nodes());
+                    PredictRequest q = new PredictRequest(nodes, (long) spec.tasks() * spec.cpus(),
+                            (spec.memMb() << 20) * nodes, 0, spec.limitMin() * 60L, null, null, null, null);
+                    Predict.Prediction p = predict(q).value().predictions().get(0);
+                    return Math.max(0, p.waitS());
+                }, workDir, progress, java.time.Duration.ofMinutes(15));
+    }
+
+    /** The model of this host's Slurm: its scheduler settings and nodes as scontrol reports them now. */
+    private static dev.reckon.sim.SlurmModel clusterModel(SlurmCommands slurm, long turnaroundS) {
+        try {
+            var settings = dev.reckon.sim.SlurmModel.Settings.parse(slurm.scontrol("show", "config"), turnaroundS);
+            var nodes = dev.reckon.sim.SlurmModel.parseNodes(slurm.scontrol("show", "node", "-o"));
+            if (nodes.isEmpty()) throw new dev.reckon.core.Unavailable("Slurm reports no nodes");
+            return new dev.reckon.sim.SlurmModel(nodes, settings);
+        } catch (SlurmCommandException e) {
+            throw new dev.reckon.core.Unavailable("Slurm does not answer: " + e.getMessage());
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ shared

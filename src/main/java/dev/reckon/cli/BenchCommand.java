@@ -12,7 +12,8 @@ import java.nio.file.Path;
 /** {@code reckon bench ...}: measured speed, printed as figures (never asserted in tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures reckon's speed on synthetic data and prints the figures.",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.Sim.class, FidelityCommand.class, BenchCommand.Optimise.class,
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Sim.class, FidelityCommand.class, PredictCheckCommand.class,
+                BenchCommand.Optimise.class,
                 BenchCommand.Startup.class, BenchCommand.ReviewSize.class})
 final class BenchCommand implements Runnable {
     @Spec

@@ -3,6 +3,7 @@ package dev.reckon.bench;
 import dev.reckon.sim.Fidelity;
 import dev.reckon.sim.FidelityRun;
 import dev.reckon.sim.SimDefaults;
+import dev.reckon.sim.SlurmModel;
 import dev.reckon.source.slurm.SlurmCommands;
 import dev.reckon.source.slurm.SlurmTestCluster;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,17 +19,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The simulator against real Slurm (scripts/slurm-dev-cluster up: 2 nodes x 2 CPUs, 4000 MB, sched/backfill with a
- * 1-second interval): 40 jobs of 1-2 CPUs, 0.2-2.6 GB, 1-3 minute limits and 2-10 s runtimes, arriving over 20 s, are
- * run for real and replayed with what accounting recorded under conservative backfill (Slurm's backfill reserves for
- * every job it tests, as conservative backfill does), with the scheduler's 1-second turnaround.
+ * reckon's model of Slurm's scheduler against real Slurm, job by job (scripts/slurm-dev-cluster up: 2 nodes x 2 CPUs,
+ * 4000 MB, sched/backfill, bf_interval=1, bf_resolution=60, cons_tres): 40 jobs of the mixed workload (single-node
+ * jobs of 1-2 CPUs, task jobs spread over nodes, exclusive jobs, two-node jobs, held jobs released after 5-20 s;
+ * 1-3 minute limits, 2-10 s runtimes, arriving over 20 s) are run once for real, starting at second 7 mod 30, and
+ * replayed from what accounting recorded, with the scheduler settings and nodes scontrol reports and the other
+ * users' jobs that shared the cluster meanwhile.
  *
- * <p>Tolerances, and why: accounting has 1-second resolution and the real scheduler starts a job 0-1 s after room
- * appears, so along a chain of jobs waiting for one another the replay drifts by up to a second per link (measured:
- * mean |start difference| about 1 s, at most about 6 s). Mean wait must agree within 15% or 3 s, whichever is larger.
- * Start order: of the pairs of jobs that waited and whose real starts are more than 3 s apart, at least 95% must be
- * started in the same order by the simulator (a real node choice differing from the simulator's first fit can swap a
- * few pairs; measured 623 of 626). The per-job table goes to standard output.
+ * <p>Asserted job by job, the issue's goal: at least 90% of the starts within 5 s of Slurm's, all within 30 s, the
+ * mean wait within 5% (or 2 s), and the waits ranked alike (Spearman at least 0.9). The replay uses the scheduler's
+ * turnaround that the run's accounting shows (it grows when the machine is loaded). Measured over four runs of two
+ * workloads and the test's own: 90-100% within 5 s, mean wait -2.5% to +2.5%, Spearman 0.99-1.00; two real runs agree on
+ * 100% within 5 s. What is left is sub-second (see docs/sim.md). About two and a half minutes. The per-job table goes
+ * to standard output.
  */
 class FidelitySlurmTest {
     @TempDir
@@ -40,25 +43,29 @@ class FidelitySlurmTest {
     }
 
     @Test
-    void theSimulatorReproducesRealSlurmsStartOrderAndMeanWait() throws Exception {
+    void reckonStartsNineInTenJobsWithinFiveSecondsOfRealSlurm() throws Exception {
         SlurmCommands slurm = SlurmTestCluster.commands();
-        List<Fidelity.Spec> specs = Fidelity.workload(7, 40);
-        List<Fidelity.Real> real = FidelityRun.run(slurm, specs, dir.toString(), System.out, Duration.ofMinutes(10));
-        assertEquals(40, real.size());
-        SimDefaults d = SimDefaults.load();
-        Fidelity.Report r = Fidelity.compare(real, Fidelity.devCluster(), "conservative", d,
-                d.fidelityOrderToleranceS(), d.fidelityTurnaroundS());
+        SlurmModel model = new SlurmModel(SlurmModel.parseNodes(slurm.scontrol("show", "node", "-o")),
+                SlurmModel.Settings.parse(slurm.scontrol("show", "config"), SlurmModel.DEFAULT_TURNAROUND_MS));
+        List<Fidelity.Spec> specs = Fidelity.mixed(7, 40);
+        FidelityRun.Run run = FidelityRun.run(slurm, specs, dir.toString(), System.out, Duration.ofMinutes(10), 7);
+        assertEquals(40, run.mine().size());
+        Fidelity.Comparison c = Fidelity.compare(List.of(run), model, SimDefaults.load());
         PrintStream out = System.out;
-        for (Fidelity.Row row : r.jobs())
-            out.printf("%-7s %s real wait %3d s, simulated %3d s (%+d)%n", row.name(), row.jobId(), row.realWait(),
-                    row.simWait(), row.startDiff());
-        String summary = String.format("mean wait real %.1f s, simulated %.1f s; mean |start diff| %.1f s, max %d s; "
-                        + "order: %d of %d pairs agree %s", r.realMeanWait(), r.simMeanWait(), r.meanAbsStartDiff(),
-                r.maxAbsStartDiff(), r.orderAgreeing(), r.orderPairs(), r.orderViolations());
+        for (Fidelity.Line l : c.lines())
+            out.printf("%-7s %-20s submit %3d  Slurm %4d  reckon %4s  pooled %4s%n", l.name(), l.shape(), l.submit(),
+                    l.slurmStarts().get(0), l.reckonStart(), l.pooledStart());
+        Fidelity.Agreement a = c.reckonVsSlurm().get(0);
+        String summary = a.summary() + "; " + a.worst() + "; other users' jobs: " + run.foreign().size()
+                + "; turnaround " + c.turnaroundMs().get(0) + " ms; before: "
+                + c.pooledVsSlurm().get(0).summary();
         out.println(summary);
 
-        assertTrue(r.waited() >= 10, "the workload must make jobs wait to test anything: " + summary);
-        assertTrue(Math.abs(r.simMeanWait() - r.realMeanWait()) <= Math.max(3, 0.15 * r.realMeanWait()), summary);
-        assertTrue(r.orderAgreeing() >= 0.95 * r.orderPairs(), summary);
+        assertEquals(40, a.jobs(), "every job started in the replay: " + summary);
+        assertTrue(a.meanWaitA() >= 10, "the workload must make jobs wait to test anything: " + summary);
+        assertTrue(a.within5() >= 0.90, summary);
+        assertTrue(a.within30() >= 0.999, summary);
+        assertTrue(Math.abs(a.meanWaitB() - a.meanWaitA()) <= Math.max(2, 0.05 * a.meanWaitA()), summary);
+        assertTrue(a.spearman() >= 0.9, summary);
     }
 }

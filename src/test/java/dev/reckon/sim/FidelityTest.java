@@ -70,4 +70,20 @@ class FidelityTest {
         assertTrue(r.orderViolations().stream().anyMatch(v -> v.startsWith("c (5) before a (3)")), r.orderViolations().toString());
         assertEquals(r.orderPairs() - r.orderViolations().size(), r.orderAgreeing());
     }
+
+    @Test
+    void theTurnaroundIsTheShareOfOneSecondGapsBetweenAnEndAndTheNextStart() {
+        // a chain on one node: each job starts 0 or 1 recorded seconds after the one before it ended, 4 times in 10 at 1
+        int[] gaps = {1, 0, 0, 1, 0, 0, 1, 0, 0, 1};
+        List<Fidelity.Real> real = new ArrayList<>();
+        long start = T0, end = T0 + 10;
+        real.add(new Fidelity.Real("1", "a", T0, start, end, 600, 1, 0));
+        for (int k = 0; k < gaps.length; k++) {
+            start = end + gaps[k];
+            end = start + 10;
+            real.add(new Fidelity.Real(String.valueOf(k + 2), "j" + k, T0, start, end, 600, 1, 0));
+        }
+        assertEquals(400L, Fidelity.turnaroundMs(real, List.of()));
+        assertEquals(null, Fidelity.turnaroundMs(real.subList(0, 3), List.of()), "too few jobs waited to tell");
+    }
 }

@@ -1,0 +1,209 @@
+package dev.reckon.sim;
+
+import dev.reckon.sim.parser.SqueueJobs;
+import dev.reckon.source.slurm.SlurmCommands;
+import dev.reckon.source.slurm.SlurmLiveQueue;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code predict} measured on a real cluster: a background load is submitted, and at set moments a probe job of some
+ * shape is first predicted (by the caller's predictor: {@code reckon predict}'s own path) and then submitted; once
+ * everything has ended, each probe's real wait is set against the predicted one and against the naive estimate
+ * (the queued work, running jobs' remaining limits and pending jobs' limits times their CPUs, divided by the
+ * cluster's CPUs). Jobs carry a comment unique to the run; only they are read or cancelled.
+ */
+public final class PredictProbe {
+    private PredictProbe() {}
+
+    /** What predicts a probe's wait, in seconds, just before it is submitted. */
+    @FunctionalInterface
+    public interface Predictor {
+        long predictedWaitS(Fidelity.Spec probe);
+    }
+
+    /**
+     * One probe.
+     *
+     * @param name      its name
+     * @param shape     its shape, as {@link Fidelity.Spec#shape()}
+     * @param predicted predicted wait, s
+     * @param naive     the naive estimate, s
+     * @param actual    its real wait, s
+     */
+    public record Result(String name, String shape, long predicted, long naive, long actual) {}
+
+    /**
+     * The measurement.
+     *
+     * @param results            per probe
+     * @param medianAbsErrorS    median |actual - predicted|, s
+     * @param within20           share of probes whose real wait lies within ±20% of the predicted wait (or 5 s)
+     * @param naiveMedianAbsErrorS the same for the naive estimate
+     * @param naiveWithin20      the same for the naive estimate
+     * @param foreignJobs        other users' jobs that shared the cluster meanwhile
+     */
+    public record Report(List<Result> results, double medianAbsErrorS, double within20, double naiveMedianAbsErrorS,
+                         double naiveWithin20, int foreignJobs) {
+        public String summary() {
+            return String.format(Locale.ROOT, "%d probes: predict off by a median of %.0f s, %.0f%% within ±20%% of "
+                            + "the predicted wait; naive estimate (queued work / CPUs) off by %.0f s, %.0f%% within ±20%%"
+                            + "%s", results.size(), medianAbsErrorS, 100 * within20, naiveMedianAbsErrorS,
+                    100 * naiveWithin20, foreignJobs > 0 ? "; " + foreignJobs + " other users' jobs shared the cluster" : "");
+        }
+    }
+
+    /**
+     * A background of long jobs with limits close to their runtimes (1-2 CPUs, 30-50 s of 1 minute, arriving over
+     * the first 10 s) and probes of several shapes every 12 s (1 CPU, 2 CPUs on one node, 2 tasks, exclusive,
+     * 2 nodes), each 20 s of 1 minute. Deterministic for a seed.
+     */
+    public static List<Fidelity.Spec> background(long seed, int n) {
+        java.util.Random r = new java.util.Random(seed);
+        List<Fidelity.Spec> out = new ArrayList<>();
+        for (int i = 0; i < n; i++)
+            out.add(new Fidelity.Spec("bg-" + (i + 1), (long) i * 10 / Math.max(1, n), r.nextDouble() < 0.5 ? 1 : 2,
+                    300 + 100L * r.nextInt(10), 1, 30 + r.nextInt(21), 1, 1, false, 0));
+        return out;
+    }
+
+    /** The probes: {@code n} of them, every 12 s from 3 s, cycling over the shapes. */
+    public static List<Fidelity.Spec> probes(int n) {
+        List<Fidelity.Spec> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long at = 3 + 12L * i;
+            String name = "probe-" + (i + 1);
+            out.add(switch (i % 5) {
+                case 0 -> new Fidelity.Spec(name, at, 1, 500, 1, 20, 1, 1, false, 0);
+                case 1 -> new Fidelity.Spec(name, at, 2, 500, 1, 20, 1, 1, false, 0);
+                case 2 -> new Fidelity.Spec(name, at, 1, 500, 1, 20, 2, 0, false, 0);
+                case 3 -> new Fidelity.Spec(name, at, 1, 500, 1, 20, 1, 1, true, 0);
+                default -> new Fidelity.Spec(name, at, 1, 500, 1, 20, 2, 2, false, 0);
+            });
+        }
+        return out;
+    }
+
+    /** Runs the background and the probes, predicting each probe just before it is submitted. */
+    public static Report run(SlurmCommands slurm, List<Fidelity.Spec> background, List<Fidelity.Spec> probes,
+                             Predictor predictor, String outputDir, PrintStream progress, Duration timeout)
+            throws InterruptedException {
+        String tag = "reckon-predict-probe-" + Long.toString(System.currentTimeMillis(), 36);
+        List<String> ids = new ArrayList<>();
+        Map<String, Fidelity.Spec> probeById = new HashMap<>();
+        Map<String, long[]> estimates = new HashMap<>();
+        boolean done = false;
+        long origin = System.currentTimeMillis() / 1000 + 1;
+        try {
+            List<Fidelity.Spec> all = new ArrayList<>(background);
+            all.addAll(probes);
+            all.sort(Comparator.comparingLong(Fidelity.Spec::submitAfterS));
+            java.util.Set<String> isProbe = new java.util.HashSet<>();
+            for (Fidelity.Spec p : probes) isProbe.add(p.name());
+            for (Fidelity.Spec s : all) {
+                long sleep = (origin + s.submitAfterS()) * 1000 - System.currentTimeMillis();
+                if (sleep > 0) Thread.sleep(sleep);
+                long predicted = 0, naive = 0;
+                if (isProbe.contains(s.name())) {
+                    predicted = predictor.predictedWaitS(s);
+                    naive = naive(slurm);
+                }
+                List<String> args = new ArrayList<>(List.of("--job-name=" + s.name(), "--comment=" + tag));
+                args.addAll(s.sbatchOptions());
+                args.addAll(List.of("--chdir=" + outputDir, "--output=/dev/null", "--wrap=sleep " + s.sleepS()));
+                String id = slurm.sbatch(args.toArray(String[]::new));
+                ids.add(id);
+                if (isProbe.contains(s.name())) {
+                    probeById.put(id, s);
+                    estimates.put(id, new long[]{predicted, naive});
+                    progress.printf("%s (%s): predicted wait %d s, naive %d s%n", s.name(), s.shape(), predicted, naive);
+                }
+            }
+            progress.printf("submitted %d jobs; waiting for them to end%n", ids.size());
+            Instant deadline = Instant.now().plus(timeout);
+            Map<String, long[]> real;
+            while ((real = ended(slurm, ids)) == null) {
+                if (Instant.now().isAfter(deadline))
+                    throw new IllegalStateException("the probe jobs did not all end within " + timeout);
+                Thread.sleep(2000);
+            }
+            done = true;
+            List<Result> results = new ArrayList<>();
+            long last = origin;
+            for (long[] r : real.values()) last = Math.max(last, r[2]);
+            for (String id : ids) {
+                Fidelity.Spec s = probeById.get(id);
+                if (s == null) continue;
+                long[] r = real.get(id), e = estimates.get(id);
+                results.add(new Result(s.name(), s.shape(), e[0], e[1], r[1] - r[0]));
+            }
+            int foreign = FidelityRun.foreign(slurm, new java.util.HashSet<>(ids), origin, last).size();
+            return report(results, foreign);
+        } finally {
+            if (!done && !ids.isEmpty()) slurm.scancel(ids.toArray(String[]::new));
+        }
+    }
+
+    /** The figures of a set of results. */
+    public static Report report(List<Result> results, int foreign) {
+        List<Double> err = new ArrayList<>(), nerr = new ArrayList<>();
+        int close = 0, nclose = 0;
+        for (Result r : results) {
+            err.add((double) Math.abs(r.actual() - r.predicted()));
+            nerr.add((double) Math.abs(r.actual() - r.naive()));
+            if (Math.abs(r.actual() - r.predicted()) <= Math.max(5, 0.2 * r.predicted())) close++;
+            if (Math.abs(r.actual() - r.naive()) <= Math.max(5, 0.2 * r.naive())) nclose++;
+        }
+        int n = Math.max(1, results.size());
+        return new Report(results, median(err), (double) close / n, median(nerr), (double) nclose / n, foreign);
+    }
+
+    private static double median(List<Double> v) {
+        if (v.isEmpty()) return 0;
+        List<Double> s = new ArrayList<>(v);
+        s.sort(Comparator.naturalOrder());
+        int m = s.size();
+        return m % 2 == 1 ? s.get(m / 2) : (s.get(m / 2 - 1) + s.get(m / 2)) / 2;
+    }
+
+    /** The naive estimate now: queued work (remaining limits of running jobs, limits of pending ones) / CPUs. */
+    static long naive(SlurmCommands slurm) {
+        SlurmLiveQueue live = new SlurmLiveQueue(slurm);
+        List<Predict.LiveJob> queue = SqueueJobs.parse(live.queue(), live.queueName(), slurm.zone());
+        double work = 0;
+        for (Predict.LiveJob j : queue) {
+            long limit = j.limitS() == null || j.limitS() <= 0 ? Predict.UNLIMITED_S : j.limitS();
+            work += (double) (j.running() ? Math.max(0, limit - j.elapsedS()) : limit * Math.max(1, j.pendingTasks()))
+                    * j.cpus();
+        }
+        long cpus = 0;
+        for (SlurmModel.Node nd : SlurmModel.parseNodes(live.nodes())) cpus += nd.cpus();
+        return Math.round(work / Math.max(1, cpus));
+    }
+
+    /** Each job's {submit, start, end} once all have ended; null while some have not. */
+    private static Map<String, long[]> ended(SlurmCommands slurm, List<String> ids) {
+        String out = slurm.run("sacct", "-X", "-n", "-P", "-j", String.join(",", ids), "-o", "JobIDRaw,State,Submit,Start,End");
+        Map<String, long[]> m = new HashMap<>();
+        for (String line : out.lines().toList()) {
+            String[] f = line.split("\\|", -1);
+            if (f.length < 5 || !ids.contains(f[0])) continue;
+            if (!f[4].matches("\\d{4}-.*") || !f[3].matches("\\d{4}-.*")) return null;
+            m.put(f[0], new long[]{epoch(f[2], slurm), epoch(f[3], slurm), epoch(f[4], slurm)});
+        }
+        return m.size() == ids.size() ? m : null;
+    }
+
+    private static long epoch(String t, SlurmCommands slurm) {
+        return LocalDateTime.parse(t).atZone(slurm.zone()).toEpochSecond();
+    }
+}

@@ -1,0 +1,702 @@
+package dev.reckon.sim;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Slurm's own scheduler (22.05, {@code sched/backfill} with {@code select/cons_tres}), job by job and in absolute
+ * (Unix) time, for replaying what a real cluster did and predicting what it will do. Where the pooled
+ * {@link Simulator} is fast and right on average, this model reproduces the mechanisms that decide who starts when:
+ *
+ * <ul>
+ * <li>nodes one by one (cores, memory per node): a job of tasks has its tasks spread over nodes, filling the first
+ *     node that has room before the next (block distribution, best fit among runs of consecutive usable nodes), a job
+ *     with {@code --nodes} takes that many nodes, {@code --exclusive} takes whole idle nodes; a job without
+ *     {@code --mem} gets {@code DefMemPerCPU} per CPU;</li>
+ * <li>the main scheduler: at every submission and every end, pending jobs in priority order (submit time, then
+ *     job id: the order of equal priorities), each started if it fits now, and the first that does not fit closes
+ *     its partition's nodes to the rest of the pass;</li>
+ * <li>backfill every {@code bf_interval} seconds while something changed since the last cycle: up to
+ *     {@code bf_max_job_test} jobs in priority order, each given the earliest start that the select plugin's
+ *     will-run test finds on the nodes not reserved for higher-priority jobs, and a reservation of those whole
+ *     nodes from that start rounded down to {@code bf_resolution} to its end (start plus limit) rounded down
+ *     likewise, within {@code bf_window}; a job that can start now on unreserved nodes starts;</li>
+ * <li>the will-run test: running jobs are taken away in order of their limit's end, in groups: the first group
+ *     ends at the first end rounded up to the next multiple of 30 s of Unix time plus 30 s, and the window doubles
+ *     for each further group until it reaches the next end; after each group the job is tried, and it is planned
+ *     to start at the last limit end of the group that lets it fit. So the outcome depends on the second, mod 30,
+ *     at which jobs started;</li>
+ * <li>the turnaround: a job's nodes are free {@code turnaround} seconds after its recorded end (completion, epilog,
+ *     then the scheduling pass that it triggers);</li>
+ * <li>a held job may start once released (its eligible time), and keeps its place in the queue by submission:
+ *     measured on Slurm 22.05 with equal priorities, a released job starts before jobs submitted after it.</li>
+ * </ul>
+ *
+ * <p>What it leaves out: partition priority tiers, QOS and association limits, preemption, GPUs and other GRES,
+ * advance reservations, node weights and features, topology, {@code bf_max_job_user}-style limits; priorities other
+ * than by eligible time and id (the dev cluster's multifactor weights are all zero).
+ */
+public final class SlurmModel {
+    /**
+     * The scheduler's settings, as {@code scontrol show config} reports them.
+     *
+     * @param bfIntervalS    {@code bf_interval}: seconds between backfill cycles
+     * @param bfResolutionS  {@code bf_resolution}: granularity of reservations
+     * @param bfMaxJobTest   {@code bf_max_job_test}: jobs tested per cycle
+     * @param bfWindowS      {@code bf_window}: how far ahead reservations are made
+     * @param defMemPerCpuMb {@code DefMemPerCPU}: memory of a job that gives none, per CPU (0: the whole node)
+     * @param turnaroundMs   milliseconds from a job's end until its nodes take the next job (completion, epilog,
+     *                       the scheduling pass it triggers): the model keeps time in milliseconds, as a chain of jobs
+     *                       drifts by this much per link
+     */
+    public record Settings(long bfIntervalS, long bfResolutionS, int bfMaxJobTest, long bfWindowS, long defMemPerCpuMb,
+                           long turnaroundMs) {
+        public Settings {
+            if (bfIntervalS < 1 || bfResolutionS < 1 || bfMaxJobTest < 1 || bfWindowS < 1 || defMemPerCpuMb < 0
+                    || turnaroundMs < 0)
+                throw new IllegalArgumentException("scheduler settings out of range");
+        }
+
+        /** Slurm 22.05's defaults: bf_interval 30 s, bf_resolution 60 s, bf_max_job_test 500, bf_window 1 day. */
+        public static Settings defaults() {
+            return new Settings(30, 60, 500, 1440 * 60, 0, DEFAULT_TURNAROUND_MS);
+        }
+
+        /** This one with another turnaround. */
+        public Settings withTurnaroundMs(long ms) {
+            return new Settings(bfIntervalS, bfResolutionS, bfMaxJobTest, bfWindowS, defMemPerCpuMb, ms);
+        }
+
+        /** Reads {@code scontrol show config}'s output; what it does not say keeps Slurm's default. */
+        public static Settings parse(String showConfig, long turnaroundMs) {
+            Settings d = defaults();
+            long interval = d.bfIntervalS, resolution = d.bfResolutionS, window = d.bfWindowS, defMem = 0;
+            int maxTest = d.bfMaxJobTest;
+            for (String line : showConfig.lines().toList()) {
+                int eq = line.indexOf('=');
+                if (eq < 0) continue;
+                String key = line.substring(0, eq).trim(), value = line.substring(eq + 1).trim();
+                if (key.equals("DefMemPerCPU") && value.matches("\\d+")) defMem = Long.parseLong(value);
+                if (!key.equals("SchedulerParameters")) continue;
+                for (String p : value.split(",")) {
+                    String[] kv = p.trim().split("=", 2);
+                    if (kv.length != 2 || !kv[1].matches("\\d+")) continue;
+                    long v = Long.parseLong(kv[1]);
+                    switch (kv[0]) {
+                        case "bf_interval" -> interval = Math.max(1, v);
+                        case "bf_resolution" -> resolution = Math.max(1, v);
+                        case "bf_max_job_test" -> maxTest = (int) Math.max(1, Math.min(Integer.MAX_VALUE, v));
+                        case "bf_window" -> window = Math.max(1, v) * 60;
+                        default -> { }
+                    }
+                }
+            }
+            return new Settings(interval, resolution, maxTest, window, defMem, turnaroundMs);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "bf_interval=%ds bf_resolution=%ds bf_max_job_test=%d bf_window=%dmin "
+                    + "DefMemPerCPU=%dMB turnaround=%dms", bfIntervalS, bfResolutionS, bfMaxJobTest, bfWindowS / 60,
+                    defMemPerCpuMb, turnaroundMs);
+        }
+    }
+
+    /**
+     * One node.
+     *
+     * @param name       its name
+     * @param cpus       CPUs the scheduler hands out
+     * @param memMb      memory, MB ({@code RealMemory})
+     * @param partitions the partitions it is in
+     */
+    public record Node(String name, int cpus, long memMb, Set<String> partitions) {
+        public Node {
+            if (cpus < 1 || memMb < 0) throw new IllegalArgumentException("node " + name + ": cpus >= 1, memory >= 0");
+            partitions = Set.copyOf(new LinkedHashSet<>(partitions));
+        }
+    }
+
+    /** Reads {@code scontrol show node -o} (one node a line): NodeName, CPUTot (CPUEfctv), RealMemory, Partitions. */
+    public static List<Node> parseNodes(String showNodeOneLine) {
+        List<Node> out = new ArrayList<>();
+        for (String line : showNodeOneLine.lines().toList()) {
+            Map<String, String> f = new HashMap<>();
+            for (String tok : line.trim().split("\\s+")) {
+                int eq = tok.indexOf('=');
+                if (eq > 0) f.put(tok.substring(0, eq), tok.substring(eq + 1));
+            }
+            String name = f.get("NodeName");
+            if (name == null) continue;
+            String cpus = f.getOrDefault("CPUEfctv", f.get("CPUTot"));
+            if (cpus == null || !cpus.matches("\\d+")) continue;
+            String mem = f.getOrDefault("RealMemory", "0");
+            Set<String> parts = new LinkedHashSet<>();
+            String p = f.get("Partitions");
+            if (p != null && !p.isBlank() && !p.equals("(null)")) parts.addAll(List.of(p.split(",")));
+            out.add(new Node(name, Integer.parseInt(cpus), mem.matches("\\d+") ? Long.parseLong(mem) : 0, parts));
+        }
+        return out;
+    }
+
+    /**
+     * One job.
+     *
+     * @param id           the scheduler's id (numeric ids order equal priorities)
+     * @param submit       when it was submitted (Unix seconds): with the id, its place in the queue
+     * @param eligible     when it may start: its submission, or its release when it was held
+     * @param limitS       its time limit, seconds
+     * @param runtimeS     how long it ran, seconds
+     * @param partition    its partition, or null for any node
+     * @param nodes        {@code --nodes}: exactly this many nodes; 0 when not given
+     * @param tasks        tasks ({@code --ntasks}), at least 1
+     * @param cpusPerTask  CPUs per task
+     * @param tasksPerNode {@code --ntasks-per-node}, 0 when not given
+     * @param memPerNodeMb {@code --mem}, MB per node; 0 when not given ({@code DefMemPerCPU} then applies)
+     * @param exclusive    {@code --exclusive}: whole nodes
+     */
+    public record Job(String id, long submit, long eligible, long limitS, long runtimeS, String partition, int nodes, int tasks,
+                      int cpusPerTask, int tasksPerNode, long memPerNodeMb, boolean exclusive) {
+        public Job {
+            if (tasks < 1 || cpusPerTask < 1 || nodes < 0 || tasksPerNode < 0 || limitS < 0 || runtimeS < 0
+                    || memPerNodeMb < 0)
+                throw new IllegalArgumentException("job " + id + ": tasks and CPUs >= 1, nothing negative");
+        }
+
+        /** A job of one task of {@code cpus} CPUs on one node. */
+        public static Job simple(String id, long eligible, long limitS, long runtimeS, int cpus, long memMb) {
+            return new Job(id, eligible, eligible, limitS, runtimeS, null, 1, 1, cpus, 0, memMb, false);
+        }
+    }
+
+    /** The turnaround that replays the dev cluster best: 0.5 s from one job's end to the next start on its CPUs. */
+    public static final long DEFAULT_TURNAROUND_MS = 500;
+    /** Internal time unit: milliseconds. */
+    private static final long MS = 1000;
+
+    private final List<Node> nodeList;
+    private final Settings settings;
+    private final int n;
+    private final int[] cpus;
+    private final long[] mem;
+
+    public SlurmModel(List<Node> nodes, Settings settings) {
+        if (nodes.isEmpty()) throw new IllegalArgumentException("no nodes");
+        this.nodeList = List.copyOf(nodes);
+        this.settings = settings;
+        this.n = nodes.size();
+        this.cpus = new int[n];
+        this.mem = new long[n];
+        for (int i = 0; i < n; i++) {
+            cpus[i] = nodes.get(i).cpus();
+            mem[i] = nodes.get(i).memMb();
+        }
+    }
+
+    public List<Node> nodes() {
+        return nodeList;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** A job already running when the replay begins: it holds these CPUs and MB per node until {@code release}. */
+    public record Running(String id, long start, long limitS, long release, int[] cpusOn, long[] memOn) {}
+
+    // ------------------------------------------------------------------------------------------------ state
+
+    /** Free CPUs and memory per node, and how many jobs each node holds. */
+    private static final class State {
+        final int[] freeCpu;
+        final long[] freeMem;
+        final int[] jobsOn;
+
+        State(int[] cpu, long[] mem) {
+            freeCpu = cpu.clone();
+            freeMem = mem.clone();
+            jobsOn = new int[cpu.length];
+        }
+
+        State(State s) {
+            freeCpu = s.freeCpu.clone();
+            freeMem = s.freeMem.clone();
+            jobsOn = s.jobsOn.clone();
+        }
+
+        void take(int[] c, long[] m) {
+            for (int i = 0; i < c.length; i++) {
+                if (c[i] == 0 && m[i] == 0) continue;
+                freeCpu[i] -= c[i];
+                freeMem[i] -= m[i];
+                jobsOn[i]++;
+            }
+        }
+
+        void give(int[] c, long[] m) {
+            for (int i = 0; i < c.length; i++) {
+                if (c[i] == 0 && m[i] == 0) continue;
+                freeCpu[i] += c[i];
+                freeMem[i] += m[i];
+                jobsOn[i]--;
+            }
+        }
+    }
+
+    /** A placement: CPUs and MB per node. */
+    private record Alloc(int[] cpu, long[] mem) {
+        BitSet nodes() {
+            BitSet b = new BitSet();
+            for (int i = 0; i < cpu.length; i++) if (cpu[i] > 0) b.set(i);
+            return b;
+        }
+    }
+
+    private final class Live {
+        final int job;
+        final long start, limitEnd, end, release;
+        final Alloc alloc;
+        final BitSet nodes;
+        final String id;
+
+        Live(int job, String id, long start, long limitEnd, long end, long release, Alloc alloc) {
+            this.job = job;
+            this.id = id;
+            this.start = start;
+            this.limitEnd = limitEnd;
+            this.end = end;
+            this.release = release;
+            this.alloc = alloc;
+            this.nodes = alloc.nodes();
+        }
+    }
+
+    /** Where cons_tres would put the job now, on the allowed nodes of this state; null when it does not fit. */
+    private Alloc place(Job j, State s, BitSet allowed) {
+        int cpt = j.cpusPerTask();
+        // usable nodes and how many tasks each takes
+        int[] cap = new int[n];
+        boolean any = false;
+        for (int i = allowed.nextSetBit(0); i >= 0 && i < n; i = allowed.nextSetBit(i + 1)) {
+            if (j.exclusive()) {
+                if (s.jobsOn[i] != 0) continue;
+                if (j.memPerNodeMb() > mem[i]) continue;
+                cap[i] = cpus[i] / cpt;
+            } else {
+                int t = s.freeCpu[i] / cpt;
+                if (j.tasksPerNode() > 0) t = t >= j.tasksPerNode() ? j.tasksPerNode() : 0;
+                long perTaskMem = j.memPerNodeMb() > 0 ? 0 : memPerCpu(i) * cpt;
+                if (j.memPerNodeMb() > 0) {
+                    if (s.freeMem[i] < j.memPerNodeMb()) t = 0;
+                } else if (perTaskMem > 0) {
+                    t = (int) Math.min(t, s.freeMem[i] / perTaskMem);
+                } else if (s.jobsOn[i] != 0 || s.freeMem[i] < mem[i]) {
+                    t = 0; // no DefMemPerCPU: a job without --mem takes the whole node's memory
+                }
+                cap[i] = t;
+            }
+            if (cap[i] > 0) any = true;
+        }
+        if (!any) return null;
+        int minNodes = j.nodes() > 0 ? j.nodes() : 1;
+        int maxNodes = j.nodes() > 0 ? j.nodes() : Integer.MAX_VALUE;
+        int tasks = j.tasks();
+        if (j.tasksPerNode() > 0 && j.nodes() > 0) tasks = Math.max(tasks, j.tasksPerNode() * j.nodes());
+        // runs of consecutive usable nodes; best fit: the smallest run that holds the job alone
+        List<int[]> runs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (cap[i] == 0) continue;
+            int a = i;
+            while (i + 1 < n && cap[i + 1] > 0) i++;
+            runs.add(new int[]{a, i});
+        }
+        int[] best = null;
+        long bestCap = Long.MAX_VALUE;
+        for (int[] r : runs) {
+            long c = 0;
+            int count = r[1] - r[0] + 1;
+            for (int i = r[0]; i <= r[1]; i++) c += cap[i];
+            if (count >= minNodes && c >= tasks && c < bestCap) {
+                best = r;
+                bestCap = c;
+            }
+        }
+        List<Integer> order = new ArrayList<>();
+        if (best != null) {
+            for (int i = best[0]; i <= best[1]; i++) order.add(i);
+        } else {
+            for (int[] r : runs) for (int i = r[0]; i <= r[1]; i++) order.add(i);
+        }
+        int[] taskOn = new int[n];
+        List<Integer> chosen = new ArrayList<>();
+        if (j.nodes() > 0) {
+            if (order.size() < minNodes) return null;
+            long c = 0;
+            for (int k = 0; k < minNodes; k++) {
+                chosen.add(order.get(k));
+                c += cap[order.get(k)];
+            }
+            if (c < tasks) return null;
+            int left = tasks;
+            for (int i : chosen) { // one task on each node, then fill in order
+                taskOn[i] = 1;
+                left--;
+            }
+            for (int i : chosen) {
+                int more = Math.min(cap[i] - taskOn[i], Math.max(0, left));
+                taskOn[i] += more;
+                left -= more;
+            }
+        } else {
+            int left = tasks;
+            for (int i : order) {
+                if (left <= 0 || chosen.size() >= maxNodes) break;
+                int t = Math.min(cap[i], left);
+                taskOn[i] = t;
+                left -= t;
+                chosen.add(i);
+            }
+            if (left > 0) return null;
+        }
+        int[] c = new int[n];
+        long[] m = new long[n];
+        for (int i : chosen) {
+            if (j.exclusive()) {
+                c[i] = cpus[i];
+                m[i] = mem[i];
+            } else {
+                c[i] = taskOn[i] * cpt;
+                m[i] = j.memPerNodeMb() > 0 ? j.memPerNodeMb()
+                        : memPerCpu(i) > 0 ? memPerCpu(i) * c[i] : mem[i];
+            }
+        }
+        return new Alloc(c, m);
+    }
+
+    private long memPerCpu(int node) {
+        return settings.defMemPerCpuMb();
+    }
+
+    /** Whether the job could ever run on the allowed nodes of an empty cluster. */
+    private boolean everFits(Job j, BitSet allowed) {
+        return place(j, new State(cpus, mem), allowed) != null;
+    }
+
+    // ------------------------------------------------------------------------------------------------ the run
+
+    /** What the replay did: each job's start (Unix seconds); jobs that could never start are absent. */
+    public Map<String, Long> run(List<Job> jobs) {
+        return run(jobs, List.of());
+    }
+
+    /**
+     * Replays the jobs, with {@code running} already on the nodes; returns each job's start (Unix seconds), jobs that
+     * could never start left out.
+     */
+    public Map<String, Long> run(List<Job> jobs, List<Running> running) {
+        int m = jobs.size();
+        Integer[] byEligible = new Integer[m];
+        for (int k = 0; k < m; k++) byEligible[k] = k;
+        Comparator<Integer> prio = Comparator.<Integer>comparingLong(k -> jobs.get(k).submit())
+                .thenComparingLong(k -> idNumber(jobs.get(k).id())).thenComparing(k -> jobs.get(k).id());
+        java.util.Arrays.sort(byEligible, prio);
+
+        BitSet[] partNodes = new BitSet[m];
+        Map<String, BitSet> parts = new HashMap<>();
+        BitSet all = new BitSet();
+        all.set(0, n);
+        for (int k = 0; k < m; k++) {
+            String p = jobs.get(k).partition();
+            if (p == null) {
+                partNodes[k] = all;
+                continue;
+            }
+            partNodes[k] = parts.computeIfAbsent(p, name -> {
+                BitSet b = new BitSet();
+                for (int i = 0; i < n; i++) if (nodeList.get(i).partitions().contains(name)) b.set(i);
+                return b.isEmpty() ? all : b; // a partition the nodes do not name: any node
+            });
+        }
+
+        State state = new State(cpus, mem);
+        List<Live> live = new ArrayList<>();
+        for (Running r : running) {
+            Alloc a = new Alloc(r.cpusOn().clone(), r.memOn().clone());
+            state.take(a.cpu(), a.mem());
+            live.add(new Live(-1, r.id(), r.start() * MS, (r.start() + r.limitS()) * MS, r.release() * MS, r.release() * MS, a));
+        }
+        Map<String, Long> starts = new LinkedHashMap<>();
+        List<Integer> pending = new ArrayList<>(); // in priority order
+        int nextArrival = 0;
+        // jobs that can never run are dropped up front, as Slurm rejects them at submission
+        List<Integer> arrivals = new ArrayList<>();
+        for (int k : byEligible) if (everFits(jobs.get(k), partNodes[k])) arrivals.add(k);
+        arrivals.sort(Comparator.comparingLong(k -> jobs.get(k).eligible()));
+        long[] eligibleMs = new long[m];
+        for (int k = 0; k < m; k++) eligibleMs[k] = jobs.get(k).eligible() * MS;
+
+        long bf = settings.bfIntervalS() * MS;
+        boolean changedSinceBackfill = true;
+        long t = arrivals.isEmpty() ? 0 : eligibleMs[arrivals.get(0)];
+        for (Live l : live) t = Math.min(t, l.release);
+        int guard = 0;
+        while (nextArrival < arrivals.size() || !pending.isEmpty()) {
+            if (++guard > 50_000_000) throw new IllegalStateException("the replay does not end");
+            boolean event = false;
+            for (int i = live.size() - 1; i >= 0; i--) {
+                Live l = live.get(i);
+                if (l.release <= t) {
+                    state.give(l.alloc.cpu(), l.alloc.mem());
+                    live.remove(i);
+                    event = true;
+                }
+            }
+            while (nextArrival < arrivals.size() && eligibleMs[arrivals.get(nextArrival)] <= t) {
+                int k = arrivals.get(nextArrival++);
+                int pos = 0;
+                while (pos < pending.size() && prio.compare(pending.get(pos), k) < 0) pos++;
+                pending.add(pos, k);
+                event = true;
+            }
+            if (event) {
+                changedSinceBackfill = true;
+                // the main scheduler: priority order, the first job that cannot start closes its partition's nodes
+                BitSet avail = (BitSet) all.clone();
+                for (int idx = 0; idx < pending.size() && !avail.isEmpty(); idx++) {
+                    int k = pending.get(idx);
+                    BitSet allowed = (BitSet) partNodes[k].clone();
+                    allowed.and(avail);
+                    Alloc a = allowed.isEmpty() ? null : place(jobs.get(k), state, allowed);
+                    if (a == null) {
+                        avail.andNot(partNodes[k]);
+                        continue;
+                    }
+                    live.add(start(jobs.get(k), k, t, a, state, starts));
+                    pending.remove(idx--);
+                }
+            }
+            if (changedSinceBackfill && !pending.isEmpty() && t % bf == 0) {
+                changedSinceBackfill = backfill(t, jobs, pending, partNodes, all, state, live, starts);
+            }
+            // the next moment anything can happen
+            long next = Long.MAX_VALUE;
+            if (nextArrival < arrivals.size()) next = eligibleMs[arrivals.get(nextArrival)];
+            for (Live l : live) next = Math.min(next, l.release);
+            if (changedSinceBackfill && !pending.isEmpty()) next = Math.min(next, (t / bf + 1) * bf);
+            if (next == Long.MAX_VALUE) break; // pending jobs that nothing will ever free room for
+            t = Math.max(t + 1, next);
+        }
+        return starts;
+    }
+
+    /**
+     * The will-run test alone: when the job could start at {@code now} among the running jobs (on any node), as
+     * backfill would plan it before rounding. Null when it never fits.
+     */
+    Long estimate(Job j, List<Running> running, long now) {
+        State state = new State(cpus, mem);
+        List<Live> live = new ArrayList<>();
+        for (Running r : running) {
+            Alloc a = new Alloc(r.cpusOn().clone(), r.memOn().clone());
+            state.take(a.cpu(), a.mem());
+            live.add(new Live(-1, r.id(), r.start() * MS, (r.start() + r.limitS()) * MS, r.release() * MS, r.release() * MS, a));
+        }
+        BitSet all = new BitSet();
+        all.set(0, n);
+        WillRun w = willRun(j, all, now * MS, state, live);
+        return w == null ? null : w.start / MS;
+    }
+
+    private Live start(Job j, int k, long t, Alloc a, State state, Map<String, Long> starts) {
+        state.take(a.cpu(), a.mem());
+        starts.put(j.id(), Math.floorDiv(t, MS));
+        // Slurm's clock is whole seconds: the limit ends a whole number of seconds after the recorded start
+        long end = t + Math.min(j.runtimeS(), j.limitS()) * MS;
+        return new Live(k, j.id(), t, (Math.floorDiv(t, MS) + j.limitS()) * MS, end, end + settings.turnaroundMs(), a);
+    }
+
+    /** One node-space record of the backfill plan: from begin to end, these nodes are not reserved. */
+    private static final class Space {
+        long begin, end;
+        BitSet avail;
+
+        Space(long begin, long end, BitSet avail) {
+            this.begin = begin;
+            this.end = end;
+            this.avail = avail;
+        }
+    }
+
+    /** One backfill cycle at {@code t}; whether it started a job (which makes the next cycle run). */
+    private boolean backfill(long t, List<Job> jobs, List<Integer> pending, BitSet[] partNodes, BitSet all,
+                             State state, List<Live> live, Map<String, Long> starts) {
+        List<Space> space = new ArrayList<>();
+        long window = settings.bfWindowS() * MS;
+        space.add(new Space(t, t + window, (BitSet) all.clone()));
+        boolean started = false;
+        long res = settings.bfResolutionS() * MS;
+        List<Integer> queue = new ArrayList<>(pending);
+        int tested = 0;
+        for (int k : queue) {
+            if (++tested > settings.bfMaxJobTest()) break;
+            Job j = jobs.get(k);
+            long laterStart = t;
+            for (int attempt = 0; attempt < 64; attempt++) {
+                long startRes = Math.max(laterStart, t);
+                laterStart = 0;
+                long endTime = startRes + j.limitS() * MS;
+                BitSet avail = (BitSet) partNodes[k].clone();
+                for (int s = 0; s < space.size(); s++) {
+                    Space sp = space.get(s);
+                    if (sp.end > startRes && s + 1 < space.size() && laterStart == 0) {
+                        BitSet next = (BitSet) partNodes[k].clone();
+                        next.and(space.get(s + 1).avail);
+                        BitSet cur = (BitSet) avail.clone();
+                        cur.and(sp.avail);
+                        BitSet extra = (BitSet) next.clone();
+                        extra.andNot(cur);
+                        if (!extra.isEmpty()) laterStart = sp.end;
+                    }
+                    if (sp.end <= startRes) continue;
+                    if (sp.begin <= endTime) avail.and(sp.avail);
+                    else break;
+                }
+                if (avail.cardinality() < Math.max(1, j.nodes())) {
+                    if (laterStart != 0) continue;
+                    break;
+                }
+                WillRun w = willRun(j, avail, t, state, live);
+                if (w == null) {
+                    if (laterStart != 0) continue;
+                    break;
+                }
+                long s0 = Math.max(w.start, startRes);
+                if (s0 <= t) {
+                    Alloc a = place(j, state, avail);
+                    if (a != null) {
+                        live.add(start(j, k, t, a, state, starts));
+                        pending.remove((Integer) k);
+                        started = true;
+                    }
+                    break;
+                }
+                if (laterStart != 0 && s0 > laterStart) continue;
+                long startTime = s0 / res * res, endReserve = (s0 + j.limitS() * MS) / res * res;
+                if (s0 > t + window) break;
+                if (overlaps(space, w.nodes, startTime, endReserve)) {
+                    laterStart = s0;
+                    continue;
+                }
+                reserve(space, startTime, endReserve, w.nodes, res);
+                break;
+            }
+        }
+        return started;
+    }
+
+    private record WillRun(long start, BitSet nodes) {}
+
+    /**
+     * cons_tres's will-run test: now, on the allowed nodes' free resources; else after groups of running jobs (by
+     * limit end, windows aligned to 30 s of Unix time, doubling) end, the start being the last end of the group that
+     * lets the job fit.
+     */
+    private WillRun willRun(Job j, BitSet allowed, long now, State state, List<Live> live) {
+        Alloc a = place(j, state, allowed);
+        if (a != null) return new WillRun(now, a.nodes());
+        // jobs that have ended but whose nodes are still completing: their resources are free to the select plugin,
+        // but backfill does not start a job on a completing node; it plans it a second later (and so reserves the
+        // node from now for it)
+        State done = null;
+        for (Live l : live) {
+            if (l.end > now) continue;
+            if (done == null) done = new State(state);
+            done.give(l.alloc.cpu(), l.alloc.mem());
+        }
+        if (done != null) {
+            Alloc c = place(j, done, allowed);
+            if (c != null) return new WillRun(now + MS, c.nodes());
+        }
+        List<Live> byEnd = new ArrayList<>(live);
+        byEnd.sort(Comparator.comparingLong((Live l) -> l.limitEnd).thenComparingLong(l -> idNumber(l.id)));
+        State future = new State(state);
+        long window = 30 * MS, barrier = 0;
+        int it = 0;
+        boolean more = true;
+        while (more) {
+            Live last = null, next = null;
+            while (true) {
+                if (it >= byEnd.size()) {
+                    more = false;
+                    break;
+                }
+                Live l = byEnd.get(it++);
+                if (!l.nodes.intersects(allowed)) continue;
+                if (barrier == 0) barrier = l.limitEnd + (window - Math.floorMod(l.limitEnd, window));
+                last = l;
+                future.give(l.alloc.cpu(), l.alloc.mem());
+                next = it < byEnd.size() ? byEnd.get(it) : null;
+                if (next == null) {
+                    more = false;
+                    break;
+                }
+                if (next.limitEnd > barrier + window) break;
+            }
+            if (last == null) break;
+            do {
+                window *= 2;
+            } while (next != null && next.limitEnd > barrier + window);
+            Alloc f = place(j, future, allowed);
+            if (f != null) return new WillRun(last.limitEnd <= now ? now + MS : last.limitEnd, f.nodes());
+        }
+        return null;
+    }
+
+    private static boolean overlaps(List<Space> space, BitSet use, long start, long end) {
+        for (Space sp : space) {
+            if (sp.end > start && sp.begin < end) {
+                BitSet missing = (BitSet) use.clone();
+                missing.andNot(sp.avail);
+                if (!missing.isEmpty()) return true;
+            }
+        }
+        return false;
+    }
+
+    /** Takes the nodes out of the plan from start to end (split records at both). */
+    private static void reserve(List<Space> space, long start, long end, BitSet nodes, long res) {
+        start = Math.max(start, space.get(0).begin);
+        if (end < start + res) end = start + res;
+        split(space, start);
+        split(space, end);
+        for (Space sp : space) if (sp.begin >= start && sp.end <= end) sp.avail.andNot(nodes);
+    }
+
+    private static void split(List<Space> space, long at) {
+        for (int s = 0; s < space.size(); s++) {
+            Space sp = space.get(s);
+            if (sp.begin < at && sp.end > at) {
+                Space tail = new Space(at, sp.end, (BitSet) sp.avail.clone());
+                sp.end = at;
+                space.add(s + 1, tail);
+                return;
+            }
+        }
+    }
+
+    static long idNumber(String id) {
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+}

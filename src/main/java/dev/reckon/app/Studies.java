@@ -27,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -280,10 +279,5 @@ public final class Studies {
     static String quote(String s) {
         if (!s.isEmpty() && s.matches("[A-Za-z0-9_./:=@%+,-]+")) return s;
         return "'" + s.replace("'", "'\\''") + "'";
-    }
-
-    /** Placements per second, for the bench's figure. */
-    public static String rate(long placements, double seconds) {
-        return String.format(Locale.ROOT, "%.0f", placements / Math.max(1e-9, seconds));
     }
 }

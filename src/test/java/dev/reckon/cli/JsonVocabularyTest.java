@@ -90,6 +90,7 @@ class JsonVocabularyTest {
         Files.writeString(trace, SimulateCommandTest.TRACE);
         run("simulate", "simulate", "--trace", trace.toString(), "--json");
         run("whatif", "whatif", "--trace", trace.toString(), "--undefended-users", "u2", "--json");
+        run("study", "study", "--workload", "synthetic:50", "--json");
     }
 
     private void run(String name, String... args) throws IOException {
@@ -130,7 +131,7 @@ class JsonVocabularyTest {
             if (!documented.contains(k)) missing.computeIfAbsent(k, x -> new TreeSet<>()).add(cmd);
         }));
         assertTrue(missing.isEmpty(), "keys printed but not in docs/json.md (key=[commands]): " + missing);
-        assertEquals(15, outputs.size(), outputs.keySet().toString());
+        assertEquals(16, outputs.size(), outputs.keySet().toString());
     }
 
     @Test

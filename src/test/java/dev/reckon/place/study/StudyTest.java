@@ -68,14 +68,4 @@ class StudyTest {
         assertThrows(IllegalArgumentException.class, () -> Fleet.parse("mainframe", 1));
         assertThrows(IllegalArgumentException.class, () -> Fleet.parse("random:0", 1));
     }
-
-    @Test
-    void timing() {
-        Study.Spec spec = new Study.Spec(List.of(new Study.Named("s", SyntheticJobs.placed(4000, 1, 20000))),
-                List.of(Fleet.parse("random:100", 1)), Selectors.all(), 3, 1);
-        long t0 = System.nanoTime();
-        List<StudyRow> rows = Study.run(spec, D, 2, i -> true);
-        System.out.println("TIMING " + (System.nanoTime() - t0) / 1e9);
-        rows.forEach(System.out::println);
-    }
 }

@@ -177,16 +177,26 @@ public final class Studies {
         args.addAll(List.of("--wrap", wrap.toString()));
         String jobId = null;
         String detail = "study " + q.name() + ": " + tasks + " tasks";
-        if (apply) {
-            try {
-                jobId = new SlurmCommands().sbatch(args.toArray(String[]::new));
-            } catch (SlurmCommandException e) {
-                throw new Unavailable("sbatch refused the study's array: " + e.getMessage());
-            }
-        }
+        String on = cluster == null ? "" : cluster;
         try (Ledger ledger = ctx.openLedger()) {
-            ledger.audit(new AuditEntry(ctx.now(), ctx.actor(), "study-array", cluster == null ? "" : cluster,
-                    jobId == null ? "" : jobId, "", apply, detail));
+            if (apply) {
+                // claimed first: two runs at once (or a second --apply) never submit the same study twice
+                if (!ledger.claim(on, "", "study-array", q.name(), ctx.actor(), ctx.now())) {
+                    throw new BadRequest("--study: study " + q.name() + " was already submitted (reckon audit "
+                            + "claims); choose another name");
+                }
+                boolean done = false;
+                try {
+                    jobId = new SlurmCommands().sbatch(args.toArray(String[]::new));
+                    done = true;
+                } catch (SlurmCommandException e) {
+                    throw new Unavailable("sbatch refused the study's array: " + e.getMessage());
+                } finally {
+                    ledger.settleClaim(on, "", "study-array", q.name(), done);
+                }
+            }
+            ledger.audit(new AuditEntry(ctx.now(), ctx.actor(), "study-array", on, jobId == null ? "" : jobId,
+                    "", apply, detail));
         }
         List<String> notes = new ArrayList<>();
         if (!apply) notes.add("dry run: nothing submitted; add --apply to submit the array");

@@ -54,6 +54,9 @@ class StudyArraySlurmTest {
             assertTrue(m.find(), sub.out());
             String job = m.group(1);
             waitFor(job, out);
+            Cli.Result again = cli.run(concat(new String[] {"--ledger", schema.url(), "study", "--array", "2",
+                    "--output-dir", out.toString(), "--apply"}, study));
+            assertEquals(2, again.exit(), "a study is submitted once: " + again);
 
             Cli.Result merged = cli.run("--ledger", schema.url(), "study", "report", "--study", name);
             assertEquals(0, merged.exit(), merged.toString());

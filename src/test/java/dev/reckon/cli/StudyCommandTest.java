@@ -61,6 +61,18 @@ class StudyCommandTest {
     }
 
     @Test
+    void aTraceIsAWorkload() throws Exception {
+        Path trace = home.resolve("t.swf");
+        java.nio.file.Files.writeString(trace, SimulateCommandTest.TRACE);
+        Cli.Result r = new Cli(home).run("study", "--workload", "swf:" + trace, "--select", "soonest,cheapest",
+                "--json");
+        assertEquals(0, r.exit(), r.toString());
+        JsonNode o = new ObjectMapper().readTree(r.out());
+        assertEquals(2, o.get("rows").size());
+        assertEquals("cheapest", o.get("rows").get(1).get("selector").asText());
+    }
+
+    @Test
     void aReportOfHalfTheShardsSaysWhatIsMissing() {
         Cli cli = new Cli(home);
         assertEquals(0, cli.run(with(STUDY, "--study", "half", "--shard", "0/2")).exit());

@@ -126,6 +126,7 @@ final class ProviderQueue {
         queued.add(j);
         queuedWork += (double) cores * j.hold;
         if (t < nextRes) nextRes = t;
+        if (t <= now) startDue(); // it starts at once: no longer queued work for the next offer
         offered = Long.MIN_VALUE;
         return t + s;
     }

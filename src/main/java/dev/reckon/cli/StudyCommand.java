@@ -102,13 +102,14 @@ final class StudyCommand implements Callable<Integer> {
             }
             return Main.EXIT_OK;
         }
-        Studies.Result r = door.show(studies.run(q));
-        render(door, r, json);
+        render(door, studies.run(q), json);
         return Main.EXIT_OK;
     }
 
-    static void render(Door door, Studies.Result r, boolean json) {
-        if (json) StudyReport.json(r.name(), r.cells(), r.placements(), r.rows(), List.of(), door.out());
+    /** The tables (notes on standard error), or the JSON with its notes. */
+    static void render(Door door, dev.reckon.app.Outcome<Studies.Result> outcome, boolean json) {
+        Studies.Result r = door.show(outcome);
+        if (json) StudyReport.json(r.name(), r.cells(), r.placements(), r.rows(), outcome.notes(), door.out());
         else door.out().print(StudyReport.terminal(r.name(), r.cells(), r.placements(), r.rows(), List.of()));
         door.out().flush();
     }
@@ -149,7 +150,7 @@ final class StudyCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             Door door = new Door(spec);
-            render(door, door.show(new Studies(door.context()).report(name)), json);
+            render(door, new Studies(door.context()).report(name), json);
             return Main.EXIT_OK;
         }
     }

@@ -13,15 +13,15 @@ import java.nio.file.Path;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures reckon's speed on synthetic data and prints the figures.",
         subcommands = {BenchCommand.Ingest.class, BenchCommand.Sim.class, FidelityCommand.class, PredictCheckCommand.class,
-                BenchCommand.Optimise.class,
-                BenchCommand.Startup.class, BenchCommand.ReviewSize.class})
+                BenchCommand.Optimise.class, BenchCommand.Startup.class, BenchCommand.ReviewSize.class,
+                BenchCommand.StudySpeed.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new Door(spec).usage("say what to measure: ingest, sim, fidelity, optimise, startup or review");
+        throw new Door(spec).usage("say what to measure: ingest, sim, fidelity, optimise, startup, review or study");
     }
 
     @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -85,6 +85,49 @@ final class BenchCommand implements Runnable {
             for (int n : sizes) if (n < 1) throw door.usage("--jobs: sizes must be at least 1");
             var figures = dev.reckon.bench.SimBench.run(data, sizes, d, json ? null : door.out());
             if (json) door.out().println(dev.reckon.core.Json.write(figures));
+            return 0;
+        }
+    }
+
+    @Command(name = "study", mixinStandardHelpOptions = true,
+            description = {"A placement study's speed: a synthetic workload (4,000 jobs by default) on a fleet of 100 "
+                    + "providers drawn from the archetypes, under every selector (20,000 placements, each asking "
+                    + "every provider), each provider then simulated; prints the seconds and placements per second."})
+    static final class StudySpeed implements java.util.concurrent.Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = {"-n", "--jobs"}, paramLabel = "N", defaultValue = "4000",
+                description = "Jobs per selector (default: ${DEFAULT-VALUE}; x 5 selectors = the placements).")
+        int jobs;
+
+        @Option(names = "--providers", paramLabel = "N", defaultValue = "100",
+                description = "Providers in the fleet (default: ${DEFAULT-VALUE}).")
+        int providers;
+
+        @Option(names = "--threads", paramLabel = "N", description = "Threads (default: every core).")
+        Integer threads;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--json", description = "The figures as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Door door = new Door(spec);
+            if (jobs < 1 || providers < 1) throw door.usage("--jobs and --providers: at least 1");
+            int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+            if (t < 1) throw door.usage("--threads: at least 1");
+            var f = dev.reckon.bench.StudyBench.run(jobs, providers, t, seed);
+            if (json) {
+                door.out().println(dev.reckon.core.Json.write(f));
+            } else {
+                door.out().printf(java.util.Locale.ROOT, "%,d placements (%,d offers) on %d providers, %d threads: "
+                        + "%.1f s, %,.0f placements/s%n", f.placements(), f.offers(), providers, t, f.seconds(),
+                        f.perSecond());
+            }
             return 0;
         }
     }

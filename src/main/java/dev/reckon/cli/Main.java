@@ -66,6 +66,7 @@ import java.util.Properties;
                 CharterCommand.class,
                 ReviewCommand.class,
                 SimulateCommand.class,
+                StudyCommand.class,
                 WhatIfCommand.class,
                 PredictCommand.class,
                 PlaceCommand.class,

@@ -42,6 +42,7 @@ public final class Ledger implements AutoCloseable {
     private final AuditLog audit;
     private final Marks marks;
     private final Claims claims;
+    private final StudyStore studies;
 
     private Ledger(Connections db) {
         this.db = db;
@@ -52,6 +53,7 @@ public final class Ledger implements AutoCloseable {
         this.audit = new AuditLog(db);
         this.marks = new Marks(db);
         this.claims = new Claims(db);
+        this.studies = new StudyStore(db);
     }
 
     /**
@@ -186,6 +188,23 @@ public final class Ledger implements AutoCloseable {
     /** An optimisation campaign's stored items, in item order; empty for a campaign never run. */
     public List<String> campaignItems(String campaign) {
         return campaigns.items(campaign);
+    }
+
+    // ---------------------------------------------------------------------------------------------- studies
+
+    /**
+     * Stores or replaces rows of a placement study (JSON documents, one per cell of its cross product), as the shard
+     * named {@code shard} computed them; one transaction.
+     */
+    public void saveStudyRows(String study, String shard, List<Integer> cells, List<String> docs) {
+        if (cells.size() != docs.size()) throw new IllegalArgumentException("one document per cell");
+        studies.put(Objects.requireNonNull(study, "study"), Objects.requireNonNull(shard, "shard"), cells, docs,
+                System.currentTimeMillis());
+    }
+
+    /** A placement study's stored rows, in cell order; empty for a study never stored. */
+    public List<String> studyRows(String study) {
+        return studies.rows(study);
     }
 
     // ---------------------------------------------------------------------------------------------- metrics

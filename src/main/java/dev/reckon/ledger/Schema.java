@@ -39,7 +39,7 @@ import javax.sql.DataSource;
 final class Schema {
 
     /** The newest schema version this build ships: the highest {@code V<n>__} migration of each database. */
-    static final String VERSION = "4";
+    static final String VERSION = "5";
 
     /** How long an SQLite call waits for another process's write to finish before failing with SQLITE_BUSY. */
     static final int BUSY_TIMEOUT_MS = 60_000;

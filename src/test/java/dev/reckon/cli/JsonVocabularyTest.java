@@ -98,6 +98,7 @@ class JsonVocabularyTest {
                         + "price_per_hour: 0.68}]}", ""));
         run("place", "place", "--time", "1h", "--cpus", "4", "--providers", providers.toString(), "--wrap", "true",
                 "--submit", "--json");
+        run("study", "study", "--workload", "synthetic:50", "--json");
     }
 
     private void run(String name, String... args) throws IOException {
@@ -138,7 +139,7 @@ class JsonVocabularyTest {
             if (!documented.contains(k)) missing.computeIfAbsent(k, x -> new TreeSet<>()).add(cmd);
         }));
         assertTrue(missing.isEmpty(), "keys printed but not in docs/json.md (key=[commands]): " + missing);
-        assertEquals(16, outputs.size(), outputs.keySet().toString());
+        assertEquals(17, outputs.size(), outputs.keySet().toString());
     }
 
     @Test

@@ -93,6 +93,25 @@ public final class IngestBench {
         }
     }
 
+    /**
+     * Writes {@code jobs} synthetic jobs' sacct output to {@code file} (replaced whole, never half-written) and returns
+     * the records written: the input of a side-by-side comparison with another tool.
+     */
+    public static long write(int jobs, long seed, Path file) throws IOException {
+        SyntheticSacct gen = new SyntheticSacct(seed);
+        Path part = file.resolveSibling("." + file.getFileName() + ".part");
+        try {
+            try (Writer w = new BufferedWriter(Files.newBufferedWriter(part, StandardCharsets.UTF_8), 1 << 16)) {
+                gen.write(w, jobs);
+            }
+            Files.move(part, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(part);
+        }
+        return gen.lines();
+    }
+
     private static void resetPeaks() {
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
             if (p.getType() == MemoryType.HEAP) p.resetPeakUsage();

@@ -47,10 +47,21 @@ final class BenchCommand implements Runnable {
         @Option(names = "--json", description = "The figures as JSON.")
         boolean json;
 
+        @Option(names = "--write-only", paramLabel = "FILE",
+                description = "Only writes the synthetic sacct output to FILE and prints its records and size: the "
+                        + "input of scripts/bench-ingest-vs-pandas.")
+        Path writeOnly;
+
         @Override
         public Integer call() throws IOException {
             Door door = new Door(spec);
             if (jobs < 1) throw door.usage("--jobs must be at least 1");
+            if (writeOnly != null) {
+                long records = IngestBench.write(jobs, seed, writeOnly);
+                door.out().printf(java.util.Locale.ROOT, "%s: %,d jobs, %,d records, %,d bytes%n", writeOnly, jobs,
+                        records, java.nio.file.Files.size(writeOnly));
+                return 0;
+            }
             IngestBench.Figures f = IngestBench.run(jobs, seed, dir, json ? null : door.out());
             if (json) door.out().println(dev.reckon.core.Json.write(f));
             return 0;

@@ -94,7 +94,25 @@ public final class Terminal {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            for (int i = off; i < off + len; i++) write(b[i]);
+            int end = off + len;
+            int i = off;
+            while (i < end) {
+                if (n > 0) {
+                    write(b[i++]);
+                    continue;
+                }
+                // a run of bytes that need no look: passed on whole
+                int s = i;
+                while (i < end && plain(b[i])) i++;
+                if (i > s) out.write(b, s, i - s);
+                if (i < end) write(b[i++]);
+            }
+        }
+
+        /** Whether a byte goes out as it is, whatever follows: not a control, DEL, CR, nor the start of C1 or U+2xxx. */
+        private static boolean plain(byte x) {
+            int b = x & 0xff;
+            return b >= 0x20 ? b != 0x7f && b != 0xc2 && b != 0xe2 : b == '\n' || b == '\t';
         }
 
         private void resolve() throws IOException {

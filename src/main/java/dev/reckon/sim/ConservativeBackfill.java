@@ -52,9 +52,11 @@ final class ConservativeBackfill implements Policy {
     @Override
     public long schedule(long now) {
         if (rebuild) {
-            for (int g = 0; g < pool.groups; g++) profiles[g].build(pool, g, now);
             for (int j = queue.head(); j >= 0; j = queue.next(j)) reservation[j] = Long.MIN_VALUE;
             planned = 0;
+            startWhileTheHeadFits(now);
+            if (queue.head() < 0) return Long.MAX_VALUE; // nothing waits: the profile is built when something does
+            for (int g = 0; g < pool.groups; g++) profiles[g].build(pool, g, now);
             rebuild = false;
         } else {
             for (Profile p : profiles) p.trim(now);
@@ -77,9 +79,27 @@ final class ConservativeBackfill implements Policy {
         return Long.MAX_VALUE;
     }
 
+    /**
+     * Starts queued jobs from the head while each fits now, without a profile. Right after a rebuild the profile holds
+     * only running jobs, so free resources never shrink later on: a job that fits now has its reservation now, in the
+     * first group (in mask order) where it fits, which is where {@link #place} would put it; and a started job (with a
+     * limit of at least a second) leaves the same profile as its reservation would. Most passes of a machine with a
+     * short queue end here, which is what keeps conservative backfill linear at 10,000 nodes: the profile (a walk of
+     * every running job) is built only when a job has to wait.
+     */
+    private void startWhileTheHeadFits(long now) {
+        for (int j = queue.head(); j >= 0 && w.limit[j] >= 1; j = queue.head()) {
+            int g = pool.fitNow(j);
+            if (g < 0) return;
+            queue.remove(j);
+            pool.start(j, g, now);
+        }
+    }
+
     private void place(int j, long now) {
         long best = Long.MAX_VALUE;
         int bestGroup = -1;
+        int bestSegment = -1;
         long mk = pool.mask[j];
         while (mk != 0) {
             int g = Long.numberOfTrailingZeros(mk);
@@ -88,9 +108,10 @@ final class ConservativeBackfill implements Policy {
             if (t < best) {
                 best = t;
                 bestGroup = g;
+                bestSegment = profiles[g].found;
             }
         }
-        profiles[bestGroup].take(best, held(j), w.cores[j], w.mem[j], w.gpus[j]);
+        profiles[bestGroup].take(bestSegment, best, held(j), w.cores[j], w.mem[j], w.gpus[j]);
         reservation[j] = best;
         reservedGroup[j] = bestGroup;
         planned++;
@@ -109,6 +130,8 @@ final class ConservativeBackfill implements Policy {
         long[] time = new long[64];
         long[] free = new long[64 * 3];
         int n;
+        /** The segment the last {@link #earliest} returned the start of. */
+        int found;
 
         void build(Pool pool, int g, long now) {
             n = 0;
@@ -178,16 +201,19 @@ final class ConservativeBackfill implements Policy {
                 long endAt = time[k] + length;
                 int x = k + 1;
                 while (x < n && time[x] < endAt && fits(x, c, m, g)) x++;
-                if (x >= n || time[x] >= endAt) return time[k];
+                if (x >= n || time[x] >= endAt) {
+                    found = k;
+                    return time[k];
+                }
                 k = x + 1;
             }
             return Long.MAX_VALUE;
         }
 
-        /** Takes the demand from {@code [at, at + length)}; {@code at} is a segment start. */
-        void take(long at, long length, long c, long m, long g) {
+        /** Takes the demand from {@code [at, at + length)}; {@code at} is the start of segment {@code k}. */
+        void take(int k, long at, long length, long c, long m, long g) {
             if (length <= 0) return;
-            int k = index(at);
+            if (time[k] != at) throw new IllegalStateException("not a segment start");
             long endAt = at + length;
             int x = k;
             while (x < n && time[x] < endAt) x++;
@@ -200,12 +226,6 @@ final class ConservativeBackfill implements Policy {
                 free[i * 3 + 1] -= m;
                 free[i * 3 + 2] -= g;
             }
-        }
-
-        private int index(long t) {
-            int i = Arrays.binarySearch(time, 0, n, t);
-            if (i < 0) throw new IllegalStateException("not a segment start");
-            return i;
         }
 
         private void insert(int at, long t, int copyOf) {

@@ -47,24 +47,10 @@ public final class SimReport {
         g.writeArrayFieldStart("notes");
         if (load != null) for (String n : load.notes()) g.writeString(n);
         g.writeEndArray();
-        Workload w = r.workload();
-        g.writeArrayFieldStart("jobs");
-        for (int j = 0; j < w.size(); j++) {
-            if (!r.ran(j)) continue;
-            g.writeStartObject();
-            g.writeStringField("job_id", w.id(j));
-            g.writeNumberField("submit_s", w.submit(j));
-            g.writeNumberField("start_s", r.start(j));
-            g.writeNumberField("end_s", r.end(j));
-            g.writeNumberField("wait_s", r.wait(j));
-            g.writeNumberField("run_s", r.end(j) - r.start(j));
-            g.writeNumberField("cores", w.cores(j));
-            g.writeStringField("group", r.machine().groups().get(r.group(j)).name());
-            g.writeBooleanField("ended_at_limit", r.endedAtLimit(j));
-            if (w.tag(j) != null) g.writeStringField("tag", w.tag(j));
-            g.writeEndObject();
-        }
-        g.writeEndArray();
+        g.writeFieldName("jobs");
+        g.writeRawValue("");
+        g.flush();
+        writeJobs(r, out);
         g.writeFieldName("dropped");
         Json.mapper().writeValue(g, dropped(r, load));
         g.writeFieldName("metrics");
@@ -72,6 +58,125 @@ public final class SimReport {
         g.writeEndObject();
         g.writeRaw('\n');
         g.flush();
+    }
+
+    /**
+     * The {@code jobs} array, laid out as the pretty printer lays out the rest, written straight to {@code out} in
+     * 64 KiB pieces as the rows are made: one row per job is the bulk of the output (a million jobs, hundreds of MB),
+     * and a generator's call per field would cost more than the simulation itself. Strings go through Jackson's
+     * escaper unless they are plain printable ASCII.
+     */
+    static void writeJobs(SimResult r, OutputStream out) throws IOException {
+        Workload w = r.workload();
+        byte[][] groups = new byte[r.machine().groups().size()][];
+        for (int g = 0; g < groups.length; g++) groups[g] = quoted(r.machine().groups().get(g).name());
+        Rows b = new Rows(out);
+        boolean first = true;
+        b.ascii("[");
+        for (int j = 0; j < w.size(); j++) {
+            if (!r.ran(j)) continue;
+            b.ascii(first ? " {\n    \"job_id\" : " : ", {\n    \"job_id\" : ");
+            first = false;
+            b.string(w.id(j));
+            b.ascii(",\n    \"submit_s\" : ").number(w.submit(j));
+            b.ascii(",\n    \"start_s\" : ").number(r.start(j));
+            b.ascii(",\n    \"end_s\" : ").number(r.end(j));
+            b.ascii(",\n    \"wait_s\" : ").number(r.wait(j));
+            b.ascii(",\n    \"run_s\" : ").number(r.end(j) - r.start(j));
+            b.ascii(",\n    \"cores\" : ").number(w.cores(j));
+            b.ascii(",\n    \"group\" : ").bytes(groups[r.group(j)]);
+            b.ascii(r.endedAtLimit(j) ? ",\n    \"ended_at_limit\" : true" : ",\n    \"ended_at_limit\" : false");
+            if (w.tag(j) != null) b.ascii(",\n    \"tag\" : ").string(w.tag(j));
+            b.ascii("\n  }");
+        }
+        b.ascii(" ]");
+        b.flush();
+    }
+
+    private static byte[] quoted(String s) {
+        byte[] q = com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsUTF8(s);
+        byte[] b = new byte[q.length + 2];
+        b[0] = '"';
+        System.arraycopy(q, 0, b, 1, q.length);
+        b[b.length - 1] = '"';
+        return b;
+    }
+
+    /** A byte buffer that goes to the stream whenever it fills. */
+    private static final class Rows {
+        private final OutputStream out;
+        private final byte[] buf = new byte[1 << 16];
+        private int n;
+
+        Rows(OutputStream out) {
+            this.out = out;
+        }
+
+        private void room(int k) throws IOException {
+            if (n + k > buf.length) {
+                out.write(buf, 0, n);
+                n = 0;
+            }
+        }
+
+        Rows ascii(String s) throws IOException {
+            int k = s.length();
+            room(k);
+            for (int i = 0; i < k; i++) buf[n++] = (byte) s.charAt(i); // ASCII only: the keys and punctuation above
+            return this;
+        }
+
+        Rows bytes(byte[] b) throws IOException {
+            if (b.length > buf.length) {
+                flush();
+                out.write(b);
+                return this;
+            }
+            room(b.length);
+            System.arraycopy(b, 0, buf, n, b.length);
+            n += b.length;
+            return this;
+        }
+
+        Rows string(String s) throws IOException {
+            int k = s.length();
+            boolean plain = k <= 1024;
+            for (int i = 0; plain && i < k; i++) {
+                char c = s.charAt(i);
+                plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+            }
+            if (!plain) return bytes(quoted(s));
+            room(k + 2);
+            buf[n++] = '"';
+            for (int i = 0; i < k; i++) buf[n++] = (byte) s.charAt(i);
+            buf[n++] = '"';
+            return this;
+        }
+
+        Rows number(long v) throws IOException {
+            room(20);
+            if (v == Long.MIN_VALUE) return ascii(Long.toString(v));
+            if (v < 0) {
+                buf[n++] = '-';
+                v = -v;
+            }
+            int start = n;
+            do {
+                buf[n++] = (byte) ('0' + v % 10);
+                v /= 10;
+            } while (v > 0);
+            for (int i = start, k = n - 1; i < k; i++, k--) {
+                byte t = buf[i];
+                buf[i] = buf[k];
+                buf[k] = t;
+            }
+            return this;
+        }
+
+        void flush() throws IOException {
+            out.write(buf, 0, n);
+            n = 0;
+        }
     }
 
     /**

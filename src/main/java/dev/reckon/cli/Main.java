@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -58,35 +59,7 @@ import java.util.Properties;
                 "  69  a service is unavailable (Slurm, the ledger's PostgreSQL server)",
                 "  70  internal error (run again with RECKON_DEBUG=1 and report it)",
                 "  74  ledger or file I/O (no ledger at the path given, a file not readable or writable)",
-                "  75  an action failed (reclaim, exits enforce with --apply): tried again on the next run"},
-        subcommands = {
-                IngestCommand.class,
-                JobsCommand.class,
-                JobCommand.class,
-                CharterCommand.class,
-                ReviewCommand.class,
-                SimulateCommand.class,
-                StudyCommand.class,
-                WhatIfCommand.class,
-                PredictCommand.class,
-                PlaceCommand.class,
-                RightsizeCommand.class,
-                OptimiseCommand.class,
-                ReclaimCommand.class,
-                HoldCommand.class,
-                GateCommand.class,
-                ExitsCommand.class,
-                OwnersCommand.class,
-                UsageCommand.class,
-                MetricCommand.class,
-                MetricsCommand.class,
-                AuditCommand.class,
-                ServeCommand.class,
-                DemoCommand.class,
-                BenchCommand.class,
-                McpCommand.class,
-                CompletionCommand.class,
-                CommandLine.HelpCommand.class})
+                "  75  an action failed (reclaim, exits enforce with --apply): tried again on the next run"})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_USAGE = 2;
@@ -96,6 +69,40 @@ public final class Main implements Runnable {
     public static final int EXIT_IO = 74;
     /** An action (a notice, hold, cancellation, charter close) failed; it is tried again on the next run. */
     public static final int EXIT_TEMPFAIL = 75;
+
+    /**
+     * The commands, in the order {@code --help} lists them. Only the command a line names is built (picocli reads
+     * each command's annotations by reflection, which costs start-up time); {@code --help}, {@code help},
+     * {@code completion}, a line without a command and an unknown command get them all.
+     */
+    static final List<Map.Entry<String, Class<?>>> COMMANDS = List.of(
+            Map.entry("ingest", IngestCommand.class),
+            Map.entry("jobs", JobsCommand.class),
+            Map.entry("job", JobCommand.class),
+            Map.entry("charter", CharterCommand.class),
+            Map.entry("review", ReviewCommand.class),
+            Map.entry("simulate", SimulateCommand.class),
+            Map.entry("study", StudyCommand.class),
+            Map.entry("whatif", WhatIfCommand.class),
+            Map.entry("predict", PredictCommand.class),
+            Map.entry("place", PlaceCommand.class),
+            Map.entry("rightsize", RightsizeCommand.class),
+            Map.entry("optimise", OptimiseCommand.class),
+            Map.entry("reclaim", ReclaimCommand.class),
+            Map.entry("hold", HoldCommand.class),
+            Map.entry("gate", GateCommand.class),
+            Map.entry("exits", ExitsCommand.class),
+            Map.entry("owners", OwnersCommand.class),
+            Map.entry("usage", UsageCommand.class),
+            Map.entry("metric", MetricCommand.class),
+            Map.entry("metrics", MetricsCommand.class),
+            Map.entry("audit", AuditCommand.class),
+            Map.entry("serve", ServeCommand.class),
+            Map.entry("demo", DemoCommand.class),
+            Map.entry("bench", BenchCommand.class),
+            Map.entry("mcp", McpCommand.class),
+            Map.entry("completion", CompletionCommand.class),
+            Map.entry("help", CommandLine.HelpCommand.class));
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -137,6 +144,7 @@ public final class Main implements Runnable {
         PrintStream err = Terminal.guard(rawErr);
         Main main = new Main(env, in, out, err, rawOut, rawErr);
         CommandLine cl = new CommandLine(main);
+        for (Map.Entry<String, Class<?>> c : commandsFor(args)) cl.addSubcommand(c.getKey(), c.getValue());
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
@@ -149,6 +157,26 @@ public final class Main implements Runnable {
             rawOut.flush();
             rawErr.flush();
         }
+    }
+
+    /**
+     * The commands a line needs built: the one it names (its first word that is not the root's option); none for
+     * {@code --version}; all of them otherwise (help, completion, no command, an unknown one: its suggestions).
+     */
+    static List<Map.Entry<String, Class<?>>> commandsFor(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--ledger")) {
+                i++;
+                continue;
+            }
+            if (a.startsWith("--ledger=")) continue;
+            if (a.equals("--version") || a.equals("-V")) return List.of();
+            if (a.startsWith("-") || a.equals("help") || a.equals("completion")) return COMMANDS;
+            for (Map.Entry<String, Class<?>> c : COMMANDS) if (c.getKey().equals(a)) return List.of(c);
+            return COMMANDS;
+        }
+        return COMMANDS;
     }
 
     @Override

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,6 +22,29 @@ class MainTest {
         for (String c : new String[] {"ingest", "jobs", "job", "demo", "bench", "completion"}) {
             assertTrue(r.out().contains(c), c + " missing from help: " + r.out());
         }
+    }
+
+    private static List<Class<?>> built(String... args) {
+        return Main.commandsFor(args).stream().<Class<?>>map(java.util.Map.Entry::getValue).toList();
+    }
+
+    @Test
+    void aLineBuildsOnlyTheCommandItNamesAndEveryCommandIsRegisteredUnderItsOwnName() {
+        for (java.util.Map.Entry<String, Class<?>> c : Main.COMMANDS) {
+            picocli.CommandLine.Command a = c.getValue().getAnnotation(picocli.CommandLine.Command.class);
+            assertEquals(a.name(), c.getKey(), c.getValue().getName());
+        }
+        assertEquals(List.of(JobsCommand.class), built("jobs", "--json"));
+        assertEquals(List.of(HoldCommand.class), built("--ledger", "x.db", "hold", "12"));
+        assertEquals(List.of(ReviewCommand.class), built("--ledger=x.db", "review"));
+        assertEquals(List.of(), built("--version"));
+        for (String[] all : new String[][] {{"--help"}, {"help", "jobs"}, {"jbos"}, {}, {"completion"}})
+            assertEquals(Main.COMMANDS.size(), built(all).size(), String.join(" ", all));
+        Cli.Result typo = new Cli(dir).run("jbos");
+        assertEquals(2, typo.exit(), typo.toString());
+        assertTrue(typo.err().contains("jobs"), "an unknown command still gets suggestions: " + typo);
+        Cli.Result alias = new Cli(dir).run("optimize", "--help");
+        assertEquals(0, alias.exit(), alias.toString());
     }
 
     @Test

@@ -159,38 +159,61 @@ public final class Simulation {
         return new Inputs(load, undefended, sized, Arrays.copyOf(waits[0], n[0]), notes, List.of());
     }
 
+    /** A job's key as a 64-bit hash of its cluster and id (a collision among a window's jobs is all but impossible). */
+    private static long key(String cluster, String jobId) {
+        long h = 0xcbf29ce484222325L;
+        String s = cluster + "\u0000" + jobId;
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h ^ (h >>> 29);
+    }
+
     private Inputs fromLedger(WhatIfRequest q, RightSizing sizing) {
         Instant from = q.source().since();
         Instant to = q.source().until();
         Outcome<Charters> cs = Chartering.load(ctx);
-        List<Job> jobs = new ArrayList<>();
-        Review.Result review;
+        // two passes, neither holding the window's jobs: the review, kept only as the sorted hashes of its
+        // undefended jobs; then one reading that builds the workload as it was, the right-sized one and the waits
+        long[] undefended;
+        LedgerWorkload.Builder asIs;
+        LedgerWorkload.Builder sizedBuilder;
+        long[][] waits = {new long[1024]};
+        int[] n = {0};
         try (Ledger ledger = ctx.readLedger()) {
-            review = new Governance(ctx).judge(ledger, cs.value(), from, to, null, ctx.now());
-            ledger.forEachJob(JobQuery.all().withWindow(from, to), jobs::add);
+            Review.Result review = new Governance(ctx).judge(ledger, cs.value(), from, to, null, ctx.now());
+            long[] keys = new long[review.jobs().size()];
+            int k = 0;
+            for (Review.JobVerdict v : review.jobs()) {
+                if (v.jobClass() != Review.JobClass.DEFENDED) keys[k++] = key(v.cluster(), v.jobId());
+            }
+            review = null;
+            undefended = Arrays.copyOf(keys, k);
+            Arrays.sort(undefended);
+            long[] sortedKeys = undefended;
+            java.util.function.Function<Job, String> tagger =
+                    j -> Arrays.binarySearch(sortedKeys, key(j.cluster(), j.jobId())) >= 0 ? UNDEFENDED : null;
+            asIs = new LedgerWorkload.Builder(from, to, tagger);
+            sizedBuilder = new LedgerWorkload.Builder(from, to, tagger);
+            ledger.forEachJob(JobQuery.all().withWindow(from, to), j -> {
+                asIs.add(j);
+                sizedBuilder.add(sizing.apply(j));
+                if (j.submit() == null || j.start() == null || j.end() == null) return;
+                if (from != null && j.submit().isBefore(from)) return;
+                if (to != null && !j.submit().isBefore(to)) return;
+                if (n[0] == waits[0].length) waits[0] = Arrays.copyOf(waits[0], n[0] * 2);
+                waits[0][n[0]++] = j.start().getEpochSecond() - j.submit().getEpochSecond();
+            });
         }
-        Set<String> undefended = new HashSet<>();
-        for (Review.JobVerdict v : review.jobs()) {
-            if (v.jobClass() != Review.JobClass.DEFENDED) undefended.add(v.cluster() + "\u0000" + v.jobId());
-        }
-        java.util.function.Function<Job, String> tagger =
-                j -> undefended.contains(j.cluster() + "\u0000" + j.jobId()) ? UNDEFENDED : null;
-        Load load = LedgerWorkload.of(jobs, from, to, tagger);
-        Workload sized = LedgerWorkload.of(jobs.stream().map(sizing::apply).toList(), from, to, tagger).workload();
-        long[] waits = new long[jobs.size()];
-        int n = 0;
-        for (Job j : jobs) {
-            if (j.submit() == null || j.start() == null || j.end() == null) continue;
-            if (from != null && j.submit().isBefore(from)) continue;
-            if (to != null && !j.submit().isBefore(to)) continue;
-            waits[n++] = j.start().getEpochSecond() - j.submit().getEpochSecond();
-        }
+        Load load = asIs.load();
+        Workload sized = sizedBuilder.load().workload();
         List<String> notes = new ArrayList<>(load.notes());
         notes.addAll(cs.notes());
         if (cs.value().all().isEmpty()) notes.add("no valid charters in " + cs.value().dir() + ": every job counts as undefended");
         Workload w = load.workload();
         IntPredicate isUndefended = j -> UNDEFENDED.equals(w.tag(j));
-        return new Inputs(load, isUndefended, sized, Arrays.copyOf(waits, n), notes, cs.problems());
+        return new Inputs(load, isUndefended, sized, Arrays.copyOf(waits[0], n[0]), notes, cs.problems());
     }
 
     /**

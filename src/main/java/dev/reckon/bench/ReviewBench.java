@@ -39,7 +39,7 @@ public final class ReviewBench {
 
     /** One size on one ledger. Times in seconds; the heap figure is the heap pools' peak during the three analyses. */
     public record Figure(int jobs, String ledger, double ingestS, double reviewS, double ownersS, double exitsS,
-                         long reviewedJobs, long killList, long peakHeapBytes, long maxHeapBytes) {}
+                         double whatifS, long reviewedJobs, long killList, long peakHeapBytes, long maxHeapBytes) {}
 
     private static final Instant FROM = Instant.parse("2024-01-01T00:00:00Z");
     private static final Instant UNTIL = Instant.parse("2024-03-01T00:00:00Z");
@@ -109,10 +109,21 @@ public final class ReviewBench {
         long t3 = System.nanoTime();
         new dev.reckon.app.ExitPlanning(ctx).evaluate(dev.reckon.app.ExitPlanning.Evaluation.now());
         double exits = seconds(t3);
+        // what-if over the same window, on the synthetic jobs' machine (500 nodes of 64 cores, 4 GPUs each)
+        Path machine = charters.resolveSibling("machine.txt");
+        Files.writeString(machine, "n 500 64 512G 4\n");
+        long reviewed = r.jobs().size();
+        long kills = r.killList().size();
+        r = null;
+        long t4 = System.nanoTime();
+        dev.reckon.app.Simulation.WhatIfRun w = new dev.reckon.app.Simulation(ctx).whatIf(new dev.reckon.app.Simulation.WhatIfRequest(
+                new dev.reckon.app.Simulation.Source(null, FROM, UNTIL, machine, "easy"), null, null)).value();
+        double whatif = seconds(t4);
         long peak = peakHeap();
-        say(progress, "  %s: review of %,d jobs %.1f s, owners %.1f s, exits %.1f s; peak heap %,.0f MB of %,.0f MB",
-                label, r.jobs().size(), review, owners, exits, peak / 1e6, Runtime.getRuntime().maxMemory() / 1e6);
-        return new Figure(n, label, ingest, review, owners, exits, r.jobs().size(), r.killList().size(), peak,
+        say(progress, "  %s: review of %,d jobs %.1f s, owners %.1f s, exits %.1f s, whatif %.1f s; peak heap %,.0f MB of %,.0f MB",
+                label, reviewed, review, owners, exits, whatif, peak / 1e6, Runtime.getRuntime().maxMemory() / 1e6);
+        java.util.Objects.requireNonNull(w);
+        return new Figure(n, label, ingest, review, owners, exits, whatif, reviewed, kills, peak,
                 Runtime.getRuntime().maxMemory());
     }
 

@@ -196,8 +196,9 @@ final class BenchCommand implements Runnable {
 
     @Command(name = "review", mixinStandardHelpOptions = true,
             description = {"Fills a fresh ledger with N synthetic jobs (some 200 users, five charters) and times the "
-                    + "standing review of the whole window, the owners' view and the exits, as reckon review makes "
-                    + "them, with the peak heap (the launcher's JVM has 1 GB)."})
+                    + "standing review of the whole window, the owners' view, the exits and the what-if of the window, "
+                    + "as reckon review, owners, exits and whatif make them, with the peak heap (the launcher's JVM "
+                    + "has 1 GB)."})
     static final class ReviewSize implements java.util.concurrent.Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -38,6 +38,28 @@ public final class LedgerWorkload {
         return new Load(map.build(), null, null, map.dropped(), map.notes());
     }
 
+    /** A workload built one job at a time, by the same rules: for a reading that feeds several workloads at once. */
+    public static final class Builder {
+        private final JobMapping map = new JobMapping(true);
+        private final Instant since;
+        private final Instant until;
+        private final Function<Job, String> tagger;
+
+        public Builder(Instant since, Instant until, Function<Job, String> tagger) {
+            this.since = since;
+            this.until = until;
+            this.tagger = tagger;
+        }
+
+        public void add(Job j) {
+            LedgerWorkload.add(map, j, since, until, tagger);
+        }
+
+        public Load load() {
+            return new Load(map.build(), null, null, map.dropped(), map.notes());
+        }
+    }
+
     private static void add(JobMapping map, Job j, Instant since, Instant until, Function<Job, String> tagger) {
         if (j.submit() != null && since != null && j.submit().isBefore(since)) return;
         if (j.submit() != null && until != null && !j.submit().isBefore(until)) return;

@@ -134,7 +134,7 @@ public final class Hold {
             try {
                 actions.checkCluster(s.cluster());
             } catch (Exception e) {
-                Step r = s.done(false, "not held: " + message(e));
+                Step r = s.done(false, "not held: " + Reclaim.message(e));
                 ledger.audit(new AuditEntry(now, actor, "hold", s.cluster(), s.jobId(), null, false,
                         s.why() + "; " + r.detail()));
                 out.add(r);
@@ -150,23 +150,14 @@ public final class Hold {
                 String answer = actions.hold(s.cluster(), s.jobId());
                 r = s.done(true, answer == null || answer.isBlank() ? "held" : answer.strip());
             } catch (Exception e) {
-                r = s.done(false, "not held: " + message(e));
+                r = s.done(false, "not held: " + Reclaim.message(e));
             }
             ledger.audit(new AuditEntry(now, actor, "hold", s.cluster(), s.jobId(), null, r.applied(),
                     s.why() + "; " + r.detail()));
             ledger.settleClaim(s.cluster(), s.jobId(), "hold", null, r.applied());
             if (r.applied()) {
-                String told;
-                boolean ok;
-                try {
-                    told = "user told: " + actions.notify(s.user(), payload(s, texts, now));
-                    ok = true;
-                } catch (Exception e) {
-                    told = "user not told of the hold: " + message(e);
-                    ok = false;
-                }
-                ledger.audit(new AuditEntry(now, actor, "hold-notice", s.cluster(), s.jobId(), null, ok, told));
-                r = r.done(true, r.detail() + "; " + told);
+                r = r.done(true, r.detail() + "; " + Reclaim.tellAfter(actions, ledger, now, actor, "hold-notice",
+                        s.cluster(), s.jobId(), s.user(), payload(s, texts, now), "the hold"));
             }
             out.add(r);
         }
@@ -204,9 +195,5 @@ public final class Hold {
         n.put("mem_bytes", s.memBytes());
         n.put("held_at", now.toString());
         return n.toString();
-    }
-
-    private static String message(Exception e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -262,23 +262,34 @@ public final class Reclaim {
                             s.why() + "; " + r.detail()));
                     ledger.settleClaim(s.cluster(), s.jobId(), "cancel", null, r.applied());
                     if (r.applied()) {
-                        String told;
-                        boolean ok;
-                        try {
-                            told = "user told: " + actions.notify(s.user(), cancelledPayload(s, texts, now));
-                            ok = true;
-                        } catch (Exception e) {
-                            told = "user not told of the cancellation: " + message(e);
-                            ok = false;
-                        }
-                        ledger.audit(new AuditEntry(now, actor, "cancel-notice", s.cluster(), s.jobId(), null, ok, told));
-                        r = r.done(true, r.detail() + "; " + told);
+                        r = r.done(true, r.detail() + "; " + tellAfter(actions, ledger, now, actor, "cancel-notice",
+                                s.cluster(), s.jobId(), s.user(), cancelledPayload(s, texts, now), "the cancellation"));
                     }
                     out.add(r);
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * Tells a job's user what was done to the job (after it was done), audits the notice as {@code noticeAction}
+     * (applied when it went out) and says how it went: {@code user told: ...} or {@code user not told of WHAT: why}.
+     * A failure is not tried again: what was done stands.
+     */
+    static String tellAfter(JobActions actions, Ledger ledger, Instant now, String actor, String noticeAction,
+                            String cluster, String jobId, String user, String payload, String what) {
+        String told;
+        boolean ok;
+        try {
+            told = "user told: " + actions.notify(user, payload);
+            ok = true;
+        } catch (Exception e) {
+            told = "user not told of " + what + ": " + message(e);
+            ok = false;
+        }
+        ledger.audit(new AuditEntry(now, actor, noticeAction, cluster, jobId, null, ok, told));
+        return told;
     }
 
     /** A step another run claimed first (or a claim never settled): left to it, as a wait. */
@@ -289,7 +300,7 @@ public final class Reclaim {
                 false, "");
     }
 
-    private static String message(Exception e) {
+    static String message(Exception e) {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

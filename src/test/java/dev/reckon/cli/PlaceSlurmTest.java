@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reckon.source.slurm.SlurmCommandException;
 import dev.reckon.source.slurm.SlurmTestCluster;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,16 +42,7 @@ class PlaceSlurmTest {
 
     @BeforeEach
     void needsBothClusters() {
-        SlurmTestCluster.assumeCluster();
-        try {
-            if (SlurmTestCluster.commands().run("sinfo", "-M", "annex", "-h", "-o", "%T").isBlank())
-                throw new SlurmCommandException("sinfo -M annex shows no nodes");
-        } catch (SlurmCommandException e) {
-            String why = "the second cluster, annex, does not answer (" + e.getMessage()
-                    + "); start both with scripts/slurm-dev-cluster up";
-            if ("1".equals(System.getenv("RECKON_REQUIRE_SLURM"))) fail("RECKON_REQUIRE_SLURM=1 but " + why);
-            Assumptions.assumeTrue(false, why);
-        }
+        SlurmTestCluster.assumeBothClusters();
     }
 
     @AfterEach

@@ -65,6 +65,23 @@ public final class SlurmTestCluster {
         Assumptions.assumeTrue(why == null, why);
     }
 
+    /**
+     * Skips the calling test unless both this host's cluster and the second one, {@code annex}, answer (fails it
+     * instead when {@code RECKON_REQUIRE_SLURM=1}).
+     */
+    public static void assumeBothClusters() {
+        assumeCluster();
+        try {
+            if (commands().run("sinfo", "-M", "annex", "-h", "-o", "%T").isBlank())
+                throw new SlurmCommandException("sinfo -M annex shows no nodes");
+        } catch (SlurmCommandException e) {
+            String why = "the second cluster, annex, does not answer (" + e.getMessage()
+                    + "); start both with scripts/slurm-dev-cluster up";
+            if ("1".equals(System.getenv("RECKON_REQUIRE_SLURM"))) fail("RECKON_REQUIRE_SLURM=1 but " + why);
+            Assumptions.assumeTrue(false, why);
+        }
+    }
+
     /** Commands against the running cluster; skips (or fails, when required) the calling test if there is none. */
     public static SlurmCommands commands() {
         assumeCluster();

@@ -15,7 +15,8 @@ import java.util.stream.Stream;
 /**
  * The start-up benchmark: whole processes, as a user's shell starts them. For {@code reckon --version} and
  * {@code reckon jobs} on an empty ledger, the median wall-clock of N runs of the JVM as the launcher starts it
- * (class-data archive beside the jar, and for quick commands the first compiler only), against a plain
+ * (class-data archive beside the jar, SQLite's native library taken out of the jar once, and for quick commands the
+ * first compiler only), against a plain
  * {@code java -jar} with neither.
  */
 public final class StartupBench {
@@ -48,6 +49,10 @@ public final class StartupBench {
                 if (archived) {
                     List<String> launcher = new ArrayList<>(base);
                     launcher.addAll(List.of("-XX:SharedArchiveFile=" + jsa, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+                    Path sqlite = jar.resolveSibling("native").resolve("libsqlitejdbc.so");
+                    if (Files.isRegularFile(sqlite)) {
+                        launcher.addAll(List.of("-Dorg.sqlite.lib.path=" + sqlite.getParent(), "-Dorg.sqlite.lib.name=libsqlitejdbc.so"));
+                    }
                     if (quick) launcher.add("-XX:TieredStopAtLevel=1");
                     out.add(measure(dir, name, "as ./reckon starts it", runs, concat(launcher, jarAnd(jar, command)), progress));
                 }

@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
                 + "(1 CPU, 2 CPUs on one node, 2 tasks, exclusive, 2 nodes; 20 s of 1 minute), each predicted by "
                 + "reckon predict's own path just before it is submitted; once all have ended, prints each probe's "
                 + "predicted, naive (queued work / CPUs) and real wait, the median absolute error and the share of "
-                + "real waits within 20% (or 5 s) of the prediction. Without --apply it submits nothing."})
+                + "real waits within 20%% (or 5 s) of the prediction. Without --apply it submits nothing."})
 final class PredictCheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

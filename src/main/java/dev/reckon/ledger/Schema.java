@@ -21,7 +21,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -98,7 +97,7 @@ final class Schema {
         config.setBusyTimeout(10_000);
         Connection c;
         try {
-            c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+            c = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, config.toProperties());
         } catch (SQLException e) {
             throw new LedgerException("cannot open ledger " + file + ": " + e.getMessage(), e);
         }
@@ -173,7 +172,8 @@ final class Schema {
             // The busy timeout through the driver's configuration: the driver applies its own (3 s) otherwise.
             SQLiteConfig config = new SQLiteConfig();
             config.setBusyTimeout(BUSY_TIMEOUT_MS);
-            c = DriverManager.getConnection(url, config.toProperties());
+            // straight to SQLite's driver: DriverManager would load and initialise every driver in the jar first
+            c = org.sqlite.JDBC.createConnection(url, config.toProperties());
         } catch (SQLException e) {
             throw new LedgerException("cannot open ledger " + shown + ": " + e.getMessage(), e);
         }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -468,37 +469,76 @@ public final class Review {
      */
     private static final class Recurrence {
         private final long[] cadences;
-        private final List<Map<String, Set<Long>>> seen = new ArrayList<>();
+        /** Per signature, per cadence, the periods it was seen in: sorted and distinct once the jobs are read. */
+        private final Map<String, long[][]> seen = new HashMap<>();
+        private final Map<String, int[]> counts = new HashMap<>();
         private final boolean automatic;
 
         Recurrence(Jobs jobs, Duration period) {
             automatic = period == null;
             cadences = automatic ? new long[] {WEEK_S, DAY_S} : new long[] {periodSeconds(period)};
-            for (long ignored : cadences) seen.add(new HashMap<>());
+            int n = cadences.length;
             jobs.forEach(j -> {
                 Instant t = when(j);
                 if (t == null) return;
                 String sig = signature(j);
-                for (int i = 0; i < cadences.length; i++)
-                    seen.get(i).computeIfAbsent(sig, k -> new HashSet<>()).add(period(t, cadences[i]));
+                long[][] periods = seen.get(sig);
+                int[] count;
+                if (periods == null) {
+                    periods = new long[n][4];
+                    count = new int[n];
+                    seen.put(sig, periods);
+                    counts.put(sig, count);
+                } else {
+                    count = counts.get(sig);
+                }
+                for (int i = 0; i < n; i++) {
+                    long p = period(t, cadences[i]);
+                    int c = count[i];
+                    if (c > 0 && periods[i][c - 1] == p) continue; // jobs come mostly in time order: most repeat the last
+                    if (c == periods[i].length) periods[i] = Arrays.copyOf(periods[i], c * 2);
+                    periods[i][c] = p;
+                    count[i] = c + 1;
+                }
             });
+            // sorted and distinct: a lookup is then two binary searches in one small array, not a hash set of boxes
+            for (Map.Entry<String, long[][]> e : seen.entrySet()) {
+                long[][] periods = e.getValue();
+                int[] count = counts.get(e.getKey());
+                for (int i = 0; i < n; i++) {
+                    long[] a = periods[i];
+                    int c = count[i];
+                    Arrays.sort(a, 0, c);
+                    int d = 0;
+                    for (int k = 0; k < c; k++) if (d == 0 || a[d - 1] != a[k]) a[d++] = a[k];
+                    periods[i] = Arrays.copyOf(a, d);
+                }
+            }
+            counts.clear();
         }
 
         /** How the job recurs, in words ("in 3 earlier weeks"); null when it does not. */
         String of(Job j) {
             Instant t = when(j);
             if (t == null) return null;
+            long[][] all = seen.get(signature(j));
+            if (all == null) return null;
             for (int i = 0; i < cadences.length; i++) {
                 long p = cadences[i];
                 long own = period(t, p);
-                Set<Long> periods = seen.get(i).getOrDefault(signature(j), Set.of());
-                int earlier = 0;
-                for (long k = own - LOOKBACK_WEEKS; k < own; k++) if (periods.contains(k)) earlier++;
+                long[] periods = all[i];
+                int earlier = index(periods, own) - index(periods, own - LOOKBACK_WEEKS);
                 if (earlier < RECURRING_WEEKS) continue;
                 if (automatic && p == DAY_S) return "on " + earlier + " of the " + LOOKBACK_WEEKS + " days before";
                 return "in " + earlier + " earlier " + (p == WEEK_S ? "weeks" : "periods of " + shortDuration(p));
             }
             return null;
+        }
+
+        /** How many of the sorted, distinct {@code periods} are below {@code p}. */
+        private static int index(long[] periods, long p) {
+            int at = Arrays.binarySearch(periods, p);
+            return at >= 0 ? at : -at - 1;
         }
     }
 

@@ -41,28 +41,35 @@ class StudyArraySlurmTest {
             assertEquals(0, local.exit(), local.toString());
 
             Path out = Files.createTempDirectory("reckon-study-array-");
-            out.toFile().setWritable(true, false);
-            Cli.Result dry = cli.run(concat(new String[] {"--ledger", schema.url(), "study", "--array", "2",
-                    "--output-dir", out.toString()}, study));
-            assertEquals(0, dry.exit(), dry.toString());
-            assertTrue(dry.out().startsWith("would submit"), dry.out());
+            try {
+                out.toFile().setWritable(true, false);
+                Cli.Result dry = cli.run(concat(new String[] {"--ledger", schema.url(), "study", "--array", "2",
+                        "--output-dir", out.toString()}, study));
+                assertEquals(0, dry.exit(), dry.toString());
+                assertTrue(dry.out().startsWith("would submit"), dry.out());
 
-            Cli.Result sub = cli.run(concat(new String[] {"--ledger", schema.url(), "study", "--array", "2",
-                    "--output-dir", out.toString(), "--apply"}, study));
-            assertEquals(0, sub.exit(), sub.toString());
-            Matcher m = Pattern.compile("job (\\d+)").matcher(sub.out());
-            assertTrue(m.find(), sub.out());
-            String job = m.group(1);
-            waitFor(job, out);
-            Cli.Result again = cli.run(concat(new String[] {"--ledger", schema.url(), "study", "--array", "2",
-                    "--output-dir", out.toString(), "--apply"}, study));
-            assertEquals(2, again.exit(), "a study is submitted once: " + again);
+                Cli.Result sub = cli.run(concat(new String[] {"--ledger", schema.url(), "study", "--array", "2",
+                        "--output-dir", out.toString(), "--apply"}, study));
+                assertEquals(0, sub.exit(), sub.toString());
+                Matcher m = Pattern.compile("job (\\d+)").matcher(sub.out());
+                assertTrue(m.find(), sub.out());
+                String job = m.group(1);
+                waitFor(job, out);
+                Cli.Result again = cli.run(concat(new String[] {"--ledger", schema.url(), "study", "--array", "2",
+                        "--output-dir", out.toString(), "--apply"}, study));
+                assertEquals(2, again.exit(), "a study is submitted once: " + again);
 
-            Cli.Result merged = cli.run("--ledger", schema.url(), "study", "report", "--study", name);
-            assertEquals(0, merged.exit(), merged.toString());
-            assertEquals(local.out(), merged.out());
-            Cli.Result audit = cli.run("--ledger", schema.url(), "audit", "--json");
-            assertTrue(audit.out().contains("study-array"), audit.toString());
+                Cli.Result merged = cli.run("--ledger", schema.url(), "study", "report", "--study", name);
+                assertEquals(0, merged.exit(), merged.toString());
+                assertEquals(local.out(), merged.out());
+                Cli.Result audit = cli.run("--ledger", schema.url(), "audit", "--json");
+                assertTrue(audit.out().contains("study-array"), audit.toString());
+            } finally {
+                // the tasks' output files: the directory is the test's own (Slurm writes there as the job's user)
+                try (var all = Files.walk(out)) {
+                    all.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
         }
     }
 

@@ -20,10 +20,10 @@ public final class JobReport {
     /** The widest a job name gets in the table before it is cut with an ellipsis. */
     public static final int NAME_WIDTH = 24;
 
-    /** The table's columns, the start time's with its zone. */
+    /** The table's columns, the start time's with its zone; the cluster first, as a ledger may hold several. */
     public static Table table(ZoneId zone) {
-        return new Table("JOBID", "NAME", "USER", "ACCOUNT", "PARTITION", "STATE", "EXIT", "START (" + Format.zone(zone) + ")",
-                "ELAPSED>", "CPUS>", "GPUS>", "MEM>", "CPU%>", "MEM%>", "TIME%>", "CPU-H>").cap(1, NAME_WIDTH);
+        return new Table("CLUSTER", "JOBID", "NAME", "USER", "ACCOUNT", "PARTITION", "STATE", "EXIT", "START (" + Format.zone(zone) + ")",
+                "ELAPSED>", "CPUS>", "GPUS>", "MEM>", "CPU%>", "MEM%>", "TIME%>", "CPU-H>").cap(2, NAME_WIDTH);
     }
 
     /** One job's cells for {@link #table}. */
@@ -32,7 +32,7 @@ public final class JobReport {
         JobState s = JobState.of(j.state());
         boolean started = j.start() != null && s != JobState.PENDING;
         boolean ended = s.isFinal();
-        return new Object[] {j.jobId(), j.name(), j.user(), j.account(), j.partition(), j.state(), j.exitCode(),
+        return new Object[] {j.cluster(), j.jobId(), j.name(), j.user(), j.account(), j.partition(), j.state(), j.exitCode(),
                 Format.time(j.start(), zone), started ? Format.duration(j.elapsedS()) : "-", j.allocCpus(),
                 j.allocGpus(), Format.bytes(j.allocMemBytes()), ended ? Format.percent(e.cpuEff()) : "-",
                 started ? Format.percent(e.memEff()) : "-", started ? Format.percent(e.timeEff()) : "-",

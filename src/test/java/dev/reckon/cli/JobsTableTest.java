@@ -49,7 +49,7 @@ class JobsTableTest {
         Cli.Result r = cli.run("jobs");
         assertEquals(0, r.exit(), r.toString());
         String[] lines = r.out().split("\n");
-        assertTrue(lines[0].matches("JOBID +NAME +USER .*"), lines[0]);
+        assertTrue(lines[0].matches("CLUSTER +JOBID +NAME +USER .*"), lines[0]);
         assertTrue(r.out().contains("train_resnet50_with_a_r…"), "a long name is cut with an ellipsis: " + r.out());
         assertFalse(r.out().contains("goes_on"), r.out());
         assertTrue(line(r.out(), "302").contains("waiting"), r.out());
@@ -84,6 +84,7 @@ class JobsTableTest {
     }
 
     private static String line(String out, String id) {
-        return out.lines().filter(l -> l.startsWith(id + " ")).findFirst().orElseThrow(() -> new AssertionError(id + " in " + out));
+        // rows start with the cluster, then the job id
+        return out.lines().filter(l -> l.matches("\\S+ +" + java.util.regex.Pattern.quote(id) + " .*")).findFirst().orElseThrow(() -> new AssertionError(id + " in " + out));
     }
 }

@@ -426,8 +426,18 @@ public final class Simulation {
         long t0 = System.nanoTime();
         ingest.run();
         progress.printf("ingested this cluster's accounting into the ledger (%.1f s)%n", (System.nanoTime() - t0) / 1e9);
-        return dev.reckon.sim.PredictProbe.run(slurm, dev.reckon.sim.PredictProbe.background(seed, background),
-                dev.reckon.sim.PredictProbe.probes(probes), spec -> {
+        List<dev.reckon.sim.Fidelity.Spec> bg = dev.reckon.sim.PredictProbe.background(seed, background);
+        List<dev.reckon.sim.Fidelity.Spec> pr = dev.reckon.sim.PredictProbe.probes(probes);
+        List<dev.reckon.sim.Fidelity.Spec> unknown = withoutHistory(cluster, bg, pr);
+        if (!unknown.isEmpty()) {
+            try (Ledger ledger = ctx.openLedger()) {
+                ledger.audit(new dev.reckon.model.AuditEntry(ctx.now(), ctx.actor(), "submit", cluster, null, null, true,
+                        "bench predict warm-up: " + unknown.size() + " jobs whose names have no history"));
+            }
+            dev.reckon.sim.PredictProbe.warmUp(slurm, unknown, workDir, progress, java.time.Duration.ofMinutes(10));
+            ingest.run();
+        }
+        return dev.reckon.sim.PredictProbe.run(slurm, bg, pr, spec -> {
                     ingest.run();
                     int nodes = Math.max(1, spec.nodes());
                     PredictRequest q = new PredictRequest(nodes, (long) spec.tasks() * spec.cpus(),
@@ -436,6 +446,28 @@ public final class Simulation {
                     progress.printf("  %s%n", p.runtimes().describe());
                     return Math.max(0, p.predictions().get(0).waitS());
                 }, workDir, progress, java.time.Duration.ofMinutes(15));
+    }
+
+    /**
+     * The jobs of {@code specs} whose names (one job of each name) have fewer finished jobs of this cluster in the
+     * ledger's last {@link #RUNTIME_WINDOW} than the runtime estimate needs to go by name.
+     */
+    @SafeVarargs
+    private List<dev.reckon.sim.Fidelity.Spec> withoutHistory(String cluster, List<dev.reckon.sim.Fidelity.Spec>... specs) {
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        java.util.Map<String, dev.reckon.sim.Fidelity.Spec> byName = new java.util.LinkedHashMap<>();
+        for (List<dev.reckon.sim.Fidelity.Spec> l : specs) for (dev.reckon.sim.Fidelity.Spec x : l) byName.putIfAbsent(x.name(), x);
+        Instant now = ctx.now();
+        try (Ledger ledger = ctx.readLedger()) {
+            ledger.forEachJob(JobQuery.all().withCluster(cluster).withWindow(now.minus(RUNTIME_WINDOW), now), j -> {
+                RuntimeEstimate.Finished f = RuntimeEstimate.Finished.of(j);
+                if (f != null && byName.containsKey(f.name())) seen.merge(f.name(), 1, Integer::sum);
+            });
+        }
+        List<dev.reckon.sim.Fidelity.Spec> out = new ArrayList<>();
+        for (var e : byName.entrySet())
+            if (seen.getOrDefault(e.getKey(), 0) < RuntimeEstimate.MIN_BY_NAME) out.add(e.getValue());
+        return out;
     }
 
     /** The model of this host's Slurm: its scheduler settings and nodes as scontrol reports them now. */

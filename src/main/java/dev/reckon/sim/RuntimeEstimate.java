@@ -28,8 +28,11 @@ import java.util.Set;
  * Cancelled jobs are not history (someone cut them short), nor are jobs without a limit, start or elapsed time.
  */
 public final class RuntimeEstimate {
-    /** Finished jobs of the same user and job name needed to estimate by name. */
-    public static final int MIN_BY_NAME = 3;
+    /**
+     * Finished jobs of the same user and job name needed to estimate by name: one (a job that recurs under its name
+     * says more about the next one than the user's other work does).
+     */
+    public static final int MIN_BY_NAME = 1;
     /** Finished jobs of the same user and partition needed to estimate by partition. */
     public static final int MIN_BY_PARTITION = 5;
     /** Finished jobs of the same user needed to estimate by user. */

@@ -133,7 +133,7 @@ public final class RuntimeEstimate {
                 return;
             }
             wanted = new HashSet<>();
-            for (Predict.LiveJob j : live) wanted.addAll(List.of(keys(j.user(), j.name(), j.partition())));
+            for (Predict.LiveJob j : live) for (String k : keys(j.user(), j.name(), j.partition())) if (k != null) wanted.add(k);
         }
 
         /** Adds one finished job (null is ignored); call in the order they ran, oldest first. */

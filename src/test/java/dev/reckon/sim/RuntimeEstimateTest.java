@@ -76,7 +76,7 @@ class RuntimeEstimateTest {
         // pending: median 30 s; running for 25 s: the runtimes above 25 are 30, 40, 50 -> ends at 40, 15 s from now
         assertEquals(30, e.estimate(pending("ann", "sim", null, 100)).remainingS());
         assertEquals(15, e.estimate(running("ann", "sim", null, 100, 25)).remainingS());
-        assertEquals(25, e.estimate(running("ann", "sim", null, 100, 0)).remainingS(), "just started: median of all");
+        assertEquals(30, e.estimate(running("ann", "sim", null, 100, 0)).remainingS(), "just started: the median of all");
     }
 
     @Test
@@ -119,6 +119,16 @@ class RuntimeEstimateTest {
         assertEquals(33, e.jobs());
         assertEquals(RuntimeEstimate.Basis.ALL, e.estimate(pending("bob", "train", "gpu", 100)).basis(),
                 "bob's own groups were not kept, only everyone's");
+    }
+
+    @Test
+    void aBuilderForAQueueTakesJobsWithoutNameOrPartition() {
+        Predict.LiveJob anon = pending("ann", null, null, 100);
+        RuntimeEstimate.Builder b = RuntimeEstimate.forQueue(List.of(anon));
+        for (int i = 0; i < 5; i++) b.add(done("ann", null, null, 100, 30));
+        RuntimeEstimate.Estimate x = b.build().estimate(anon);
+        assertEquals(RuntimeEstimate.Basis.USER, x.basis());
+        assertEquals(30, x.remainingS());
     }
 
     @Test

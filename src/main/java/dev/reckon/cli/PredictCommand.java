@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
                 + "running job: the median of the longer runtimes than it has run already). The nodes come from "
                 + "'scontrol show node -o' (down and drained nodes left out). The new job queues behind every pending "
                 + "job and may backfill. Run 'reckon ingest slurm' first: the estimate reads the ledger's last 7 days.",
-                "A pending job array counts as its tasks; under a %N limit its tasks run N at a time.",
+                "A pending job array counts as its tasks; under a %%N limit its tasks run N at a time.",
                 "Compares the shape asked with fewer GPUs, half the time limit, and the job split in two halves. "
                         + "Reads Slurm only (squeue, scontrol); submits nothing. See docs/sim.md.",
                 "Ends with how far off such predictions have been on this cluster: its last 40 jobs in the ledger that "

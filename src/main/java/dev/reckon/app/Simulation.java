@@ -12,6 +12,7 @@ import dev.reckon.sim.Policies;
 import dev.reckon.sim.Predict;
 import dev.reckon.sim.PredictAccuracy;
 import dev.reckon.sim.RightSizing;
+import dev.reckon.sim.RuntimeEstimate;
 import dev.reckon.sim.SimDefaults;
 import dev.reckon.sim.SimResult;
 import dev.reckon.sim.Simulator;
@@ -241,11 +242,14 @@ public final class Simulation {
      * none: the outcome's notes say why).
      */
     public record Prediction(Instant now, String policy, Machine machine, long running, long pending,
-                             List<Predict.Prediction> predictions, PredictAccuracy.Report accuracy, String cluster) {}
+                             List<Predict.Prediction> predictions, PredictAccuracy.Report accuracy, String cluster,
+                             RuntimeEstimate.Summary runtimes) {}
 
     /** How many recent jobs {@code predict} checks itself against, and how far back it looks for them. */
     static final int ACCURACY_JOBS = 40;
     static final java.time.Duration ACCURACY_WINDOW = java.time.Duration.ofDays(7);
+    /** How far back {@code predict} reads finished jobs to estimate the live jobs' runtimes. */
+    static final java.time.Duration RUNTIME_WINDOW = java.time.Duration.ofDays(7);
 
     public Outcome<Prediction> predict(PredictRequest q) {
         SimDefaults defaults = SimDefaults.load();
@@ -258,15 +262,35 @@ public final class Simulation {
         Machine machine = liveMachine(live, true);
         List<Predict.LiveJob> queue = SqueueJobs.parse(live.queue(), live.queueName(), ctx.zone());
         Instant now = ctx.now();
-        Predict.Shape asked = new Predict.Shape("as asked", q.nodes(), q.cpus(), q.memBytes(), q.gpus(), q.timeS(),
-                q.partition(), 1);
-        List<Predict.Prediction> ps = Predict.predict(machine, queue, Predict.alternatives(asked), now, p, defaults);
-        long running = queue.stream().filter(Predict.LiveJob::running).count();
-        long pending = queue.stream().mapToLong(Predict.LiveJob::pendingTasks).sum();
         String cluster = slurm == null ? ctx.config().cluster() : slurm.clusterName();
         List<String> notes = new ArrayList<>();
+        RuntimeEstimate runtimes = runtimes(queue, cluster, now, notes);
+        RuntimeEstimate.Summary used = runtimes.summary(queue);
+        Predict.Shape asked = new Predict.Shape("as asked", q.nodes(), q.cpus(), q.memBytes(), q.gpus(), q.timeS(),
+                q.partition(), 1);
+        List<Predict.Prediction> ps = Predict.predict(machine, queue, Predict.alternatives(asked), now, p, defaults,
+                runtimes);
+        long running = queue.stream().filter(Predict.LiveJob::running).count();
+        long pending = queue.stream().mapToLong(Predict.LiveJob::pendingTasks).sum();
         PredictAccuracy.Report accuracy = accuracy(machine, cluster, p, defaults, notes);
-        return Outcome.of(new Prediction(now, p, machine, running, pending, ps, accuracy, cluster), List.of(), notes);
+        return Outcome.of(new Prediction(now, p, machine, running, pending, ps, accuracy, cluster, used), List.of(),
+                notes);
+    }
+
+    /**
+     * The live jobs' runtimes estimated from the cluster's jobs that finished within {@link #RUNTIME_WINDOW}
+     * ({@link RuntimeEstimate}); every job at its limit when the ledger cannot be read (a note says why).
+     */
+    private RuntimeEstimate runtimes(List<Predict.LiveJob> queue, String cluster, Instant now, List<String> notes) {
+        if (queue.isEmpty()) return RuntimeEstimate.LIMITS;
+        try (Ledger ledger = ctx.readLedger()) {
+            RuntimeEstimate.Builder b = RuntimeEstimate.forQueue(queue);
+            ledger.forEachJob(JobQuery.all().withCluster(cluster).withWindow(now.minus(RUNTIME_WINDOW), now), b::add);
+            return b.build();
+        } catch (dev.reckon.ledger.LedgerException e) {
+            notes.add("every live job is taken to run to its time limit: " + e.getMessage());
+            return RuntimeEstimate.LIMITS;
+        }
     }
 
     /**
@@ -294,7 +318,14 @@ public final class Simulation {
                 PredictAccuracy.Past x = PredictAccuracy.Past.of(j);
                 if (x != null) history.add(x);
             });
-            return PredictAccuracy.check(machine, history, ACCURACY_JOBS, policy, defaults);
+            List<Predict.LiveJob> past = new ArrayList<>();
+            for (PredictAccuracy.Past x : history) {
+                past.add(new Predict.LiveJob(x.id(), false, x.partition(), x.user(), 0, x.submit(), x.limitS(), 0,
+                        x.nodes(), x.cpus(), x.memBytes(), x.gpus(), 1, x.name()));
+            }
+            RuntimeEstimate.Builder b = RuntimeEstimate.forQueue(past);
+            ledger.forEachJob(JobQuery.all().withCluster(cluster).withWindow(now.minus(RUNTIME_WINDOW), now), b::add);
+            return PredictAccuracy.check(machine, history, ACCURACY_JOBS, policy, defaults, b.build());
         } catch (dev.reckon.ledger.LedgerException e) {
             notes.add("how far off predictions have been is unknown: " + e.getMessage());
             return null;
@@ -370,7 +401,9 @@ public final class Simulation {
     /**
      * {@code predict} measured on this host's Slurm: {@code background} jobs of load and {@code probes} probe jobs of
      * several shapes ({@link dev.reckon.sim.PredictProbe}); each probe is predicted by {@link #predict} (the shape as
-     * asked: its nodes, CPUs in all, memory, limit) just before it is submitted.
+     * asked: its nodes, CPUs in all, memory, limit) just before it is submitted, right after an incremental
+     * {@code ingest slurm} into the context's ledger (so the runtime estimate sees the jobs that have finished by then;
+     * one ingest before the run reads the history).
      */
     public dev.reckon.sim.PredictProbe.Report predictCheck(int background, int probes, long seed, String workDir,
                                                           java.io.PrintStream progress) throws InterruptedException {
@@ -382,14 +415,59 @@ public final class Simulation {
             ledger.audit(new dev.reckon.model.AuditEntry(ctx.now(), ctx.actor(), "submit", cluster, null, null, true,
                     "bench predict: " + background + " background jobs and " + probes + " probes, seed " + seed));
         }
-        return dev.reckon.sim.PredictProbe.run(slurm, dev.reckon.sim.PredictProbe.background(seed, background),
-                dev.reckon.sim.PredictProbe.probes(probes), spec -> {
+        Ingestion ingestion = new Ingestion(ctx);
+        Runnable ingest = () -> {
+            try {
+                ingestion.slurm(new Ingestion.SlurmRequest(null, null, null));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+        long t0 = System.nanoTime();
+        ingest.run();
+        progress.printf("ingested this cluster's accounting into the ledger (%.1f s)%n", (System.nanoTime() - t0) / 1e9);
+        List<dev.reckon.sim.Fidelity.Spec> bg = dev.reckon.sim.PredictProbe.background(seed, background);
+        List<dev.reckon.sim.Fidelity.Spec> pr = dev.reckon.sim.PredictProbe.probes(probes);
+        List<dev.reckon.sim.Fidelity.Spec> unknown = withoutHistory(cluster, bg, pr);
+        if (!unknown.isEmpty()) {
+            try (Ledger ledger = ctx.openLedger()) {
+                ledger.audit(new dev.reckon.model.AuditEntry(ctx.now(), ctx.actor(), "submit", cluster, null, null, true,
+                        "bench predict warm-up: " + unknown.size() + " jobs whose names have no history"));
+            }
+            dev.reckon.sim.PredictProbe.warmUp(slurm, unknown, workDir, progress, java.time.Duration.ofMinutes(10));
+            ingest.run();
+        }
+        return dev.reckon.sim.PredictProbe.run(slurm, bg, pr, spec -> {
+                    ingest.run();
                     int nodes = Math.max(1, spec.nodes());
                     PredictRequest q = new PredictRequest(nodes, (long) spec.tasks() * spec.cpus(),
                             (spec.memMb() << 20) * nodes, 0, spec.limitMin() * 60L, null, null, null, null);
-                    Predict.Prediction p = predict(q).value().predictions().get(0);
-                    return Math.max(0, p.waitS());
+                    Prediction p = predict(q).value();
+                    progress.printf("  %s%n", p.runtimes().describe());
+                    return Math.max(0, p.predictions().get(0).waitS());
                 }, workDir, progress, java.time.Duration.ofMinutes(15));
+    }
+
+    /**
+     * The jobs of {@code specs} whose names (one job of each name) have fewer finished jobs of this cluster in the
+     * ledger's last {@link #RUNTIME_WINDOW} than the runtime estimate needs to go by name.
+     */
+    @SafeVarargs
+    private List<dev.reckon.sim.Fidelity.Spec> withoutHistory(String cluster, List<dev.reckon.sim.Fidelity.Spec>... specs) {
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        java.util.Map<String, dev.reckon.sim.Fidelity.Spec> byName = new java.util.LinkedHashMap<>();
+        for (List<dev.reckon.sim.Fidelity.Spec> l : specs) for (dev.reckon.sim.Fidelity.Spec x : l) byName.putIfAbsent(x.name(), x);
+        Instant now = ctx.now();
+        try (Ledger ledger = ctx.readLedger()) {
+            ledger.forEachJob(JobQuery.all().withCluster(cluster).withWindow(now.minus(RUNTIME_WINDOW), now), j -> {
+                RuntimeEstimate.Finished f = RuntimeEstimate.Finished.of(j);
+                if (f != null && byName.containsKey(f.name())) seen.merge(f.name(), 1, Integer::sum);
+            });
+        }
+        List<dev.reckon.sim.Fidelity.Spec> out = new ArrayList<>();
+        for (var e : byName.entrySet())
+            if (seen.getOrDefault(e.getKey(), 0) < RuntimeEstimate.MIN_BY_NAME) out.add(e.getValue());
+        return out;
     }
 
     /** The model of this host's Slurm: its scheduler settings and nodes as scontrol reports them now. */

@@ -16,9 +16,12 @@ import java.util.concurrent.Callable;
         description = {"Submits a background load (--background jobs of 1-2 CPUs running 30-50 s of a 1-minute limit, "
                 + "arriving over 10 s) to this machine's Slurm and, every 12 s, a probe job of one of several shapes "
                 + "(1 CPU, 2 CPUs on one node, 2 tasks, exclusive, 2 nodes; 20 s of 1 minute), each predicted by "
-                + "reckon predict's own path just before it is submitted; once all have ended, prints each probe's "
-                + "predicted, naive (queued work / CPUs) and real wait, the median absolute error and the share of "
-                + "real waits within 20%% (or 5 s) of the prediction. Without --apply it submits nothing."})
+                + "reckon predict's own path just before it is submitted (after an incremental 'ingest slurm' into the "
+                + "ledger, whose finished jobs predict's runtime estimate reads); once all have ended, prints each "
+                + "probe's predicted, naive (queued work / CPUs) and real wait, the median absolute error and the share "
+                + "of real waits within 20%% (or 5 s) of the prediction. Jobs whose names (bg<seed>-N, probe-N) have "
+                + "no finished job in the ledger's last 7 days are first run once, all together, as the history a "
+                + "recurring workload would have. Without --apply it submits nothing."})
 final class PredictCheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -25,10 +25,14 @@ import java.util.concurrent.Callable;
 /** {@code reckon predict}: when a job of this shape would start if submitted now, and a few alternatives. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Estimates when a job of the given shape would start if submitted now, by simulating forward "
-                + "from the live queue: running jobs (squeue) hold their resources until their time limits, pending "
-                + "jobs queue in priority order and run to their limits, the nodes come from 'scontrol show node -o' "
-                + "(down and drained nodes left out). The new job queues behind every pending job and may backfill.",
-                "A pending job array counts as its tasks; under a %N limit its tasks run N at a time.",
+                + "from the live queue (squeue): pending jobs queue in priority order, the policy plans with every "
+                + "job's time limit (as Slurm's backfill does), and each job really ends when the ledger's history "
+                + "expects: the median share of its limit that finished jobs of the same user and job name used (else "
+                + "same user and partition, else same user, else all users; at its limit with too little history; a "
+                + "running job: the median of the longer runtimes than it has run already). The nodes come from "
+                + "'scontrol show node -o' (down and drained nodes left out). The new job queues behind every pending "
+                + "job and may backfill. Run 'reckon ingest slurm' first: the estimate reads the ledger's last 7 days.",
+                "A pending job array counts as its tasks; under a %%N limit its tasks run N at a time.",
                 "Compares the shape asked with fewer GPUs, half the time limit, and the job split in two halves. "
                         + "Reads Slurm only (squeue, scontrol); submits nothing. See docs/sim.md.",
                 "Ends with how far off such predictions have been on this cluster: its last 40 jobs in the ledger that "
@@ -62,7 +66,8 @@ final class PredictCommand implements Callable<Integer> {
             + "instead of asking Slurm (with --squeue-output).")
     Path nodesOutput;
     @Option(names = "--json", description = "One JSON object: now, policy, machine, running, pending (an array's tasks each), "
-            + "predictions, accuracy (null when the ledger has no recent job of this cluster).")
+            + "predictions, runtimes (how the live jobs' runtimes were estimated), accuracy (null when the ledger has "
+            + "no recent job of this cluster).")
     boolean json;
 
     @Override
@@ -85,7 +90,7 @@ final class PredictCommand implements Callable<Integer> {
         long base = ps.get(0).waitS();
         if (json) {
             ObjectNode o = PredictReport.json(r.now(), r.policy(), r.machine().groups(), r.running(), r.pending(), ps,
-                    r.accuracy(), r.cluster());
+                    r.accuracy(), r.cluster(), r.runtimes());
             door.out().println(Json.write(o));
             return Main.EXIT_OK;
         }
@@ -103,7 +108,8 @@ final class PredictCommand implements Callable<Integer> {
         }
         door.out().print(t.render());
         door.out().println();
-        door.out().println("Running jobs are assumed to run to their time limits; a split job starts when its later half does.");
+        door.out().println("Runtimes: " + r.runtimes().describe() + ". The scheduler plans with limits; a split job "
+                + "starts when its later half does.");
         PredictAccuracy.Report a = r.accuracy();
         if (a != null) {
             door.out().println();

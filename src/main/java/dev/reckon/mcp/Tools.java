@@ -391,7 +391,7 @@ final class Tools {
     /** The object 'reckon predict --json' prints, key for key. */
     static ObjectNode predictionJson(Simulation.Prediction r, ZoneId zone) {
         return dev.reckon.report.sim.PredictReport.json(r.now(), r.policy(), r.machine().groups(), r.running(),
-                r.pending(), r.predictions(), r.accuracy(), r.cluster());
+                r.pending(), r.predictions(), r.accuracy(), r.cluster(), r.runtimes());
     }
 
     static Answer place(Args a, Context ctx, boolean allowActions) {

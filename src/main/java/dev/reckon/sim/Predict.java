@@ -7,10 +7,11 @@ import java.util.List;
 
 /**
  * Predicted wait: when a job of a given shape would start if submitted now, found by simulating forward from the
- * live queue. Running jobs hold what they hold until their time limit (limit - elapsed from now: the scheduler's own
- * assumption, since their real ends are unknown); pending jobs queue in priority order (highest first, ties by
- * submit time) and run to their limits; the new job queues behind all of them (a new job has no age) and may
- * backfill under the policy. Several shapes are compared, each in its own simulation.
+ * live queue. The policy plans with the jobs' time limits (the scheduler's own assumption: a running job's
+ * reservation-holding end is limit - elapsed from now); each live job really ends when a {@link RuntimeEstimate}
+ * from the ledger's finished jobs expects it to (at its limit where there is no history). Pending jobs queue in
+ * priority order (highest first, ties by submit time); the new job queues behind all of them (a new job has no age)
+ * and may backfill under the policy. Several shapes are compared, each in its own simulation.
  */
 public final class Predict {
     /** The limit assumed for a job whose limit is unlimited or unknown: 365 days. */
@@ -29,9 +30,18 @@ public final class Predict {
      *                 job array held to {@code %N} tasks at once runs as N lanes, each its share of the tasks back to
      *                 back (its limit the sum of theirs), and a running task of such an array carries its lane's
      *                 pending tasks after it
+     * @param name     its job name, or null when the source does not say
      */
     public record LiveJob(String id, boolean running, String partition, String user, long priority, Instant submit,
-                          Long limitS, long elapsedS, int nodes, long cpus, long memBytes, long gpus, long pendingTasks) {
+                          Long limitS, long elapsedS, int nodes, long cpus, long memBytes, long gpus, long pendingTasks,
+                          String name) {
+        /** A job whose name is not known. */
+        public LiveJob(String id, boolean running, String partition, String user, long priority, Instant submit,
+                       Long limitS, long elapsedS, int nodes, long cpus, long memBytes, long gpus, long pendingTasks) {
+            this(id, running, partition, user, priority, submit, limitS, elapsedS, nodes, cpus, memBytes, gpus,
+                    pendingTasks, null);
+        }
+
         /** One job: a running one, or one pending job. */
         public LiveJob(String id, boolean running, String partition, String user, long priority, Instant submit,
                        Long limitS, long elapsedS, int nodes, long cpus, long memBytes, long gpus) {
@@ -100,23 +110,43 @@ public final class Predict {
         return out;
     }
 
-    /** Predicts every shape's start, each in its own forward simulation from {@code now}. */
+    /** Predicts every shape's start, each in its own forward simulation from {@code now}, every job run to its limit. */
     public static List<Prediction> predict(Machine machine, List<LiveJob> queue, List<Shape> shapes, Instant now,
                                            String policy, SimDefaults defaults) {
+        return predict(machine, queue, shapes, now, policy, defaults, RuntimeEstimate.LIMITS);
+    }
+
+    /**
+     * Predicts every shape's start, each in its own forward simulation from {@code now}: the policy plans with the
+     * jobs' limits (as the scheduler does) while each live job ends when {@code runtimes} expects it to (never past its
+     * limit; {@link RuntimeEstimate#LIMITS}: at its limit).
+     */
+    public static List<Prediction> predict(Machine machine, List<LiveJob> queue, List<Shape> shapes, Instant now,
+                                           String policy, SimDefaults defaults, RuntimeEstimate runtimes) {
         List<LiveJob> running = new ArrayList<>(), pending = new ArrayList<>();
         for (LiveJob j : queue) (j.running() ? running : pending).add(j);
         pending.sort(Comparator.comparingLong(LiveJob::priority).reversed()
                 .thenComparing(LiveJob::submit, Comparator.nullsLast(Comparator.naturalOrder())));
+        long[] expected = new long[queue.size()];
+        java.util.IdentityHashMap<LiveJob, Integer> ids = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < queue.size(); i++) {
+            LiveJob j = queue.get(i);
+            ids.put(j, i);
+            long left = Math.max(0, limit(j) - (j.running() ? j.elapsedS() : 0));
+            expected[i] = Math.min(left, runtimes.estimate(j).remainingS());
+        }
         List<Prediction> out = new ArrayList<>();
         for (Shape s : shapes) {
             Workload.Builder b = new Workload.Builder();
             for (LiveJob j : running) {
                 long left = Math.max(0, limit(j) - j.elapsedS());
-                b.add(j.id(), 0, left, left, j.nodes(), j.cpus(), j.memBytes(), j.gpus(), j.user(), j.partition(), null);
+                b.add(j.id(), 0, left, expected[ids.get(j)], j.nodes(), j.cpus(), j.memBytes(), j.gpus(), j.user(),
+                        j.partition(), null);
             }
             for (LiveJob j : pending) {
                 long l = limit(j);
-                b.add(j.id(), 0, l, l, j.nodes(), j.cpus(), j.memBytes(), j.gpus(), j.user(), j.partition(), null);
+                b.add(j.id(), 0, l, expected[ids.get(j)], j.nodes(), j.cpus(), j.memBytes(), j.gpus(), j.user(),
+                        j.partition(), null);
             }
             int first = b.size();
             for (int k = 0; k < s.count(); k++) {

@@ -9,13 +9,14 @@ import java.util.List;
 
 /**
  * How far off {@link Predict} has been on a cluster's recent jobs: for each of them, the queue as it stood at the
- * moment it was submitted (the jobs then running, held until their time limits, and the jobs then pending, in submit
- * order: past priorities are not recorded) is replayed forward on the machine exactly as a prediction made at that
- * moment would have been, and the predicted wait is set against the real one (start - submit).
+ * moment it was submitted (the jobs then running and the jobs then pending, in submit order: past priorities are not
+ * recorded) is replayed forward on the machine exactly as a prediction made at that moment would have been (the
+ * policy planning with limits, the jobs ending when the runtime estimate expects), and the predicted wait is set
+ * against the real one (start - submit).
  *
- * <p>The replay is what {@code predict} would have said, not what an oracle would: it knows the jobs' time limits,
- * not their real ends. It runs on today's machine, and knows of the queue only what the ledger holds (its last
- * ingest).
+ * <p>The replay is what {@code predict} would have said, not what an oracle would: it knows the jobs' time limits and
+ * the estimate of their runtimes, not their real ends. It runs on today's machine, and knows of the queue only what
+ * the ledger holds (its last ingest).
  */
 public final class PredictAccuracy {
     /** A prediction counts as close when it is within this share of the real wait... */
@@ -32,7 +33,13 @@ public final class PredictAccuracy {
      * @param end   null while it runs or waits
      */
     public record Past(String id, Instant submit, Instant start, Instant end, Long limitS, int nodes, long cpus,
-                       long memBytes, long gpus, String partition, String user) {
+                       long memBytes, long gpus, String partition, String user, String name) {
+        /** A job whose name is not known. */
+        public Past(String id, Instant submit, Instant start, Instant end, Long limitS, int nodes, long cpus,
+                    long memBytes, long gpus, String partition, String user) {
+            this(id, submit, start, end, limitS, nodes, cpus, memBytes, gpus, partition, user, null);
+        }
+
         /** The job's figures, or null when it cannot take part (no submit time, or a pending array's range row). */
         public static Past of(Job j) {
             if (j.submit() == null || j.jobId().contains("_[")) return null;
@@ -41,7 +48,7 @@ public final class PredictAccuracy {
             int nodes = j.allocNodes() == null ? 1 : Math.max(1, j.allocNodes());
             long gpus = j.allocGpus() == null ? 0 : j.allocGpus();
             return new Past(j.jobId(), j.submit(), j.start(), j.end(), j.timelimitS(), nodes, Math.max(1, cpus), mem,
-                    gpus, j.partition(), j.user());
+                    gpus, j.partition(), j.user(), j.name());
         }
     }
 
@@ -77,6 +84,15 @@ public final class PredictAccuracy {
      *                submit order
      */
     public static Report check(Machine machine, List<Past> history, int last, String policy, SimDefaults defaults) {
+        return check(machine, history, last, policy, defaults, RuntimeEstimate.LIMITS);
+    }
+
+    /**
+     * As above, each replay ending the jobs of its queue when {@code runtimes} expects (as {@code predict} does now;
+     * the estimate is today's, so it has seen the replayed jobs' own ends among its history).
+     */
+    public static Report check(Machine machine, List<Past> history, int last, String policy, SimDefaults defaults,
+                               RuntimeEstimate runtimes) {
         List<Integer> targets = new ArrayList<>();
         for (int i = history.size() - 1; i >= 0 && targets.size() < last; i--) {
             Past p = history.get(i);
@@ -96,12 +112,12 @@ public final class PredictAccuracy {
                 boolean running = h.start() != null && !h.start().isAfter(at);
                 long elapsed = running ? at.getEpochSecond() - h.start().getEpochSecond() : 0;
                 queue.add(new Predict.LiveJob(h.id(), running, h.partition(), h.user(), 0, h.submit(), h.limitS(),
-                        elapsed, h.nodes(), h.cpus(), h.memBytes(), h.gpus()));
+                        elapsed, h.nodes(), h.cpus(), h.memBytes(), h.gpus(), running ? 0 : 1, h.name()));
             }
             long limit = target.limitS() == null || target.limitS() <= 0 ? Predict.UNLIMITED_S : target.limitS();
             Predict.Shape shape = new Predict.Shape(target.id(), target.nodes(), target.cpus(), target.memBytes(),
                     target.gpus(), limit, target.partition(), 1);
-            Predict.Prediction p = Predict.predict(machine, queue, List.of(shape), at, policy, defaults).get(0);
+            Predict.Prediction p = Predict.predict(machine, queue, List.of(shape), at, policy, defaults, runtimes).get(0);
             long real = target.start().getEpochSecond() - at.getEpochSecond();
             checks.add(new Check(target.id(), at, real, p.start() == null ? -1 : p.waitS()));
         }

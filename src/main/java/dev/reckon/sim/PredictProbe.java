@@ -64,19 +64,22 @@ public final class PredictProbe {
 
     /**
      * A background of long jobs with limits close to their runtimes (1-2 CPUs, 30-50 s of 1 minute, arriving over
-     * the first 10 s) and probes of several shapes every 12 s (1 CPU, 2 CPUs on one node, 2 tasks, exclusive,
-     * 2 nodes), each 20 s of 1 minute. Deterministic for a seed.
+     * the first 10 s), deterministic for a seed; each job's name says its seed and place ({@code bg3-1}), so that
+     * jobs of one name always run as long (a recurring workload, as the ledger's history sees it).
      */
     public static List<Fidelity.Spec> background(long seed, int n) {
         java.util.Random r = new java.util.Random(seed);
         List<Fidelity.Spec> out = new ArrayList<>();
         for (int i = 0; i < n; i++)
-            out.add(new Fidelity.Spec("bg-" + (i + 1), (long) i * 10 / Math.max(1, n), r.nextDouble() < 0.5 ? 1 : 2,
+            out.add(new Fidelity.Spec("bg" + seed + "-" + (i + 1), (long) i * 10 / Math.max(1, n), r.nextDouble() < 0.5 ? 1 : 2,
                     300 + 100L * r.nextInt(10), 1, 30 + r.nextInt(21), 1, 1, false, 0));
         return out;
     }
 
-    /** The probes: {@code n} of them, every 12 s from 3 s, cycling over the shapes. */
+    /**
+     * The probes: {@code n} of them, every 12 s from 3 s, cycling over five shapes (1 CPU, 2 CPUs on one node, 2 tasks,
+     * exclusive, 2 nodes), each 20 s of 1 minute.
+     */
     public static List<Fidelity.Spec> probes(int n) {
         List<Fidelity.Spec> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -117,10 +120,7 @@ public final class PredictProbe {
                     predicted = predictor.predictedWaitS(s);
                     naive = naive(slurm);
                 }
-                List<String> args = new ArrayList<>(List.of("--job-name=" + s.name(), "--comment=" + tag));
-                args.addAll(s.sbatchOptions());
-                args.addAll(List.of("--chdir=" + outputDir, "--output=/dev/null", "--wrap=sleep " + s.sleepS()));
-                String id = slurm.sbatch(args.toArray(String[]::new));
+                String id = submit(slurm, s, tag, outputDir);
                 ids.add(id);
                 if (isProbe.contains(s.name())) {
                     probeById.put(id, s);
@@ -151,6 +151,39 @@ public final class PredictProbe {
         } finally {
             if (!done && !ids.isEmpty()) slurm.scancel(ids.toArray(String[]::new));
         }
+    }
+
+    /**
+     * Runs {@code jobs} once, all submitted at once, and waits until they have all ended: the history that a recurring
+     * workload leaves in accounting, for jobs whose names have none yet. Carries its own run's comment; cancels what it
+     * submitted if it is interrupted or runs past {@code timeout}.
+     */
+    public static void warmUp(SlurmCommands slurm, List<Fidelity.Spec> jobs, String outputDir, PrintStream progress,
+                              Duration timeout) throws InterruptedException {
+        String tag = "reckon-predict-warmup-" + Long.toString(System.currentTimeMillis(), 36);
+        List<String> ids = new ArrayList<>();
+        boolean done = false;
+        try {
+            for (Fidelity.Spec s : jobs) ids.add(submit(slurm, s, tag, outputDir));
+            progress.printf("warm-up: submitted %d jobs whose names have no history yet; waiting for them to end%n",
+                    ids.size());
+            Instant deadline = Instant.now().plus(timeout);
+            while (ended(slurm, ids) == null) {
+                if (Instant.now().isAfter(deadline))
+                    throw new IllegalStateException("the warm-up jobs did not all end within " + timeout);
+                Thread.sleep(2000);
+            }
+            done = true;
+        } finally {
+            if (!done && !ids.isEmpty()) slurm.scancel(ids.toArray(String[]::new));
+        }
+    }
+
+    private static String submit(SlurmCommands slurm, Fidelity.Spec s, String tag, String outputDir) {
+        List<String> args = new ArrayList<>(List.of("--job-name=" + s.name(), "--comment=" + tag));
+        args.addAll(s.sbatchOptions());
+        args.addAll(List.of("--chdir=" + outputDir, "--output=/dev/null", "--wrap=sleep " + s.sleepS()));
+        return slurm.sbatch(args.toArray(String[]::new));
     }
 
     /** The figures of a set of results. */

@@ -15,10 +15,11 @@ public interface LiveQueue {
      * The {@code squeue -O} fields {@link #queue()} prints, each followed by {@code |}: job id (an array's as
      * {@code 105_[1-6%2]} while pending, {@code 105_1} for a task; a plain {@code JobID} column is read too), state, partition,
      * user, priority, submit time, time limit, time used, nodes, CPUs, minimum memory, allocated (for pending jobs:
-     * requested) TRES, TRES per node.
+     * requested) TRES, TRES per node, and last the job name (last, as a name may hold a {@code |}; output saved
+     * without it still reads).
      */
     String SQUEUE_FIELDS = "JobArrayID:|,State:|,Partition:|,UserName:|,PriorityLong:|,SubmitTime:|,TimeLimit:|,"
-            + "TimeUsed:|,NumNodes:|,NumCPUs:|,MinMemory:|,tres-alloc:|,tres-per-node:|";
+            + "TimeUsed:|,NumNodes:|,NumCPUs:|,MinMemory:|,tres-alloc:|,tres-per-node:|,Name:|";
 
     /** {@code squeue --noheader --all -O SQUEUE_FIELDS}: one line per pending or running job. */
     String queue();

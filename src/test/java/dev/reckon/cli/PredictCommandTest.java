@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -39,6 +40,48 @@ class PredictCommandTest {
         assertEquals(90 * 60, asked.get("wait_s").asLong(), r.out());
         assertEquals("2026-11-22T01:15:00Z", asked.get("start_at").asText());
         assertEquals(0, asked.get("vs_asked_s").asLong());
+    }
+
+    @Test
+    void runningJobsEndAsTheirNamesakesInTheLedgerDidAndThePredictionSaysSo(@TempDir Path dir) throws Exception {
+        Cli cli = cli(dir);
+        // alice's 'train' jobs have used half of their 2 h limits
+        Path sacct = dir.resolve("sacct.txt");
+        StringBuilder h = new StringBuilder("JobID|JobName|User|Partition|State|Submit|Start|End|Elapsed|Timelimit|AllocCPUS\n");
+        for (int d = 1; d <= 3; d++)
+            h.append(String.format("%d|train|alice|gpu|COMPLETED|2026-11-%02dT10:00:00|2026-11-%02dT10:00:00|"
+                    + "2026-11-%02dT11:00:00|01:00:00|02:00:00|1%n", 200 + d, 17 + d, 17 + d, 17 + d));
+        Files.writeString(sacct, h.toString());
+        assertEquals(0, cli.run("ingest", "sacct", sacct.toString()).exit());
+        // the fixture's queue with job names (the last column); 350 is alice's 'train', 30 min into its 2 h
+        Path q = dir.resolve("q.txt");
+        List<String> names = List.of("sim", "train", "eval", "wrap");
+        List<String> lines = Files.readAllLines(fixture("squeue-O.txt"));
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < lines.size(); i++) out.append(lines.get(i)).append(names.get(i)).append("|\n");
+        Files.writeString(q, out.toString());
+        Cli.Result r = cli.run("predict", "--cpus", "1", "--gpus", "1", "--time", "1h", "--squeue-output", q.toString(),
+                "--nodes-output", fixture("scontrol-nodes-o.txt").toString(), "--json");
+        assertEquals(0, r.exit(), r.toString());
+        JsonNode o = Json.mapper().readTree(r.out());
+        // to its limit, 350 would free its CPU at +90 min; as alice's 'train' jobs ran, it ends at +30 min
+        assertEquals(30 * 60, o.get("predictions").get(0).get("wait_s").asLong(), r.out());
+        Path fresh = Files.createDirectories(dir.resolve("fresh"));
+        Cli.Result limits = cli(fresh).run("predict", "--cpus", "1", "--gpus", "1", "--time", "1h", "--squeue-output",
+                q.toString(), "--nodes-output", fixture("scontrol-nodes-o.txt").toString(), "--json");
+        assertEquals(90 * 60, Json.mapper().readTree(limits.out()).get("predictions").get(0).get("wait_s").asLong(),
+                "without history: " + limits.out());
+        assertEquals(0, Json.mapper().readTree(limits.out()).get("runtimes").get("estimated").asInt());
+        JsonNode rt = o.get("runtimes");
+        assertEquals(3, rt.get("history_jobs").asInt());
+        assertEquals(1, rt.get("estimated").asInt());
+        assertEquals(3, rt.get("at_limit").asInt());
+        assertEquals(1, rt.get("by").get("name").asInt());
+        assertEquals(0.5, rt.get("median_limit_share").asDouble());
+        Cli.Result text = cli.run("predict", "--cpus", "1", "--gpus", "2", "--time", "1h", "--squeue-output",
+                q.toString(), "--nodes-output", fixture("scontrol-nodes-o.txt").toString());
+        assertTrue(text.out().contains("runtimes of 1 of the 4 live jobs estimated from 3 finished jobs of the ledger "
+                + "(by user and job name 1): median 50% of the limit; 3 taken to run to their limits"), text.out());
     }
 
     @Test

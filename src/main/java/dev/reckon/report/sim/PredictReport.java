@@ -6,6 +6,7 @@ import dev.reckon.core.Json;
 import dev.reckon.report.JsonVocabulary;
 import dev.reckon.sim.Predict;
 import dev.reckon.sim.PredictAccuracy;
+import dev.reckon.sim.RuntimeEstimate;
 
 import java.time.Instant;
 import java.util.List;
@@ -23,6 +24,16 @@ public final class PredictReport {
      */
     public static ObjectNode json(Instant now, String policy, Object machine, long running, long pending,
                                   List<Predict.Prediction> ps, PredictAccuracy.Report a, String cluster) {
+        return json(now, policy, machine, running, pending, ps, a, cluster, null);
+    }
+
+    /**
+     * As above, with how the live jobs' runtimes were estimated ({@code runtimes}: history jobs, live jobs estimated
+     * and at their limits, the median share of the limit, how many each basis served; null: not said).
+     */
+    public static ObjectNode json(Instant now, String policy, Object machine, long running, long pending,
+                                  List<Predict.Prediction> ps, PredictAccuracy.Report a, String cluster,
+                                  RuntimeEstimate.Summary runtimes) {
         long base = ps.isEmpty() ? -1 : ps.get(0).waitS();
         ObjectNode o = Json.mapper().createObjectNode();
         o.put("now", JsonVocabulary.instant(now));
@@ -40,6 +51,19 @@ public final class PredictReport {
             if (x.start() == null || base < 0) e.putNull("vs_asked_s");
             else e.put("vs_asked_s", x.waitS() - base);
             e.put("note", x.note());
+        }
+        if (runtimes != null) {
+            ObjectNode rt = o.putObject("runtimes");
+            rt.put("history_jobs", runtimes.historyJobs());
+            rt.put("estimated", runtimes.estimated());
+            rt.put("at_limit", runtimes.atLimit());
+            if (runtimes.medianShare() == null) rt.putNull("median_limit_share");
+            else rt.put("median_limit_share", Math.round(runtimes.medianShare() * 1000) / 1000.0);
+            ObjectNode by = rt.putObject("by");
+            by.put("name", runtimes.byBasis().getOrDefault(RuntimeEstimate.Basis.NAME, 0));
+            by.put("partition", runtimes.byBasis().getOrDefault(RuntimeEstimate.Basis.PARTITION, 0));
+            by.put("user", runtimes.byBasis().getOrDefault(RuntimeEstimate.Basis.USER, 0));
+            by.put("all", runtimes.byBasis().getOrDefault(RuntimeEstimate.Basis.ALL, 0));
         }
         if (a == null) {
             o.putNull("accuracy");

@@ -68,7 +68,8 @@ public final class SqueueJobs {
             long mem = tres.memBytes() != null ? tres.memBytes() : minMem * Math.max(1, nodes);
             long gpus = tres.gpus() != null ? tres.gpus() : gpusPerNode * Math.max(1, nodes);
             Predict.LiveJob job = new Predict.LiveJob(f[0], running, f[2].isEmpty() ? null : f[2], f[3], priority,
-                    submit, limit, used == null ? 0 : used, Math.max(1, nodes), Math.max(1, cpus), mem, gpus);
+                    submit, limit, used == null ? 0 : used, Math.max(1, nodes), Math.max(1, cpus), mem, gpus,
+                    running ? 0 : 1, name(lines[i]));
             java.util.regex.Matcher m = PENDING_ARRAY.matcher(f[0]);
             if (!running && m.matches()) {
                 SlurmSyntax.ArrayRange range = field(fileName, no, 1, m.group(2), SlurmSyntax::arrayRange);
@@ -79,6 +80,22 @@ public final class SqueueJobs {
         }
         for (PendingArray a : arrays) expand(a, out);
         return out;
+    }
+
+    /**
+     * The job name: what follows the 13th {@code |} up to the line's last {@code |} (a name may hold {@code |}); null
+     * when the line has no name column (output saved before reckon asked for it) or the name is empty.
+     */
+    private static String name(String line) {
+        int at = -1;
+        for (int k = 0; k < FIELDS.length; k++) {
+            at = line.indexOf('|', at + 1);
+            if (at < 0) return null;
+        }
+        String rest = line.substring(at + 1).stripTrailing();
+        if (rest.endsWith("|")) rest = rest.substring(0, rest.length() - 1);
+        rest = rest.strip();
+        return rest.isEmpty() ? null : rest;
     }
 
     /** A pending job array's line: {@code 105_[1-6]}, {@code 105_[3-6%2]}. */
@@ -98,7 +115,7 @@ public final class SqueueJobs {
         if (cap == 0 || cap >= n) {
             for (long k = 0; k < n; k++) {
                 out.add(new Predict.LiveJob(a.base() + "_[" + a.range() + "]#" + (k + 1), false, t.partition(), t.user(),
-                        t.priority(), t.submit(), t.limitS(), 0, t.nodes(), t.cpus(), t.memBytes(), t.gpus()));
+                        t.priority(), t.submit(), t.limitS(), 0, t.nodes(), t.cpus(), t.memBytes(), t.gpus(), 1, t.name()));
             }
             return;
         }
@@ -116,10 +133,11 @@ public final class SqueueJobs {
                 Predict.LiveJob r = out.get(i);
                 Long limit = r.limitS() == null || laneLimit == null ? null : r.limitS() + laneLimit;
                 out.set(i, new Predict.LiveJob(r.id(), true, r.partition(), r.user(), r.priority(), r.submit(), limit,
-                        r.elapsedS(), r.nodes(), r.cpus(), r.memBytes(), r.gpus(), share));
+                        r.elapsedS(), r.nodes(), r.cpus(), r.memBytes(), r.gpus(), share, r.name()));
             } else {
                 out.add(new Predict.LiveJob(a.base() + "_[" + a.range() + "]/lane" + (lane + 1), false, t.partition(),
-                        t.user(), t.priority(), t.submit(), laneLimit, 0, t.nodes(), t.cpus(), t.memBytes(), t.gpus(), share));
+                        t.user(), t.priority(), t.submit(), laneLimit, 0, t.nodes(), t.cpus(), t.memBytes(), t.gpus(), share,
+                        t.name()));
             }
         }
     }

@@ -22,6 +22,20 @@ class SqueueJobsTest {
     }
 
     @Test
+    void theJobNameIsTheLastColumnAndMayHoldABar() {
+        String q = "7|RUNNING|debug|ann|1|2026-11-21T23:40:18|1:00:00|10:00|1|2|256M|N/A|N/A|train a|b|\n"
+                + "8_[1-2]|PENDING|debug|ann|1|2026-11-21T23:40:18|1:00:00|0:00|1|1|256M|N/A|N/A|sweep|\n"
+                + "9|PENDING|debug|ann|1|2026-11-21T23:40:18|1:00:00|0:00|1|1|256M|N/A|N/A||\n"
+                + "10|PENDING|debug|ann|1|2026-11-21T23:40:18|1:00:00|0:00|1|1|256M|N/A|N/A|\n";
+        List<Predict.LiveJob> jobs = SqueueJobs.parse(q, "squeue", ZoneOffset.UTC);
+        assertEquals("train a|b", jobs.get(0).name());
+        assertNull(jobs.get(1).name(), "empty name");
+        assertNull(jobs.get(2).name(), "saved without the name column");
+        assertEquals("sweep", jobs.get(3).name(), "an array's tasks keep its name");
+        assertEquals("sweep", jobs.get(4).name());
+    }
+
+    @Test
     void runningAndPendingJobsReadWithTheirTresGpusAndLimits() throws Exception {
         List<Predict.LiveJob> jobs = SqueueJobs.parse(fixture("squeue-O.txt"), "squeue", ZoneOffset.UTC);
         assertEquals(4, jobs.size());

@@ -295,7 +295,9 @@ public final class Placement {
         String usable = SqueueJobs.usableNodes(nodes);
         Machine machine = usable.isBlank() ? null : ScontrolNodes.parse(usable, from);
         List<Predict.LiveJob> jobs = SqueueJobs.parse(queue, "squeue -M " + c, ctx.zone());
-        return new SlurmOffers.State(machine, jobs, SlurmOffers.partitions(partitions));
+        // the live jobs' runtimes as predict estimates them, from the ledger's history of this cluster (limits without one)
+        dev.reckon.sim.RuntimeEstimate runtimes = Simulation.runtimes(ctx, jobs, c, ctx.now(), new ArrayList<>());
+        return new SlurmOffers.State(machine, jobs, SlurmOffers.partitions(partitions), runtimes);
     }
 
     private static final java.util.regex.Pattern FAILED =

@@ -282,6 +282,16 @@ public final class Simulation {
      * ({@link RuntimeEstimate}); every job at its limit when the ledger cannot be read (a note says why).
      */
     private RuntimeEstimate runtimes(List<Predict.LiveJob> queue, String cluster, Instant now, List<String> notes) {
+        return runtimes(ctx, queue, cluster, now, notes);
+    }
+
+    /**
+     * The live jobs' runtimes estimated from the ledger's jobs of {@code cluster} that finished within
+     * {@link #RUNTIME_WINDOW} before {@code now} ({@code predict}'s and {@code place}'s); every job to its limit when
+     * the queue is empty or the ledger cannot be read (said in {@code notes}).
+     */
+    static RuntimeEstimate runtimes(Context ctx, List<Predict.LiveJob> queue, String cluster, Instant now,
+                                    List<String> notes) {
         if (queue.isEmpty()) return RuntimeEstimate.LIMITS;
         try (Ledger ledger = ctx.readLedger()) {
             RuntimeEstimate.Builder b = RuntimeEstimate.forQueue(queue);

@@ -3,6 +3,7 @@ package dev.reckon.place;
 import dev.reckon.core.SlurmSyntax;
 import dev.reckon.sim.Machine;
 import dev.reckon.sim.Predict;
+import dev.reckon.sim.RuntimeEstimate;
 import dev.reckon.sim.SimDefaults;
 import dev.reckon.sim.WhatIf;
 
@@ -43,11 +44,20 @@ public final class SlurmOffers {
      * @param machine    its nodes that can take work; null when none can (all down or drained)
      * @param queue      its pending and running jobs
      * @param partitions its partitions
+     * @param runtimes   how long its live jobs are expected to run (from the ledger's history, as {@code predict}
+     *                   estimates them); {@link RuntimeEstimate#LIMITS} when unknown
      */
-    public record State(Machine machine, List<Predict.LiveJob> queue, List<Partition> partitions) {
+    public record State(Machine machine, List<Predict.LiveJob> queue, List<Partition> partitions,
+                        RuntimeEstimate runtimes) {
         public State {
             queue = List.copyOf(queue);
             partitions = List.copyOf(partitions);
+            if (runtimes == null) runtimes = RuntimeEstimate.LIMITS;
+        }
+
+        /** Every live job taken to run to its time limit. */
+        public State(Machine machine, List<Predict.LiveJob> queue, List<Partition> partitions) {
+            this(machine, queue, partitions, RuntimeEstimate.LIMITS);
         }
     }
 
@@ -92,7 +102,7 @@ public final class SlurmOffers {
         String shapePartition = s.machine().hasPartitions() && part != null ? part.name() : null;
         Predict.Shape shape = new Predict.Shape("as asked", r.nodes(), r.cpus(), r.memBytes(), r.gpus(), r.timeS(),
                 shapePartition, 1);
-        Predict.Prediction x = Predict.predict(s.machine(), s.queue(), List.of(shape), now, policy, d).get(0);
+        Predict.Prediction x = Predict.predict(s.machine(), s.queue(), List.of(shape), now, policy, d, s.runtimes()).get(0);
         double cost = r.cpus() * r.timeS() / 3600.0 * p.cpuHourPrice() + r.gpus() * r.timeS() / 3600.0 * p.gpuHourPrice();
         long running = 0, pending = 0;
         double depth = 0;

@@ -31,6 +31,22 @@ class SlurmOffersTest {
     }
 
     @Test
+    void aClusterWhoseJobsEndEarlyInTheLedgersHistoryOffersAnEarlierStartAsPredictDoes() {
+        List<Predict.LiveJob> full = List.of(
+                new Predict.LiveJob("1", true, "debug", "u", 0, NOW, 3600L, 0, 1, 2, 0, 0),
+                new Predict.LiveJob("2", true, "debug", "u", 0, NOW, 7200L, 0, 1, 2, 0, 0));
+        dev.reckon.sim.RuntimeEstimate.Builder b = dev.reckon.sim.RuntimeEstimate.forQueue(full);
+        // u's jobs have run a quarter of their limits
+        for (int i = 0; i < 5; i++) b.add(new dev.reckon.sim.RuntimeEstimate.Finished("u", "job" + i, "debug", 3600, 900));
+        SlurmOffers.State byHistory = new SlurmOffers.State(MACHINE, full, SlurmOffers.partitions(PARTITIONS), b.build());
+        Request r = new Request(1, 2, 0, 0, 1800, null, null);
+        Offer limits = offer(cluster(null), full, r);
+        Offer history = SlurmOffers.offer(cluster(null), byHistory, r, NOW, "conservative", SimDefaults.load());
+        assertEquals(NOW.plusSeconds(3600), limits.start(), limits.reason());
+        assertTrue(history.start().isBefore(limits.start()), history.start() + " vs " + limits.start());
+    }
+
+    @Test
     void partitionsReadWithTheirLimits() {
         List<SlurmOffers.Partition> ps = SlurmOffers.partitions(PARTITIONS);
         assertEquals(3, ps.size());

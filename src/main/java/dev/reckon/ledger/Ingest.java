@@ -106,7 +106,8 @@ final class Ingest {
         try (Statement st = conn.createStatement()) {
             for (String ddl : rebuild) st.execute(ddl);
         }
-        long ghosts = removeGhostRanges(conn, batcher.arrays);
+        // a ledger empty before holds no range row but this input's own: none to remove, no table scan to look
+        long ghosts = before == 0 ? 0 : removeGhostRanges(conn, batcher.arrays);
         long after = count(conn, "SELECT count(*) FROM jobs") + ghosts;
         // Rows inserted or changed: the sum of the upsert's counts (one that changes nothing counts 0), exact unless
         // the driver gives no counts or a job may have come twice in different chunks (it would count twice).
@@ -297,12 +298,13 @@ final class Ingest {
 
         /** The writer thread: binds and executes each chunk until the end mark. */
         private void write() {
+            JobCodec.Encoder encoder = new JobCodec.Encoder();
             try {
                 while (!stopping) {
                     List<Job> rows = handoff.take();
                     if (rows == END || stopping) return;
                     for (Job j : rows) {
-                        JobCodec.bind(up, JobCodec.encode(j), source, ingestId);
+                        JobCodec.bind(up, encoder.encode(j), source, ingestId);
                         up.addBatch();
                     }
                     long sum = touched;

@@ -24,7 +24,7 @@ import java.util.function.Consumer;
 
 /**
  * Bulk ingest: every job of one input, and its marks, in one transaction on one connection; the producer's thread
- * encodes while a writer thread binds and executes (see {@link Batcher}). One ingest runs at a time per ledger
+ * parses while a writer thread binds and executes, and whichever is ahead encodes (see {@link Batcher}). One ingest runs at a time per ledger
  * object (its counts compare the table before and after); readers are not held up on PostgreSQL.
  */
 final class Ingest {

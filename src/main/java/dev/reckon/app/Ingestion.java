@@ -172,7 +172,7 @@ public final class Ingestion {
         String cluster = r.cluster() != null ? r.cluster() : ctx.config().cluster();
         Warnings warnings = new Warnings();
         SacctReader reader = new SacctReader(new SacctOptions(delimiter, fields, zone, cluster)).onCorrection(warnings);
-        try (Reader in = open(file, r.stdin())) {
+        try (InputStream in = openBytes(file, r.stdin())) {
             return store("sacct:" + file, file, sink -> reader.read(in, file, sink), progress, warnings);
         }
     }
@@ -431,12 +431,14 @@ public final class Ingestion {
         };
     }
 
-    private static Reader open(String file, InputStream stdin) throws IOException {
-        if (file.equals("-")) return Inputs.strictUtf8(stdin == null ? InputStream.nullInputStream() : stdin);
+    /** The bytes of a file (gunzipped when compressed) or of standard input ({@code -}). */
+    private static InputStream openBytes(String file, InputStream stdin) throws IOException {
+        if (file.equals("-")) return stdin == null ? InputStream.nullInputStream() : stdin;
         try {
-            return Inputs.open(Path.of(file));
+            return Inputs.bytes(Path.of(file));
         } catch (NoSuchFileException e) {
             throw new FileNotFoundException(file + ": no such file");
         }
     }
+
 }

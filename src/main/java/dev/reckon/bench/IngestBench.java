@@ -9,8 +9,8 @@ import dev.reckon.source.sacct.SacctReader;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.Reader;
 import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -68,7 +68,7 @@ public final class IngestBench {
                 say(progress, "new ledger %s created (schema migrated) in %.2f s", ledgerFile, open);
                 say(progress, "ingesting ...");
                 long t1 = System.nanoTime();
-                try (Reader in = Inputs.open(input)) {
+                try (InputStream in = Inputs.bytes(input)) { // as reckon ingest sacct FILE reads it
                     read = ledger.ingest("bench", sink -> reader.read(in, input.toString(), sink), Map.of()).read();
                 }
                 ingest = seconds(t1);

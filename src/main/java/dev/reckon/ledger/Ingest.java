@@ -24,7 +24,7 @@ import java.util.function.Consumer;
 
 /**
  * Bulk ingest: every job of one input, and its marks, in one transaction on one connection; the producer's thread
- * encodes while a writer thread binds and executes (see {@link Batcher}). One ingest runs at a time per ledger
+ * parses while a writer thread binds and executes, and whichever is ahead encodes (see {@link Batcher}). One ingest runs at a time per ledger
  * object (its counts compare the table before and after); readers are not held up on PostgreSQL.
  */
 final class Ingest {
@@ -106,7 +106,8 @@ final class Ingest {
         try (Statement st = conn.createStatement()) {
             for (String ddl : rebuild) st.execute(ddl);
         }
-        long ghosts = removeGhostRanges(conn, batcher.arrays);
+        // a ledger empty before holds no range row but this input's own: none to remove, no table scan to look
+        long ghosts = before == 0 ? 0 : removeGhostRanges(conn, batcher.arrays);
         long after = count(conn, "SELECT count(*) FROM jobs") + ghosts;
         // Rows inserted or changed: the sum of the upsert's counts (one that changes nothing counts 0), exact unless
         // the driver gives no counts or a job may have come twice in different chunks (it would count twice).
@@ -174,14 +175,21 @@ final class Ingest {
         return new ArrayList<>(indexes.values());
     }
 
-    private static final List<Job> END = List.of();
+    /**
+     * Jobs handed to the writer, each with its row encoded, or null where the writer is to encode it (see
+     * {@link Batcher}).
+     */
+    private record Chunk(List<Job> jobs, JobCodec.Encoded[] encoded) {}
+
+    private static final Chunk END = new Chunk(List.of(), new JobCodec.Encoded[0]);
 
     /**
      * Takes the producer's jobs and writes them in chunks of JDBC batches (PostgreSQL's driver rewrites them into
      * multi-row inserts). The producer's thread checks and encodes each job while one writer thread binds and
      * executes the previous chunk: the two cores parse and write at once, and at most three chunks are in memory.
-     * The writer also encodes (the row's JSON and hash: a quarter of the producer's work when it did it), so that
-     * reading and parsing, the longer half, have a core to themselves.
+     * Encoding a row (its JSON and hash) is done by whichever thread is ahead: the producer encodes each job it
+     * takes while the writer has a whole chunk waiting, and leaves the rest to the writer, so that neither core
+     * waits for the other when parsing is the cheaper half or the dearer (it depends on the input and on SQLite).
      * A job repeated within a chunk is written once, as last seen (PostgreSQL refuses to upsert one row twice in
      * one statement).
      */
@@ -192,7 +200,11 @@ final class Ingest {
         private final long ingestId;
         /** The ledger, for messages. */
         private final String location;
-        private final BlockingQueue<List<Job>> handoff = new ArrayBlockingQueue<>(1);
+        private final BlockingQueue<Chunk> handoff = new ArrayBlockingQueue<>(1);
+        /** Encodes on the producer's thread. */
+        private final JobCodec.Encoder encoder = new JobCodec.Encoder();
+        /** The rows of {@link #chunk} the producer encoded. */
+        private JobCodec.Encoded[] encoded = new JobCodec.Encoded[CHUNK];
         private final Thread writer;
         private volatile SQLException failure;
         private volatile boolean stopping;
@@ -228,10 +240,14 @@ final class Ingest {
             read++;
             noteArray(j);
             Integer at = positions.putIfAbsent(j.cluster() + '\u0000' + j.jobId(), chunk.size());
+            // the writer has a chunk waiting besides the one it writes: the producer is ahead, and encodes
+            JobCodec.Encoded e = handoff.isEmpty() ? null : encoder.encode(j);
             if (at != null) {
                 chunk.set(at, j);
+                encoded[at] = e;
             } else {
                 if (!handed.add(JobCodec.keyHash(j.cluster(), j.jobId()))) maybeRepeated = true;
+                encoded[chunk.size()] = e;
                 chunk.add(j);
                 if (chunk.size() >= CHUNK) hand(false);
             }
@@ -272,11 +288,12 @@ final class Ingest {
         }
 
         private void hand(boolean last) {
-            List<Job> out = chunk;
+            Chunk out = new Chunk(chunk, encoded);
             chunk = new ArrayList<>(CHUNK);
+            encoded = new JobCodec.Encoded[CHUNK];
             positions.clear();
             try {
-                if (!out.isEmpty()) put(out);
+                if (!out.jobs().isEmpty()) put(out);
                 if (last) put(END);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -284,7 +301,7 @@ final class Ingest {
             }
         }
 
-        private void put(List<Job> rows) throws InterruptedException {
+        private void put(Chunk rows) throws InterruptedException {
             while (!handoff.offer(rows, 50, TimeUnit.MILLISECONDS)) {
                 if (failure != null || !writer.isAlive()) break;
             }
@@ -297,12 +314,15 @@ final class Ingest {
 
         /** The writer thread: binds and executes each chunk until the end mark. */
         private void write() {
+            JobCodec.Encoder own = new JobCodec.Encoder();
             try {
                 while (!stopping) {
-                    List<Job> rows = handoff.take();
+                    Chunk rows = handoff.take();
                     if (rows == END || stopping) return;
-                    for (Job j : rows) {
-                        JobCodec.bind(up, JobCodec.encode(j), source, ingestId);
+                    List<Job> jobs = rows.jobs();
+                    for (int i = 0; i < jobs.size(); i++) {
+                        JobCodec.Encoded e = rows.encoded()[i];
+                        JobCodec.bind(up, e != null ? e : own.encode(jobs.get(i)), source, ingestId);
                         up.addBatch();
                     }
                     long sum = touched;

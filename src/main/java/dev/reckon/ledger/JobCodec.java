@@ -68,6 +68,38 @@ final class JobCodec {
         return new Encoded(j, doc, steps, hash(doc, steps));
     }
 
+    /**
+     * Encodes jobs as {@link JobCodec#encode} does, into one text buffer used again for every job (a bulk ingest
+     * encodes millions: no buffer grown and thrown away per job). One per thread.
+     */
+    static final class Encoder {
+        private StringBuilder b = new StringBuilder(4096);
+
+        Encoded encode(Job j) {
+            String steps = null;
+            if (!j.steps().isEmpty()) steps = text(appendSteps(buffer(), j.steps()));
+            String doc = text(appendDoc(buffer(), j));
+            return new Encoded(j, doc, steps, hash(doc, steps));
+        }
+
+        private StringBuilder buffer() {
+            b.setLength(0);
+            return b;
+        }
+
+        /** The buffer's text; a buffer that grew large or holds wide characters (kept wide once) is replaced. */
+        private String text(StringBuilder t) {
+            String s = t.toString();
+            if (t.capacity() > 1 << 20 || s.length() > 0 && !latin1(s)) b = new StringBuilder(4096);
+            return s;
+        }
+
+        private static boolean latin1(String s) {
+            for (int k = 0; k < s.length(); k++) if (s.charAt(k) > 0xff) return false;
+            return true;
+        }
+    }
+
     /** The content hash of a job's doc and steps texts, the same for every version of the stored form. */
     static long hash(String doc, String steps) {
         long h = 0xcbf29ce484222325L;
@@ -81,7 +113,10 @@ final class JobCodec {
 
     /** The version, then the fields of {@link #DOC_FIELDS}, as one compact JSON array. */
     static String encodeDoc(Job j) {
-        StringBuilder b = new StringBuilder(240);
+        return appendDoc(new StringBuilder(240), j).toString();
+    }
+
+    private static StringBuilder appendDoc(StringBuilder b, Job j) {
         b.append('[').append(VERSION).append(',');
         jsonStr(b, j.cluster()).append(',');
         jsonStr(b, j.jobId()).append(',');
@@ -115,7 +150,7 @@ final class JobCodec {
             jsonDbl(b, j.gpuUtil());
             if (j.gpuMemPeakBytes() != null) jsonNum(b.append(','), j.gpuMemPeakBytes());
         }
-        return b.append(']').toString();
+        return b.append(']');
     }
 
     /**
@@ -278,7 +313,16 @@ final class JobCodec {
     private static StringBuilder jsonStr(StringBuilder b, String s) {
         if (s == null) return b.append("null");
         b.append('"');
-        for (int k = 0; k < s.length(); k++) {
+        int n = s.length();
+        int plain = 0;
+        while (plain < n) {
+            char c = s.charAt(plain);
+            if (c < 0x20 || c == '"' || c == '\\') break;
+            plain++;
+        }
+        if (plain == n) return b.append(s).append('"');
+        b.append(s, 0, plain);
+        for (int k = plain; k < n; k++) {
             char c = s.charAt(k);
             switch (c) {
                 case '"': b.append("\\\""); break;

@@ -11,7 +11,7 @@ import java.io.Reader;
  * of it (memory stays bounded whatever the input). Lines end at {@code \n}, {@code \r\n} or a lone {@code \r}, as
  * {@link java.io.BufferedReader#readLine} has them.
  */
-public final class BoundedLines {
+public final class BoundedLines implements Lines {
     /** The longest line read: 16 Mi characters. */
     public static final int MAX_LINE = 16 << 20;
     /** How many characters of a bad value a message quotes at most. */
@@ -36,6 +36,7 @@ public final class BoundedLines {
     }
 
     /** The next line without its end, or null at the end of the input; {@code lineNo} is the line's number, for errors. */
+    @Override
     public String next(long lineNo) throws IOException {
         sb.setLength(0);
         boolean any = false;

@@ -5,6 +5,8 @@ import dev.reckon.model.Job;
 import dev.reckon.model.Step;
 import dev.reckon.core.InputError;
 import dev.reckon.source.BoundedLines;
+import dev.reckon.source.Lines;
+import dev.reckon.source.Utf8Lines;
 import dev.reckon.source.Inputs;
 import dev.reckon.source.LocalTimes;
 import dev.reckon.core.SlurmSyntax;
@@ -168,6 +170,16 @@ public final class SacctReader {
     }
 
     /**
+     * As {@link #read(Reader, String, Consumer)}, of UTF-8 bytes (a file's, or standard input's): decoded strictly,
+     * as {@link #strictUtf8} does, but line by line, with the lines of ASCII (nearly all of sacct's) copied straight
+     * into their strings, which reads a large file about a third faster.
+     */
+    public void read(InputStream in, String fileName, Consumer<Job> sink) throws IOException {
+        if (lenient) throw new IllegalStateException("a reader decoding leniently reads characters, not bytes");
+        new Run(fileName, sink, null).run(new Utf8Lines(in, fileName == null ? "-" : fileName));
+    }
+
+    /**
      * A job set aside by {@link #read(Reader, String, Consumer, Consumer)}: a line of it could not be read.
      *
      * @param jobId the job (as before the dot of its JobID: {@code 123}, {@code 123_4}); null when the line names
@@ -230,7 +242,7 @@ public final class SacctReader {
             Arrays.fill(index, -1);
         }
 
-        void run(BoundedLines br) throws IOException {
+        void run(Lines br) throws IOException {
             if (options.format() != null) {
                 layoutFromFormat(options.format());
                 checkFirstLineForHeader = true;

@@ -60,6 +60,25 @@ class SacctHostilePropertiesTest {
         }
     }
 
+    /** What a read gives: the jobs, or the error's message. */
+    private static Object outcome(byte[] bytes, boolean fromBytes) throws IOException {
+        List<Job> jobs = new ArrayList<>();
+        try {
+            if (fromBytes) reader().read(new ByteArrayInputStream(bytes), "f.txt", jobs::add);
+            else reader().read(SacctReader.strictUtf8(new ByteArrayInputStream(bytes)), "f.txt", jobs::add);
+        } catch (InputError e) {
+            return e.getMessage();
+        }
+        return jobs;
+    }
+
+    @Property(tries = 300)
+    void aFileReadAsBytesGivesWhatItsCharactersGive(@ForAll("mutations") List<HostileBytes.Mutation> m)
+            throws IOException {
+        byte[] bytes = HostileBytes.apply(FIXTURE, m);
+        org.junit.jupiter.api.Assertions.assertEquals(outcome(bytes, false), outcome(bytes, true));
+    }
+
     @Property(tries = 300)
     void settingAsideEveryBadJobReadsTheRest(@ForAll("mutations") List<HostileBytes.Mutation> m) throws IOException {
         byte[] bytes = HostileBytes.apply(FIXTURE, m);

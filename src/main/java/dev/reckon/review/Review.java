@@ -318,30 +318,103 @@ public final class Review {
     }
 
     /**
-     * {@link #review(List, Instant, Instant, List, Roster, Instant, Duration, ExitMoments)} over jobs read twice, so
-     * that a window of a million jobs is judged within a small heap: only the verdicts (compact, their words shared)
-     * are kept.
+     * {@link #review(List, Instant, Instant, List, Roster, Instant, Duration, ExitMoments)} over jobs read once, so
+     * that a window of a million jobs is judged within a small heap and one reading of the ledger: only the verdicts
+     * (compact, their words shared) are kept. A job no charter claims, by a user on the roster, is habitual or orphaned
+     * by its signature's recurrence, which needs every job read first: its verdict is settled after the reading (from
+     * its signature's number and its moment, twelve bytes a job, and the job itself only when it still runs or pends).
      */
     public static Result review(Jobs jobs, Instant since, Instant until, List<Charter> charters, Roster roster,
                                 Instant now, Duration period, ExitMoments exits) {
         ExitMoments moments = exits == null ? ExitMoments.NONE : exits;
-        Map<String, Instant> succeededAt = moments.succeeded();
-        Recurrence recurrence = new Recurrence(jobs, period);
-        Map<String, String> words = new HashMap<>();
-
-        List<JobVerdict> verdicts = new ArrayList<>();
-        List<Kill> kills = new ArrayList<>();
-        Map<String, double[]> perCharter = new HashMap<>();
-        Map<String, long[]> perCharterJobs = new HashMap<>();
-        Map<String, Hours> afterSuccess = new HashMap<>();
-        Map<String, Signature> sigs = new LinkedHashMap<>();
+        Recurrence recurrence = new Recurrence(period);
+        Tally tally = new Tally(now, until, moments.succeeded());
+        Settle later = new Settle();
         jobs.forEach(j -> {
+            int sig = recurrence.add(j);
             if (!inWindow(j, since, until)) return;
             Efficiency e = j.efficiency();
-            Verdict v = classify(j, charters, roster, now, recurrence, moments);
-            verdicts.add(new JobVerdict(j.jobId(), shared(words, j.cluster()), shared(words, j.user()), j.name(),
-                    v.jobClass, shared(words, v.charter), shared(words, v.reason), e.cpuHours(), e.gpuHours(),
-                    e.memGbHours(), shared(words, j.state()), j.start(), j.end()));
+            Verdict v = classify(j, charters, roster, now, moments);
+            if (v == null && sig >= 0) {
+                int at = tally.verdicts.size();
+                tally.verdicts.add(tally.verdict(j, e, JobClass.ORPHANED, null, null));
+                JobState st = j.jobState();
+                later.add(at, sig, when(j).getEpochSecond(), st == JobState.RUNNING || st == JobState.PENDING ? j : null);
+                return;
+            }
+            tally.add(j, e, v == null ? new Verdict(JobClass.ORPHANED, null, "no charter claims it") : v);
+        });
+        recurrence.finish();
+        for (int k = 0; k < later.n; k++) {
+            int at = later.index[k];
+            JobVerdict jv = tally.verdicts.get(at);
+            String recurs = recurrence.of(later.sig[k], later.when[k]);
+            Verdict v = recurs != null
+                    ? new Verdict(JobClass.HABITUAL, null, "recurring " + namePattern(jv.name()) + " by " + jv.user() + " "
+                            + recurs + ", no charter")
+                    : new Verdict(JobClass.ORPHANED, null, "no charter claims it");
+            tally.verdicts.set(at, new JobVerdict(jv.jobId(), jv.cluster(), jv.user(), jv.name(), v.jobClass, null,
+                    tally.word(v.reason), jv.cpuHours(), jv.gpuHours(), jv.memGbHours(), jv.state(), jv.start(), jv.end()));
+            Job live = later.live.get(k);
+            if (live != null) tally.kill(live, v);
+            tally.signature(jv.user(), jv.name(), v.jobClass, jv.cpuHours(), jv.gpuHours(), jv.memGbHours());
+        }
+        return tally.result(since, charters);
+    }
+
+    /** The jobs whose verdicts wait for recurrence: where each verdict is, its signature's number, its moment. */
+    private static final class Settle {
+        int n;
+        int[] index = new int[1024];
+        int[] sig = new int[1024];
+        long[] when = new long[1024];
+        /** The job itself for one that still runs or pends (for the kill list), else null. */
+        final Map<Integer, Job> live = new HashMap<>();
+
+        void add(int at, int signature, long moment, Job stillHolding) {
+            if (n == index.length) {
+                index = Arrays.copyOf(index, n * 2);
+                sig = Arrays.copyOf(sig, n * 2);
+                when = Arrays.copyOf(when, n * 2);
+            }
+            index[n] = at;
+            sig[n] = signature;
+            when[n] = moment;
+            if (stillHolding != null) live.put(n, stillHolding);
+            n++;
+        }
+    }
+
+    /** What the review adds up as verdicts come: per charter, the kill list, the undefended signatures. */
+    private static final class Tally {
+        final Instant now;
+        final Instant until;
+        final Map<String, Instant> succeededAt;
+        final Map<String, String> words = new HashMap<>();
+        final List<JobVerdict> verdicts = new ArrayList<>();
+        final List<Kill> kills = new ArrayList<>();
+        final Map<String, double[]> perCharter = new HashMap<>();
+        final Map<String, long[]> perCharterJobs = new HashMap<>();
+        final Map<String, Hours> afterSuccess = new HashMap<>();
+        final Map<String, Signature> sigs = new HashMap<>();
+
+        Tally(Instant now, Instant until, Map<String, Instant> succeededAt) {
+            this.now = now;
+            this.until = until;
+            this.succeededAt = succeededAt;
+        }
+
+        String word(String w) {
+            return shared(words, w);
+        }
+
+        JobVerdict verdict(Job j, Efficiency e, JobClass k, String charter, String reason) {
+            return new JobVerdict(j.jobId(), word(j.cluster()), word(j.user()), j.name(), k, word(charter), word(reason),
+                    e.cpuHours(), e.gpuHours(), e.memGbHours(), word(j.state()), j.start(), j.end());
+        }
+
+        void add(Job j, Efficiency e, Verdict v) {
+            verdicts.add(verdict(j, e, v.jobClass, v.charter, v.reason));
             if (v.charter != null) {
                 double[] h = perCharter.computeIfAbsent(v.charter, k -> new double[3]);
                 h[0] += e.gpuHours();
@@ -357,51 +430,63 @@ public final class Review {
                 if (v.jobClass == JobClass.DEFENDED) n[1]++;
             }
             if (v.jobClass != JobClass.DEFENDED) {
-                JobState s = j.jobState();
-                if (s == JobState.RUNNING || s == JobState.PENDING) {
-                    Long age = j.submit() == null ? null : Math.max(0, Duration.between(j.submit(), now).getSeconds());
-                    kills.add(new Kill(j.jobId(), j.cluster(), j.user(), j.name(), j.state(), v.jobClass, v.reason,
-                            j.submit(), age, heldCpus(j), heldGpus(j), heldMem(j)));
-                }
-                String key = j.user() + "\u0000" + namePattern(j.name());
-                Signature old = sigs.get(key);
-                long hab = v.jobClass == JobClass.HABITUAL ? 1 : 0;
-                sigs.put(key, old == null
-                        ? new Signature(j.user(), namePattern(j.name()), 1, hab, 1 - hab, e.cpuHours(), e.gpuHours(), e.memGbHours())
-                        : new Signature(old.user(), old.pattern(), old.jobs() + 1, old.habitual() + hab,
-                        old.orphaned() + 1 - hab, old.cpuHours() + e.cpuHours(), old.gpuHours() + e.gpuHours(),
-                        old.memGbHours() + e.memGbHours()));
+                kill(j, v);
+                signature(j.user(), j.name(), v.jobClass, e.cpuHours(), e.gpuHours(), e.memGbHours());
             }
-        });
-
-        kills.sort(Comparator.comparingInt(Kill::gpus).reversed()
-                .thenComparing(Comparator.comparingInt(Kill::cpus).reversed())
-                .thenComparing(Comparator.comparingLong(Kill::memBytes).reversed())
-                .thenComparing(Kill::submit, Comparator.nullsLast(Comparator.naturalOrder()))
-                .thenComparing(Kill::jobId));
-
-        List<Signature> top = sigs.values().stream()
-                .sorted(Comparator.comparingDouble(Signature::gpuHours).reversed()
-                        .thenComparing(Comparator.comparingDouble(Signature::cpuHours).reversed())
-                        .thenComparing(Comparator.comparingLong(Signature::jobs).reversed())
-                        .thenComparing(Signature::user, Comparator.nullsLast(Comparator.naturalOrder()))
-                        .thenComparing(Signature::pattern))
-                .limit(TOP_SIGNATURES).toList();
-
-        List<CharterUse> uses = new ArrayList<>();
-        for (Charter c : charters) {
-            double[] h = perCharter.getOrDefault(c.id(), new double[3]);
-            long[] n = perCharterJobs.getOrDefault(c.id(), new long[2]);
-            Charter.Budget b = c.budget();
-            Double mem = b.memGbHours();
-            uses.add(new CharterUse(c.id(), c.owner(), c.status().word(), c.window().end(), reviewDue(c), n[0], n[1],
-                    b.gpuHours(), b.cpuHours(), mem, h[0], h[1], h[2],
-                    b.gpuHours() > 0 ? h[0] / b.gpuHours() : null, b.cpuHours() > 0 ? h[1] / b.cpuHours() : null,
-                    mem != null && mem > 0 ? h[2] / mem : null,
-                    succeededAt.containsKey(c.id()) ? afterSuccess.getOrDefault(c.id(), Hours.ZERO) : null));
         }
 
-        return new Result(now, since, until, verdicts, shares(verdicts), uses, kills, top);
+        /** On the kill list when it still runs or pends. */
+        void kill(Job j, Verdict v) {
+            JobState s = j.jobState();
+            if (s == JobState.RUNNING || s == JobState.PENDING) {
+                Long age = j.submit() == null ? null : Math.max(0, Duration.between(j.submit(), now).getSeconds());
+                kills.add(new Kill(j.jobId(), j.cluster(), j.user(), j.name(), j.state(), v.jobClass, v.reason,
+                        j.submit(), age, heldCpus(j), heldGpus(j), heldMem(j)));
+            }
+        }
+
+        void signature(String user, String name, JobClass k, double cpuHours, double gpuHours, double memGbHours) {
+            String pattern = namePattern(name);
+            String key = user + "\u0000" + pattern;
+            Signature old = sigs.get(key);
+            long hab = k == JobClass.HABITUAL ? 1 : 0;
+            sigs.put(key, old == null
+                    ? new Signature(user, pattern, 1, hab, 1 - hab, cpuHours, gpuHours, memGbHours)
+                    : new Signature(old.user(), old.pattern(), old.jobs() + 1, old.habitual() + hab,
+                    old.orphaned() + 1 - hab, old.cpuHours() + cpuHours, old.gpuHours() + gpuHours,
+                    old.memGbHours() + memGbHours));
+        }
+
+        Result result(Instant since, List<Charter> charters) {
+            kills.sort(Comparator.comparingInt(Kill::gpus).reversed()
+                    .thenComparing(Comparator.comparingInt(Kill::cpus).reversed())
+                    .thenComparing(Comparator.comparingLong(Kill::memBytes).reversed())
+                    .thenComparing(Kill::submit, Comparator.nullsLast(Comparator.naturalOrder()))
+                    .thenComparing(Kill::jobId)
+                    .thenComparing(Kill::cluster, Comparator.nullsLast(Comparator.naturalOrder())));
+
+            List<Signature> top = sigs.values().stream()
+                    .sorted(Comparator.comparingDouble(Signature::gpuHours).reversed()
+                            .thenComparing(Comparator.comparingDouble(Signature::cpuHours).reversed())
+                            .thenComparing(Comparator.comparingLong(Signature::jobs).reversed())
+                            .thenComparing(Signature::user, Comparator.nullsLast(Comparator.naturalOrder()))
+                            .thenComparing(Signature::pattern))
+                    .limit(TOP_SIGNATURES).toList();
+
+            List<CharterUse> uses = new ArrayList<>();
+            for (Charter c : charters) {
+                double[] h = perCharter.getOrDefault(c.id(), new double[3]);
+                long[] n = perCharterJobs.getOrDefault(c.id(), new long[2]);
+                Charter.Budget b = c.budget();
+                Double mem = b.memGbHours();
+                uses.add(new CharterUse(c.id(), c.owner(), c.status().word(), c.window().end(), reviewDue(c), n[0], n[1],
+                        b.gpuHours(), b.cpuHours(), mem, h[0], h[1], h[2],
+                        b.gpuHours() > 0 ? h[0] / b.gpuHours() : null, b.cpuHours() > 0 ? h[1] / b.cpuHours() : null,
+                        mem != null && mem > 0 ? h[2] / mem : null,
+                        succeededAt.containsKey(c.id()) ? afterSuccess.getOrDefault(c.id(), Hours.ZERO) : null));
+            }
+            return new Result(now, since, until, verdicts, shares(verdicts), uses, kills, top);
+        }
     }
 
     /** One copy of each recurring word (users, states, reasons) across a million verdicts; at most 100,000 kept. */
@@ -442,8 +527,11 @@ public final class Review {
 
     private record Verdict(JobClass jobClass, String charter, String reason) {}
 
-    private static Verdict classify(Job j, List<Charter> charters, Roster roster, Instant now, Recurrence recurrence,
-                                    ExitMoments exits) {
+    /**
+     * The job's verdict, or null for a job no charter claims by a user on the roster: recurrence decides between
+     * habitual and orphaned once every job has been read.
+     */
+    private static Verdict classify(Job j, List<Charter> charters, Roster roster, Instant now, ExitMoments exits) {
         List<Charter> mine = charters.stream().filter(c -> c.matches(j)).toList();
         if (!mine.isEmpty()) {
             Verdict first = null;
@@ -456,11 +544,7 @@ public final class Review {
         }
         if (roster != null && !roster.contains(j.user()))
             return new Verdict(JobClass.ORPHANED, null, "no charter claims it; " + j.user() + " is not on the roster");
-        String recurs = recurrence.of(j);
-        if (recurs != null)
-            return new Verdict(JobClass.HABITUAL, null, "recurring " + namePattern(j.name()) + " by " + j.user() + " "
-                    + recurs + ", no charter");
-        return new Verdict(JobClass.ORPHANED, null, "no charter claims it");
+        return null;
     }
 
     /**
@@ -469,65 +553,69 @@ public final class Review {
      */
     private static final class Recurrence {
         private final long[] cadences;
-        /** Per signature, per cadence, the periods it was seen in: sorted and distinct once the jobs are read. */
-        private final Map<String, long[][]> seen = new HashMap<>();
-        private final Map<String, int[]> counts = new HashMap<>();
+        private final Map<String, Integer> ids = new HashMap<>();
+        /** Per signature number, per cadence, the periods it was seen in: sorted and distinct after {@link #finish}. */
+        private final List<long[][]> periods = new ArrayList<>();
+        private final List<int[]> counts = new ArrayList<>();
         private final boolean automatic;
 
-        Recurrence(Jobs jobs, Duration period) {
+        Recurrence(Duration period) {
             automatic = period == null;
             cadences = automatic ? new long[] {WEEK_S, DAY_S} : new long[] {periodSeconds(period)};
+        }
+
+        /** Counts the job's signature as seen in its periods; returns the signature's number, -1 for no moment. */
+        int add(Job j) {
+            Instant t = when(j);
+            if (t == null) return -1;
             int n = cadences.length;
-            jobs.forEach(j -> {
-                Instant t = when(j);
-                if (t == null) return;
-                String sig = signature(j);
-                long[][] periods = seen.get(sig);
-                int[] count;
-                if (periods == null) {
-                    periods = new long[n][4];
-                    count = new int[n];
-                    seen.put(sig, periods);
-                    counts.put(sig, count);
-                } else {
-                    count = counts.get(sig);
-                }
-                for (int i = 0; i < n; i++) {
-                    long p = period(t, cadences[i]);
-                    int c = count[i];
-                    if (c > 0 && periods[i][c - 1] == p) continue; // jobs come mostly in time order: most repeat the last
-                    if (c == periods[i].length) periods[i] = Arrays.copyOf(periods[i], c * 2);
-                    periods[i][c] = p;
-                    count[i] = c + 1;
-                }
-            });
-            // sorted and distinct: a lookup is then two binary searches in one small array, not a hash set of boxes
-            for (Map.Entry<String, long[][]> e : seen.entrySet()) {
-                long[][] periods = e.getValue();
-                int[] count = counts.get(e.getKey());
-                for (int i = 0; i < n; i++) {
-                    long[] a = periods[i];
+            String sig = signature(j);
+            Integer id = ids.get(sig);
+            if (id == null) {
+                id = periods.size();
+                ids.put(sig, id);
+                periods.add(new long[n][4]);
+                counts.add(new int[n]);
+            }
+            long[][] seen = periods.get(id);
+            int[] count = counts.get(id);
+            for (int i = 0; i < n; i++) {
+                long p = period(t, cadences[i]);
+                int c = count[i];
+                if (c > 0 && seen[i][c - 1] == p) continue; // jobs come mostly in time order: most repeat the last
+                if (c == seen[i].length) seen[i] = Arrays.copyOf(seen[i], c * 2);
+                seen[i][c] = p;
+                count[i] = c + 1;
+            }
+            return id;
+        }
+
+        /** Sorts each signature's periods and drops repeats: a lookup is then two binary searches in a small array. */
+        void finish() {
+            for (int id = 0; id < periods.size(); id++) {
+                long[][] seen = periods.get(id);
+                int[] count = counts.get(id);
+                for (int i = 0; i < cadences.length; i++) {
+                    long[] a = seen[i];
                     int c = count[i];
                     Arrays.sort(a, 0, c);
                     int d = 0;
                     for (int k = 0; k < c; k++) if (d == 0 || a[d - 1] != a[k]) a[d++] = a[k];
-                    periods[i] = Arrays.copyOf(a, d);
+                    seen[i] = Arrays.copyOf(a, d);
                 }
             }
             counts.clear();
+            ids.clear();
         }
 
-        /** How the job recurs, in words ("in 3 earlier weeks"); null when it does not. */
-        String of(Job j) {
-            Instant t = when(j);
-            if (t == null) return null;
-            long[][] all = seen.get(signature(j));
-            if (all == null) return null;
+        /** How a job of signature {@code sig} at {@code epochS} recurs, in words ("in 3 earlier weeks"); null when not. */
+        String of(int sig, long epochS) {
+            Instant t = Instant.ofEpochSecond(epochS);
+            long[][] all = periods.get(sig);
             for (int i = 0; i < cadences.length; i++) {
                 long p = cadences[i];
                 long own = period(t, p);
-                long[] periods = all[i];
-                int earlier = index(periods, own) - index(periods, own - LOOKBACK_WEEKS);
+                int earlier = index(all[i], own) - index(all[i], own - LOOKBACK_WEEKS);
                 if (earlier < RECURRING_WEEKS) continue;
                 if (automatic && p == DAY_S) return "on " + earlier + " of the " + LOOKBACK_WEEKS + " days before";
                 return "in " + earlier + " earlier " + (p == WEEK_S ? "weeks" : "periods of " + shortDuration(p));

@@ -36,8 +36,8 @@ import java.util.concurrent.ForkJoinPool;
  * optimisation does); after reckon's rounds; and the best found by exhaustive search of each stage's factor grid.
  *
  * <p>Every column is scored the same way: the mean wall-clock over the same {@code draws} draws of the others' load
- * (draw 0 the model as given, draw i its background and jitter seeds moved by i), each run on a fresh copy of the
- * cluster. One start time is one sample of a noisy quantity; the mean over the draws is what a configuration is
+ * (draw 0 the model as given, draw i its background and jitter seeds moved by i and started i x 30 minutes into
+ * the others' load), each run on a fresh copy of the cluster. One start time is one sample of a noisy quantity; the mean over the draws is what a configuration is
  * worth on that cluster. The exhaustive search scores every grid point by that mean, pruned only where a point
  * provably cannot beat the best mean found (its draws so far plus a lower bound for the rest), so it stays exhaustive
  * over what is scored.
@@ -49,6 +49,8 @@ public final class OptimiseBench {
     public static final int DRAWS = 4;
     /** How far apart the seeds of two draws are. */
     static final long DRAW_SEED_STEP = 1_000_003;
+    /** How much later into the others' load each draw starts than the one before. */
+    static final long DRAW_OFFSET_S = 30 * 60;
 
     private OptimiseBench() {}
 
@@ -132,14 +134,14 @@ public final class OptimiseBench {
 
     static Figure one(Workload w, int draws, ForkJoinPool pool) {
         if (draws < 1) throw new IllegalArgumentException("draws: at least 1");
-        List<PipelineModel> loads = draws(w.model(), draws);
+        List<Draw> loads = draws(w.model(), draws);
         Campaign c = w.campaign();
         Map<String, Shape> start = new LinkedHashMap<>();
         for (Stage s : c.stages()) start.put(s.name(), s.start());
         Map<String, Shape> rs = rightSized(w, start);
 
         // reckon's rounds run once, on the model as given (draw 0): the cluster the campaign meets
-        SimulatedCluster lab = loads.get(0).simulatedCluster(T0);
+        SimulatedCluster lab = loads.get(0).cluster();
         Optimiser.Run run = new Optimiser(c, lab, Optimiser.simulated(lab, SimDefaults.load()), new Optimiser.MemoryLog(),
                 Optimiser.Budget.UNLIMITED, Optimiser.Settings.DEFAULT).run();
         Search grid = exhaustive(w, loads, pool);
@@ -178,27 +180,39 @@ public final class OptimiseBench {
     }
 
     /**
-     * The draws of the others' load: draw 0 the model as given, draw i with its background's seed and its jobs'
-     * jitter seed moved by i steps, so each draw starts from another moment of the same load and sees other
-     * arrivals.
+     * One draw of the others' load: the model (its background's and its jobs' seeds) and how long the others' load
+     * has run before the pipeline's first job is sent.
      */
-    static List<PipelineModel> draws(PipelineModel m, int k) {
-        List<PipelineModel> out = new ArrayList<>();
+    record Draw(PipelineModel model, long offsetS) {
+        /** A fresh cluster of this draw, at the moment the pipeline starts. */
+        SimulatedCluster cluster() {
+            SimulatedCluster c = model.simulatedCluster(T0);
+            if (offsetS > 0) c.advanceTo(T0.plusSeconds(offsetS));
+            return c;
+        }
+    }
+
+    /**
+     * The draws of the others' load: draw 0 the model as given, started at once (the bench's single figure before
+     * there were draws); draw i with its background's seed and its jobs' jitter seed moved by i steps, and started
+     * i x 30 minutes into that load, so each meets other arrivals and a load that has drifted from its mean.
+     */
+    static List<Draw> draws(PipelineModel m, int k) {
+        List<Draw> out = new ArrayList<>();
         for (int i = 0; i < k; i++) {
             long step = i * DRAW_SEED_STEP;
             PipelineModel.Background b = m.background();
-            out.add(i == 0 ? m : new PipelineModel(m.machine(), b == null ? null : new PipelineModel.Background(
-                    b.utilisation(), b.jobCores(), b.jobTimeS(), b.seed() + step, b.horizonS()), m.seed() + step,
-                    m.noise(), m.policy(), m.stages()));
+            out.add(i == 0 ? new Draw(m, 0) : new Draw(new PipelineModel(m.machine(), b == null ? null
+                    : new PipelineModel.Background(b.utilisation(), b.jobCores(), b.jobTimeS(), b.seed() + step,
+                    b.horizonS()), m.seed() + step, m.noise(), m.policy(), m.stages()), i * DRAW_OFFSET_S));
         }
         return out;
     }
 
     /** The campaign at the shapes, run whole on a fresh cluster of each draw. */
-    static List<PipelineRun.Result> scored(Campaign c, Map<String, Shape> shapes, List<PipelineModel> loads,
-                                          ForkJoinPool pool) {
+    static List<PipelineRun.Result> scored(Campaign c, Map<String, Shape> shapes, List<Draw> loads, ForkJoinPool pool) {
         return pool.submit(() -> loads.parallelStream()
-                .map(m -> PipelineRun.run(c, shapes, m.simulatedCluster(T0), PipelineRun.Retry.MORE_MEMORY))
+                .map(d -> PipelineRun.run(c, shapes, d.cluster(), PipelineRun.Retry.MORE_MEMORY))
                 .toList()).join();
     }
 
@@ -238,7 +252,7 @@ public final class OptimiseBench {
     static Map<String, Shape> exhaustive(Workload w) {
         ForkJoinPool pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
         try {
-            return exhaustive(w, List.of(w.model()), pool).shapes();
+            return exhaustive(w, List.of(new Draw(w.model(), 0)), pool).shapes();
         } finally {
             pool.shutdown();
         }
@@ -251,7 +265,7 @@ public final class OptimiseBench {
      * only when what it took so far plus a lower bound for each draw left (its waves at the fewest jobs at once, each
      * at its shortest runtime) already exceeds the best mean's total: a point skipped cannot be the best.
      */
-    static Search exhaustive(Workload w, List<PipelineModel> loads, ForkJoinPool pool) {
+    static Search exhaustive(Workload w, List<Draw> loads, ForkJoinPool pool) {
         Map<String, Shape> out = new LinkedHashMap<>();
         int points = 0;
         int[] runs = {0};
@@ -303,10 +317,10 @@ public final class OptimiseBench {
     }
 
     /** The stage alone at the shape on a fresh cluster of the draw: its wall-clock, NaN when work is left undone. */
-    private static double stageRun(Workload w, Stage s, Shape x, PipelineModel load) {
+    private static double stageRun(Workload w, Stage s, Shape x, Draw load) {
         Campaign one = new Campaign(w.campaign().name(), 1, w.campaign().charter(), List.of(
                 new Stage(s.name(), s.shards(), s.command(), x, s.bounds(), s.lanes(), List.of(), s.match())));
-        PipelineRun.Result r = PipelineRun.run(one, Map.of(s.name(), x), load.simulatedCluster(T0),
+        PipelineRun.Result r = PipelineRun.run(one, Map.of(s.name(), x), load.cluster(),
                 PipelineRun.Retry.MORE_MEMORY);
         return r.unfinished() == 0 ? r.wallClockS() : Double.NaN;
     }

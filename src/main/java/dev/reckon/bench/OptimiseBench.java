@@ -46,7 +46,7 @@ public final class OptimiseBench {
     static final long GIB = 1L << 30;
     static final Instant T0 = Instant.parse("2026-01-05T08:00:00Z");
     /** The draws of the others' load each column is scored over, by default. */
-    public static final int DRAWS = 4;
+    public static final int DRAWS = 16;
     /** How far apart the seeds of two draws are. */
     static final long DRAW_SEED_STEP = 1_000_003;
     /** How much later into the others' load each draw starts than the one before. */
@@ -271,20 +271,9 @@ public final class OptimiseBench {
         int[] runs = {0};
         int k = loads.size();
         for (Stage s : w.campaign().stages()) {
-            PipelineModel.StageModel m = w.model().stage(s.name());
-            List<Shape> cands = new ArrayList<>();
+            List<Shape> cands = candidates(w, s);
             List<Double> bounds = new ArrayList<>();
-            for (Shape cand : grid(s)) {
-                double peak = m.peakBytes(cand.shardsPerJob()) * (1 + w.model().noise());
-                double run = m.runtimeS(cand.cpus(), cand.gpus(), cand.shardsPerJob()) * (1 + w.model().noise());
-                Stage.Range mr = s.bounds().get(Factor.MEM);
-                long mem = ((long) (peak * 1.15) + (1L << 28) - 1) / (1L << 28) * (1L << 28);
-                if (mr != null && !mr.contains(mem)) continue;
-                long time = Math.max(300, ((long) (run * 1.3) + 59) / 60 * 60);
-                Shape x = cand.withMem(mr == null ? cand.memBytes() : mem).withTime(time);
-                cands.add(x);
-                bounds.add(lowerBound(w.model(), s, x));
-            }
+            for (Shape x : cands) bounds.add(lowerBound(w.model(), s, x));
             points += cands.size();
             // every point on draw 0
             List<double[]> first = pool.submit(() -> java.util.stream.IntStream.range(0, cands.size()).parallel()
@@ -316,8 +305,28 @@ public final class OptimiseBench {
         return new Search(out, points, runs[0]);
     }
 
+    /**
+     * The points of a stage's grid the search scores: each combination of its factors (CPUs, units per job, lane,
+     * concurrency) with memory and time from the true model (peak x 1.15, runtime x 1.3), those whose memory is
+     * within the stage's bounds.
+     */
+    static List<Shape> candidates(Workload w, Stage s) {
+        PipelineModel.StageModel m = w.model().stage(s.name());
+        List<Shape> out = new ArrayList<>();
+        for (Shape cand : grid(s)) {
+            double peak = m.peakBytes(cand.shardsPerJob()) * (1 + w.model().noise());
+            double run = m.runtimeS(cand.cpus(), cand.gpus(), cand.shardsPerJob()) * (1 + w.model().noise());
+            Stage.Range mr = s.bounds().get(Factor.MEM);
+            long mem = ((long) (peak * 1.15) + (1L << 28) - 1) / (1L << 28) * (1L << 28);
+            if (mr != null && !mr.contains(mem)) continue;
+            long time = Math.max(300, ((long) (run * 1.3) + 59) / 60 * 60);
+            out.add(cand.withMem(mr == null ? cand.memBytes() : mem).withTime(time));
+        }
+        return out;
+    }
+
     /** The stage alone at the shape on a fresh cluster of the draw: its wall-clock, NaN when work is left undone. */
-    private static double stageRun(Workload w, Stage s, Shape x, Draw load) {
+    static double stageRun(Workload w, Stage s, Shape x, Draw load) {
         Campaign one = new Campaign(w.campaign().name(), 1, w.campaign().charter(), List.of(
                 new Stage(s.name(), s.shards(), s.command(), x, s.bounds(), s.lanes(), List.of(), s.match())));
         PipelineRun.Result r = PipelineRun.run(one, Map.of(s.name(), x), load.cluster(),

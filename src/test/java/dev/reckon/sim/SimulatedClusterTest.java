@@ -138,7 +138,7 @@ class SimulatedClusterTest {
         Workload.Builder b = new Workload.Builder();
         long t = 0;
         for (int i = 0; i < 3000; i++) {
-            t += (long) (-Math.log(1 - rnd.nextDouble()) * 60);
+            t += (long) (-Math.log(1 - rnd.nextDouble()) * 400); // about 75% of the 32 cores busy
             long run = 300 + rnd.nextInt(3600);
             b.add("b" + i, t, run + rnd.nextInt(1800), run, 1, 1 + rnd.nextInt(8), 0, 0, "other", null, null);
         }

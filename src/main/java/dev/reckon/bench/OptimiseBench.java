@@ -1,8 +1,11 @@
 package dev.reckon.bench;
 
+import dev.reckon.core.InputError;
 import dev.reckon.optimise.Campaign;
+import dev.reckon.optimise.CampaignFile;
 import dev.reckon.optimise.Factor;
 import dev.reckon.optimise.Lane;
+import dev.reckon.optimise.ModelFile;
 import dev.reckon.optimise.Optimiser;
 import dev.reckon.optimise.PipelineModel;
 import dev.reckon.optimise.PipelineRun;
@@ -14,24 +17,40 @@ import dev.reckon.sim.SimDefaults;
 import dev.reckon.sim.SimulatedCluster;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * The optimiser against the alternatives, on simulated clusters with other users' load: per workload model, the
  * pipeline's wall-clock as submitted (failed jobs resubmitted with more memory); after right-sizing alone (memory
  * and time set to the largest use of a previous run plus a margin, retried with more memory: what Seqera Platform's
  * optimisation does); after reckon's rounds; and the best found by exhaustive search of each stage's factor grid.
+ *
+ * <p>Every column is scored the same way: the mean wall-clock over the same {@code draws} draws of the others' load
+ * (draw 0 the model as given, draw i its background and jitter seeds moved by i and started i x 30 minutes into
+ * the others' load), each run on a fresh copy of the cluster. One start time is one sample of a noisy quantity; the mean over the draws is what a configuration is
+ * worth on that cluster. The exhaustive search scores every grid point by that mean, pruned only where a point
+ * provably cannot beat the best mean found (its draws so far plus a lower bound for the rest), so it stays exhaustive
+ * over what is scored.
  */
 public final class OptimiseBench {
     static final long GIB = 1L << 30;
     static final Instant T0 = Instant.parse("2026-01-05T08:00:00Z");
+    /** The draws of the others' load each column is scored over, by default. */
+    public static final int DRAWS = 16;
+    /** How far apart the seeds of two draws are. */
+    static final long DRAW_SEED_STEP = 1_000_003;
+    /** How much later into the others' load each draw starts than the one before. */
+    static final long DRAW_OFFSET_S = 30 * 60;
 
     private OptimiseBench() {}
 
@@ -39,18 +58,23 @@ public final class OptimiseBench {
     public record Workload(String name, String what, Campaign campaign, PipelineModel model) {}
 
     /**
-     * One workload's figures.
+     * One workload's figures: each wall-clock the mean over the draws, with each draw's value beside it.
      *
      * @param asSubmittedS  wall-clock as submitted, seconds
      * @param rightSizedS   after right-sizing alone
      * @param reckonS       after reckon's rounds
-     * @param exhaustiveS   the best of the exhaustive search
+     * @param exhaustiveS   the best known: of the exhaustive search's configuration, reckon's and right-sizing's
      * @param rounds        rounds reckon ran
      * @param trialHours    CPU-hours (GPU-hours counted as 10 CPU-hours) its trials held
-     * @param oomsAfterRound1 jobs that ran out of memory in reckon's rounds 2 and on, and in its final run
+     * @param oomsAfterRound1 jobs that ran out of memory in reckon's rounds 2 and on, and in its final runs
+     * @param draws         the draws of the others' load every column is the mean over
+     * @param reckonDrawsS  reckon's configuration's wall-clock on each draw
+     * @param exhaustiveDrawsS the best known configuration's wall-clock on each draw
      */
     public record Figure(String workload, double asSubmittedS, double rightSizedS, double reckonS, double exhaustiveS,
-                         int rounds, int trials, double trialHours, int oomsAfterRound1, double seconds) {
+                         int rounds, int trials, double trialHours, int oomsAfterRound1, double seconds, int draws,
+                         List<Double> asSubmittedDrawsS, List<Double> rightSizedDrawsS, List<Double> reckonDrawsS,
+                         List<Double> exhaustiveDrawsS, int gridPoints, int gridRuns) {
         public double vsSubmitted() {
             return 1 - reckonS / asSubmittedS;
         }
@@ -62,52 +86,87 @@ public final class OptimiseBench {
         public double vsOptimum() {
             return reckonS / exhaustiveS - 1;
         }
+
+        Figure took(double s) {
+            return new Figure(workload, asSubmittedS, rightSizedS, reckonS, exhaustiveS, rounds, trials, trialHours,
+                    oomsAfterRound1, s, draws, asSubmittedDrawsS, rightSizedDrawsS, reckonDrawsS, exhaustiveDrawsS,
+                    gridPoints, gridRuns);
+        }
     }
 
     public static List<Figure> run(List<Workload> workloads, PrintStream out) {
+        return run(workloads, DRAWS, Runtime.getRuntime().availableProcessors(), out);
+    }
+
+    /** The figures of each workload over {@code draws} draws of the others' load, on {@code threads} threads. */
+    public static List<Figure> run(List<Workload> workloads, int draws, int threads, PrintStream out) {
         List<Figure> figures = new ArrayList<>();
-        if (out != null) out.printf(Locale.ROOT, "%-22s %12s %12s %12s %12s %8s %8s %9s %7s %6s %7s%n", "workload",
-                "submitted", "rightsized", "reckon", "exhaustive", "vs sub", "vs rs", "vs best", "rounds", "OOMs",
-                "trial h");
-        for (Workload w : workloads) {
-            long t0 = System.nanoTime();
-            Figure f = one(w);
-            f = new Figure(f.workload(), f.asSubmittedS(), f.rightSizedS(), f.reckonS(), f.exhaustiveS(), f.rounds(),
-                    f.trials(), f.trialHours(), f.oomsAfterRound1(), (System.nanoTime() - t0) / 1e9);
-            figures.add(f);
-            if (out != null) out.printf(Locale.ROOT, "%-22s %12s %12s %12s %12s %7.0f%% %7.0f%% %8.1f%% %7d %6d %7.1f%n",
-                    w.name(), h(f.asSubmittedS()), h(f.rightSizedS()), h(f.reckonS()), h(f.exhaustiveS()),
-                    100 * f.vsSubmitted(), 100 * f.vsRightSized(), 100 * f.vsOptimum(), f.rounds(), f.oomsAfterRound1(),
-                    f.trialHours());
+        if (out != null) out.printf(Locale.ROOT, "%-22s %12s %12s %12s %12s %8s %8s %9s %7s %6s %7s %14s %14s%n",
+                "workload", "submitted", "rightsized", "reckon", "exhaustive", "vs sub", "vs rs", "vs best", "rounds",
+                "OOMs", "trial h", "reckon draws", "best draws");
+        ForkJoinPool pool = new ForkJoinPool(Math.max(1, threads));
+        try {
+            for (Workload w : workloads) {
+                long t0 = System.nanoTime();
+                Figure f = one(w, draws, pool).took((System.nanoTime() - t0) / 1e9);
+                figures.add(f);
+                if (out != null) out.printf(Locale.ROOT,
+                        "%-22s %12s %12s %12s %12s %7.0f%% %7.0f%% %8.1f%% %7d %6d %7.1f %14s %14s%n",
+                        w.name(), h(f.asSubmittedS()), h(f.rightSizedS()), h(f.reckonS()), h(f.exhaustiveS()),
+                        100 * f.vsSubmitted(), 100 * f.vsRightSized(), 100 * f.vsOptimum(), f.rounds(),
+                        f.oomsAfterRound1(), f.trialHours(), range(f.reckonDrawsS()), range(f.exhaustiveDrawsS()));
+            }
+        } finally {
+            pool.shutdown();
         }
         return figures;
     }
 
+    /** One workload over the default draws, on this machine's cores. */
     static Figure one(Workload w) {
+        ForkJoinPool pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+        try {
+            return one(w, DRAWS, pool);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    static Figure one(Workload w, int draws, ForkJoinPool pool) {
+        if (draws < 1) throw new IllegalArgumentException("draws: at least 1");
+        List<Draw> loads = draws(w.model(), draws);
         Campaign c = w.campaign();
         Map<String, Shape> start = new LinkedHashMap<>();
         for (Stage s : c.stages()) start.put(s.name(), s.start());
-        PipelineRun.Result submitted = PipelineRun.run(c, start, fresh(w), PipelineRun.Retry.MORE_MEMORY);
         Map<String, Shape> rs = rightSized(w, start);
-        PipelineRun.Result rightSized = PipelineRun.run(c, rs, fresh(w), PipelineRun.Retry.MORE_MEMORY);
 
-        SimulatedCluster lab = fresh(w);
+        // reckon's rounds run once, on the model as given (draw 0): the cluster the campaign meets
+        SimulatedCluster lab = loads.get(0).cluster();
         Optimiser.Run run = new Optimiser(c, lab, Optimiser.simulated(lab, SimDefaults.load()), new Optimiser.MemoryLog(),
                 Optimiser.Budget.UNLIMITED, Optimiser.Settings.DEFAULT).run();
-        PipelineRun.Result reckon = PipelineRun.run(c, run.chosen(), fresh(w), PipelineRun.Retry.MORE_MEMORY);
-        int ooms = reckon.ooms();
+        Search grid = exhaustive(w, loads, pool);
+
+        List<PipelineRun.Result> submitted = scored(c, start, loads, pool);
+        List<PipelineRun.Result> rightSized = scored(c, rs, loads, pool);
+        List<PipelineRun.Result> reckon = scored(c, run.chosen(), loads, pool);
+        List<PipelineRun.Result> best = scored(c, grid.shapes(), loads, pool);
+        int ooms = 0;
+        for (PipelineRun.Result r : reckon) ooms += r.ooms();
         double hours = 0;
         for (Trial t : run.trials()) {
             if (t.result() == null) continue;
             hours += t.result().cpuHours() + 10 * t.result().gpuHours();
             if (t.round() >= 2) ooms += t.result().ooms();
         }
-        Map<String, Shape> grid = exhaustive(w);
-        PipelineRun.Result best = PipelineRun.run(c, grid, fresh(w), PipelineRun.Retry.MORE_MEMORY);
+        // the best known: the exhaustive search's configuration, reckon's or right-sizing's, by the same mean
+        List<PipelineRun.Result> bestKnown = best;
+        for (List<PipelineRun.Result> x : List.of(reckon, rightSized))
+            if (mean(x) < mean(bestKnown)) bestKnown = x;
         if (System.getenv("RECKON_BENCH_VERBOSE") != null) {
             for (Stage s : c.stages())
                 System.err.println(w.name() + " " + s.name() + ": start " + s.start() + "\n  reckon " + run.chosen().get(s.name())
-                        + "\n  grid   " + grid.get(s.name()) + "\n  stopped: " + run.stopped());
+                        + "\n  grid   " + grid.shapes().get(s.name()) + "\n  stopped: " + run.stopped());
+            System.err.println("  grid: " + grid.points() + " points, " + grid.runs() + " runs of " + draws + " draws");
             for (Trial t : run.trials())
                 System.err.println("  " + t.round() + " #" + t.number() + " " + t.stage() + " " + t.hypothesis() + " | "
                         + dev.reckon.optimise.RoundReport.config(t.shape()) + " | " + t.shards() + " units | "
@@ -115,14 +174,60 @@ public final class OptimiseBench {
                         + Math.round(t.result().meanRuntimeS()) + "s run " + Math.round(t.result().meanWaitS()) + "s wait")
                         + " | predicted " + t.predictedWaitS());
         }
-        return new Figure(w.name(), submitted.wallClockS(), rightSized.wallClockS(), reckon.wallClockS(),
-                Math.min(best.wallClockS(), Math.min(reckon.wallClockS(), rightSized.wallClockS())), run.rounds(),
-                run.trials().size(), hours, ooms, 0);
+        return new Figure(w.name(), mean(submitted), mean(rightSized), mean(reckon), mean(bestKnown), run.rounds(),
+                run.trials().size(), hours, ooms, 0, draws, walls(submitted), walls(rightSized), walls(reckon),
+                walls(bestKnown), grid.points(), grid.runs());
     }
 
-    static SimulatedCluster fresh(Workload w) {
-        return w.model().simulatedCluster(T0);
+    /**
+     * One draw of the others' load: the model (its background's and its jobs' seeds) and how long the others' load
+     * has run before the pipeline's first job is sent.
+     */
+    record Draw(PipelineModel model, long offsetS) {
+        /** A fresh cluster of this draw, at the moment the pipeline starts. */
+        SimulatedCluster cluster() {
+            SimulatedCluster c = model.simulatedCluster(T0);
+            if (offsetS > 0) c.advanceTo(T0.plusSeconds(offsetS));
+            return c;
+        }
     }
+
+    /**
+     * The draws of the others' load: draw 0 the model as given, started at once (the bench's single figure before
+     * there were draws); draw i with its background's seed and its jobs' jitter seed moved by i steps, and started
+     * i x 30 minutes into that load, so each meets other arrivals and a load that has drifted from its mean.
+     */
+    static List<Draw> draws(PipelineModel m, int k) {
+        List<Draw> out = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            long step = i * DRAW_SEED_STEP;
+            PipelineModel.Background b = m.background();
+            out.add(i == 0 ? new Draw(m, 0) : new Draw(new PipelineModel(m.machine(), b == null ? null
+                    : new PipelineModel.Background(b.utilisation(), b.jobCores(), b.jobTimeS(), b.seed() + step,
+                    b.horizonS()), m.seed() + step, m.noise(), m.policy(), m.stages()), i * DRAW_OFFSET_S));
+        }
+        return out;
+    }
+
+    /** The campaign at the shapes, run whole on a fresh cluster of each draw. */
+    static List<PipelineRun.Result> scored(Campaign c, Map<String, Shape> shapes, List<Draw> loads, ForkJoinPool pool) {
+        return pool.submit(() -> loads.parallelStream()
+                .map(d -> PipelineRun.run(c, shapes, d.cluster(), PipelineRun.Retry.MORE_MEMORY))
+                .toList()).join();
+    }
+
+    static double mean(List<PipelineRun.Result> rs) {
+        double sum = 0;
+        for (PipelineRun.Result r : rs) sum += r.wallClockS();
+        return sum / rs.size();
+    }
+
+    private static List<Double> walls(List<PipelineRun.Result> rs) {
+        return rs.stream().map(PipelineRun.Result::wallClockS).toList();
+    }
+
+    /** The search's outcome: the fastest shape per stage, the grid points and the stage runs it took. */
+    record Search(Map<String, Shape> shapes, int points, int runs) {}
 
     /**
      * Seqera-style right-sizing: a previous run as submitted (failed jobs retried with more memory) gives each
@@ -145,30 +250,112 @@ public final class OptimiseBench {
 
     /** Per stage, the grid of its factors (CPUs, units per job, lane, concurrency) tried whole; the fastest kept. */
     static Map<String, Shape> exhaustive(Workload w) {
+        ForkJoinPool pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+        try {
+            return exhaustive(w, List.of(new Draw(w.model(), 0)), pool).shapes();
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /**
+     * Per stage, every point of the grid of its factors (CPUs, units per job, lane, concurrency), with memory and
+     * time from the true model, run alone on a fresh cluster of each draw; the one of the least mean wall-clock kept.
+     * Every point is run on draw 0 first; then, best first, on the other draws, skipping the rest of a point's draws
+     * only when what it took so far plus a lower bound for each draw left (its waves at the fewest jobs at once, each
+     * at its shortest runtime) already exceeds the best mean's total: a point skipped cannot be the best.
+     */
+    static Search exhaustive(Workload w, List<Draw> loads, ForkJoinPool pool) {
         Map<String, Shape> out = new LinkedHashMap<>();
+        int points = 0;
+        int[] runs = {0};
+        int k = loads.size();
         for (Stage s : w.campaign().stages()) {
-            PipelineModel.StageModel m = w.model().stage(s.name());
+            List<Shape> cands = candidates(w, s);
+            List<Double> bounds = new ArrayList<>();
+            for (Shape x : cands) bounds.add(lowerBound(w.model(), s, x));
+            points += cands.size();
+            // every point on draw 0
+            List<double[]> first = pool.submit(() -> java.util.stream.IntStream.range(0, cands.size()).parallel()
+                    .mapToObj(i -> new double[] {i, stageRun(w, s, cands.get(i), loads.get(0))}).toList()).join();
+            runs[0] += cands.size();
+            List<double[]> order = new ArrayList<>(first);
+            order.removeIf(x -> Double.isNaN(x[1]));
+            order.sort(Comparator.comparingDouble(x -> x[1]));
             Shape best = null;
-            double bestT = Double.MAX_VALUE;
-            for (Shape cand : grid(s)) {
-                double peak = m.peakBytes(cand.shardsPerJob()) * (1 + w.model().noise());
-                double run = m.runtimeS(cand.cpus(), cand.gpus(), cand.shardsPerJob()) * (1 + w.model().noise());
-                Stage.Range mr = s.bounds().get(Factor.MEM);
-                long mem = ((long) (peak * 1.15) + (1L << 28) - 1) / (1L << 28) * (1L << 28);
-                if (mr != null && !mr.contains(mem)) continue;
-                long time = Math.max(300, ((long) (run * 1.3) + 59) / 60 * 60);
-                Shape x = cand.withMem(mr == null ? cand.memBytes() : mem).withTime(time);
-                Campaign one = new Campaign(w.campaign().name(), 1, w.campaign().charter(), List.of(
-                        new Stage(s.name(), s.shards(), s.command(), x, s.bounds(), s.lanes(), List.of(), s.match())));
-                PipelineRun.Result r = PipelineRun.run(one, Map.of(s.name(), x), fresh(w), PipelineRun.Retry.MORE_MEMORY);
-                if (r.unfinished() == 0 && r.wallClockS() < bestT) {
-                    bestT = r.wallClockS();
-                    best = x;
+            double bestSum = Double.MAX_VALUE;
+            for (double[] x : order) {
+                int i = (int) x[0];
+                double lb = bounds.get(i);
+                if (x[1] + (k - 1) * lb >= bestSum) continue; // cannot beat the best mean
+                double sum = x[1];
+                if (k > 1) {
+                    List<Double> rest = pool.submit(() -> loads.subList(1, k).parallelStream()
+                            .map(l -> stageRun(w, s, cands.get(i), l)).toList()).join();
+                    runs[0] += k - 1;
+                    for (double r : rest) sum = Double.isNaN(r) || Double.isNaN(sum) ? Double.NaN : sum + r;
+                }
+                if (!Double.isNaN(sum) && sum < bestSum) {
+                    bestSum = sum;
+                    best = cands.get(i);
                 }
             }
             out.put(s.name(), best == null ? s.start() : best);
         }
+        return new Search(out, points, runs[0]);
+    }
+
+    /**
+     * The points of a stage's grid the search scores: each combination of its factors (CPUs, units per job, lane,
+     * concurrency) with memory and time from the true model (peak x 1.15, runtime x 1.3), those whose memory is
+     * within the stage's bounds.
+     */
+    static List<Shape> candidates(Workload w, Stage s) {
+        PipelineModel.StageModel m = w.model().stage(s.name());
+        List<Shape> out = new ArrayList<>();
+        for (Shape cand : grid(s)) {
+            double peak = m.peakBytes(cand.shardsPerJob()) * (1 + w.model().noise());
+            double run = m.runtimeS(cand.cpus(), cand.gpus(), cand.shardsPerJob()) * (1 + w.model().noise());
+            Stage.Range mr = s.bounds().get(Factor.MEM);
+            long mem = ((long) (peak * 1.15) + (1L << 28) - 1) / (1L << 28) * (1L << 28);
+            if (mr != null && !mr.contains(mem)) continue;
+            long time = Math.max(300, ((long) (run * 1.3) + 59) / 60 * 60);
+            out.add(cand.withMem(mr == null ? cand.memBytes() : mem).withTime(time));
+        }
         return out;
+    }
+
+    /** The stage alone at the shape on a fresh cluster of the draw: its wall-clock, NaN when work is left undone. */
+    static double stageRun(Workload w, Stage s, Shape x, Draw load) {
+        Campaign one = new Campaign(w.campaign().name(), 1, w.campaign().charter(), List.of(
+                new Stage(s.name(), s.shards(), s.command(), x, s.bounds(), s.lanes(), List.of(), s.match())));
+        PipelineRun.Result r = PipelineRun.run(one, Map.of(s.name(), x), load.cluster(),
+                PipelineRun.Retry.MORE_MEMORY);
+        return r.unfinished() == 0 ? r.wallClockS() : Double.NaN;
+    }
+
+    /**
+     * No draw runs the stage at the shape sooner than this: its jobs in waves of as many as may run at once (its
+     * jobs at once, and no more than the machine's cores or GPUs hold), each job at the shortest runtime the jitter
+     * allows (the last, shorter job once).
+     */
+    static double lowerBound(PipelineModel model, Stage s, Shape x) {
+        PipelineModel.StageModel m = model.stage(s.name());
+        int jobs = x.jobs(Math.max(1, s.shards()));
+        long fit = Math.max(1, model.machine().totalCores() / Math.max(1, x.cpus()));
+        if (x.gpus() > 0) {
+            long gpus = 0;
+            for (Machine.Group g : model.machine().groups()) gpus += (long) g.nodes() * g.gpus();
+            fit = Math.min(fit, Math.max(1, gpus / x.gpus()));
+        }
+        long cap = Math.max(1, Math.min(Math.min(jobs, x.concurrency()), fit));
+        long waves = (jobs + cap - 1) / cap;
+        // some slot runs `waves` jobs one after another; at most one of them is the short last job
+        int units = Math.min(x.shardsPerJob(), Math.max(1, s.shards()));
+        int last = Math.max(1, s.shards()) - (jobs - 1) * units;
+        double full = Math.max(0, Math.floor(m.runtimeS(x.cpus(), x.gpus(), units) * (1 - model.noise())) - 1);
+        double shortest = Math.max(0, Math.floor(m.runtimeS(x.cpus(), x.gpus(), Math.max(1, last)) * (1 - model.noise())) - 1);
+        return (waves - 1) * full + Math.min(full, shortest);
     }
 
     static List<Shape> grid(Stage s) {
@@ -200,12 +387,36 @@ public final class OptimiseBench {
         return out;
     }
 
+    private static String range(List<Double> xs) {
+        double lo = Double.MAX_VALUE, hi = 0;
+        for (double x : xs) {
+            lo = Math.min(lo, x);
+            hi = Math.max(hi, x);
+        }
+        return h(lo) + "-" + h(hi);
+    }
+
     private static String h(double s) {
         if (s >= 3600) return String.format(Locale.ROOT, "%.1fh", s / 3600);
         return String.format(Locale.ROOT, "%.0fm", s / 60);
     }
 
     // ------------------------------------------------------------------------------------------------ the models
+
+    /**
+     * A workload from files: a campaign file as submitted and its workload model file (both as {@code reckon optimise
+     * run --model} reads them), named after the campaign.
+     *
+     * @throws InputError the first problem of either file, or a stage the model has no model for
+     */
+    public static Workload fromFiles(Path campaignFile, Path modelFile) {
+        Campaign c = CampaignFile.read(campaignFile).orThrow();
+        PipelineModel m = ModelFile.read(modelFile).orThrow();
+        List<String> missing = m.unmodelled(c);
+        if (!missing.isEmpty()) throw new InputError(modelFile.toString(), 0, "stages",
+                "no model for stage" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing));
+        return new Workload(c.name(), campaignFile.getFileName() + " on " + modelFile.getFileName(), c, m);
+    }
 
     /** The workload models of the bench: the five the issue names, and one more with other numbers. */
     public static List<Workload> models() {

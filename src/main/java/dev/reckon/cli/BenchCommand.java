@@ -146,26 +146,47 @@ final class BenchCommand implements Runnable {
     @Command(name = "optimise", aliases = "optimize", mixinStandardHelpOptions = true,
             description = {"Runs the optimiser on simulated clusters with other users' load over six workload models "
                     + "(a queue-bound stage of wide jobs, preprocessing holding idle GPUs, an OOM-prone stage, a stage "
-                    + "asking ten times the memory it uses, a pipeline mixing them, and a staging-heavy stage) and prints per model the "
+                    + "asking ten times the memory it uses, a pipeline mixing them, and a staging-heavy stage), or on "
+                    + "a campaign file and its workload model file, and prints per model the "
                     + "pipeline's wall-clock as submitted, after right-sizing alone (largest use + margin, retried with "
-                    + "more memory), after reckon's rounds, and the best of an exhaustive search of the factor grid; "
+                    + "more memory), after reckon's rounds, and the best of an exhaustive search of the factor grid, "
+                    + "each the mean over the same draws of the others' load, with each draw's range; "
                     + "the rounds, the trials' hours, and jobs out of memory after round 1."})
     static final class Optimise implements java.util.concurrent.Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--model", paramLabel = "NAME", description = "Only this model (default: all six).")
+        @Option(names = "--model", paramLabel = "NAME|FILE", description = "Only this model (default: all six); "
+                + "with --campaign, a workload model file (*.model.yaml).")
         String model;
+        @Option(names = "--campaign", paramLabel = "FILE", description = "A campaign file as submitted, run against "
+                + "the workload model file given by --model.")
+        Path campaign;
+        @Option(names = "--draws", paramLabel = "K", description = "Draws of the others' load each configuration is "
+                + "scored over (default: " + dev.reckon.bench.OptimiseBench.DRAWS + ").")
+        Integer draws;
+        @Option(names = "--threads", paramLabel = "N", description = "Simulations run at once (default: the cores).")
+        Integer threads;
         @Option(names = "--json", description = "The figures as JSON.")
         boolean json;
 
         @Override
         public Integer call() {
             Door door = new Door(spec);
-            var models = dev.reckon.bench.OptimiseBench.models().stream()
-                    .filter(w -> model == null || w.name().equals(model)).toList();
-            if (models.isEmpty()) throw door.usage("--model: one of " + dev.reckon.bench.OptimiseBench.models().stream()
-                    .map(dev.reckon.bench.OptimiseBench.Workload::name).toList());
-            var figures = dev.reckon.bench.OptimiseBench.run(models, json ? null : door.out());
+            int k = draws == null ? dev.reckon.bench.OptimiseBench.DRAWS : draws;
+            if (k < 1 || k > 64) throw door.usage("--draws: 1 to 64");
+            int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+            if (t < 1) throw door.usage("--threads: at least 1");
+            java.util.List<dev.reckon.bench.OptimiseBench.Workload> models;
+            if (campaign != null) {
+                if (model == null) throw door.usage("--campaign needs --model FILE, the campaign's workload model file");
+                models = java.util.List.of(dev.reckon.bench.OptimiseBench.fromFiles(campaign, Path.of(model)));
+            } else {
+                models = dev.reckon.bench.OptimiseBench.models().stream()
+                        .filter(w -> model == null || w.name().equals(model)).toList();
+                if (models.isEmpty()) throw door.usage("--model: one of " + dev.reckon.bench.OptimiseBench.models().stream()
+                        .map(dev.reckon.bench.OptimiseBench.Workload::name).toList() + ", or a model file with --campaign");
+            }
+            var figures = dev.reckon.bench.OptimiseBench.run(models, k, t, json ? null : door.out());
             if (json) door.out().println(dev.reckon.core.Json.write(figures));
             return 0;
         }

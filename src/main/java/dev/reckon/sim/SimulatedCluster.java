@@ -183,7 +183,7 @@ public final class SimulatedCluster implements Cluster {
     public List<JobStatus> poll(Collection<String> ids, Duration wait) {
         List<Entry> es = mine(ids);
         long target = now + Math.max(0, wait.getSeconds());
-        Plan plan = plan();
+        Plan plan = plan(target);
         long change = Long.MAX_VALUE;
         for (Entry e : es) {
             if (e.over()) continue;
@@ -199,13 +199,13 @@ public final class SimulatedCluster implements Cluster {
     public void advanceTo(Instant t) {
         long to = t.getEpochSecond();
         if (to < now) throw new IllegalArgumentException("the clock does not go back: " + t + " < " + now());
-        commit(plan(), to);
+        commit(plan(to), to);
     }
 
     @Override
     public void cancel(String id) {
         Entry e = mine(List.of(id)).get(0);
-        commit(plan(), now);
+        commit(plan(now), now);
         if (e.over()) return;
         e.end = now;
         e.state = JobState.CANCELLED;
@@ -244,7 +244,11 @@ public final class SimulatedCluster implements Cluster {
         return out;
     }
 
-    /** The schedule from now on, for every job not yet over. */
+    /**
+     * The schedule from now until {@code to}, for every job not yet over. Jobs submitted after {@code to} are left
+     * out: the simulator is causal (what happens up to an instant depends only on the jobs submitted by then), so
+     * the plan up to {@code to} is the same without them, and a poll no longer re-simulates days of background.
+     */
     private record Plan(SimResult r, List<Entry> order, Map<Entry, Integer> index) {
         long start(Entry e) {
             Integer j = index.get(e);
@@ -257,13 +261,13 @@ public final class SimulatedCluster implements Cluster {
         }
     }
 
-    private Plan plan() {
+    private Plan plan(long to) {
         List<Entry> running = new ArrayList<>(), waiting = new ArrayList<>(), future = new ArrayList<>();
         for (Entry e : entries) {
             if (e.over()) continue;
             if (e.state == JobState.RUNNING) running.add(e);
             else if (e.submit <= now) waiting.add(e);
-            else future.add(e);
+            else if (e.submit <= to) future.add(e);
         }
         Workload.Builder b = new Workload.Builder();
         List<Entry> order = new ArrayList<>();

@@ -129,4 +129,36 @@ class SimulatedClusterTest {
                 () -> c.submit(new Submission("big", 64, 0, 0, 60, null, null, null)));
         assertTrue(e.getMessage().contains("asks for 64 cores per node"), e.getMessage());
     }
+
+    @Test
+    void pollingInShortStepsGivesTheSameStartsAndEndsAsWaitingForEachChangeOnABusyCluster() {
+        // a poll plans only the jobs submitted by the instant it moves to (not days of background): the history must
+        // not depend on how far ahead each poll looked
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        Workload.Builder b = new Workload.Builder();
+        long t = 0;
+        for (int i = 0; i < 3000; i++) {
+            t += (long) (-Math.log(1 - rnd.nextDouble()) * 400); // about 75% of the 32 cores busy
+            long run = 300 + rnd.nextInt(3600);
+            b.add("b" + i, t, run + rnd.nextInt(1800), run, 1, 1 + rnd.nextInt(8), 0, 0, "other", null, null);
+        }
+        Workload background = b.build();
+        Machine machine = Machine.of(4, 8, 64 * GIB, 0);
+        for (String policy : List.of("fcfs", "easy", "conservative")) {
+            List<JobStatus> shortSteps = null;
+            for (Duration wait : List.of(Duration.ofSeconds(30), Duration.ofDays(3))) {
+                SimulatedCluster c = new SimulatedCluster(machine, s -> new WorkloadModel.Outcome(
+                        200 + 100L * s.cpus(), GIB, false), background, T0, policy, D);
+                c.advanceTo(T0.plusSeconds(7200));
+                List<String> ids = new java.util.ArrayList<>();
+                for (int k = 0; k < 12; k++) ids.add(c.submit(new Submission("me" + k, 1 + k % 8, 2 * GIB, 0, 3600,
+                        null, null, null)));
+                List<JobStatus> st = c.poll(ids, wait);
+                for (int n = 0; n < 10_000 && !st.stream().allMatch(x -> x.state().isFinal()); n++) st = c.poll(ids, wait);
+                assertTrue(st.stream().allMatch(x -> x.state().isFinal()), policy + ": every job ended");
+                if (shortSteps == null) shortSteps = st;
+                else assertEquals(shortSteps, st, policy + ": the same starts and ends whatever the polls' waits");
+            }
+        }
+    }
 }

@@ -322,7 +322,7 @@ public final class Review {
      * that a window of a million jobs is judged within a small heap and one reading of the ledger: only the verdicts
      * (compact, their words shared) are kept. A job no charter claims, by a user on the roster, is habitual or orphaned
      * by its signature's recurrence, which needs every job read first: its verdict is settled after the reading (from
-     * its signature's number and its moment, twelve bytes a job, and the job itself only when it still runs or pends).
+     * its signature's number and its moment: sixteen bytes a job).
      */
     public static Result review(Jobs jobs, Instant since, Instant until, List<Charter> charters, Roster roster,
                                 Instant now, Duration period, ExitMoments exits) {
@@ -338,8 +338,8 @@ public final class Review {
             if (v == null && sig >= 0) {
                 int at = tally.verdicts.size();
                 tally.verdicts.add(tally.verdict(j, e, JobClass.ORPHANED, null, null));
-                JobState st = j.jobState();
-                later.add(at, sig, when(j).getEpochSecond(), st == JobState.RUNNING || st == JobState.PENDING ? j : null);
+                // on the kill list already if it runs or pends, its class and reason filled in once they are known
+                later.add(at, sig, when(j).getEpochSecond(), tally.kill(j, new Verdict(JobClass.ORPHANED, null, null)));
                 return;
             }
             tally.add(j, e, v == null ? new Verdict(JobClass.ORPHANED, null, "no charter claims it") : v);
@@ -355,8 +355,12 @@ public final class Review {
                     : new Verdict(JobClass.ORPHANED, null, "no charter claims it");
             tally.verdicts.set(at, new JobVerdict(jv.jobId(), jv.cluster(), jv.user(), jv.name(), v.jobClass, null,
                     tally.word(v.reason), jv.cpuHours(), jv.gpuHours(), jv.memGbHours(), jv.state(), jv.start(), jv.end()));
-            Job live = later.live.get(k);
-            if (live != null) tally.kill(live, v);
+            Integer kill = later.kills.get(k);
+            if (kill != null) {
+                Kill x = tally.kills.get(kill);
+                tally.kills.set(kill, new Kill(x.jobId(), x.cluster(), x.user(), x.name(), x.state(), v.jobClass, v.reason,
+                        x.submit(), x.ageS(), x.cpus(), x.gpus(), x.memBytes()));
+            }
             tally.signature(jv.user(), jv.name(), v.jobClass, jv.cpuHours(), jv.gpuHours(), jv.memGbHours());
         }
         return tally.result(since, charters);
@@ -368,10 +372,10 @@ public final class Review {
         int[] index = new int[1024];
         int[] sig = new int[1024];
         long[] when = new long[1024];
-        /** The job itself for one that still runs or pends (for the kill list), else null. */
-        final Map<Integer, Job> live = new HashMap<>();
+        /** Where on the kill list the job is, for one that runs or pends. */
+        final Map<Integer, Integer> kills = new HashMap<>();
 
-        void add(int at, int signature, long moment, Job stillHolding) {
+        void add(int at, int signature, long moment, int kill) {
             if (n == index.length) {
                 index = Arrays.copyOf(index, n * 2);
                 sig = Arrays.copyOf(sig, n * 2);
@@ -380,7 +384,7 @@ public final class Review {
             index[n] = at;
             sig[n] = signature;
             when[n] = moment;
-            if (stillHolding != null) live.put(n, stillHolding);
+            if (kill >= 0) kills.put(n, kill);
             n++;
         }
     }
@@ -435,14 +439,14 @@ public final class Review {
             }
         }
 
-        /** On the kill list when it still runs or pends. */
-        void kill(Job j, Verdict v) {
+        /** On the kill list when it still runs or pends: returns where, else -1. */
+        int kill(Job j, Verdict v) {
             JobState s = j.jobState();
-            if (s == JobState.RUNNING || s == JobState.PENDING) {
-                Long age = j.submit() == null ? null : Math.max(0, Duration.between(j.submit(), now).getSeconds());
-                kills.add(new Kill(j.jobId(), j.cluster(), j.user(), j.name(), j.state(), v.jobClass, v.reason,
-                        j.submit(), age, heldCpus(j), heldGpus(j), heldMem(j)));
-            }
+            if (s != JobState.RUNNING && s != JobState.PENDING) return -1;
+            Long age = j.submit() == null ? null : Math.max(0, Duration.between(j.submit(), now).getSeconds());
+            kills.add(new Kill(j.jobId(), j.cluster(), j.user(), j.name(), j.state(), v.jobClass, v.reason,
+                    j.submit(), age, heldCpus(j), heldGpus(j), heldMem(j)));
+            return kills.size() - 1;
         }
 
         void signature(String user, String name, JobClass k, double cpuHours, double gpuHours, double memGbHours) {

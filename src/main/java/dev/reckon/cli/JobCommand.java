@@ -63,8 +63,8 @@ final class JobCommand implements java.util.concurrent.Callable<Integer> {
             Efficiency e = m.efficiency();
             cpuHours += e.cpuHours();
             gpuHours += e.gpuHours();
-            Object[] c = JobReport.row(m, zone);
-            t.row(c[0], c[5], c[6], c[7], c[8], c[9], c[10], c[12], c[13], c[14], c[15]);
+            Object[] c = JobReport.row(m, zone); // its cells in JobReport.table's order: CLUSTER, JOBID, NAME, ...
+            t.row(c[1], c[6], c[7], c[8], c[9], c[10], c[11], c[13], c[14], c[15], c[16]);
         }
         out.print(t.render());
         out.printf("%nTogether: %s CPU-hours, %s GPU-hours. One in full: reckon job %s%n", Format.number(cpuHours),

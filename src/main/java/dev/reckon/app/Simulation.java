@@ -264,7 +264,7 @@ public final class Simulation {
         Instant now = ctx.now();
         String cluster = slurm == null ? ctx.config().cluster() : slurm.clusterName();
         List<String> notes = new ArrayList<>();
-        RuntimeEstimate runtimes = runtimes(queue, cluster, now, notes);
+        RuntimeEstimate runtimes = runtimes(ctx, queue, cluster, now, notes);
         RuntimeEstimate.Summary used = runtimes.summary(queue);
         Predict.Shape asked = new Predict.Shape("as asked", q.nodes(), q.cpus(), q.memBytes(), q.gpus(), q.timeS(),
                 q.partition(), 1);
@@ -275,14 +275,6 @@ public final class Simulation {
         PredictAccuracy.Report accuracy = accuracy(machine, cluster, p, defaults, notes);
         return Outcome.of(new Prediction(now, p, machine, running, pending, ps, accuracy, cluster, used), List.of(),
                 notes);
-    }
-
-    /**
-     * The live jobs' runtimes estimated from the cluster's jobs that finished within {@link #RUNTIME_WINDOW}
-     * ({@link RuntimeEstimate}); every job at its limit when the ledger cannot be read (a note says why).
-     */
-    private RuntimeEstimate runtimes(List<Predict.LiveJob> queue, String cluster, Instant now, List<String> notes) {
-        return runtimes(ctx, queue, cluster, now, notes);
     }
 
     /**

@@ -55,16 +55,14 @@ final class JobCommand implements java.util.concurrent.Callable<Integer> {
         String base = members.get(0).baseId();
         boolean het = members.get(0).jobId().startsWith(base + "+");
         out.printf("Job %s is %s of %d jobs:%n%n", base, het ? "a heterogeneous job" : "an array", members.size());
-        Table t = new Table("JOBID", "STATE", "EXIT", "START (" + Format.zone(zone) + ")", "ELAPSED>", "CPUS>",
-                "GPUS>", "CPU%>", "MEM%>", "TIME%>", "CPU-H>");
+        Table t = JobReport.memberTable(zone);
         double cpuHours = 0;
         double gpuHours = 0;
         for (Job m : members) {
             Efficiency e = m.efficiency();
             cpuHours += e.cpuHours();
             gpuHours += e.gpuHours();
-            Object[] c = JobReport.row(m, zone); // its cells in JobReport.table's order: CLUSTER, JOBID, NAME, ...
-            t.row(c[1], c[6], c[7], c[8], c[9], c[10], c[11], c[13], c[14], c[15], c[16]);
+            t.row(JobReport.memberRow(m, zone));
         }
         out.print(t.render());
         out.printf("%nTogether: %s CPU-hours, %s GPU-hours. One in full: reckon job %s%n", Format.number(cpuHours),

@@ -26,6 +26,18 @@ public final class JobReport {
                 "ELAPSED>", "CPUS>", "GPUS>", "MEM>", "CPU%>", "MEM%>", "TIME%>", "CPU-H>").cap(2, NAME_WIDTH);
     }
 
+    /** The columns for the tasks of one array (or the components of a heterogeneous job), the start's with its zone. */
+    public static Table memberTable(ZoneId zone) {
+        return new Table("JOBID", "STATE", "EXIT", "START (" + Format.zone(zone) + ")", "ELAPSED>", "CPUS>", "GPUS>",
+                "CPU%>", "MEM%>", "TIME%>", "CPU-H>");
+    }
+
+    /** One task's cells for {@link #memberTable}: {@link #row}'s, without what the tasks share. */
+    public static Object[] memberRow(Job j, ZoneId zone) {
+        Object[] c = row(j, zone);
+        return new Object[] {c[1], c[6], c[7], c[8], c[9], c[10], c[11], c[13], c[14], c[15], c[16]};
+    }
+
     /** One job's cells for {@link #table}. */
     public static Object[] row(Job j, ZoneId zone) {
         Efficiency e = j.efficiency();

@@ -111,8 +111,15 @@ public final class Terminal {
 
         /** Whether a byte goes out as it is, whatever follows: not a control, DEL, CR, nor the start of C1 or U+2xxx. */
         private static boolean plain(byte x) {
-            int b = x & 0xff;
-            return b >= 0x20 ? b != 0x7f && b != 0xc2 && b != 0xe2 : b == '\n' || b == '\t';
+            return PLAIN[x & 0xff];
+        }
+
+        private static final boolean[] PLAIN = new boolean[256];
+
+        static {
+            for (int b = 0; b < 256; b++) {
+                PLAIN[b] = b >= 0x20 ? b != 0x7f && b != 0xc2 && b != 0xe2 : b == '\n' || b == '\t';
+            }
         }
 
         private void resolve() throws IOException {

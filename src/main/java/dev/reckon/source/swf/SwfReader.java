@@ -101,6 +101,8 @@ public final class SwfReader {
     private Boolean extended;
     private long jobsRead;
 
+    /** How job lines' bytes are text: UTF-8 when they come from a reader's characters, ISO-8859-1 from a file's bytes. */
+    private java.nio.charset.Charset charset = StandardCharsets.UTF_8;
     // per-line scratch, reused
     private final int[] from = new int[MAX_TOKENS];
     private final int[] to = new int[MAX_TOKENS];
@@ -135,6 +137,10 @@ public final class SwfReader {
      */
     public void read(Path p, Consumer<Job> sink) throws IOException {
         if (machines == null) machines = SwfMachines.besides(p);
+        if (SwfBlocks.worthIt(p)) {
+            new SwfBlocks(this, p).read(sink);
+            return;
+        }
         try (Reader in = open(p)) {
             read(in, p.toString(), sink);
         }
@@ -148,9 +154,14 @@ public final class SwfReader {
      */
     public void read(Reader in, String fileName, Consumer<Job> sink) throws IOException {
         this.fileName = fileName == null ? "-" : fileName;
-        String cluster = clusterName != null ? clusterName : stem(this.fileName);
+        read(in, 0, sink);
+    }
+
+    /** Reads the lines of {@code in} as lines {@code linesBefore + 1}, ... of the file named by {@link #start}. */
+    void read(Reader in, long linesBefore, Consumer<Job> sink) throws IOException {
+        String cluster = cluster();
         dev.reckon.source.BoundedLines r = new dev.reckon.source.BoundedLines(in, this.fileName);
-        lineNo = 0;
+        lineNo = linesBefore;
         String line;
         try {
             while ((line = r.next(lineNo + 1)) != null) {
@@ -161,7 +172,8 @@ public final class SwfReader {
                     headerLine(line, i + 1);
                     continue;
                 }
-                sink.accept(job(line, cluster));
+                byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+                sink.accept(job(bytes, 0, bytes.length, cluster));
                 jobsRead++;
             }
         } catch (ZipException | EOFException e) {
@@ -170,6 +182,58 @@ public final class SwfReader {
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new InputError(this.fileName, lineNo + 1, null, "is not valid UTF-8 (malformed bytes on this line)");
         }
+    }
+
+    /** Names the file errors carry, before {@link #read(Reader, long, Consumer)}. */
+    void start(String fileName) {
+        this.fileName = fileName == null ? "-" : fileName;
+    }
+
+    private String cluster() {
+        return clusterName != null ? clusterName : stem(this.fileName);
+    }
+
+    /**
+     * A reader of job lines in the state this one is in now (its header, its format), for one block of a file read
+     * on another thread; {@code null} while this one has seen no job line (the format is not settled yet).
+     */
+    SwfReader forBlock() {
+        if (extended == null) return null;
+        SwfReader r = new SwfReader(clusterName, machines);
+        r.maxNodes = maxNodes;
+        r.maxProcs = maxProcs;
+        r.unixStartTime = unixStartTime;
+        r.extended = extended;
+        r.fileName = fileName;
+        r.charset = StandardCharsets.ISO_8859_1;
+        return r;
+    }
+
+    /**
+     * Parses the job lines of {@code block} (bytes {@code [0, end)}, read as ISO-8859-1, split as {@link
+     * dev.reckon.source.BoundedLines} splits lines), which starts at line {@code linesBefore + 1}, into {@code jobs};
+     * stops before the first header line. Returns the offset it stopped at ({@code end} when it read the whole block).
+     */
+    int jobLines(byte[] block, int end, long linesBefore, List<Job> jobs) {
+        String cluster = cluster();
+        lineNo = linesBefore;
+        int i = 0;
+        while (i < end) {
+            int e = i;
+            while (e < end && block[e] != '\n' && block[e] != '\r') e++;
+            int k = i;
+            while (k < e && (block[k] & 0xff) <= ' ') k++;
+            if (k < e && block[k] == ';') return i;
+            lineNo++;
+            if (k < e) jobs.add(job(block, i, e, cluster));
+            i = e < end && block[e] == '\r' && e + 1 < end && block[e + 1] == '\n' ? e + 2 : e + 1;
+        }
+        return end;
+    }
+
+    /** Counts a job handed on by a block read elsewhere. */
+    void counted(long jobs) {
+        jobsRead += jobs;
     }
 
     /** The header read so far: after {@link #read}, the whole trace's. */
@@ -285,8 +349,8 @@ public final class SwfReader {
 
     // ---------------------------------------------------------------- jobs
 
-    private Job job(String line, String cluster) {
-        int n = tokenize(line);
+    private Job job(byte[] line, int off, int lineEnd, String cluster) {
+        int n = tokenize(line, off, lineEnd);
         if (extended == null) extended = n > FIELDS;
         if (n < FIELDS) {
             throw new InputError(fileName, lineNo, field(n + 1),
@@ -341,12 +405,12 @@ public final class SwfReader {
         String nodeList = null;
         String partition = null;
         if (ext && n > FIELDS) {
-            NodeList nl = nodeList(line, from[FIELDS], to[FIELDS]);
+            NodeList nl = nodeList(line, from[FIELDS], to[FIELDS], null, charset);
             if (nl != null) {
                 nodes = nl.count();
                 nodeList = nl.names();
             }
-            if (n > FIELDS + 1) partition = line.substring(from[FIELDS + 1], to[FIELDS + 1]);
+            if (n > FIELDS + 1) partition = text(line, from[FIELDS + 1], to[FIELDS + 1]);
         }
         if (nodes == null && procs != null) {
             Integer cpn = machines != null ? machines.cpusPerNode() : null;
@@ -380,16 +444,15 @@ public final class SwfReader {
         return (maxProcs + maxNodes - 1) / maxNodes;
     }
 
-    /** Splits on whitespace into {@link #from}/{@link #to}; returns the number of tokens (counting past the array). */
-    private int tokenize(String line) {
+    /** Splits {@code line[off, end)} on whitespace into {@link #from}/{@link #to}; returns the number of tokens (counting past the array). */
+    private int tokenize(byte[] line, int off, int end) {
         int n = 0;
-        int len = line.length();
-        int i = 0;
+        int i = off;
         while (true) {
-            while (i < len && line.charAt(i) <= ' ') i++;
-            if (i >= len) return n;
+            while (i < end && (line[i] & 0xff) <= ' ') i++;
+            if (i >= end) return n;
             int s = i;
-            while (i < len && line.charAt(i) > ' ') i++;
+            while (i < end && (line[i] & 0xff) > ' ') i++;
             if (n < MAX_TOKENS) {
                 from[n] = s;
                 to[n] = i;
@@ -403,22 +466,32 @@ public final class SwfReader {
         return i;
     }
 
+    /** A byte of a job line as the character it stands for in the characters that matter here (ASCII). */
+    private static char at(byte[] line, int i) {
+        return (char) (line[i] & 0xff);
+    }
+
+    /** The text of {@code line[s, e)}. */
+    private String text(byte[] line, int s, int e) {
+        return new String(line, s, e - s, charset);
+    }
+
     private static String field(int oneBased) {
         return oneBased <= FIELDS ? oneBased + " (" + FIELD[oneBased - 1] + ")" : String.valueOf(oneBased);
     }
 
-    private InputError error(int f, String line, String problem) {
-        String tok = line.substring(from[f], to[f]);
+    private InputError error(int f, byte[] line, String problem) {
+        String tok = text(line, from[f], to[f]);
         if (tok.length() > 40) tok = tok.substring(0, 40) + "...";
         return new InputError(fileName, lineNo, field(f + 1), "\"" + tok + "\" " + problem);
     }
 
     /** A whole number, exactly; fractions and anything else are errors. */
-    private long whole(String line, int f) {
+    private long whole(byte[] line, int f) {
         int i = from[f];
         int e = to[f];
         boolean neg = false;
-        char c = line.charAt(i);
+        char c = at(line, i);
         if (c == '-' || c == '+') {
             neg = c == '-';
             i++;
@@ -426,7 +499,7 @@ public final class SwfReader {
         if (i == e) throw error(f, line, "is not a number");
         long v = 0;
         for (; i < e; i++) {
-            c = line.charAt(i);
+            c = at(line, i);
             if (c < '0' || c > '9') {
                 if (c == '.' || c == 'e' || c == 'E') {
                     double d = number(line, f);
@@ -443,13 +516,13 @@ public final class SwfReader {
     }
 
     /** A whole-number identifier; negative means unknown. */
-    private Long id(String line, int f) {
+    private Long id(byte[] line, int f) {
         long v = whole(line, f);
         return v < 0 ? null : v;
     }
 
     /** A processor count; negative means unknown. */
-    private Integer count(String line, int f) {
+    private Integer count(byte[] line, int f) {
         long v = whole(line, f);
         if (v < 0) return null;
         if (v > Integer.MAX_VALUE) throw error(f, line, "is too large for a processor count");
@@ -457,28 +530,28 @@ public final class SwfReader {
     }
 
     /** Any number (fractions and exponents allowed); negative means unknown. */
-    private Double decimal(String line, int f) {
+    private Double decimal(byte[] line, int f) {
         double d = number(line, f);
         return d < 0 ? null : d;
     }
 
     /** A number of seconds, rounded to the nearest; negative means unknown. */
-    private Long decimalSeconds(String line, int f) {
+    private Long decimalSeconds(byte[] line, int f) {
         Double d = decimal(line, f);
         return d == null ? null : Math.round(d);
     }
 
-    private long bytes(String line, int f, double v) {
+    private long bytes(byte[] line, int f, double v) {
         if (v > 9.0e18) throw error(f, line, "gives a memory size too large to mean anything");
         return Math.round(v);
     }
 
     /** Parses {@code [+-]digits[.digits][(e|E)[+-]digits]}; the fast path handles plain integers. */
-    private double number(String line, int f) {
+    private double number(byte[] line, int f) {
         int s = from[f];
         int e = to[f];
         int i = s;
-        char c = line.charAt(i);
+        char c = at(line, i);
         boolean neg = false;
         if (c == '-' || c == '+') {
             neg = c == '-';
@@ -489,7 +562,7 @@ public final class SwfReader {
         boolean plain = true;
         int j = i;
         for (; j < e; j++) {
-            c = line.charAt(j);
+            c = at(line, j);
             if (c >= '0' && c <= '9') {
                 if (digits < 18) v = v * 10 + (c - '0');
                 digits++;
@@ -508,21 +581,21 @@ public final class SwfReader {
         // validate the general form before handing it to the JDK, which would also accept "NaN", "0x1p3", "1d"...
         int k = i;
         int mant = 0;
-        while (k < e && line.charAt(k) >= '0' && line.charAt(k) <= '9') { k++; mant++; }
-        if (k < e && line.charAt(k) == '.') {
+        while (k < e && at(line, k) >= '0' && at(line, k) <= '9') { k++; mant++; }
+        if (k < e && at(line, k) == '.') {
             k++;
-            while (k < e && line.charAt(k) >= '0' && line.charAt(k) <= '9') { k++; mant++; }
+            while (k < e && at(line, k) >= '0' && at(line, k) <= '9') { k++; mant++; }
         }
         if (mant == 0) throw error(f, line, "is not a number");
-        if (k < e && (line.charAt(k) == 'e' || line.charAt(k) == 'E')) {
+        if (k < e && (at(line, k) == 'e' || at(line, k) == 'E')) {
             k++;
-            if (k < e && (line.charAt(k) == '+' || line.charAt(k) == '-')) k++;
+            if (k < e && (at(line, k) == '+' || at(line, k) == '-')) k++;
             int exp = 0;
-            while (k < e && line.charAt(k) >= '0' && line.charAt(k) <= '9') { k++; exp++; }
+            while (k < e && at(line, k) >= '0' && at(line, k) <= '9') { k++; exp++; }
             if (exp == 0) throw error(f, line, "is not a number");
         }
         if (k != e) throw error(f, line, "is not a number");
-        double d = Double.parseDouble(line.substring(s, e));
+        double d = Double.parseDouble(new String(line, s, e - s, StandardCharsets.ISO_8859_1));
         if (!(Math.abs(d) <= LIMIT)) throw error(f, line, "is too large");
         return d;
     }
@@ -534,21 +607,24 @@ public final class SwfReader {
      * The distinct entries of a brace list {@code {a,b,a}}: 2 and {@code "a,b"} (first-seen order), or {@code null}
      * when the token is not a non-empty brace list.
      */
-    private static NodeList nodeList(String line, int s, int e) {
-        return nodeList(line, s, e, null);
+    static NodeList nodeList(String line, int s, int e, long[] probes) {
+        byte[] b = line.getBytes(StandardCharsets.UTF_8);
+        int bs = line.substring(0, s).getBytes(StandardCharsets.UTF_8).length;
+        int be = bs + line.substring(s, e).getBytes(StandardCharsets.UTF_8).length;
+        return nodeList(b, bs, be, probes, StandardCharsets.UTF_8);
     }
 
     /**
-     * As {@link #nodeList(String, int, int)}, in time linear in the list's length: each entry is looked up in an
-     * open-addressing table of the distinct entries so far (at most half full), keyed by the entry's characters in
-     * the line, never copied. {@code probes}, when given, counts the table slots examined ({@code probes[0]}), which
-     * a test compares across sizes.
+     * As {@link #nodeList(String, int, int, long[])} over the bytes {@code [s, e)} of a line in {@code charset}, in
+     * time linear in the list's length: each entry is looked up in an open-addressing table of the distinct entries
+     * so far (at most half full), keyed by the entry's bytes in the line, never copied. {@code probes}, when given,
+     * counts the table slots examined ({@code probes[0]}), which a test compares across sizes.
      */
-    static NodeList nodeList(String line, int s, int e, long[] probes) {
-        if (e - s < 3 || line.charAt(s) != '{' || line.charAt(e - 1) != '}') return null;
+    static NodeList nodeList(byte[] line, int s, int e, long[] probes, java.nio.charset.Charset charset) {
+        if (e - s < 3 || line[s] != '{' || line[e - 1] != '}') return null;
         int body = s + 1;
         int end = e - 1;
-        StringBuilder distinct = new StringBuilder();
+        java.io.ByteArrayOutputStream distinct = new java.io.ByteArrayOutputStream(Math.min(end - body, 1 << 12));
         int[] starts = new int[8];
         int[] lens = new int[8];
         int[] hashes = new int[8];
@@ -559,7 +635,7 @@ public final class SwfReader {
         while (i <= end) {
             int j = i;
             int h = 0;
-            while (j < end && line.charAt(j) != ',') h = 31 * h + line.charAt(j++);
+            while (j < end && line[j] != ',') h = 31 * h + (line[j++] & 0xff);
             int len = j - i;
             if (len > 0) {
                 h *= 0x9E3779B9; // spread consecutive names (n1, n2, ...) over the table
@@ -570,7 +646,8 @@ public final class SwfReader {
                 while (table[slot] != 0) {
                     probed++;
                     int d = table[slot] - 1;
-                    if (hashes[d] == h && lens[d] == len && line.regionMatches(starts[d], line, i, len)) {
+                    if (hashes[d] == h && lens[d] == len
+                            && java.util.Arrays.equals(line, starts[d], starts[d] + len, line, i, j)) {
                         seen = true;
                         break;
                     }
@@ -588,14 +665,14 @@ public final class SwfReader {
                     count++;
                     table[slot] = count;
                     if (count * 2 > table.length) table = rehash(table, hashes, count);
-                    if (distinct.length() > 0) distinct.append(',');
-                    distinct.append(line, i, j);
+                    if (distinct.size() > 0) distinct.write(',');
+                    distinct.write(line, i, len);
                 }
             }
             i = j + 1;
         }
         if (probes != null) probes[0] += probed;
-        return count == 0 ? null : new NodeList(count, distinct.toString());
+        return count == 0 ? null : new NodeList(count, distinct.toString(charset));
     }
 
     /** The table twice as large, holding the first {@code count} entries. */

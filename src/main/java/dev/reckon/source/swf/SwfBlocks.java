@@ -42,7 +42,7 @@ final class SwfBlocks {
     private final int block;
 
     SwfBlocks(SwfReader reader, Path file) {
-        this(reader, file, 64 << 10, 512 << 10);
+        this(reader, file, 8 << 10, 512 << 10);
     }
 
     /** @param first the first block's size (read on the caller's thread); {@code block} each later block's */
@@ -63,11 +63,17 @@ final class SwfBlocks {
         }
     }
 
-    /** A block sent to a worker: its bytes, the lines before it, and the worker's jobs. */
-    private record Sent(byte[] bytes, int length, long linesBefore, Future<Parsed> parsed) {}
+    /** A block sent to a worker: its bytes and the worker's jobs. */
+    private record Sent(byte[] bytes, int length, Future<Parsed> parsed) {}
 
-    /** A worker's jobs, and where it stopped: {@code length} when it read the whole block. */
-    private record Parsed(List<Job> jobs, int stoppedAt) {}
+    /**
+     * A worker's jobs, where it stopped ({@code length} when it read the whole block) and how many lines it read
+     * up to there.
+     */
+    private record Parsed(List<Job> jobs, int stoppedAt, long lines) {}
+
+    /** The lines of the file handed on so far (the blocks are counted by their workers, in file order here). */
+    private long lines;
 
     void read(Consumer<Job> sink) throws IOException {
         reader.start(file.toString());
@@ -79,7 +85,6 @@ final class SwfBlocks {
         });
         try (InputStream in = Files.newInputStream(file)) {
             ArrayDeque<Sent> inFlight = new ArrayDeque<>();
-            long lines = 0;
             byte[] carry = new byte[0];
             boolean eof = false;
             int size = first;
@@ -95,27 +100,26 @@ final class SwfBlocks {
                 int cut = eof ? n : lastLineEnd(buf, n);
                 if (cut == 0 && !eof) {
                     // a line longer than a block: from here on, one line after another (it gets the reader's checks)
-                    finish(inFlight, sink, new SequenceInputStream(new ByteArrayInputStream(buf, 0, n), in), lines);
+                    finish(inFlight, sink, new SequenceInputStream(new ByteArrayInputStream(buf, 0, n), in));
                     return;
                 }
                 carry = Arrays.copyOfRange(buf, cut, n);
-                long before = lines;
-                lines += lineEnds(buf, cut);
                 SwfReader worker = reader.forBlock();
                 if (worker == null) {
                     // no job line yet (so nothing in flight): this thread reads the block itself, header and all
                     reader.read(new InputStreamReader(new ByteArrayInputStream(buf, 0, cut), StandardCharsets.ISO_8859_1),
-                            before, sink);
+                            lines, sink);
+                    lines += lineEnds(buf, cut);
                 } else if (cut > 0) {
                     byte[] bytes = buf;
-                    inFlight.add(new Sent(bytes, cut, before, pool.submit(() -> {
+                    inFlight.add(new Sent(bytes, cut, pool.submit(() -> {
                         List<Job> jobs = new ArrayList<>(8192);
-                        int stopped = worker.jobLines(bytes, cut, before, jobs);
-                        return new Parsed(jobs, stopped);
+                        int stopped = worker.jobLines(bytes, cut, jobs);
+                        return new Parsed(jobs, stopped, worker.linesRead());
                     })));
                 }
                 if (eof) {
-                    finish(inFlight, sink, InputStream.nullInputStream(), lines);
+                    finish(inFlight, sink, InputStream.nullInputStream());
                     return;
                 }
                 while (inFlight.size() > 2 * workers) {
@@ -138,15 +142,14 @@ final class SwfBlocks {
         Parsed p = parsed(s);
         for (Job j : p.jobs()) sink.accept(j);
         reader.counted(p.jobs().size());
+        lines += p.lines();
         return p;
     }
 
     /**
-     * Hands on the blocks in flight in order, then reads {@code tail} (the rest of the file, after {@code linesBefore}
-     * lines) on this thread.
+     * Hands on the blocks in flight in order, then reads {@code tail} (the rest of the file) on this thread.
      */
-    private void finish(ArrayDeque<Sent> inFlight, Consumer<Job> sink, InputStream tail, long linesBefore)
-            throws IOException {
+    private void finish(ArrayDeque<Sent> inFlight, Consumer<Job> sink, InputStream tail) throws IOException {
         while (!inFlight.isEmpty()) {
             Sent s = inFlight.poll();
             Parsed p = handOn(s, sink);
@@ -156,7 +159,7 @@ final class SwfBlocks {
             }
         }
         reader.read(new BufferedReader(new InputStreamReader(tail, StandardCharsets.ISO_8859_1), 1 << 16),
-                linesBefore, sink);
+                lines, sink);
     }
 
     /**
@@ -173,7 +176,7 @@ final class SwfBlocks {
         parts.add(tail);
         InputStream all = new SequenceInputStream(Collections.enumeration(parts));
         reader.read(new BufferedReader(new InputStreamReader(all, StandardCharsets.ISO_8859_1), 1 << 16),
-                stopped.linesBefore() + lineEnds(stopped.bytes(), at), sink);
+                lines, sink);
     }
 
     private static Parsed parsed(Sent s) throws IOException {
@@ -184,7 +187,7 @@ final class SwfBlocks {
             throw new java.io.InterruptedIOException("interrupted while reading the trace");
         } catch (ExecutionException e) {
             // a bad line: the worker's jobs up to it are lost with the exception, so the caller reads the block again
-            return new Parsed(List.of(), 0);
+            return new Parsed(List.of(), 0, 0);
         }
     }
 

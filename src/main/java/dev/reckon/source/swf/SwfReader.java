@@ -211,12 +211,13 @@ public final class SwfReader {
 
     /**
      * Parses the job lines of {@code block} (bytes {@code [0, end)}, read as ISO-8859-1, split as {@link
-     * dev.reckon.source.BoundedLines} splits lines), which starts at line {@code linesBefore + 1}, into {@code jobs};
-     * stops before the first header line. Returns the offset it stopped at ({@code end} when it read the whole block).
+     * dev.reckon.source.BoundedLines} splits lines) into {@code jobs}; stops before the first header line. Returns the
+     * offset it stopped at ({@code end} when it read the whole block); {@link #linesRead} says how many lines that
+     * was. Lines are numbered from the block's start: a bad line's error is for the caller to read the block again.
      */
-    int jobLines(byte[] block, int end, long linesBefore, List<Job> jobs) {
+    int jobLines(byte[] block, int end, List<Job> jobs) {
         String cluster = cluster();
-        lineNo = linesBefore;
+        lineNo = 0;
         int i = 0;
         while (i < end) {
             int e = i;
@@ -229,6 +230,11 @@ public final class SwfReader {
             i = e < end && block[e] == '\r' && e + 1 < end && block[e + 1] == '\n' ? e + 2 : e + 1;
         }
         return end;
+    }
+
+    /** The lines {@link #jobLines} read, up to where it stopped. */
+    long linesRead() {
+        return lineNo;
     }
 
     /** Counts a job handed on by a block read elsewhere. */

@@ -424,8 +424,8 @@ public final class SwfReader {
             if (cpn != null && cpn > 0) nodes = (int) ((procs + (long) cpn - 1) / cpn);
         }
         if (partition == null) {
-            if (queue != null) partition = "q" + queue;
-            else if (partitionNo != null) partition = "p" + partitionNo;
+            if (queue != null) partition = named(queues, "q", queue);
+            else if (partitionNo != null) partition = named(partitionNos, "p", partitionNo);
         }
 
         String state = switch ((int) Math.max(Math.min(status, 100), -100)) {
@@ -438,11 +438,33 @@ public final class SwfReader {
         };
 
         String id = Long.toString(jobNo);
-        return new Job(cluster, id, id, exe == null ? null : "app" + exe,
-                userId == null ? null : "u" + userId, groupId == null ? null : "g" + groupId,
+        return new Job(cluster, id, id, exe == null ? null : named(exes, "app", exe),
+                userId == null ? null : named(users, "u", userId), groupId == null ? null : named(groups, "g", groupId),
                 partition, null, null, null, state, null,
                 submit, start, end, run, reqTime, reqProcs, reqMemBytes, procs, nodes, allocMem, null,
                 totalCpu, peakMem, nodeList, List.of());
+    }
+
+    /**
+     * The names made of a prefix and a number (users, groups, executables, queues: a trace has few of each), kept in a
+     * small direct-mapped table so that each is made once rather than once per job.
+     */
+    private static final class Names {
+        final long[] numbers = new long[256];
+        final String[] names = new String[256];
+    }
+
+    private final Names users = new Names(), groups = new Names(), exes = new Names(), queues = new Names(),
+            partitionNos = new Names();
+
+    private static String named(Names t, String prefix, long number) {
+        int slot = (int) (number ^ (number >>> 8)) & 255;
+        String n = t.names[slot];
+        if (n != null && t.numbers[slot] == number) return n;
+        n = prefix + number;
+        t.numbers[slot] = number;
+        t.names[slot] = n;
+        return n;
     }
 
     private Integer cpusPerNodeFromHeader() {

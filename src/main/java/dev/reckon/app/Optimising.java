@@ -290,8 +290,16 @@ public final class Optimising {
         String key = c.name() + (model != null ? "@model" : "");
         try (Ledger ledger = ctx.readLedger()) {
             List<Trial> trials = new LedgerLog(ledger, key, model != null).trials();
-            if (trials.isEmpty()) throw new BadRequest("campaign " + key + " has not run yet: reckon optimise run "
-                    + file + (model == null ? " --apply" : " --model " + model));
+            if (trials.isEmpty()) {
+                // the other kind of run may exist: say so, rather than that nothing ran
+                boolean other = !new LedgerLog(ledger, model != null ? c.name() : c.name() + "@model", model == null)
+                        .trials().isEmpty();
+                String hint = !other ? ""
+                        : model == null ? " (it has run on a simulated cluster: give --model FILE for that run)"
+                        : " (it has run on the real cluster: leave out --model for that run)";
+                throw new BadRequest("campaign " + key + " has not run yet" + hint + ": reckon optimise run "
+                        + file + (model == null ? " --apply" : " --model " + model));
+            }
         }
         return run(new RunRequest(file, model, false, null, true));
     }

@@ -78,6 +78,10 @@ class OptimiseRunTest {
         Cli.Result status = cli.run("optimise", "status", c.toString(), "--model", m.toString());
         assertEquals(0, status.exit(), status.toString());
         assertTrue(status.out().contains("trials done"), status.out());
+        // without --model, the status says that the campaign ran on a simulated cluster, not that it never ran
+        Cli.Result real = cli.run("optimise", "status", c.toString());
+        assertEquals(2, real.exit(), real.toString());
+        assertTrue(real.err().contains("it has run on a simulated cluster: give --model FILE"), real.err());
     }
 
     @Test

@@ -224,7 +224,7 @@ public final class Simulation {
      * @param squeueOutput  saved squeue output instead of asking Slurm (with {@code nodesOutput})
      */
     public record PredictRequest(int nodes, long cpus, long memBytes, long gpus, long timeS, String partition,
-                                 String policy, Path squeueOutput, Path nodesOutput) {
+                                 String policy, Path squeueOutput, Path nodesOutput, boolean exclusive) {
         public PredictRequest {
             if (policy != null && !Policies.names().contains(policy))
                 throw new BadRequest("--policy " + policy + ": one of " + String.join(", ", Policies.names()));
@@ -266,8 +266,10 @@ public final class Simulation {
         List<String> notes = new ArrayList<>();
         RuntimeEstimate runtimes = runtimes(ctx, queue, cluster, now, notes);
         RuntimeEstimate.Summary used = runtimes.summary(queue);
-        Predict.Shape asked = new Predict.Shape("as asked", q.nodes(), q.cpus(), q.memBytes(), q.gpus(), q.timeS(),
-                q.partition(), 1);
+        long[] size = q.exclusive() ? Predict.wholeNodes(machine, q.partition(), q.nodes(), q.cpus(), q.memBytes(), q.gpus())
+                : new long[]{q.cpus(), q.memBytes(), q.gpus()};
+        Predict.Shape asked = new Predict.Shape("as asked", q.nodes(), size[0],
+                size[1], size[2], q.timeS(), q.partition(), 1);
         List<Predict.Prediction> ps = Predict.predict(machine, queue, Predict.alternatives(asked), now, p, defaults,
                 runtimes);
         long running = queue.stream().filter(Predict.LiveJob::running).count();
@@ -443,7 +445,8 @@ public final class Simulation {
                     ingest.run();
                     int nodes = Math.max(1, spec.nodes());
                     PredictRequest q = new PredictRequest(nodes, (long) spec.tasks() * spec.cpus(),
-                            (spec.memMb() << 20) * nodes, 0, spec.limitMin() * 60L, null, null, null, null);
+                            (spec.memMb() << 20) * nodes, 0, spec.limitMin() * 60L, null, null, null, null,
+                            spec.exclusive());
                     Prediction p = predict(q).value();
                     progress.printf("  %s%n", p.runtimes().describe());
                     return Math.max(0, p.predictions().get(0).waitS());

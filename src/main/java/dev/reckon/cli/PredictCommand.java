@@ -55,6 +55,9 @@ final class PredictCommand implements Callable<Integer> {
     String time;
     @Option(names = "--partition", paramLabel = "P", description = "The partition (default: any node).")
     String partition;
+    @Option(names = "--exclusive", description = "The job has its nodes to itself (sbatch --exclusive): it takes "
+            + "every CPU, all memory and every GPU of its nodes.")
+    boolean exclusive;
     @Option(names = "--policy", paramLabel = "NAME", completionCandidates = SimSource.Names.class,
             description = "The policy to simulate (default from the defaults file: conservative, closest to Slurm's "
                     + "backfill).")
@@ -84,7 +87,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         long timeS = door.duration(time, "--time").getSeconds();
         Simulation.Prediction r = door.show(new Simulation(door.context()).predict(new Simulation.PredictRequest(nodes,
-                cpus, memBytes, gpus, timeS, partition, policy, squeueOutput, nodesOutput)));
+                cpus, memBytes, gpus, timeS, partition, policy, squeueOutput, nodesOutput, exclusive)));
         ZoneId zone = door.config().zone();
         List<Predict.Prediction> ps = r.predictions();
         long base = ps.get(0).waitS();

@@ -127,6 +127,7 @@ final class Tools {
                         .string("mem", "Memory in all, e.g. 32G (a bare number is MiB).").integer("gpus", "GPUs in all (default 0).")
                         .string("time", "Time limit: 30m, 4h, 2d or [D-]HH:MM:SS.")
                         .string("partition", "The partition (default: any node).")
+                        .bool("exclusive", "The job has its nodes to itself (sbatch --exclusive; default false).")
                         .string("policy", "The policy to simulate (default: conservative).")
                         .string("squeue_output", "A saved squeue output file instead of asking Slurm (with nodes_output).")
                         .string("nodes_output", "A saved 'scontrol show node -o' output file (with squeue_output).")
@@ -384,7 +385,7 @@ final class Tools {
         if (!a.has("time")) throw a.bad("time", "is required (a time limit such as 4h)");
         Outcome<Simulation.Prediction> o = new Simulation(ctx).predict(new Simulation.PredictRequest(
                 a.integer("nodes", 1), a.integer("cpus", 1), memBytes, a.integer("gpus", 0), timeS, a.string("partition"),
-                a.string("policy"), a.path("squeue_output"), a.path("nodes_output")));
+                a.string("policy"), a.path("squeue_output"), a.path("nodes_output"), a.flag("exclusive")));
         return plain(Json.write(predictionJson(o.value(), ctx.zone())), notes(o));
     }
 

@@ -34,7 +34,15 @@ public final class Predict {
      */
     public record LiveJob(String id, boolean running, String partition, String user, long priority, Instant submit,
                           Long limitS, long elapsedS, int nodes, long cpus, long memBytes, long gpus, long pendingTasks,
-                          String name) {
+                          String name, boolean exclusive) {
+        /** A job that shares its nodes (not {@code --exclusive}). */
+        public LiveJob(String id, boolean running, String partition, String user, long priority, Instant submit,
+                       Long limitS, long elapsedS, int nodes, long cpus, long memBytes, long gpus, long pendingTasks,
+                       String name) {
+            this(id, running, partition, user, priority, submit, limitS, elapsedS, nodes, cpus, memBytes, gpus,
+                    pendingTasks, name, false);
+        }
+
         /** A job whose name is not known. */
         public LiveJob(String id, boolean running, String partition, String user, long priority, Instant submit,
                        Long limitS, long elapsedS, int nodes, long cpus, long memBytes, long gpus, long pendingTasks) {
@@ -145,7 +153,9 @@ public final class Predict {
             }
             for (LiveJob j : pending) {
                 long l = limit(j);
-                b.add(j.id(), 0, l, expected[ids.get(j)], j.nodes(), j.cpus(), j.memBytes(), j.gpus(), j.user(),
+                long[] size = j.exclusive() ? wholeNodes(machine, j.partition(), j.nodes(), j.cpus(), j.memBytes(), j.gpus())
+                        : new long[]{j.cpus(), j.memBytes(), j.gpus()};
+                b.add(j.id(), 0, l, expected[ids.get(j)], j.nodes(), size[0], size[1], size[2], j.user(),
                         j.partition(), null);
             }
             int first = b.size();
@@ -168,6 +178,26 @@ public final class Predict {
                     : new Prediction(s, now.plusSeconds(latest), latest, null));
         }
         return out;
+    }
+
+    /**
+     * What a job of {@code nodes} nodes in {@code partition} (a list such as {@code debug,gpu}, or null) holds when it
+     * has its nodes to itself ({@code --exclusive}): the CPUs, memory and GPUs of that many nodes of the first node
+     * group that serves the partition, and never less than it asked for. As {@code {cpus, memBytes, gpus}}. A pending
+     * exclusive job shows only the CPUs it asked for in {@code squeue}, but takes whole nodes when it starts.
+     */
+    public static long[] wholeNodes(Machine machine, String partition, int nodes, long cpus, long memBytes, long gpus) {
+        java.util.Set<String> wanted = partition == null || partition.isBlank() ? java.util.Set.of()
+                : new java.util.HashSet<>(java.util.Arrays.asList(partition.split(",")));
+        for (Machine.Group g : machine.groups()) {
+            boolean serves = g.partitions().isEmpty() || wanted.isEmpty()
+                    || wanted.stream().anyMatch(g.partitions()::contains);
+            if (!serves) continue;
+            int n = Math.max(1, nodes);
+            return new long[]{Math.max(cpus, (long) n * g.cores()), Math.max(memBytes, n * g.memBytes()),
+                    Math.max(gpus, (long) n * g.gpus())};
+        }
+        return new long[]{cpus, memBytes, gpus};
     }
 
     private static long limit(LiveJob j) {

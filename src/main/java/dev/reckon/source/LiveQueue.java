@@ -19,7 +19,7 @@ public interface LiveQueue {
      * without it still reads).
      */
     String SQUEUE_FIELDS = "JobArrayID:|,State:|,Partition:|,UserName:|,PriorityLong:|,SubmitTime:|,TimeLimit:|,"
-            + "TimeUsed:|,NumNodes:|,NumCPUs:|,MinMemory:|,tres-alloc:|,tres-per-node:|,Name:|";
+            + "TimeUsed:|,NumNodes:|,NumCPUs:|,MinMemory:|,tres-alloc:|,tres-per-node:|,OverSubscribe:|,Name:|";
 
     /** {@code squeue --noheader --all -O SQUEUE_FIELDS}: one line per pending or running job. */
     String queue();

@@ -20,6 +20,8 @@ import java.util.List;
  * (completing jobs hold their nodes: counted as running with nothing left) are skipped, and so are held jobs (pending
  * with priority 0: Slurm's mark of a hold), which start only when someone releases them. A pending job submitted to
  * several partitions keeps them as Slurm prints them ({@code debug,gpu}); the simulator lets it run in any of them.
+ * A pending job whose {@code OverSubscribe} is {@code NO} asked for {@code --exclusive}: squeue shows the CPUs it
+ * asked for, and {@link Predict} gives it whole nodes (a running one's {@code tres-alloc} already counts them).
  *
  * <p>A pending job array is one line ({@code 105_[1-6]}: {@code JobArrayID}; a plain {@code JobID} column shows only
  * {@code 105} and the array counts as one job): it stands for its tasks, one pending job each, or, under a
@@ -67,9 +69,10 @@ public final class SqueueJobs {
             if (tres.cpu() != null && tres.cpu() > 0) cpus = Math.round(tres.cpu());
             long mem = tres.memBytes() != null ? tres.memBytes() : minMem * Math.max(1, nodes);
             long gpus = tres.gpus() != null ? tres.gpus() : gpusPerNode * Math.max(1, nodes);
+            boolean withOverSubscribe = overSubscribe(f);
             Predict.LiveJob job = new Predict.LiveJob(f[0], running, f[2].isEmpty() ? null : f[2], f[3], priority,
                     submit, limit, used == null ? 0 : used, Math.max(1, nodes), Math.max(1, cpus), mem, gpus,
-                    running ? 0 : 1, name(lines[i]));
+                    running ? 0 : 1, name(lines[i], withOverSubscribe), withOverSubscribe && f[13].equals("NO"));
             java.util.regex.Matcher m = PENDING_ARRAY.matcher(f[0]);
             if (!running && m.matches()) {
                 SlurmSyntax.ArrayRange range = field(fileName, no, 1, m.group(2), SlurmSyntax::arrayRange);
@@ -82,13 +85,26 @@ public final class SqueueJobs {
         return out;
     }
 
+    /** What squeue's {@code OverSubscribe} column can say: {@code NO} is a job that asked for {@code --exclusive}. */
+    private static final java.util.Set<String> OVER_SUBSCRIBE = java.util.Set.of("OK", "NO", "YES", "USER", "MCS",
+            "FORCE", "TOPO");
+
     /**
-     * The job name: what follows the 13th {@code |} up to the line's last {@code |} (a name may hold {@code |}); null
-     * when the line has no name column (output saved before reckon asked for it) or the name is empty.
+     * Whether the line has the {@code OverSubscribe} column after the 13 fields (output saved before reckon asked
+     * for it has the job name there, or nothing).
      */
-    private static String name(String line) {
+    private static boolean overSubscribe(String[] f) {
+        return f.length >= FIELDS.length + 3 && OVER_SUBSCRIBE.contains(f[FIELDS.length]);
+    }
+
+    /**
+     * The job name: what follows the 13th {@code |} (the 14th after an {@code OverSubscribe} column) up to the line's
+     * last {@code |} (a name may hold {@code |}); null when the line has no name column (output saved before reckon
+     * asked for it) or the name is empty.
+     */
+    private static String name(String line, boolean afterOverSubscribe) {
         int at = -1;
-        for (int k = 0; k < FIELDS.length; k++) {
+        for (int k = 0; k < FIELDS.length + (afterOverSubscribe ? 1 : 0); k++) {
             at = line.indexOf('|', at + 1);
             if (at < 0) return null;
         }
@@ -115,7 +131,8 @@ public final class SqueueJobs {
         if (cap == 0 || cap >= n) {
             for (long k = 0; k < n; k++) {
                 out.add(new Predict.LiveJob(a.base() + "_[" + a.range() + "]#" + (k + 1), false, t.partition(), t.user(),
-                        t.priority(), t.submit(), t.limitS(), 0, t.nodes(), t.cpus(), t.memBytes(), t.gpus(), 1, t.name()));
+                        t.priority(), t.submit(), t.limitS(), 0, t.nodes(), t.cpus(), t.memBytes(), t.gpus(), 1, t.name(),
+                        t.exclusive()));
             }
             return;
         }
@@ -137,7 +154,7 @@ public final class SqueueJobs {
             } else {
                 out.add(new Predict.LiveJob(a.base() + "_[" + a.range() + "]/lane" + (lane + 1), false, t.partition(),
                         t.user(), t.priority(), t.submit(), laneLimit, 0, t.nodes(), t.cpus(), t.memBytes(), t.gpus(), share,
-                        t.name()));
+                        t.name(), t.exclusive()));
             }
         }
     }

@@ -36,6 +36,27 @@ class SqueueJobsTest {
     }
 
     @Test
+    void aPendingExclusiveJobTakesWholeNodesInThePrediction() {
+        // OverSubscribe NO: the job asked for --exclusive; squeue shows the one CPU it asked for
+        String q = "11|PENDING|debug|ann|100|2026-11-21T23:40:18|1:00:00|0:00|1|1|256M|N/A|N/A|NO|big|\n"
+                + "12|PENDING|debug|ann|50|2026-11-21T23:40:19|1:00:00|0:00|1|1|256M|N/A|N/A|OK|small|\n";
+        List<Predict.LiveJob> jobs = SqueueJobs.parse(q, "squeue", ZoneOffset.UTC);
+        assertTrue(jobs.get(0).exclusive());
+        assertEquals("big", jobs.get(0).name(), "the name after the OverSubscribe column");
+        assertFalse(jobs.get(1).exclusive());
+        assertEquals("small", jobs.get(1).name());
+        Machine one = Machine.of(1, 4, 0, 0);
+        java.time.Instant now = java.time.Instant.parse("2026-11-22T00:00:00Z");
+        Predict.Shape asked = new Predict.Shape("as asked", 1, 1, 0, 0, 600, null, 1);
+        long wait = Predict.predict(one, jobs, List.of(asked), now, "easy", dev.reckon.sim.SimDefaults.load())
+                .get(0).waitS();
+        assertEquals(3600, wait, "the exclusive job holds the node's four CPUs for its hour");
+        List<Predict.LiveJob> shared = SqueueJobs.parse(q.replace("|NO|", "|OK|"), "squeue", ZoneOffset.UTC);
+        assertEquals(0, Predict.predict(one, shared, List.of(asked), now, "easy", dev.reckon.sim.SimDefaults.load())
+                .get(0).waitS(), "shared, both pending jobs and the new one fit at once");
+    }
+
+    @Test
     void runningAndPendingJobsReadWithTheirTresGpusAndLimits() throws Exception {
         List<Predict.LiveJob> jobs = SqueueJobs.parse(fixture("squeue-O.txt"), "squeue", ZoneOffset.UTC);
         assertEquals(4, jobs.size());

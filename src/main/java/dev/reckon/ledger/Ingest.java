@@ -29,8 +29,13 @@ import java.util.function.Consumer;
  */
 final class Ingest {
 
-    /** Jobs bound per executeBatch during an ingest. */
-    private static final int CHUNK = 5_000;
+    /**
+     * Jobs bound per executeBatch during an ingest. Small, so that the jobs in flight (at most three chunks) are few
+     * when the young generation is collected: with 5,000 a chunk lived through a collection or two and was copied and
+     * promoted, and the old generation grew by it (a million jobs: 32 young collections of 40-110 ms each, 676 MB
+     * peak RSS); with 1,000 the collections copy 10-40 MB instead of 30-150 MB (5-30 ms each, 582 MB peak RSS).
+     */
+    private static final int CHUNK = 1_000;
 
     private final Connections db;
     private final ReentrantLock writing = new ReentrantLock();

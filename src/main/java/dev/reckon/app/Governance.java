@@ -86,10 +86,25 @@ public final class Governance {
         JobQuery window = JobQuery.all().withWindow(Review.historyStart(since, period), until)
                 .withCluster(Clusters.query(clusters));
         Review.Jobs jobs = each -> ledger.forEachJob(window, each);
+        return Review.review(jobs, since, until, charters, cs.roster().orElse(null), now, period,
+                exitMoments(ledger, charters, now));
+    }
+
+    /**
+     * Which jobs {@link #judge} would call defended, without judging the window: the reviewable charters and when each
+     * active one's exits fell due (the exits read the ledger), then one job at a time ({@link Review#defence}).
+     * {@code whatif} needs no more of the review: what it removes is every job of the window but those.
+     */
+    Review.Defence defence(Ledger ledger, Charters cs, Instant now) {
+        List<Charter> charters = Chartering.reviewable(cs, ctx.zone());
+        return Review.defence(charters, cs.roster().orElse(null), now, exitMoments(ledger, charters, now));
+    }
+
+    /** When each active charter's success or failure exit fell due, by {@code now}: the review's exit moments. */
+    private Review.ExitMoments exitMoments(Ledger ledger, List<Charter> charters, Instant now) {
         List<Charter> active = charters.stream().filter(c -> c.status() == Charter.Status.ACTIVE).toList();
         List<Exits.Evaluation> es = ExitPlanning.evaluate(ledger, active, now, ExitPlanning.defaults(ctx));
-        Review.ExitMoments moments = new Review.ExitMoments(Exits.successes(es), Exits.failures(es), Exits.failureReasons(es));
-        return Review.review(jobs, since, until, charters, cs.roster().orElse(null), now, period, moments);
+        return new Review.ExitMoments(Exits.successes(es), Exits.failures(es), Exits.failureReasons(es));
     }
 
     /** The owners' view of the window: active charters per owner and their jobs' babysitting load. */

@@ -160,46 +160,24 @@ public final class Simulation {
         return new Inputs(load, undefended, sized, Arrays.copyOf(waits[0], n[0]), notes, List.of());
     }
 
-    /** A job's key as a 64-bit hash of its cluster and id (a collision among a window's jobs is all but impossible). */
-    private static long key(String cluster, String jobId) {
-        long h = 0xcbf29ce484222325L;
-        String s = cluster + "\u0000" + jobId;
-        for (int i = 0; i < s.length(); i++) {
-            h ^= s.charAt(i);
-            h *= 0x100000001b3L;
-        }
-        return h ^ (h >>> 29);
-    }
-
     private Inputs fromLedger(WhatIfRequest q, RightSizing sizing) {
         Instant from = q.source().since();
         Instant to = q.source().until();
         Outcome<Charters> cs = Chartering.load(ctx);
-        // two passes, neither holding the window's jobs: the review, kept only as the sorted hashes of its
-        // undefended jobs; then one reading that builds the workload as it was, the right-sized one and the waits
-        long[] undefended;
-        LedgerWorkload.Builder asIs;
-        LedgerWorkload.Builder sizedBuilder;
+        // the exits (when each active charter's exits fell due), then one reading of the window that builds the
+        // workload as it was, the right-sized one and the waits, never holding the jobs: whether the review would call
+        // a job defended depends on that job alone (recurrence only tells habitual from orphaned), so each job is
+        // tagged as it is read and the review itself is not made
+        LedgerWorkload.Builder asIs = new LedgerWorkload.Builder(from, to, j -> null);
+        LedgerWorkload.Builder sizedBuilder = new LedgerWorkload.Builder(from, to, j -> null);
         long[][] waits = {new long[1024]};
         int[] n = {0};
         try (Ledger ledger = ctx.readLedger()) {
-            Review.Result review = new Governance(ctx).judge(ledger, cs.value(), from, to, null, ctx.now());
-            long[] keys = new long[review.jobs().size()];
-            int k = 0;
-            for (Review.JobVerdict v : review.jobs()) {
-                if (v.jobClass() != Review.JobClass.DEFENDED) keys[k++] = key(v.cluster(), v.jobId());
-            }
-            review = null;
-            undefended = Arrays.copyOf(keys, k);
-            Arrays.sort(undefended);
-            long[] sortedKeys = undefended;
-            java.util.function.Function<Job, String> tagger =
-                    j -> Arrays.binarySearch(sortedKeys, key(j.cluster(), j.jobId())) >= 0 ? UNDEFENDED : null;
-            asIs = new LedgerWorkload.Builder(from, to, tagger);
-            sizedBuilder = new LedgerWorkload.Builder(from, to, tagger);
+            Review.Defence defence = new Governance(ctx).defence(ledger, cs.value(), ctx.now());
             ledger.forEachJob(JobQuery.all().withWindow(from, to), j -> {
-                asIs.add(j);
-                sizedBuilder.add(sizing.apply(j));
+                String tag = defence.undefended(j, from, to) ? UNDEFENDED : null;
+                asIs.add(j, tag);
+                sizedBuilder.add(sizing.apply(j), tag);
                 if (j.submit() == null || j.start() == null || j.end() == null) return;
                 if (from != null && j.submit().isBefore(from)) return;
                 if (to != null && !j.submit().isBefore(to)) return;

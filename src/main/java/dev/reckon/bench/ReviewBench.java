@@ -94,16 +94,15 @@ public final class ReviewBench {
                         for (String f : List.of("", "-wal", "-shm", "-journal", ".done"))
                             Files.deleteIfExists(Path.of(sqlite + f));
                     }
-                    out.add(measure(n, input, sqlite.toString(), !sqliteKept, charters, progress));
-                    if (keep && !sqliteKept) Files.writeString(done(sqlite), n + "\n");
+                    out.add(measure(n, input, sqlite.toString(), sqliteKept ? null : keep ? done(sqlite) : work,
+                            charters, progress));
                     if (pgUrl != null) {
                         if (!pgKept) {
                             Files.deleteIfExists(pgDone);
                             sql(pgUrl, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
                             sql(pgUrl, "CREATE SCHEMA " + schema);
                         }
-                        out.add(measure(n, input, pgLedger, !pgKept, charters, progress));
-                        if (keep && !pgKept) Files.writeString(pgDone, schema + "\n");
+                        out.add(measure(n, input, pgLedger, pgKept ? null : keep ? pgDone : work, charters, progress));
                     }
                 } finally {
                     if (pgUrl != null && !keep) sql(pgUrl, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
@@ -125,12 +124,16 @@ public final class ReviewBench {
         return p.resolveSibling(p.getFileName() + ".done");
     }
 
-    private static Figure measure(int n, Path input, String ledgerUrl, boolean ingestFirst, Path charters,
+    /**
+     * @param ingested null: the ledger holds the jobs already; else they are ingested first, and then this file is
+     *                 written to say so (a directory: nothing is written)
+     */
+    private static Figure measure(int n, Path input, String ledgerUrl, Path ingested, Path charters,
                                   PrintStream progress) throws IOException {
         boolean pg = ledgerUrl.startsWith("jdbc:");
         String label = pg ? "PostgreSQL" : "SQLite";
         double ingest = 0;
-        if (ingestFirst) {
+        if (ingested != null) {
             long t0 = System.nanoTime();
             try (Ledger ledger = Ledger.open(ledgerUrl)) {
                 SacctReader reader = new SacctReader(new SacctOptions("|", null, ZoneOffset.UTC, "synth"));
@@ -139,6 +142,7 @@ public final class ReviewBench {
                 }
             }
             ingest = seconds(t0);
+            if (!Files.isDirectory(ingested)) Files.writeString(ingested, n + "\n");
             say(progress, "  %s: %,d jobs ingested in %.1f s", label, n, ingest);
         } else {
             say(progress, "  %s: the %,d jobs ingested before (--dir)", label, n);

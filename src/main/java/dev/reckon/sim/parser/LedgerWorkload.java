@@ -55,6 +55,11 @@ public final class LedgerWorkload {
             LedgerWorkload.add(map, j, since, until, tagger);
         }
 
+        /** Adds the job with this tag (null: none) instead of the tagger's. */
+        public void add(Job j, String tag) {
+            LedgerWorkload.add(map, j, since, until, x -> tag);
+        }
+
         public Load load() {
             return new Load(map.build(), null, null, map.dropped(), map.notes());
         }

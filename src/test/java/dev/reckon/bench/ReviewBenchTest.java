@@ -27,17 +27,4 @@ class ReviewBenchTest {
         assertEquals(first.get(0).killList(), again.get(0).killList());
         assertEquals(modified, Files.getLastModifiedTime(dir.resolve("sacct-300.txt")).toMillis());
     }
-
-    @Test
-    void withoutADirectoryNothingIsLeftBehind() throws Exception {
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        long before;
-        try (var s = Files.list(tmp)) {
-            before = s.filter(p -> p.getFileName().toString().startsWith("reckon-bench-review-")).count();
-        }
-        ReviewBench.run(new int[] {200}, null, null, null);
-        try (var s = Files.list(tmp)) {
-            assertEquals(before, s.filter(p -> p.getFileName().toString().startsWith("reckon-bench-review-")).count());
-        }
-    }
 }

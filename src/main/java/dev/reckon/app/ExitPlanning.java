@@ -173,21 +173,60 @@ public final class ExitPlanning {
 
     /** The ledger's jobs that belong to at least one of the charters. */
     private static List<Job> chartered(Ledger ledger, List<Charter> charters) {
-        List<Job> jobs = new ArrayList<>();
-        if (charters.isEmpty()) return jobs;
-        // only what ran from the earliest charter window's start on can count: the rest of the ledger's years is not read
-        Instant from = charters.stream().map(c -> c.window().start()).filter(java.util.Objects::nonNull)
-                .min(Instant::compareTo).orElse(null);
-        if (charters.stream().anyMatch(c -> c.window().start() == null)) from = null;
-        ledger.forEachJob(JobQuery.all().withWindow(from, null), j -> {
+        Chartered c = new Chartered(charters);
+        if (!charters.isEmpty()) ledger.forEachJob(c.query(), c::add);
+        return c.jobs;
+    }
+
+    /**
+     * The jobs {@link #evaluate} reads, gathered from a reading made for something else as well (what-if reads its
+     * window and these in one): those of {@link #query()} that belong to at least one of the charters, kept in the
+     * order given.
+     */
+    static final class Chartered {
+        private final List<Charter> charters;
+        private final Instant from;
+        private final List<Job> jobs = new ArrayList<>();
+
+        Chartered(List<Charter> charters) {
+            this.charters = List.copyOf(charters);
+            // only what ran from the earliest charter window's start on can count: the rest of the ledger's years is
+            // not read
+            Instant earliest = charters.stream().map(c -> c.window().start()).filter(java.util.Objects::nonNull)
+                    .min(Instant::compareTo).orElse(null);
+            this.from = charters.stream().anyMatch(c -> c.window().start() == null) ? null : earliest;
+        }
+
+        List<Charter> charters() {
+            return charters;
+        }
+
+        /** The jobs to read: every one that had not ended before the earliest charter window's start. */
+        JobQuery query() {
+            return JobQuery.all().withWindow(from, null);
+        }
+
+        /** Keeps the job if {@link #query()} selects it and a charter claims it. */
+        void add(Job j) {
+            if (from != null && j.end() != null && j.end().getEpochSecond() < from.getEpochSecond()) return;
             for (Charter c : charters) {
                 if (c.matches(j)) {
                     jobs.add(j);
                     return;
                 }
             }
-        });
-        return jobs;
+        }
+
+        /** Whether any of the charters claims the job. */
+        boolean claims(Job j) {
+            for (Charter c : charters) if (c.matches(j)) return true;
+            return false;
+        }
+
+        /** {@link ExitPlanning#evaluate} over the jobs kept. */
+        List<Exits.Evaluation> evaluate(Ledger ledger, Instant at, Exits.Options o) {
+            return Exits.evaluate(charters, jobs, ledger::metrics, at, o);
+        }
     }
 
     /** Whether the charter, as its file reads now, is still active and at (or approaching) an exit. */

@@ -86,10 +86,64 @@ public final class Governance {
         JobQuery window = JobQuery.all().withWindow(Review.historyStart(since, period), until)
                 .withCluster(Clusters.query(clusters));
         Review.Jobs jobs = each -> ledger.forEachJob(window, each);
+        return Review.review(jobs, since, until, charters, cs.roster().orElse(null), now, period,
+                exitMoments(ledger, charters, now));
+    }
+
+    /**
+     * Which jobs {@link #judge} would call defended, without judging the window: the reviewable charters and when each
+     * active one's exits fell due, then one job at a time ({@link Review#defence}); {@code whatif} needs no more of the
+     * review, since what it removes is every job of the window but those. For a reading that gathers the exits' jobs
+     * along with others (what-if's one reading): gather them with {@link #add}, judge a job at once when
+     * {@link #settled} says so, the rest with {@link #defence} after the reading.
+     */
+    final class Defending {
+        private final List<Charter> charters;
+        private final dev.reckon.charter.Roster roster;
+        private final Instant now;
+        private final ExitPlanning.Chartered active;
+        private final Review.Defence noExits;
+
+        Defending(Charters cs, Instant now) {
+            this.charters = Chartering.reviewable(cs, ctx.zone());
+            this.roster = cs.roster().orElse(null);
+            this.now = now;
+            this.active = new ExitPlanning.Chartered(
+                    charters.stream().filter(c -> c.status() == Charter.Status.ACTIVE).toList());
+            this.noExits = Review.defence(charters, roster, now, Review.ExitMoments.NONE);
+        }
+
+        /** The jobs the exits read; null when no charter is active (the exits read nothing). */
+        JobQuery query() {
+            return active.charters().isEmpty() ? null : active.query();
+        }
+
+        /** Gathers the job for the exits if they read it. */
+        void add(Job j) {
+            active.add(j);
+        }
+
+        /**
+         * The defence when the job's verdict does not hang on the exits (no active charter claims it: exits are known
+         * only of active charters), else null: ask {@link #defence} after the reading.
+         */
+        Review.Defence settled(Job j) {
+            return active.claims(j) ? null : noExits;
+        }
+
+        /** The defence, once every job of {@link #query()} has been gathered (the exits are evaluated now). */
+        Review.Defence defence(Ledger ledger) {
+            List<Exits.Evaluation> es = active.evaluate(ledger, now, ExitPlanning.defaults(ctx));
+            return Review.defence(charters, roster, now,
+                    new Review.ExitMoments(Exits.successes(es), Exits.failures(es), Exits.failureReasons(es)));
+        }
+    }
+
+    /** When each active charter's success or failure exit fell due, by {@code now}: the review's exit moments. */
+    private Review.ExitMoments exitMoments(Ledger ledger, List<Charter> charters, Instant now) {
         List<Charter> active = charters.stream().filter(c -> c.status() == Charter.Status.ACTIVE).toList();
         List<Exits.Evaluation> es = ExitPlanning.evaluate(ledger, active, now, ExitPlanning.defaults(ctx));
-        Review.ExitMoments moments = new Review.ExitMoments(Exits.successes(es), Exits.failures(es), Exits.failureReasons(es));
-        return Review.review(jobs, since, until, charters, cs.roster().orElse(null), now, period, moments);
+        return new Review.ExitMoments(Exits.successes(es), Exits.failures(es), Exits.failureReasons(es));
     }
 
     /** The owners' view of the window: active charters per owner and their jobs' babysitting load. */

@@ -160,52 +160,59 @@ public final class Simulation {
         return new Inputs(load, undefended, sized, Arrays.copyOf(waits[0], n[0]), notes, List.of());
     }
 
-    /** A job's key as a 64-bit hash of its cluster and id (a collision among a window's jobs is all but impossible). */
-    private static long key(String cluster, String jobId) {
-        long h = 0xcbf29ce484222325L;
-        String s = cluster + "\u0000" + jobId;
-        for (int i = 0; i < s.length(); i++) {
-            h ^= s.charAt(i);
-            h *= 0x100000001b3L;
-        }
-        return h ^ (h >>> 29);
+    /** Whether the query's window (its since and until, as the ledger applies them) selects the job. */
+    private static boolean selects(JobQuery q, Job j) {
+        if (q.until() != null && j.submit() != null && j.submit().getEpochSecond() >= q.until().getEpochSecond()) return false;
+        return q.since() == null || j.end() == null || j.end().getEpochSecond() >= q.since().getEpochSecond();
     }
 
     private Inputs fromLedger(WhatIfRequest q, RightSizing sizing) {
         Instant from = q.source().since();
         Instant to = q.source().until();
         Outcome<Charters> cs = Chartering.load(ctx);
-        // two passes, neither holding the window's jobs: the review, kept only as the sorted hashes of its
-        // undefended jobs; then one reading that builds the workload as it was, the right-sized one and the waits
-        long[] undefended;
-        LedgerWorkload.Builder asIs;
-        LedgerWorkload.Builder sizedBuilder;
+        // one reading, never holding the window's jobs: whether the review would call a job defended depends on that
+        // job alone (recurrence only tells habitual from orphaned), so the review itself is not made. The reading
+        // gathers the exits' jobs (the active charters' jobs since the earliest window start) and builds the workload
+        // as it was, the right-sized one and the waits; a job of the window no active charter claims is tagged as it
+        // is read, the others once the exits say when each charter's exits fell due (after the reading)
+        LedgerWorkload.Builder asIs = new LedgerWorkload.Builder(from, to, j -> null);
+        LedgerWorkload.Builder sizedBuilder = new LedgerWorkload.Builder(from, to, j -> null);
         long[][] waits = {new long[1024]};
         int[] n = {0};
+        List<Job> later = new ArrayList<>();
+        int[][] places = {new int[1024]};
         try (Ledger ledger = ctx.readLedger()) {
-            Review.Result review = new Governance(ctx).judge(ledger, cs.value(), from, to, null, ctx.now());
-            long[] keys = new long[review.jobs().size()];
-            int k = 0;
-            for (Review.JobVerdict v : review.jobs()) {
-                if (v.jobClass() != Review.JobClass.DEFENDED) keys[k++] = key(v.cluster(), v.jobId());
-            }
-            review = null;
-            undefended = Arrays.copyOf(keys, k);
-            Arrays.sort(undefended);
-            long[] sortedKeys = undefended;
-            java.util.function.Function<Job, String> tagger =
-                    j -> Arrays.binarySearch(sortedKeys, key(j.cluster(), j.jobId())) >= 0 ? UNDEFENDED : null;
-            asIs = new LedgerWorkload.Builder(from, to, tagger);
-            sizedBuilder = new LedgerWorkload.Builder(from, to, tagger);
-            ledger.forEachJob(JobQuery.all().withWindow(from, to), j -> {
-                asIs.add(j);
-                sizedBuilder.add(sizing.apply(j));
+            Governance.Defending defending = new Governance(ctx).new Defending(cs.value(), ctx.now());
+            JobQuery window = JobQuery.all().withWindow(from, to);
+            JobQuery exits = defending.query();
+            JobQuery reading = exits == null ? window : JobQuery.all().withWindow(
+                    from == null || exits.since() == null ? null : from.isBefore(exits.since()) ? from : exits.since(), null);
+            ledger.forEachJob(reading, j -> {
+                if (exits != null) defending.add(j);
+                if (!selects(window, j)) return;
+                Review.Defence defence = defending.settled(j);
+                String tag = defence != null && defence.undefended(j, from, to) ? UNDEFENDED : null;
+                int a = asIs.add(j, tag);
+                int b = sizedBuilder.add(sizing.apply(j), tag);
+                if (defence == null && (a >= 0 || b >= 0)) {
+                    int k = later.size();
+                    if (2 * k + 1 >= places[0].length) places[0] = Arrays.copyOf(places[0], places[0].length * 2);
+                    places[0][2 * k] = a;
+                    places[0][2 * k + 1] = b;
+                    later.add(j);
+                }
                 if (j.submit() == null || j.start() == null || j.end() == null) return;
                 if (from != null && j.submit().isBefore(from)) return;
                 if (to != null && !j.submit().isBefore(to)) return;
                 if (n[0] == waits[0].length) waits[0] = Arrays.copyOf(waits[0], n[0] * 2);
                 waits[0][n[0]++] = j.start().getEpochSecond() - j.submit().getEpochSecond();
             });
+            Review.Defence defence = defending.defence(ledger);
+            for (int k = 0; k < later.size(); k++) {
+                if (!defence.undefended(later.get(k), from, to)) continue;
+                if (places[0][2 * k] >= 0) asIs.tag(places[0][2 * k], UNDEFENDED);
+                if (places[0][2 * k + 1] >= 0) sizedBuilder.tag(places[0][2 * k + 1], UNDEFENDED);
+            }
         }
         Load load = asIs.load();
         Workload sized = sizedBuilder.load().workload();

@@ -37,9 +37,13 @@ import java.util.stream.Stream;
  */
 public final class ReviewBench {
 
-    /** One size on one ledger. Times in seconds; the heap figure is the heap pools' peak during the three analyses. */
+    /**
+     * One size on one ledger. Times in seconds (the {@code CpuS} ones: this process's CPU time, every thread, during
+     * the same analysis; 0 when the JVM does not say); the heap figure is the heap pools' peak during the analyses.
+     */
     public record Figure(int jobs, String ledger, double ingestS, double reviewS, double ownersS, double exitsS,
-                         double whatifS, long reviewedJobs, long killList, long peakHeapBytes, long maxHeapBytes) {}
+                         double whatifS, long reviewedJobs, long killList, long peakHeapBytes, long maxHeapBytes,
+                         double reviewCpuS, double ownersCpuS, double exitsCpuS, double whatifCpuS) {}
 
     private static final Instant FROM = Instant.parse("2024-01-01T00:00:00Z");
     private static final Instant UNTIL = Instant.parse("2024-03-01T00:00:00Z");
@@ -51,64 +55,117 @@ public final class ReviewBench {
      * @param pgUrl  a jdbc:postgresql:// URL of a scratch database to measure as well (the bench works in a schema of its own, dropped after), or null
      */
     public static List<Figure> run(int[] sizes, String pgUrl, PrintStream progress) throws IOException {
-        Path work = Files.createTempDirectory("reckon-bench-review-");
+        return run(sizes, pgUrl, null, progress);
+    }
+
+    /**
+     * As {@link #run(int[], String, PrintStream)}, keeping its files in {@code dir} when given: the sacct file, the
+     * SQLite ledger and the PostgreSQL schema (named after the size) of an earlier run with {@code dir} are used again
+     * instead of generated and ingested anew (a file {@code ledger-N.db.done}, {@code pg-N.done}, says an ingest
+     * finished), and nothing is removed after. The ingest figure is then 0.
+     *
+     * @param dir where the files stay between runs; null: a temporary directory, removed after
+     */
+    public static List<Figure> run(int[] sizes, String pgUrl, Path dir, PrintStream progress) throws IOException {
+        boolean keep = dir != null;
+        Path work = keep ? Files.createDirectories(dir) : Files.createTempDirectory("reckon-bench-review-");
         List<Figure> out = new ArrayList<>();
         try {
             Path charters = Files.createDirectories(work.resolve("charters"));
             for (int i = 0; i < 5; i++) Files.writeString(charters.resolve("bench-" + i + ".yaml"), charter(i));
             for (int n : sizes) {
                 Path input = work.resolve("sacct-" + n + ".txt");
-                say(progress, "generating %,d synthetic jobs ...", n);
-                try (Writer w = new BufferedWriter(Files.newBufferedWriter(input, StandardCharsets.UTF_8), 1 << 16)) {
-                    new SyntheticSacct(42).write(w, n);
+                Path sqlite = work.resolve("ledger-" + n + ".db");
+                Path pgDone = work.resolve("pg-" + n + ".done");
+                boolean sqliteKept = keep && Files.isRegularFile(done(sqlite));
+                boolean pgKept = keep && pgUrl != null && Files.isRegularFile(pgDone);
+                if ((!sqliteKept || (pgUrl != null && !pgKept)) && !(keep && Files.isRegularFile(done(input)))) {
+                    say(progress, "generating %,d synthetic jobs ...", n);
+                    try (Writer w = new BufferedWriter(Files.newBufferedWriter(input, StandardCharsets.UTF_8), 1 << 16)) {
+                        new SyntheticSacct(42).write(w, n);
+                    }
+                    if (keep) Files.writeString(done(input), n + "\n");
                 }
-                List<String> ledgers = new ArrayList<>();
-                ledgers.add(work.resolve("ledger-" + n + ".db").toString());
-                String schema = "reckon_bench_" + n + "_" + ProcessHandle.current().pid();
-                if (pgUrl != null) ledgers.add(pgUrl + (pgUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+                String schema = "reckon_bench_" + n + (keep ? "" : "_" + ProcessHandle.current().pid());
+                String pgLedger = pgUrl == null ? null
+                        : pgUrl + (pgUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
                 try {
-                    if (pgUrl != null) sql(pgUrl, "CREATE SCHEMA " + schema);
-                    for (String ledger : ledgers) out.add(measure(n, input, ledger, charters, progress));
+                    if (!sqliteKept) {
+                        for (String f : List.of("", "-wal", "-shm", "-journal", ".done"))
+                            Files.deleteIfExists(Path.of(sqlite + f));
+                    }
+                    out.add(measure(n, input, sqlite.toString(), sqliteKept ? null : keep ? done(sqlite) : work,
+                            charters, progress));
+                    if (pgUrl != null) {
+                        if (!pgKept) {
+                            Files.deleteIfExists(pgDone);
+                            sql(pgUrl, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+                            sql(pgUrl, "CREATE SCHEMA " + schema);
+                        }
+                        out.add(measure(n, input, pgLedger, pgKept ? null : keep ? pgDone : work, charters, progress));
+                    }
                 } finally {
-                    if (pgUrl != null) sql(pgUrl, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+                    if (pgUrl != null && !keep) sql(pgUrl, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
                 }
-                Files.deleteIfExists(input);
+                if (!keep) Files.deleteIfExists(input);
             }
             return out;
         } finally {
-            try (Stream<Path> all = Files.walk(work)) {
-                all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            if (!keep) {
+                try (Stream<Path> all = Files.walk(work)) {
+                    all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
             }
         }
     }
 
-    private static Figure measure(int n, Path input, String ledgerUrl, Path charters, PrintStream progress) throws IOException {
+    /** The file that says {@code p} is complete. */
+    private static Path done(Path p) {
+        return p.resolveSibling(p.getFileName() + ".done");
+    }
+
+    /**
+     * @param ingested null: the ledger holds the jobs already; else they are ingested first, and then this file is
+     *                 written to say so (a directory: nothing is written)
+     */
+    private static Figure measure(int n, Path input, String ledgerUrl, Path ingested, Path charters,
+                                  PrintStream progress) throws IOException {
         boolean pg = ledgerUrl.startsWith("jdbc:");
         String label = pg ? "PostgreSQL" : "SQLite";
-        long t0 = System.nanoTime();
-        try (Ledger ledger = Ledger.open(ledgerUrl)) {
-            SacctReader reader = new SacctReader(new SacctOptions("|", null, ZoneOffset.UTC, "synth"));
-            try (Reader in = Inputs.open(input)) {
-                ledger.ingest("bench", sink -> reader.read(in, input.toString(), sink), Map.of());
+        double ingest = 0;
+        if (ingested != null) {
+            long t0 = System.nanoTime();
+            try (Ledger ledger = Ledger.open(ledgerUrl)) {
+                SacctReader reader = new SacctReader(new SacctOptions("|", null, ZoneOffset.UTC, "synth"));
+                try (Reader in = Inputs.open(input)) {
+                    ledger.ingest("bench", sink -> reader.read(in, input.toString(), sink), Map.of());
+                }
             }
+            ingest = seconds(t0);
+            if (!Files.isDirectory(ingested)) Files.writeString(ingested, n + "\n");
+            say(progress, "  %s: %,d jobs ingested in %.1f s", label, n, ingest);
+        } else {
+            say(progress, "  %s: the %,d jobs ingested before (--dir)", label, n);
         }
-        double ingest = seconds(t0);
-        say(progress, "  %s: %,d jobs ingested in %.1f s", label, n, ingest);
         Config config = Config.load(Map.of("RECKON_CONFIG", charters.resolveSibling("none.yaml").toString()))
                 .withLedger(ledgerUrl).withCharters(charters);
         Context ctx = new Context(config, Clock.fixed(Instant.parse("2024-02-01T00:00:00Z"), ZoneOffset.UTC), "bench");
         Governance g = new Governance(ctx);
         System.gc();
         resetPeaks();
+        long c1 = cpu();
         long t1 = System.nanoTime();
         Review.Result r = g.review(new Governance.ReviewRequest(FROM, UNTIL, null)).value();
         double review = seconds(t1);
+        long c2 = cpu();
         long t2 = System.nanoTime();
         g.owners(new Governance.OwnersRequest(FROM, UNTIL, 20));
         double owners = seconds(t2);
+        long c3 = cpu();
         long t3 = System.nanoTime();
         new dev.reckon.app.ExitPlanning(ctx).evaluate(dev.reckon.app.ExitPlanning.Evaluation.now());
         double exits = seconds(t3);
+        long c4 = cpu();
         // what-if over the same window, on the synthetic jobs' machine (500 nodes of 64 cores, 4 GPUs each)
         Path machine = charters.resolveSibling("machine.txt");
         Files.writeString(machine, "n 500 64 512G 4\n");
@@ -119,12 +176,15 @@ public final class ReviewBench {
         dev.reckon.app.Simulation.WhatIfRun w = new dev.reckon.app.Simulation(ctx).whatIf(new dev.reckon.app.Simulation.WhatIfRequest(
                 new dev.reckon.app.Simulation.Source(null, FROM, UNTIL, machine, "easy"), null, null)).value();
         double whatif = seconds(t4);
+        long c5 = cpu();
         long peak = peakHeap();
-        say(progress, "  %s: review of %,d jobs %.1f s, owners %.1f s, exits %.1f s, whatif %.1f s; peak heap %,.0f MB of %,.0f MB",
-                label, reviewed, review, owners, exits, whatif, peak / 1e6, Runtime.getRuntime().maxMemory() / 1e6);
+        say(progress, "  %s: review of %,d jobs %.1f s (CPU %.1f s), owners %.1f s (%.1f), exits %.1f s (%.1f), "
+                        + "whatif %.1f s (%.1f); peak heap %,.0f MB of %,.0f MB", label, reviewed, review, (c2 - c1) / 1e9,
+                owners, (c3 - c2) / 1e9, exits, (c4 - c3) / 1e9, whatif, (c5 - c4) / 1e9, peak / 1e6,
+                Runtime.getRuntime().maxMemory() / 1e6);
         java.util.Objects.requireNonNull(w);
         return new Figure(n, label, ingest, review, owners, exits, whatif, reviewed, kills, peak,
-                Runtime.getRuntime().maxMemory());
+                Runtime.getRuntime().maxMemory(), (c2 - c1) / 1e9, (c3 - c2) / 1e9, (c4 - c3) / 1e9, (c5 - c4) / 1e9);
     }
 
     /** One statement on the scratch database, outside any ledger (its schema comes and goes with the bench). */
@@ -170,6 +230,13 @@ public final class ReviewBench {
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans())
             if (p.getType() == MemoryType.HEAP) sum += p.getPeakUsage().getUsed();
         return sum;
+    }
+
+    /** This process's CPU time so far in nanoseconds, every thread (GC and JIT included); 0 when unknown. */
+    private static long cpu() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)
+            return Math.max(0, os.getProcessCpuTime());
+        return 0;
     }
 
     private static double seconds(long since) {

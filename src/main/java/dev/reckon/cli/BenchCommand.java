@@ -230,6 +230,11 @@ final class BenchCommand implements Runnable {
                 description = "Also measure on this PostgreSQL database (jdbc:postgresql://...): the bench works in a "
                         + "schema of its own and drops it after.")
         String pg;
+        @Option(names = "--dir", paramLabel = "DIR",
+                description = "Keep the sacct file, the SQLite ledger and the PostgreSQL schema (reckon_bench_N) here, "
+                        + "and use again those an earlier run with the same DIR left (no generating or ingesting: "
+                        + "ingest reads 0); default: a temporary directory, removed after.")
+        java.nio.file.Path dir;
         @Option(names = "--json", description = "The figures as JSON.")
         boolean json;
 
@@ -238,7 +243,7 @@ final class BenchCommand implements Runnable {
             Door door = new Door(spec);
             for (int n : jobs) if (n < 1) throw door.usage("--jobs: sizes must be at least 1");
             if (pg != null && !pg.startsWith("jdbc:postgresql:")) throw door.usage("--pg: a jdbc:postgresql:// URL");
-            var figures = dev.reckon.bench.ReviewBench.run(jobs, pg, json ? null : door.out());
+            var figures = dev.reckon.bench.ReviewBench.run(jobs, pg, dir, json ? null : door.out());
             if (json) door.out().println(dev.reckon.core.Json.write(figures));
             return 0;
         }

@@ -366,6 +366,54 @@ public final class Review {
         return tally.result(since, charters);
     }
 
+    /**
+     * Which jobs the review of a window would call {@linkplain JobClass#DEFENDED defended}, without the rest of it: a
+     * job is defended by a charter that claims it and stands for it at the job's moment (see the class comment), which
+     * the job alone decides, so no other job need be read and nothing is kept. Every other job of the window is
+     * habitual or orphaned (recurrence tells those two apart, never a defended one); a job outside the window gets no
+     * verdict from a review.
+     *
+     * @param charters the valid charters
+     * @param roster   the people who can own charters; null when there is no roster
+     * @param now      the review's moment
+     * @param exits    when active charters' exits fell due; null: none known
+     */
+    public static Defence defence(List<Charter> charters, Roster roster, Instant now, ExitMoments exits) {
+        return new Defence(List.copyOf(charters), roster, now, exits == null ? ExitMoments.NONE : exits);
+    }
+
+    /** What {@link #defence} returns: asks of one job at a time. */
+    public static final class Defence {
+        private final List<Charter> charters;
+        private final Roster roster;
+        private final Instant now;
+        private final ExitMoments exits;
+
+        private Defence(List<Charter> charters, Roster roster, Instant now, ExitMoments exits) {
+            this.charters = charters;
+            this.roster = roster;
+            this.now = now;
+            this.exits = exits;
+        }
+
+        /** Whether the review of the window {@code [since, until)} (either end null: open) calls the job defended. */
+        public boolean defends(Job j, Instant since, Instant until) {
+            if (!inWindow(j, since, until)) return false;
+            Verdict v = classify(j, charters, roster, now, exits);
+            return v != null && v.jobClass == JobClass.DEFENDED;
+        }
+
+        /**
+         * Whether the review of the window {@code [since, until)} judges the job and calls it habitual or orphaned:
+         * a job of the window that no charter defends.
+         */
+        public boolean undefended(Job j, Instant since, Instant until) {
+            if (!inWindow(j, since, until)) return false;
+            Verdict v = classify(j, charters, roster, now, exits);
+            return v == null || v.jobClass != JobClass.DEFENDED;
+        }
+    }
+
     /** The jobs whose verdicts wait for recurrence: where each verdict is, its signature's number, its moment. */
     private static final class Settle {
         int n;
@@ -536,16 +584,14 @@ public final class Review {
      * habitual and orphaned once every job has been read.
      */
     private static Verdict classify(Job j, List<Charter> charters, Roster roster, Instant now, ExitMoments exits) {
-        List<Charter> mine = charters.stream().filter(c -> c.matches(j)).toList();
-        if (!mine.isEmpty()) {
-            Verdict first = null;
-            for (Charter c : mine) {
-                Verdict v = judge(j, c, roster, now, exits);
-                if (v.jobClass == JobClass.DEFENDED) return v;
-                if (first == null) first = v;
-            }
-            return first;
+        Verdict first = null;
+        for (Charter c : charters) {
+            if (!c.matches(j)) continue;
+            Verdict v = judge(j, c, roster, now, exits);
+            if (v.jobClass == JobClass.DEFENDED) return v;
+            if (first == null) first = v;
         }
+        if (first != null) return first;
         if (roster != null && !roster.contains(j.user()))
             return new Verdict(JobClass.ORPHANED, null, "no charter claims it; " + j.user() + " is not on the roster");
         return null;

@@ -156,6 +156,13 @@ public final class Workload {
             return n;
         }
 
+        /** Tags the {@code index}-th job added (from 0) anew: {@code tag} such as {@code undefended}, or null for none. */
+        public Builder tag(int index, String tag) {
+            if (index < 0 || index >= n) throw new IndexOutOfBoundsException("no job " + index + " added");
+            this.tag[index] = tag == null ? -1 : intern(tags, tagNames, tag);
+            return this;
+        }
+
         private static int intern(Map<String, Integer> m, List<String> names, String s) {
             Integer i = m.get(s);
             if (i != null) return i;

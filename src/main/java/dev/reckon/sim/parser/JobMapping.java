@@ -25,20 +25,23 @@ final class JobMapping {
         this.withMemory = withMemory;
     }
 
-    /** Adds one job; {@code origin} is subtracted from its epoch times; {@code tag} may be null. */
-    void add(Job j, long origin, String tag) {
+    /**
+     * Adds one job; {@code origin} is subtracted from its epoch times; {@code tag} may be null. Returns where it is
+     * among the jobs added ({@link #tag}), -1 when it is dropped.
+     */
+    int add(Job j, long origin, String tag) {
         if (j.submit() == null) {
             dropped.add(new Dropped(j.jobId(), "submit time unknown"));
-            return;
+            return -1;
         }
         if (j.elapsedS() == null) {
             dropped.add(new Dropped(j.jobId(), "run time unknown"));
-            return;
+            return -1;
         }
         Integer cpus = j.allocCpus() != null && j.allocCpus() > 0 ? j.allocCpus() : j.reqCpus();
         if (cpus == null || cpus <= 0) {
             dropped.add(new Dropped(j.jobId(), "processor count unknown"));
-            return;
+            return -1;
         }
         long runtime = j.elapsedS();
         long limit;
@@ -56,8 +59,15 @@ final class JobMapping {
             mem = m == null || m < 0 ? 0 : m;
         }
         long gpus = j.allocGpus() == null || j.allocGpus() < 0 ? 0 : j.allocGpus();
+        int at = builder.size();
         builder.add(j.jobId(), j.submit().getEpochSecond() - origin, limit, runtime, nodes, cpus, mem, gpus, j.user(),
                 j.partition(), tag);
+        return at;
+    }
+
+    /** Tags the job {@link #add} put at {@code index} anew (null: no tag). */
+    void tag(int index, String tag) {
+        builder.tag(index, tag);
     }
 
     void drop(String id, String reason) {

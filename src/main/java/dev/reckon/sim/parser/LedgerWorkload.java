@@ -55,22 +55,35 @@ public final class LedgerWorkload {
             LedgerWorkload.add(map, j, since, until, tagger);
         }
 
+        /**
+         * Adds the job with this tag (null: none) instead of the tagger's; returns where it is among the jobs kept, for
+         * {@link #tag}, or -1 when it is left out (outside the window, or dropped with its reason).
+         */
+        public int add(Job j, String tag) {
+            return LedgerWorkload.add(map, j, since, until, x -> tag);
+        }
+
+        /** Tags anew the job {@link #add(Job, String)} put at {@code index} (null: no tag), before {@link #load}. */
+        public void tag(int index, String tag) {
+            map.tag(index, tag);
+        }
+
         public Load load() {
             return new Load(map.build(), null, null, map.dropped(), map.notes());
         }
     }
 
-    private static void add(JobMapping map, Job j, Instant since, Instant until, Function<Job, String> tagger) {
-        if (j.submit() != null && since != null && j.submit().isBefore(since)) return;
-        if (j.submit() != null && until != null && !j.submit().isBefore(until)) return;
+    private static int add(JobMapping map, Job j, Instant since, Instant until, Function<Job, String> tagger) {
+        if (j.submit() != null && since != null && j.submit().isBefore(since)) return -1;
+        if (j.submit() != null && until != null && !j.submit().isBefore(until)) return -1;
         if (j.start() == null && j.end() != null) {
             map.drop(j.jobId(), "never started (" + j.state() + ")");
-            return;
+            return -1;
         }
         if (j.start() != null && j.end() == null) {
             map.drop(j.jobId(), "still running: runtime unknown");
-            return;
+            return -1;
         }
-        map.add(j, 0, tagger.apply(j));
+        return map.add(j, 0, tagger.apply(j));
     }
 }

@@ -45,7 +45,6 @@ final class SimulateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Door door = new Door(spec);
         if (json && html != null) throw door.usage("--json and --html: choose one");
-        if (json) SimReport.prepareJson();
         Simulation.Run run = door.show(new Simulation(door.context()).simulate(input.source(door), depth));
         if (html != null) return door.write(html, SimHtml.page(run.result(), run.load(), run.source()));
         if (json) SimReport.json(run.result(), run.load(), run.source(), door.out());

@@ -35,35 +35,6 @@ public final class SimReport {
     }
 
     /**
-     * Makes the JSON writer ready on a thread of its own while the caller does other work (reads the trace,
-     * simulates): its first use builds the object mapper and a serializer for each type, a fifth of a second on a
-     * cold JVM that {@link #json} would otherwise wait for. Calling it is optional; {@link #json} works without it.
-     */
-    public static void prepareJson() {
-        Thread t = new Thread(() -> {
-            try {
-                Metrics m = new Metrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of(new Metrics.Sample(0, 0, 0, 0)));
-                OutputStream sink = OutputStream.nullOutputStream();
-                JsonGenerator g = Json.mapper().getFactory().createGenerator(sink);
-                g.setPrettyPrinter(new DefaultPrettyPrinter());
-                g.writeStartObject();
-                g.writeFieldName("machine");
-                Json.mapper().writeValue(g, List.of(new dev.reckon.sim.Machine.Group("g", 1, 1, 0, 0, java.util.Set.of())));
-                g.writeFieldName("dropped");
-                Json.mapper().writeValue(g, List.of(new Dropped("1", "warm-up")));
-                g.writeFieldName("metrics");
-                Json.mapper().writeValue(g, metricsJson(m));
-                g.writeEndObject();
-                g.flush();
-            } catch (IOException | RuntimeException e) {
-                // a warm-up only: the real write reports any problem
-            }
-        }, "json-warm-up");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    /**
      * Writes the JSON object to {@code out} (left open). The metrics are worked out on a second thread while the job
      * rows are written.
      */
@@ -73,14 +44,16 @@ public final class SimReport {
         Thread worker = new Thread(metrics, "sim-metrics");
         worker.setDaemon(true);
         worker.start();
-        JsonGenerator g = Json.mapper().getFactory().createGenerator(out);
+        // the head is written with the streaming generator alone: the object mapper's first use (a fifth of a
+        // second on a cold JVM) then falls to the metrics' thread, while the rows are written
+        JsonGenerator g = FACTORY.createGenerator(out);
         g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         g.setPrettyPrinter(new DefaultPrettyPrinter());
         g.writeStartObject();
         g.writeStringField("policy", r.policy());
         g.writeStringField("source", source);
         g.writeFieldName("machine");
-        Json.mapper().writeValue(g, r.machine().groups());
+        writeGroups(g, r.machine().groups());
         g.writeArrayFieldStart("notes");
         if (load != null) for (String n : load.notes()) g.writeString(n);
         g.writeEndArray();
@@ -95,6 +68,26 @@ public final class SimReport {
         g.writeEndObject();
         g.writeRaw('\n');
         g.flush();
+    }
+
+    private static final com.fasterxml.jackson.core.JsonFactory FACTORY = new com.fasterxml.jackson.core.JsonFactory();
+
+    /** The machine's node groups as {@link Json#mapper()} writes them (the same keys, in the same order). */
+    static void writeGroups(JsonGenerator g, List<dev.reckon.sim.Machine.Group> groups) throws IOException {
+        g.writeStartArray();
+        for (dev.reckon.sim.Machine.Group m : groups) {
+            g.writeStartObject();
+            g.writeStringField("name", m.name());
+            g.writeNumberField("nodes", m.nodes());
+            g.writeNumberField("cores", m.cores());
+            g.writeNumberField("mem_bytes", m.memBytes());
+            g.writeNumberField("gpus", m.gpus());
+            g.writeArrayFieldStart("partitions");
+            for (String p : m.partitions()) g.writeString(p);
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     private static <T> T done(java.util.concurrent.FutureTask<T> task) throws IOException {

@@ -46,6 +46,16 @@ class SimReportJsonTest {
     }
 
     @Test
+    void theMachineIsWrittenAsEveryOtherJsonWritesIt() throws Exception {
+        Machine m = new Machine(java.util.List.of(new Machine.Group("a\"b", 2, 4, 8L << 30, 2, Set.of("debug", "gpu")),
+                new Machine.Group("plain", 1, 1, 0, 0, Set.of())));
+        Workload w = new Workload.Builder().add("1", 0, 10, 10, 0, 1, 0, 0, null, null, null).build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SimReport.json(Simulator.run(m, w, "easy", SimDefaults.load()), null, "test", out);
+        assertEquals(Json.mapper().readTree(Json.write(m.groups())), Json.mapper().readTree(out.toByteArray()).get("machine"));
+    }
+
+    @Test
     void noJobWritesAnEmptyArray() throws Exception {
         Machine m = Machine.of(1, 1, 0, 0);
         Workload w = new Workload.Builder().add("big", 0, 10, 10, 0, 8, 0, 0, null, null, null).build();

@@ -36,7 +36,7 @@ public final class SwfWorkload {
      */
     public static Load read(Path trace, UnaryOperator<Job> reshape) throws IOException {
         SwfMachines beside = SwfMachines.besides(trace);
-        SwfReader reader = new SwfReader(null, beside);
+        SwfReader reader = new SwfReader(null, beside).withoutNodeNames();
         JobMapping map = new JobMapping(false);
         long[] origin = {Long.MIN_VALUE};
         reader.read(trace, j -> {

@@ -101,6 +101,8 @@ public final class SwfReader {
     private Boolean extended;
     private long jobsRead;
 
+    /** Whether each job keeps its node list's names (else only their count: {@link #withoutNodeNames}). */
+    private boolean nodeNames = true;
     /** How job lines' bytes are text: UTF-8 when they come from a reader's characters, ISO-8859-1 from a file's bytes. */
     private java.nio.charset.Charset charset = StandardCharsets.UTF_8;
     // per-line scratch, reused
@@ -184,6 +186,15 @@ public final class SwfReader {
         }
     }
 
+    /**
+     * This reader, leaving each job's {@code nodeList} out (null); its node count is still read from the list. For a
+     * reader that needs only the count (the simulator), a MetaCentrum trace's per-processor lists cost less so.
+     */
+    public SwfReader withoutNodeNames() {
+        nodeNames = false;
+        return this;
+    }
+
     /** Names the file errors carry, before {@link #read(Reader, long, Consumer)}. */
     void start(String fileName) {
         this.fileName = fileName == null ? "-" : fileName;
@@ -206,6 +217,7 @@ public final class SwfReader {
         r.extended = extended;
         r.fileName = fileName;
         r.charset = StandardCharsets.ISO_8859_1;
+        r.nodeNames = nodeNames;
         return r;
     }
 
@@ -411,7 +423,7 @@ public final class SwfReader {
         String nodeList = null;
         String partition = null;
         if (ext && n > FIELDS) {
-            NodeList nl = nodeList(line, from[FIELDS], to[FIELDS], null, charset);
+            NodeList nl = nodeList(line, from[FIELDS], to[FIELDS], null, nodeNames ? charset : null);
             if (nl != null) {
                 nodes = nl.count();
                 nodeList = nl.names();
@@ -643,7 +655,8 @@ public final class SwfReader {
     }
 
     /**
-     * As {@link #nodeList(String, int, int, long[])} over the bytes {@code [s, e)} of a line in {@code charset}, in
+     * As {@link #nodeList(String, int, int, long[])} over the bytes {@code [s, e)} of a line in {@code charset} (null:
+     * the entries are counted, their names not kept), in
      * time linear in the list's length: each entry is looked up in an open-addressing table of the distinct entries
      * so far (at most half full), keyed by the entry's bytes in the line, never copied. {@code probes}, when given,
      * counts the table slots examined ({@code probes[0]}), which a test compares across sizes.
@@ -652,7 +665,8 @@ public final class SwfReader {
         if (e - s < 3 || line[s] != '{' || line[e - 1] != '}') return null;
         int body = s + 1;
         int end = e - 1;
-        java.io.ByteArrayOutputStream distinct = new java.io.ByteArrayOutputStream(Math.min(end - body, 1 << 12));
+        java.io.ByteArrayOutputStream distinct = charset == null ? null
+                : new java.io.ByteArrayOutputStream(Math.min(end - body, 1 << 12));
         int[] starts = new int[8];
         int[] lens = new int[8];
         int[] hashes = new int[8];
@@ -693,14 +707,16 @@ public final class SwfReader {
                     count++;
                     table[slot] = count;
                     if (count * 2 > table.length) table = rehash(table, hashes, count);
-                    if (distinct.size() > 0) distinct.write(',');
-                    distinct.write(line, i, len);
+                    if (distinct != null) {
+                        if (distinct.size() > 0) distinct.write(',');
+                        distinct.write(line, i, len);
+                    }
                 }
             }
             i = j + 1;
         }
         if (probes != null) probes[0] += probed;
-        return count == 0 ? null : new NodeList(count, distinct.toString(charset));
+        return count == 0 ? null : new NodeList(count, distinct == null ? null : distinct.toString(charset));
     }
 
     /** The table twice as large, holding the first {@code count} entries. */

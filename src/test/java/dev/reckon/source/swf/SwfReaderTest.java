@@ -317,6 +317,15 @@ class SwfReaderTest {
     }
 
     @Test
+    void withoutNodeNamesAJobStillCountsItsNodes() throws IOException {
+        String line = "1 1356996695 71 1164297 12 1 1024 12 1209600 91268055040 1 101 1 1 -1 1 1 1 "
+                + "{1129,1129,1130,1129} q_2w 1:ppn=12\n";
+        Job j = read(new SwfReader("meta").withoutNodeNames(), line, "m.swf").get(0);
+        assertEquals(2, j.allocNodes());
+        assertNull(j.nodeList());
+    }
+
+    @Test
     void plainTraceIsNotExtended() throws IOException {
         SwfReader r = new SwfReader(null);
         read(r, fixture(), "small.swf");

@@ -1026,6 +1026,11 @@ public final class SacctReader {
             return false;
         }
 
+        /** {@code v} rounded to a whole number, as {@code %.0f} writes it. */
+        private static String whole(double v) {
+            return Math.abs(v) < 1e15 ? Long.toString(Math.round(v)) : String.format(Locale.ROOT, "%.0f", v);
+        }
+
         /** The job; {@code corrected} hears each figure stored corrected (the field and what). */
         Job build(java.util.function.BiConsumer<Column, String> corrected) {
             if (moreSteps > 0) {
@@ -1054,9 +1059,10 @@ public final class SacctReader {
             if (cpu != null && elapsedS != null && allocCpus != null && allocCpus > 0) {
                 double allowed = (double) (elapsedS + 1) * allocCpus + steps.size();
                 if (cpu > allowed) {
-                    corrected.accept(Column.TOTAL_CPU, String.format(Locale.ROOT, "CPU time %.0f s is more than "
-                            + "%d CPUs for %d s allow: stored as %.0f s (efficiency at most 100%%)", cpu, allocCpus,
-                            elapsedS, allowed));
+                    // put together without String.format: a large file can have tens of thousands of these
+                    corrected.accept(Column.TOTAL_CPU, "CPU time " + whole(cpu) + " s is more than " + allocCpus
+                            + " CPUs for " + elapsedS + " s allow: stored as " + whole(allowed)
+                            + " s (efficiency at most 100%)");
                     cpu = allowed;
                 }
             }

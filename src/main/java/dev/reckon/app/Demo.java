@@ -124,8 +124,7 @@ public final class Demo {
         try (Ledger ledger = Ledger.open(ledgerFile.toString())) {
             exits = Exits.evaluate(charters.all(), seen, ledger::metrics, NOW, Exits.Options.DEFAULT);
         }
-        Review.ExitMoments moments = new Review.ExitMoments(Exits.successes(exits), Exits.failures(exits),
-                Exits.failureReasons(exits));
+        Review.ExitMoments moments = ExitPlanning.moments(exits);
         Review.Result review = Review.review(seen, TRACE_START, null, charters.all(), null, NOW, null, moments);
         Owners.Result owners = Owners.analyze(seen, TRACE_START, null, charters.all(), Owners.DEFAULT_LIMIT, NOW);
         WhatIf.Result whatIf = whatIf(jobs, machines, charters, moments);

@@ -256,4 +256,9 @@ public final class ExitPlanning {
         }
         throw new IOException("no charter file " + id + ".yaml in " + d);
     }
+
+    /** When the evaluated charters' success and failure exits fell due: what the review needs of the exits. */
+    static dev.reckon.review.Review.ExitMoments moments(List<Exits.Evaluation> es) {
+        return new dev.reckon.review.Review.ExitMoments(Exits.successes(es), Exits.failures(es), Exits.failureReasons(es));
+    }
 }

@@ -134,8 +134,7 @@ public final class Governance {
         /** The defence, once every job of {@link #query()} has been gathered (the exits are evaluated now). */
         Review.Defence defence(Ledger ledger) {
             List<Exits.Evaluation> es = active.evaluate(ledger, now, ExitPlanning.defaults(ctx));
-            return Review.defence(charters, roster, now,
-                    new Review.ExitMoments(Exits.successes(es), Exits.failures(es), Exits.failureReasons(es)));
+            return Review.defence(charters, roster, now, ExitPlanning.moments(es));
         }
     }
 
@@ -143,7 +142,7 @@ public final class Governance {
     private Review.ExitMoments exitMoments(Ledger ledger, List<Charter> charters, Instant now) {
         List<Charter> active = charters.stream().filter(c -> c.status() == Charter.Status.ACTIVE).toList();
         List<Exits.Evaluation> es = ExitPlanning.evaluate(ledger, active, now, ExitPlanning.defaults(ctx));
-        return new Review.ExitMoments(Exits.successes(es), Exits.failures(es), Exits.failureReasons(es));
+        return ExitPlanning.moments(es);
     }
 
     /** The owners' view of the window: active charters per owner and their jobs' babysitting load. */

@@ -158,25 +158,38 @@ final class JobCodec {
      * {@code null} (then the statement holds them as literals and has two parameters fewer).
      */
     static void bind(PreparedStatement ps, Encoded e, String source, long ingestId) throws SQLException {
+        bind(ps, 0, e, source, ingestId);
+    }
+
+    /**
+     * Binds one encoded job as {@link #bind(PreparedStatement, Encoded, String, long)} does, its first parameter at
+     * {@code at + 1}: one row of a statement that inserts several.
+     */
+    static void bind(PreparedStatement ps, int at, Encoded e, String source, long ingestId) throws SQLException {
         Job j = e.job();
-        ps.setString(1, j.cluster());
-        ps.setString(2, j.jobId());
-        str(ps, 3, j.user());
-        str(ps, 4, j.account());
-        str(ps, 5, j.partition());
-        str(ps, 6, j.state());
-        lng(ps, 7, epoch(j.submit()));
-        lng(ps, 8, epoch(j.end()));
-        lng(ps, 9, leadingNumber(j.jobId()));
-        ps.setInt(10, JobState.of(j.state()).isFinal() ? 1 : 0);
-        ps.setLong(11, e.hash());
-        int i = 12;
+        ps.setString(at + 1, j.cluster());
+        ps.setString(at + 2, j.jobId());
+        str(ps, at + 3, j.user());
+        str(ps, at + 4, j.account());
+        str(ps, at + 5, j.partition());
+        str(ps, at + 6, j.state());
+        lng(ps, at + 7, epoch(j.submit()));
+        lng(ps, at + 8, epoch(j.end()));
+        lng(ps, at + 9, leadingNumber(j.jobId()));
+        ps.setInt(at + 10, JobState.of(j.state()).isFinal() ? 1 : 0);
+        ps.setLong(at + 11, e.hash());
+        int i = at + 12;
         if (source != null) {
             ps.setString(i++, source);
             ps.setLong(i++, ingestId);
         }
         ps.setString(i++, e.doc());
         str(ps, i, e.steps());
+    }
+
+    /** How many parameters {@link #bind} binds for one job: with the source and ingest id, or without. */
+    static int parameters(boolean withSource) {
+        return COLUMNS.length - (withSource ? 0 : 2);
     }
 
     /** The SELECT list for {@link #read}: doc, then the steps or NULL. */

@@ -118,6 +118,27 @@ abstract class LedgerContract {
     }
 
     @Test
+    void aJobRepeatedInsideOneChunkOfTheWriterIsStoredOnceAsLastSeen() {
+        try (Ledger l = Ledger.open(location())) {
+            // 130 jobs, the 5th coming three times (the last COMPLETED) and the 60th twice, all within the first
+            // thousand: rows written 50 to a statement and the rest one by one must keep only the last of each
+            List<Job> input = new ArrayList<>();
+            for (int i = 0; i < 130; i++) {
+                input.add(job("alpha", Integer.toString(i), "RUNNING", at(i % 7), null));
+                if (i == 40 || i == 90) input.add(job("alpha", "5", i == 90 ? "COMPLETED" : "FAILED", at(5), at(9)));
+                if (i == 120) input.add(job("alpha", "60", "CANCELLED", at(4), at(8)));
+            }
+            Ledger.IngestReport r = l.ingest("repeats", emitting(input), Map.of());
+            assertEquals(new Ledger.IngestReport(133, 130, 0, 3), r);
+            assertEquals(130, l.jobs(JobQuery.all()).size());
+            assertEquals(List.of(job("alpha", "5", "COMPLETED", at(5), at(9))),
+                    l.jobs(JobQuery.all().withState("completed")));
+            assertEquals(List.of(job("alpha", "60", "CANCELLED", at(4), at(8))),
+                    l.jobs(JobQuery.all().withState("cancelled")));
+        }
+    }
+
+    @Test
     void aProducerThatFailsHalfwayLeavesTheLedgerExactlyAsBefore() {
         try (Ledger l = Ledger.open(location())) {
             l.ingest("first", emitting(threeJobs()), Map.of("sacct.alpha", "2024-03-01T00:00:00"));

@@ -292,13 +292,26 @@ final class Ingest {
         /** The job arrays this input mentions ({@code cluster NUL base}), each with the range rows it holds. */
         final Map<String, java.util.Set<String>> arrays = new HashMap<>();
 
+        /** The array {@link #noteArray} noted last, and its range rows: an array's tasks mostly come one after another. */
+        private String lastArrayCluster, lastArrayId;
+        private java.util.Set<String> lastRanges;
+
         private void noteArray(Job j) {
             String id = j.jobId();
             int u = id.indexOf('_');
             if (u <= 0 || u == id.length() - 1) return;
-            for (int i = 0; i < u; i++) if (!Character.isDigit(id.charAt(i))) return;
-            java.util.Set<String> ranges = arrays.computeIfAbsent(j.cluster() + '\u0000' + id.substring(0, u),
-                    k -> new java.util.HashSet<>());
+            java.util.Set<String> ranges;
+            if (lastArrayId != null && lastArrayId.length() == u && id.startsWith(lastArrayId)
+                    && j.cluster().equals(lastArrayCluster)) {
+                ranges = lastRanges;
+            } else {
+                for (int i = 0; i < u; i++) if (!Character.isDigit(id.charAt(i))) return;
+                String base = id.substring(0, u);
+                ranges = arrays.computeIfAbsent(j.cluster() + '\u0000' + base, k -> new java.util.HashSet<>());
+                lastArrayCluster = j.cluster();
+                lastArrayId = base;
+                lastRanges = ranges;
+            }
             if (id.charAt(u + 1) == '[') ranges.add(id);
         }
 

@@ -553,17 +553,28 @@ public final class SacctReader {
 
         /** The last time text read and its instant: a job's lines repeat the same few times. */
         private final LocalTimes times = new LocalTimes(options.zone());
-        private String lastTimeText;
-        private Instant lastTime;
+        /**
+         * Per column, the last time text read and its instant: a job's steps mostly start and end when the job did,
+         * so a step's Start and End are mostly the text just read in the same column (compared in the line, no
+         * String made for it).
+         */
+        private final String[] lastTimeText = new String[Column.values().length];
+        private final Instant[] lastTime = new Instant[Column.values().length];
 
         private Instant time(Column c) {
+            int o = c.ordinal();
+            int i = index[o];
+            if (i < 0) return null;
+            String last = lastTimeText[o];
+            if (last != null && ends[i] - starts[i] == last.length() && line.startsWith(last, starts[i])) {
+                return lastTime[o];
+            }
             String s = v(c);
             if (s == null) return null;
-            if (s.equals(lastTimeText)) return lastTime;
             try {
                 Instant t = times.parse(s);
-                lastTimeText = s;
-                lastTime = t;
+                lastTimeText[o] = s;
+                lastTime[o] = t;
                 return t;
             } catch (IllegalArgumentException e) {
                 throw error(c, e.getMessage());

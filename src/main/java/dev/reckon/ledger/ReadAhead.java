@@ -20,8 +20,8 @@ import java.util.function.Consumer;
  *
  * <p>A failure of the producer (an {@link dev.reckon.core.InputError} on line 7,001, an I/O error) comes out of
  * {@link #run} after the jobs made before it, unchanged, so the ingest rolls back as it would have. {@link #close}
- * stops the producer if it is still going (the ledger could not be opened, or the ingest failed) and waits for it, so
- * that nothing reads the input after the caller closes it.
+ * stops the producer if it is still going (the ledger could not be opened, or the ingest failed) and waits for it
+ * (a moment at most), so that nothing reads the input after the caller closes it.
  */
 public final class ReadAhead implements Ledger.Ingestion, AutoCloseable {
 
@@ -31,8 +31,11 @@ public final class ReadAhead implements Ledger.Ingestion, AutoCloseable {
     /** Batches that may wait: a few thousand jobs. */
     private static final int WAITING = 4;
 
-    /** How long {@link #close} waits for a producer blocked in its input (a pipe that has not ended) to notice. */
-    private static final long CLOSE_WAIT_MS = 10_000;
+    /**
+     * How long {@link #close} waits for a producer blocked in its input (a terminal or a pipe with nothing to read) to
+     * notice; after that the caller closes the input under it, and what it does then is not heard.
+     */
+    private static final long CLOSE_WAIT_MS = 2_000;
 
     private static final Object END = new Object();
 

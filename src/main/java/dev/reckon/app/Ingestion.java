@@ -8,7 +8,6 @@ import dev.reckon.core.BadRequest;
 import dev.reckon.core.Json;
 import dev.reckon.model.Job;
 import dev.reckon.ledger.Ledger;
-import dev.reckon.ledger.ReadAhead;
 import dev.reckon.ledger.MetricSpool;
 import dev.reckon.ledger.Ledger.IngestReport;
 import dev.reckon.source.Inputs;
@@ -401,13 +400,10 @@ public final class Ingestion {
         return list.toString();
     }
 
-    /**
-     * Stores everything one input yields, in one transaction, and reports the counts. The input is read ahead on a
-     * thread of its own from the start, while the ledger opens ({@link ReadAhead}).
-     */
+    /** Stores everything one input yields, in one transaction, and reports the counts. */
     private Outcome<Report> store(String source, String name, Ledger.Ingestion producer, LongConsumer progress, Warnings w) {
-        try (ReadAhead ahead = ReadAhead.start(producer); Ledger ledger = ctx.openLedger()) {
-            IngestReport r = ledger.ingest(source, counting(ahead, progress), Map.of());
+        try (Ledger ledger = ctx.openLedger()) {
+            IngestReport r = ledger.ingest(source, counting(producer, progress), Map.of());
             return Outcome.of(Report.of(name, ledger.location(), r, w), List.of(), collectSpool(ledger));
         }
     }

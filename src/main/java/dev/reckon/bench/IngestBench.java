@@ -2,7 +2,6 @@ package dev.reckon.bench;
 
 import dev.reckon.ledger.JobQuery;
 import dev.reckon.ledger.Ledger;
-import dev.reckon.ledger.ReadAhead;
 import dev.reckon.review.ConsumptionSummary;
 import dev.reckon.source.Inputs;
 import dev.reckon.source.sacct.SacctOptions;
@@ -69,10 +68,8 @@ public final class IngestBench {
                 say(progress, "new ledger %s created (schema migrated) in %.2f s", ledgerFile, open);
                 say(progress, "ingesting ...");
                 long t1 = System.nanoTime();
-                // as reckon ingest sacct FILE reads it: the bytes, parsed ahead on a thread of their own
-                try (InputStream in = Inputs.bytes(input);
-                     ReadAhead ahead = ReadAhead.start(sink -> reader.read(in, input.toString(), sink))) {
-                    read = ledger.ingest("bench", ahead, Map.of()).read();
+                try (InputStream in = Inputs.bytes(input)) { // as reckon ingest sacct FILE reads it
+                    read = ledger.ingest("bench", sink -> reader.read(in, input.toString(), sink), Map.of()).read();
                 }
                 ingest = seconds(t1);
                 say(progress, "  %,d jobs, %,d records in %.2f s: %,.0f records/s, %,.0f jobs/s", read, gen.lines(),

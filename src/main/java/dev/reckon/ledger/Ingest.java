@@ -110,9 +110,8 @@ final class Ingest {
         // makes multi-row inserts of a batch itself).
         try (PreparedStatement up = conn.prepareStatement(upsertSql(literals ? source : null, ingestId, 1));
              PreparedStatement many = sqlite ? conn.prepareStatement(upsertSql(literals ? source : null, ingestId, ROWS))
-                     : null;
-             Flusher flusher = sqlite ? Flusher.of(db.location()) : null) {
-            batcher = new Batcher(up, many, literals ? null : source, ingestId, db.location(), flusher);
+                     : null) {
+            batcher = new Batcher(up, many, literals ? null : source, ingestId, db.location());
             try {
                 producer.run(batcher);
                 batcher.finish();
@@ -236,17 +235,13 @@ final class Ingest {
         /** The sum of the upsert's row counts (written by the writer thread, read after it ended). */
         volatile long touched;
 
-        /** Writes SQLite's pages to disk as they come (null: no file to flush). */
-        private final Flusher flusher;
 
         /** The upsert of {@link #ROWS} jobs at once, or null to write each with {@link #up}. */
         private final PreparedStatement many;
 
-        Batcher(PreparedStatement up, PreparedStatement many, String source, long ingestId, String location,
-                Flusher flusher) {
+        Batcher(PreparedStatement up, PreparedStatement many, String source, long ingestId, String location) {
             this.up = up;
             this.many = many;
-            this.flusher = flusher;
             this.location = location;
             this.source = source;
             this.ingestId = ingestId;
@@ -368,9 +363,6 @@ final class Ingest {
             return sum;
         }
 
-        /** Chunks the writer has executed. */
-        private long written;
-
         /** The writer thread: binds and executes each chunk until the end mark. */
         private void write() {
             JobCodec.Encoder own = new JobCodec.Encoder();
@@ -403,7 +395,6 @@ final class Ingest {
                         sum = add(sum, up.executeBatch());
                     }
                     touched = sum;
-                    if (flusher != null && ++written % Flusher.EVERY_CHUNKS == 0) flusher.nudge();
                 }
             } catch (SQLException e) {
                 failure = e;
@@ -411,72 +402,6 @@ final class Ingest {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 failure = new SQLException(e.toString(), e);
-            }
-        }
-    }
-
-    /**
-     * Puts what SQLite has written of a ledger file so far onto the disk, on a thread of its own, while the ingest goes
-     * on: a large ingest writes its pages into the operating system's cache as SQLite's own cache fills, and the commit
-     * must wait until they are all on the disk (fsync); a million jobs are about 650 MB, which took 1.3-1.7 s of
-     * waiting at the end. Flushed as they come, the commit finds little left to write. It only hastens what the
-     * commit does anyway: SQLite's journal still guards the transaction, and a rollback undoes it as before.
-     */
-    static final class Flusher implements AutoCloseable {
-        /** Chunks written between two flushes: about 40 MB of ledger. */
-        static final int EVERY_CHUNKS = 64;
-
-        private final java.nio.channels.FileChannel file;
-        private final java.util.concurrent.Semaphore due = new java.util.concurrent.Semaphore(0);
-        private final Thread thread;
-        private volatile boolean closing;
-
-        private Flusher(java.nio.channels.FileChannel file) {
-            this.file = file;
-            this.thread = new Thread(this::run, "reckon-ledger-flusher");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        /** A flusher of the SQLite ledger at this location, or null where it is not a file that can be opened. */
-        static Flusher of(String location) {
-            if (location == null || location.startsWith("jdbc:")) return null;
-            try {
-                java.nio.file.Path p = java.nio.file.Path.of(location);
-                if (!java.nio.file.Files.isRegularFile(p)) return null;
-                return new Flusher(java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.READ));
-            } catch (IOException | RuntimeException e) {
-                return null; // the commit flushes everything anyway
-            }
-        }
-
-        /** Asks for a flush of what is written so far (returns at once). */
-        void nudge() {
-            due.release();
-        }
-
-        private void run() {
-            try {
-                while (true) {
-                    due.acquire();
-                    due.drainPermits();
-                    if (closing) return;
-                    file.force(false);
-                }
-            } catch (IOException | InterruptedException e) {
-                // stop flushing early: the commit flushes what is left
-            }
-        }
-
-        @Override
-        public void close() {
-            closing = true;
-            due.release();
-            Connections.joinUninterruptibly(thread);
-            try {
-                file.close();
-            } catch (IOException ignored) {
-                // read-only; nothing to lose
             }
         }
     }

@@ -235,7 +235,6 @@ final class Ingest {
         /** The sum of the upsert's row counts (written by the writer thread, read after it ended). */
         volatile long touched;
 
-
         /** The upsert of {@link #ROWS} jobs at once, or null to write each with {@link #up}. */
         private final PreparedStatement many;
 
@@ -355,6 +354,12 @@ final class Ingest {
             Connections.joinUninterruptibly(writer);
         }
 
+        /** The chunk's i-th row as the producer encoded it, or encoded now on the writer's thread. */
+        private static JobCodec.Encoded ready(Chunk rows, int i, JobCodec.Encoder own) {
+            JobCodec.Encoded e = rows.encoded()[i];
+            return e != null ? e : own.encode(rows.jobs().get(i));
+        }
+
         /** The sum plus the batch's row counts; notes a batch without counts. */
         private long add(long sum, int[] counts) {
             for (int c : counts) {
@@ -371,16 +376,13 @@ final class Ingest {
                     Chunk rows = handoff.take();
                     if (rows == END || stopping) return;
                     List<Job> jobs = rows.jobs();
-                    JobCodec.Encoded[] encoded = rows.encoded();
                     int n = jobs.size(), i = 0;
                     long sum = touched;
                     if (many != null && n >= ROWS) {
                         int width = JobCodec.parameters(source != null);
                         for (; i + ROWS <= n; i += ROWS) {
                             for (int r = 0; r < ROWS; r++) {
-                                JobCodec.Encoded e = encoded[i + r];
-                                JobCodec.bind(many, r * width, e != null ? e : own.encode(jobs.get(i + r)), source,
-                                        ingestId);
+                                JobCodec.bind(many, r * width, ready(rows, i + r, own), source, ingestId);
                             }
                             many.addBatch();
                         }
@@ -388,8 +390,7 @@ final class Ingest {
                     }
                     if (i < n) {
                         for (; i < n; i++) {
-                            JobCodec.Encoded e = encoded[i];
-                            JobCodec.bind(up, e != null ? e : own.encode(jobs.get(i)), source, ingestId);
+                            JobCodec.bind(up, ready(rows, i, own), source, ingestId);
                             up.addBatch();
                         }
                         sum = add(sum, up.executeBatch());

@@ -22,6 +22,7 @@ import dev.reckon.sim.parser.LedgerWorkload;
 import dev.reckon.sim.parser.Load;
 import dev.reckon.sim.parser.MachineFile;
 import dev.reckon.sim.parser.ScontrolNodes;
+import dev.reckon.sim.parser.ScontrolJobs;
 import dev.reckon.sim.parser.SqueueJobs;
 import dev.reckon.sim.parser.SwfWorkload;
 import dev.reckon.source.LiveQueue;
@@ -227,19 +228,31 @@ public final class Simulation {
     /**
      * A job shape to predict, and where the queue comes from.
      *
-     * @param policy        the policy; null: the default for predictions
+     * @param nodes         {@code --nodes}; 0 when not given (Slurm chooses; one node for the pooled simulator)
+     * @param policy        the policy; null: the default for predictions ({@link Predict#SLURM} on a live Slurm
+     *                      cluster where it can, else the pooled default)
      * @param squeueOutput  saved squeue output instead of asking Slurm (with {@code nodesOutput})
+     * @param tasks         {@code --ntasks}; 0 when not given (one task of all its CPUs, or one per node given)
      */
     public record PredictRequest(int nodes, long cpus, long memBytes, long gpus, long timeS, String partition,
-                                 String policy, Path squeueOutput, Path nodesOutput, boolean exclusive) {
+                                 String policy, Path squeueOutput, Path nodesOutput, boolean exclusive, int tasks) {
         public PredictRequest {
-            if (policy != null && !Policies.names().contains(policy))
-                throw new BadRequest("--policy " + policy + ": one of " + String.join(", ", Policies.names()));
+            if (policy != null && !policy.equals(Predict.SLURM) && !Policies.names().contains(policy))
+                throw new BadRequest("--policy " + policy + ": one of " + Predict.SLURM + ", "
+                        + String.join(", ", Policies.names()));
             if ((squeueOutput == null) != (nodesOutput == null))
                 throw new BadRequest("--squeue-output and --nodes-output go together");
-            if (nodes < 1 || cpus < 1 || gpus < 0) throw new BadRequest("--nodes and --cpus at least 1, --gpus at least 0");
+            if (nodes < 0 || cpus < 1 || gpus < 0 || tasks < 0)
+                throw new BadRequest("--nodes and --cpus at least 1, --gpus and --ntasks at least 0");
+            if (tasks > cpus) throw new BadRequest("--ntasks " + tasks + ": more tasks than --cpus " + cpus);
             if (timeS < 1) throw new BadRequest("--time: at least 1s");
             if (memBytes < 0) throw new BadRequest("--mem: must not be negative");
+        }
+
+        /** A shape that does not give its tasks. */
+        public PredictRequest(int nodes, long cpus, long memBytes, long gpus, long timeS, String partition,
+                              String policy, Path squeueOutput, Path nodesOutput, boolean exclusive) {
+            this(nodes, cpus, memBytes, gpus, timeS, partition, policy, squeueOutput, nodesOutput, exclusive, 0);
         }
     }
 
@@ -260,7 +273,6 @@ public final class Simulation {
 
     public Outcome<Prediction> predict(PredictRequest q) {
         SimDefaults defaults = SimDefaults.load();
-        String p = q.policy() == null ? defaults.predictPolicy() : q.policy();
         SlurmCommands slurm = q.squeueOutput() != null ? null
                 : new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, ctx.zone());
         LiveQueue live = slurm == null
@@ -273,17 +285,58 @@ public final class Simulation {
         List<String> notes = new ArrayList<>();
         RuntimeEstimate runtimes = runtimes(ctx, queue, cluster, now, notes);
         RuntimeEstimate.Summary used = runtimes.summary(queue);
-        long[] size = q.exclusive() ? Predict.wholeNodes(machine, q.partition(), q.nodes(), q.cpus(), q.memBytes(), q.gpus())
+        int nodes = Math.max(1, q.nodes());
+        long[] size = q.exclusive() ? Predict.wholeNodes(machine, q.partition(), nodes, q.cpus(), q.memBytes(), q.gpus())
                 : new long[]{q.cpus(), q.memBytes(), q.gpus()};
-        Predict.Shape asked = new Predict.Shape("as asked", q.nodes(), size[0],
-                size[1], size[2], q.timeS(), q.partition(), 1);
-        List<Predict.Prediction> ps = Predict.predict(machine, queue, Predict.alternatives(asked), now, p, defaults,
-                runtimes);
+        Predict.Shape asked = new Predict.Shape("as asked", nodes, size[0], size[1], size[2], q.timeS(), q.partition(), 1);
+        List<Predict.Shape> shapes = Predict.alternatives(asked);
+        String pooled = q.policy() == null || q.policy().equals(Predict.SLURM) ? defaults.predictPolicy() : q.policy();
+        List<Predict.Prediction> ps = null;
+        String p = pooled;
+        if (Predict.SLURM.equals(q.policy()) || q.policy() == null && defaults.predictJobByJob()) {
+            List<String> why = new ArrayList<>();
+            ps = jobByJob(live, queue, shapes, new Predict.Layout(q.nodes(), q.tasks(), q.exclusive()), now, runtimes,
+                    why);
+            if (ps != null) {
+                p = Predict.SLURM;
+            } else if (Predict.SLURM.equals(q.policy())) {
+                throw new BadRequest("--policy " + Predict.SLURM + ": not possible here: " + String.join("; ", why));
+            } else {
+                notes.add("simulated with the pooled policy " + pooled + ", not Slurm's scheduler job by job: "
+                        + String.join("; ", why));
+            }
+        }
+        if (ps == null) ps = Predict.predict(machine, queue, shapes, now, pooled, defaults, runtimes);
         long running = queue.stream().filter(Predict.LiveJob::running).count();
         long pending = queue.stream().mapToLong(Predict.LiveJob::pendingTasks).sum();
-        PredictAccuracy.Report accuracy = accuracy(machine, cluster, p, defaults, notes);
+        PredictAccuracy.Report accuracy = accuracy(machine, cluster, pooled, defaults, notes);
         return Outcome.of(new Prediction(now, p, machine, running, pending, ps, accuracy, cluster, used), List.of(),
                 notes);
+    }
+
+    /**
+     * The predictions of Slurm's scheduler job by job ({@link Predict#predictSlurm}) from the live cluster's nodes,
+     * settings and job placements; null, with the reason in {@code why}, where the source does not give them (saved
+     * outputs) or the model cannot stand in for this queue.
+     */
+    private List<Predict.Prediction> jobByJob(LiveQueue live, List<Predict.LiveJob> queue, List<Predict.Shape> shapes,
+                                              Predict.Layout layout, Instant now, RuntimeEstimate runtimes,
+                                              List<String> why) {
+        String details = live.jobDetails(), config = live.config();
+        if (details == null || config == null) {
+            why.add("saved outputs do not say where each running job sits ('scontrol show job -d')");
+            return null;
+        }
+        List<dev.reckon.sim.SlurmModel.Node> nodes =
+                dev.reckon.sim.SlurmModel.parseNodes(SqueueJobs.usableNodes(live.nodes()));
+        if (nodes.isEmpty()) {
+            why.add("Slurm reports no node that takes work");
+            return null;
+        }
+        var model = new dev.reckon.sim.SlurmModel(nodes, dev.reckon.sim.SlurmModel.Settings.parse(config,
+                dev.reckon.sim.SlurmModel.DEFAULT_TURNAROUND_MS));
+        return Predict.predictSlurm(model, queue, ScontrolJobs.parse(details, "scontrol show job -d -o"), shapes,
+                layout, now, runtimes, why);
     }
 
     /**
@@ -451,9 +504,9 @@ public final class Simulation {
         return dev.reckon.sim.PredictProbe.run(slurm, bg, pr, spec -> {
                     ingest.run();
                     int nodes = Math.max(1, spec.nodes());
-                    PredictRequest q = new PredictRequest(nodes, (long) spec.tasks() * spec.cpus(),
+                    PredictRequest q = new PredictRequest(spec.nodes(), (long) spec.tasks() * spec.cpus(),
                             (spec.memMb() << 20) * nodes, 0, spec.limitMin() * 60L, null, null, null, null,
-                            spec.exclusive());
+                            spec.exclusive(), spec.tasks() > 1 ? spec.tasks() : 0);
                     Prediction p = predict(q).value();
                     progress.printf("  %s%n", p.runtimes().describe());
                     return Math.max(0, p.predictions().get(0).waitS());

@@ -25,13 +25,16 @@ import java.util.concurrent.Callable;
 /** {@code reckon predict}: when a job of this shape would start if submitted now, and a few alternatives. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Estimates when a job of the given shape would start if submitted now, by simulating forward "
-                + "from the live queue (squeue): pending jobs queue in priority order, the policy plans with every "
+                + "from the live queue (squeue): pending jobs queue in priority order, the scheduler plans with every "
                 + "job's time limit (as Slurm's backfill does), and each job really ends when the ledger's history "
                 + "expects: the median share of its limit that finished jobs of the same user and job name used (else "
                 + "same user and partition, else same user, else all users; at its limit with too little history; a "
                 + "running job: the median of the longer runtimes than it has run already). The nodes come from "
                 + "'scontrol show node -o' (down and drained nodes left out). The new job queues behind every pending "
-                + "job and may backfill. Run 'reckon ingest slurm' first: the estimate reads the ledger's last 7 days.",
+                + "job and may backfill. On a live cluster the queue is replayed with Slurm's own scheduler job by job: each running "
+                + "job's CPUs and memory per node from 'scontrol show job -d', the backfill settings from 'scontrol show "
+                + "config'; with GPUs, saved outputs or over 2,000 jobs, the pooled simulator instead. Run 'reckon ingest "
+                + "slurm' first: the estimate reads the ledger's last 7 days.",
                 "A pending job array counts as its tasks; under a %%N limit its tasks run N at a time.",
                 "Compares the shape asked with fewer GPUs, half the time limit, and the job split in two halves. "
                         + "Reads Slurm only (squeue, scontrol); submits nothing. See docs/sim.md.",
@@ -42,10 +45,14 @@ final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--nodes", paramLabel = "N", defaultValue = "1", description = "Nodes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--nodes", paramLabel = "N", description = "Nodes (sbatch --nodes; default: as Slurm chooses, one "
+            + "for the pooled policies).")
     int nodes;
     @Option(names = "--cpus", paramLabel = "N", defaultValue = "1", description = "CPUs in all (default: ${DEFAULT-VALUE}).")
     long cpus;
+    @Option(names = "--ntasks", paramLabel = "N", description = "Tasks (sbatch --ntasks), the CPUs shared among them: "
+            + "Slurm may spread tasks over nodes (default: one task of all the CPUs, or one per node given).")
+    int tasks;
     @Option(names = "--mem", paramLabel = "SIZE", description = "Memory in all, e.g. 32G (a bare number is MiB).")
     String mem;
     @Option(names = "--gpus", paramLabel = "N", defaultValue = "0", description = "GPUs in all (default: ${DEFAULT-VALUE}).")
@@ -58,9 +65,11 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--exclusive", description = "The job has its nodes to itself (sbatch --exclusive): it takes "
             + "every CPU, all memory and every GPU of its nodes.")
     boolean exclusive;
-    @Option(names = "--policy", paramLabel = "NAME", completionCandidates = SimSource.Names.class,
-            description = "The policy to simulate (default from the defaults file: conservative, closest to Slurm's "
-                    + "backfill).")
+    @Option(names = "--policy", paramLabel = "NAME",
+            description = "slurm (Slurm's own scheduler job by job: nodes one by one, the main scheduler's pass, "
+                    + "backfill every bf_interval; needs the live cluster and no GPUs) or a pooled policy: "
+                    + "${COMPLETION-CANDIDATES}. Default: slurm where it can, else conservative (the defaults file).",
+            completionCandidates = SimSource.Names.class)
     String policy;
     @Option(names = "--squeue-output", paramLabel = "FILE", description = "Saved 'squeue --noheader --all -O "
             + LiveQueue.SQUEUE_FIELDS + "' output instead of asking Slurm (with --nodes-output).")
@@ -87,7 +96,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         long timeS = door.duration(time, "--time").getSeconds();
         Simulation.Prediction r = door.show(new Simulation(door.context()).predict(new Simulation.PredictRequest(nodes,
-                cpus, memBytes, gpus, timeS, partition, policy, squeueOutput, nodesOutput, exclusive)));
+                cpus, memBytes, gpus, timeS, partition, policy, squeueOutput, nodesOutput, exclusive, tasks)));
         ZoneId zone = door.config().zone();
         List<Predict.Prediction> ps = r.predictions();
         long base = ps.get(0).waitS();
@@ -98,7 +107,8 @@ final class PredictCommand implements Callable<Integer> {
             return Main.EXIT_OK;
         }
         door.out().printf("Predicted start if submitted now (%s), simulated under %s from %d running and %d pending "
-                + "jobs on %s%n%n", Format.time(r.now(), zone), r.policy(), r.running(), r.pending(), r.machine().describe());
+                + "jobs on %s%n%n", Format.time(r.now(), zone), r.policy().equals(Predict.SLURM) ? "Slurm's own scheduler, job by job,"
+                : r.policy(), r.running(), r.pending(), r.machine().describe());
         Table t = new Table("shape", "nodes>", "cpus>", "mem>", "gpus>", "time>", "predicted start", "wait>",
                 "vs asked>");
         for (Predict.Prediction x : ps) {

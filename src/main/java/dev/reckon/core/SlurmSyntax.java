@@ -550,6 +550,52 @@ public final class SlurmSyntax {
         return String.join(",", out);
     }
 
+    /**
+     * The node names of a host list as Slurm writes one ({@link #hostlist}'s inverse): {@code n[1-3,7],gpu01} as
+     * {@code n1, n2, n3, n7, gpu01}; numbers keep the width of the range's first ({@code c[01-03]}). At most
+     * {@code limit} names (a longer list is refused); an unbalanced bracket or a range that runs backwards is refused.
+     */
+    public static java.util.List<String> hosts(String list, int limit) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (list == null) return out;
+        String s = list.strip();
+        int i = 0;
+        while (i < s.length()) {
+            int open = -1, end = i;
+            while (end < s.length() && s.charAt(end) != ',') {
+                if (s.charAt(end) == '[') {
+                    open = end;
+                    int close = s.indexOf(']', end);
+                    if (close < 0) throw bad(s, "has a '[' without its ']'");
+                    end = close;
+                }
+                end++;
+            }
+            String item = s.substring(i, end);
+            if (open < 0) {
+                if (!item.isEmpty()) out.add(item);
+            } else {
+                int o = item.indexOf('['), c = item.indexOf(']');
+                String prefix = item.substring(0, o), suffix = item.substring(c + 1);
+                for (String part : item.substring(o + 1, c).split(",")) {
+                    int dash = part.indexOf('-');
+                    String a = dash < 0 ? part : part.substring(0, dash), z = dash < 0 ? part : part.substring(dash + 1);
+                    long from = digits(a, 0, a.length(), s), to = digits(z, 0, z.length(), s);
+                    if (to < from) throw bad(s, "has a range that runs backwards");
+                    for (long v = from; v <= to; v++) {
+                        if (out.size() >= limit) throw bad(s, "names more than " + limit + " nodes");
+                        String num = Long.toString(v);
+                        while (num.length() < a.length()) num = "0" + num;
+                        out.add(prefix + num + suffix);
+                    }
+                }
+            }
+            if (out.size() > limit) throw bad(s, "names more than " + limit + " nodes");
+            i = end + 1;
+        }
+        return out;
+    }
+
     private static void range(StringBuilder b, Map<Long, String> nums, long from, long to) {
         if (b.charAt(b.length() - 1) != '[') b.append(',');
         b.append(nums.get(from));

@@ -123,12 +123,16 @@ final class Tools {
                 "When a job of this shape would start if submitted now, simulated forward from the live queue "
                         + "(squeue, scontrol; nothing is submitted), with fewer GPUs, half the time and a split in two "
                         + "for comparison: 'reckon predict --json'.",
-                Schema.object().integer("nodes", "Nodes (default 1).").integer("cpus", "CPUs in all (default 1).")
+                Schema.object().integer("nodes", "Nodes (sbatch --nodes; default: as Slurm chooses).")
+                        .integer("cpus", "CPUs in all (default 1).")
+                        .integer("tasks", "Tasks (sbatch --ntasks), sharing the CPUs; Slurm may spread them over nodes "
+                                + "(default: one task of all the CPUs).")
                         .string("mem", "Memory in all, e.g. 32G (a bare number is MiB).").integer("gpus", "GPUs in all (default 0).")
                         .string("time", "Time limit: 30m, 4h, 2d or [D-]HH:MM:SS.")
                         .string("partition", "The partition (default: any node).")
                         .bool("exclusive", "The job has its nodes to itself (sbatch --exclusive; default false).")
-                        .string("policy", "The policy to simulate (default: conservative).")
+                        .string("policy", "slurm (Slurm's scheduler job by job, on the live cluster without GPUs) or a "
+                                + "pooled policy (default: slurm where it can, else conservative).")
                         .string("squeue_output", "A saved squeue output file instead of asking Slurm (with nodes_output).")
                         .string("nodes_output", "A saved 'scontrol show node -o' output file (with squeue_output).")
                         .required("time"),
@@ -384,8 +388,9 @@ final class Tools {
         long timeS = a.duration("time", null) == null ? 0 : a.duration("time", null).getSeconds();
         if (!a.has("time")) throw a.bad("time", "is required (a time limit such as 4h)");
         Outcome<Simulation.Prediction> o = new Simulation(ctx).predict(new Simulation.PredictRequest(
-                a.integer("nodes", 1), a.integer("cpus", 1), memBytes, a.integer("gpus", 0), timeS, a.string("partition"),
-                a.string("policy"), a.path("squeue_output"), a.path("nodes_output"), a.flag("exclusive")));
+                a.integer("nodes", 0), a.integer("cpus", 1), memBytes, a.integer("gpus", 0), timeS, a.string("partition"),
+                a.string("policy"), a.path("squeue_output"), a.path("nodes_output"), a.flag("exclusive"),
+                a.integer("tasks", 0)));
         return plain(Json.write(predictionJson(o.value(), ctx.zone())), notes(o));
     }
 

@@ -3,7 +3,9 @@ package dev.reckon.sim;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Predicted wait: when a job of a given shape would start if submitted now, found by simulating forward from the
@@ -14,6 +16,9 @@ import java.util.List;
  * and may backfill under the policy. Several shapes are compared, each in its own simulation.
  */
 public final class Predict {
+    /** The name {@code predict} gives Slurm's own scheduler job by job ({@link #predictSlurm}) beside the pooled policies. */
+    public static final String SLURM = "slurm";
+
     /** The limit assumed for a job whose limit is unlimited or unknown: 365 days. */
     public static final long UNLIMITED_S = 365L * 86_400;
 
@@ -198,6 +203,167 @@ public final class Predict {
                     Math.max(gpus, (long) n * g.gpus())};
         }
         return new long[]{cpus, memBytes, gpus};
+    }
+
+    /**
+     * How a live job asked Slurm for its CPUs, and where it sits while it runs, as {@code scontrol show job -d}
+     * tells: what {@link SlurmModel} needs beyond squeue.
+     *
+     * @param tasks        {@code NumTasks}, at least 1
+     * @param cpusPerTask  {@code CPUs/Task}, at least 1
+     * @param nodesAsked   the node count the job fixed ({@code NumNodes=2-2} while pending); 0 when Slurm chooses
+     * @param tasksPerNode {@code --ntasks-per-node}; 0 when not given
+     * @param memPerNodeMb {@code MinMemoryNode}, MB; 0 when not given
+     * @param memPerCpuMb  {@code MinMemoryCPU}, MB; 0 when not given
+     * @param exclusive    {@code OverSubscribe=NO}: it asked for {@code --exclusive}
+     * @param held         by node name, the CPUs and MB it holds there (empty while pending)
+     */
+    public record Asked(String id, int tasks, int cpusPerTask, int nodesAsked, int tasksPerNode, long memPerNodeMb,
+                        long memPerCpuMb, boolean exclusive, Map<String, long[]> held) {}
+
+    /**
+     * How the new job asks Slurm for its CPUs.
+     *
+     * @param nodes     {@code --nodes}; 0 when not given (Slurm chooses)
+     * @param tasks     {@code --ntasks}; 0 when not given (one task of all its CPUs, or one per node given)
+     * @param exclusive {@code --exclusive}
+     */
+    public record Layout(int nodes, int tasks, boolean exclusive) {}
+
+    /** The most live jobs, and nodes, that {@link #predictSlurm} replays; a larger cluster goes to the pooled simulator. */
+    public static final int SLURM_MAX_JOBS = 2_000;
+    public static final int SLURM_MAX_NODES = 2_000;
+
+    /**
+     * Predicts every shape's start with Slurm's own scheduler job by job ({@link SlurmModel}: nodes one by one, the
+     * main scheduler's pass, backfill every {@code bf_interval}, the will-run test's 30-s groups), from the live
+     * queue as it stands at {@code now}: each running job holds the CPUs and memory {@code asked} says it holds on
+     * each node until the runtime estimate expects it to end; pending jobs queue in priority order (highest first,
+     * ties by submit time) and each asks as it asked Slurm; the new job queues behind them all. Returns null, with the
+     * reason added to {@code why}, where this model cannot stand in for the queue: GPUs (it leaves GRES out), a
+     * running job whose nodes {@code asked} does not give, more than {@link #SLURM_MAX_JOBS} jobs or
+     * {@link #SLURM_MAX_NODES} nodes.
+     */
+    public static List<Prediction> predictSlurm(SlurmModel model, List<LiveJob> queue, Map<String, Asked> asked,
+                                                List<Shape> shapes, Layout layout, Instant now,
+                                                RuntimeEstimate runtimes, List<String> why) {
+        if (queue.size() > SLURM_MAX_JOBS || model.nodes().size() > SLURM_MAX_NODES) {
+            why.add("more than " + SLURM_MAX_JOBS + " live jobs or " + SLURM_MAX_NODES + " nodes");
+            return null;
+        }
+        for (Shape s : shapes) if (s.gpus() > 0) { why.add("the job asks for GPUs, which the job-by-job model leaves out"); return null; }
+        for (LiveJob j : queue) if (j.gpus() > 0) { why.add("live jobs hold GPUs, which the job-by-job model leaves out"); return null; }
+        Map<String, Integer> nodeIndex = new HashMap<>();
+        for (int i = 0; i < model.nodes().size(); i++) nodeIndex.put(model.nodes().get(i).name(), i);
+        long nowS = now.getEpochSecond();
+        List<SlurmModel.Running> running = new ArrayList<>();
+        List<LiveJob> pending = new ArrayList<>();
+        for (LiveJob j : queue) {
+            if (!j.running()) {
+                pending.add(j);
+                continue;
+            }
+            Asked a = asked.get(j.id());
+            if (a == null || a.held().isEmpty()) {
+                why.add("'scontrol show job -d' does not say where running job " + j.id() + " sits");
+                return null;
+            }
+            int[] cpusOn = new int[nodeIndex.size()];
+            long[] memOn = new long[nodeIndex.size()];
+            boolean any = false;
+            for (Map.Entry<String, long[]> e : a.held().entrySet()) {
+                Integer i = nodeIndex.get(e.getKey());
+                if (i == null) continue; // a node that takes no work now (down, drained)
+                cpusOn[i] += (int) Math.min(Integer.MAX_VALUE, e.getValue()[0]);
+                memOn[i] += e.getValue()[1];
+                any = true;
+            }
+            if (!any) continue;
+            long left = Math.max(0, limit(j) - j.elapsedS());
+            long expected = Math.min(left, runtimes.estimate(j).remainingS());
+            running.add(new SlurmModel.Running(j.id(), nowS - j.elapsedS(), limit(j), nowS + expected, cpusOn, memOn));
+        }
+        pending.sort(Comparator.comparingLong(LiveJob::priority).reversed()
+                .thenComparing(LiveJob::submit, Comparator.nullsLast(Comparator.naturalOrder())));
+        int maxCpus = 1;
+        for (SlurmModel.Node nd : model.nodes()) maxCpus = Math.max(maxCpus, nd.cpus());
+        List<SlurmModel.Job> base = new ArrayList<>();
+        long rank = 0;
+        for (LiveJob j : pending) {
+            long expected = Math.min(limit(j), runtimes.estimate(j).remainingS());
+            base.add(slurmJob(j, asked.get(arrayKey(j.id())), ++rank, nowS, expected, maxCpus,
+                    model.settings().defMemPerCpuMb()));
+        }
+        List<Prediction> out = new ArrayList<>();
+        Shape first = shapes.get(0);
+        for (Shape s : shapes) {
+            List<SlurmModel.Job> jobs = new ArrayList<>(base);
+            for (int k = 0; k < s.count(); k++) jobs.add(newJob("new" + k, s, first, layout, rank + 1 + k, nowS));
+            Map<String, Long> starts = model.run(jobs, running);
+            long latest = Long.MIN_VALUE;
+            boolean never = false;
+            for (int k = 0; k < s.count(); k++) {
+                Long st = starts.get("new" + k);
+                if (st == null) never = true;
+                else latest = Math.max(latest, st);
+            }
+            out.add(never ? new Prediction(s, null, -1, "no node of its partition can ever take it")
+                    : new Prediction(s, Instant.ofEpochSecond(Math.max(nowS, latest)), Math.max(0, latest - nowS), null));
+        }
+        return out;
+    }
+
+    /** The key {@code scontrol show job} gives a pending array's line: {@code 105_[1-6%2]#3} as {@code 105_1-6}. */
+    private static String arrayKey(String id) {
+        int cut = id.indexOf('#');
+        if (cut < 0) cut = id.indexOf("/lane");
+        if (cut < 0) return id;
+        String s = id.substring(0, cut).replace("[", "").replace("]", "");
+        int pct = s.indexOf('%');
+        return pct < 0 ? s : s.substring(0, pct);
+    }
+
+    /** A pending live job as Slurm's scheduler sees it: as it asked where {@code a} says, else from squeue's figures. */
+    private static SlurmModel.Job slurmJob(LiveJob j, Asked a, long rank, long nowS, long expected, int maxCpus,
+                                           long defMemPerCpuMb) {
+        long limit = limit(j);
+        if (a != null) {
+            long mem = a.memPerNodeMb();
+            if (mem == 0 && a.memPerCpuMb() > 0 && a.memPerCpuMb() != defMemPerCpuMb) {
+                mem = a.memPerCpuMb() * a.tasks() * a.cpusPerTask() / Math.max(1, a.nodesAsked());
+            }
+            return new SlurmModel.Job(j.id(), rank, nowS, limit, expected, j.partition(), a.nodesAsked(), a.tasks(),
+                    a.cpusPerTask(), a.tasksPerNode(), mem, a.exclusive() || j.exclusive());
+        }
+        int nodes = j.nodes() > 1 ? j.nodes() : 0;
+        long cpus = Math.max(1, j.cpus());
+        boolean oneTask = nodes == 0 && cpus <= maxCpus;
+        int tasks = oneTask ? 1 : (int) Math.min(Integer.MAX_VALUE, cpus);
+        long mem = j.memBytes() <= 0 ? 0 : ((j.memBytes() >> 20) + Math.max(1, nodes) - 1) / Math.max(1, nodes);
+        return new SlurmModel.Job(j.id(), rank, nowS, limit, expected, j.partition(), nodes, tasks,
+                oneTask ? (int) cpus : 1, 0, mem, j.exclusive());
+    }
+
+    /** The new job of shape {@code s} (the shape asked, or an alternative of {@code asked}) as it would ask Slurm. */
+    private static SlurmModel.Job newJob(String id, Shape s, Shape asked, Layout l, long rank, long nowS) {
+        int nodes = l.nodes() == 0 ? 0 : s.nodes();
+        int tasks, per;
+        if (l.exclusive()) {
+            tasks = l.tasks() > 0 ? Math.max(1, s.count() > 1 ? l.tasks() / 2 : l.tasks()) : Math.max(1, nodes);
+            per = 1;
+        } else if (l.tasks() > 0) {
+            per = (int) Math.max(1, asked.cpus() / l.tasks());
+            tasks = (int) Math.max(1, s.cpus() / per);
+        } else if (nodes > 1) {
+            tasks = nodes;
+            per = (int) Math.max(1, s.cpus() / nodes);
+        } else {
+            tasks = 1;
+            per = (int) Math.min(Integer.MAX_VALUE, s.cpus());
+        }
+        long mem = s.memBytes() <= 0 ? 0 : ((s.memBytes() >> 20) + Math.max(1, nodes) - 1) / Math.max(1, nodes);
+        return new SlurmModel.Job(id, rank, nowS, s.timeS(), s.timeS(), s.partition(), nodes, tasks, per, 0, mem,
+                l.exclusive());
     }
 
     private static long limit(LiveJob j) {

@@ -35,13 +35,15 @@ import java.util.Properties;
  * @param fidelityTurnaroundS  {@code bench fidelity}: seconds a real scheduler takes from a job's end to the next
  *                             start on its resources, added to each replayed job's hold
  * @param fidelityOrderToleranceS {@code bench fidelity}: real starts closer than this are not held to an order
+ * @param predictJobByJob      whether {@code reckon predict} on a live Slurm cluster replays its queue with Slurm's own
+ *                             scheduler job by job ({@link SlurmModel}) where it can, {@code predictPolicy} otherwise
  */
 public record SimDefaults(int backfillDepth, double weightAge, double weightSize, double weightFairshare, long maxAgeS,
                           long decayHalfLifeS, long calcPeriodS, boolean favorSmall, long slowdownBoundS, int samples,
                           long syntheticSeed, double syntheticLoad, double syntheticExactFraction, int syntheticUsers,
                           int[] benchSyntheticJobs, int benchConservativeMaxJobs, int benchNodes, int benchCoresPerNode,
                           RightSizing rightSizing, double addNodesPercent, String predictPolicy,
-                          long fidelityTurnaroundS, long fidelityOrderToleranceS) {
+                          long fidelityTurnaroundS, long fidelityOrderToleranceS, boolean predictJobByJob) {
 
     private static final SimDefaults LOADED = read();
 
@@ -56,7 +58,7 @@ public record SimDefaults(int backfillDepth, double weightAge, double weightSize
         return new SimDefaults(depth, weightAge, weightSize, weightFairshare, maxAgeS, decayHalfLifeS, calcPeriodS,
                 favorSmall, slowdownBoundS, samples, syntheticSeed, syntheticLoad, syntheticExactFraction,
                 syntheticUsers, benchSyntheticJobs, benchConservativeMaxJobs, benchNodes, benchCoresPerNode,
-                rightSizing, addNodesPercent, predictPolicy, fidelityTurnaroundS, fidelityOrderToleranceS);
+                rightSizing, addNodesPercent, predictPolicy, fidelityTurnaroundS, fidelityOrderToleranceS, predictJobByJob);
     }
 
     /** These defaults with another decay half-life of fair-share usage. */
@@ -64,7 +66,7 @@ public record SimDefaults(int backfillDepth, double weightAge, double weightSize
         return new SimDefaults(backfillDepth, weightAge, weightSize, weightFairshare, maxAgeS, seconds, calcPeriodS,
                 favorSmall, slowdownBoundS, samples, syntheticSeed, syntheticLoad, syntheticExactFraction,
                 syntheticUsers, benchSyntheticJobs, benchConservativeMaxJobs, benchNodes, benchCoresPerNode,
-                rightSizing, addNodesPercent, predictPolicy, fidelityTurnaroundS, fidelityOrderToleranceS);
+                rightSizing, addNodesPercent, predictPolicy, fidelityTurnaroundS, fidelityOrderToleranceS, predictJobByJob);
     }
 
     private static SimDefaults read() {
@@ -102,7 +104,8 @@ public record SimDefaults(int backfillDepth, double weightAge, double weightSize
                 Double.parseDouble(need(p, "whatif.add_nodes_percent")),
                 need(p, "predict.policy"),
                 Long.parseLong(need(p, "fidelity.turnaround_s")),
-                Long.parseLong(need(p, "fidelity.order_tolerance_s")));
+                Long.parseLong(need(p, "fidelity.order_tolerance_s")),
+                Boolean.parseBoolean(need(p, "predict.job_by_job")));
     }
 
     private static String need(Properties p, String key) {

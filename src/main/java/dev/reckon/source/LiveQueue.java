@@ -27,6 +27,20 @@ public interface LiveQueue {
     /** {@code scontrol show node -o}: one line per node. */
     String nodes();
 
+    /**
+     * {@code scontrol show job -d -o}: one line per job, with where each running job sits (its CPUs and memory per
+     * node) and how each asked for its CPUs; null where the source does not give it (saved outputs). Read after
+     * {@link #queue()}, so that a job squeue shows running is placed here too.
+     */
+    default String jobDetails() {
+        return null;
+    }
+
+    /** {@code scontrol show config}: the scheduler's settings; null where the source does not give them. */
+    default String config() {
+        return null;
+    }
+
     /** Where {@link #queue()}'s text came from, for messages ({@code squeue}, a file name). */
     default String queueName() {
         return "squeue";

@@ -143,4 +143,19 @@ class SlurmSyntaxTest {
         assertEquals("c[01-02,04]", SlurmSyntax.hostlist(java.util.List.of("c01", "c02", "c04")));
         assertEquals("n5", SlurmSyntax.hostlist(java.util.List.of("n5")));
     }
+
+    @Test
+    void aHostListExpandsToItsNodeNames() {
+        assertEquals(java.util.List.of("n1", "n2", "n3", "n7", "gpu01", "login"),
+                SlurmSyntax.hosts("n[1-3,7],gpu01,login", 100));
+        assertEquals(java.util.List.of("c01", "c02", "c04"), SlurmSyntax.hosts("c[01-02,04]", 100));
+        assertEquals(java.util.List.of("r1n1", "r1n2"), SlurmSyntax.hosts("r1n[1-2]", 100));
+        for (java.util.List<String> names : java.util.List.of(java.util.List.of("n1", "n2", "n9"),
+                java.util.List.of("c01", "c02", "c04", "login"), java.util.List.of("n5"))) {
+            assertEquals(names, SlurmSyntax.hosts(SlurmSyntax.hostlist(names), 100), "round trip of " + names);
+        }
+        assertThrows(IllegalArgumentException.class, () -> SlurmSyntax.hosts("n[1-3", 100));
+        assertThrows(IllegalArgumentException.class, () -> SlurmSyntax.hosts("n[3-1]", 100));
+        assertThrows(IllegalArgumentException.class, () -> SlurmSyntax.hosts("n[1-1000]", 10));
+    }
 }

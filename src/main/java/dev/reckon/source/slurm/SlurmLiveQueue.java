@@ -2,7 +2,8 @@ package dev.reckon.source.slurm;
 
 import dev.reckon.source.LiveQueue;
 
-/** The live queue from this host's Slurm: {@code squeue} and {@code scontrol show node -o}, read-only. */
+/** The live queue from this host's Slurm: {@code squeue}, {@code scontrol show node -o}, {@code scontrol show job -d -o} and
+ * {@code scontrol show config}, read-only. */
 public final class SlurmLiveQueue implements LiveQueue {
     private final SlurmCommands commands;
 
@@ -14,6 +15,16 @@ public final class SlurmLiveQueue implements LiveQueue {
     public String queue() {
         return String.join("\n", commands.squeue("--all", "--states=PENDING,RUNNING,CONFIGURING,COMPLETING",
                 "-O", SQUEUE_FIELDS)) + "\n";
+    }
+
+    @Override
+    public String jobDetails() {
+        return commands.scontrol("show", "job", "-d", "-o");
+    }
+
+    @Override
+    public String config() {
+        return commands.scontrol("show", "config");
     }
 
     @Override

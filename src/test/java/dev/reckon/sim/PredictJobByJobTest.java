@@ -1,0 +1,87 @@
+package dev.reckon.sim;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code predict} with Slurm's own scheduler job by job: where nodes one by one change who starts when. */
+class PredictJobByJobTest {
+    static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
+    /** Two nodes of 2 CPUs; a job that gives no memory gets 256 MB per CPU (DefMemPerCPU). */
+    static final SlurmModel TWO_NODES = new SlurmModel(List.of(
+            new SlurmModel.Node("n1", 2, 4096, Set.of("debug")), new SlurmModel.Node("n2", 2, 4096, Set.of("debug"))),
+            new SlurmModel.Settings(30, 60, 500, 1440 * 60, 256, SlurmModel.DEFAULT_TURNAROUND_MS));
+
+    /** One CPU busy on each node: on n1 for 100 s more, on n2 for 900 s more (every job to its limit). */
+    static final List<Predict.LiveJob> QUEUE = List.of(
+            new Predict.LiveJob("1", true, "debug", "a", 1, NOW.minusSeconds(100), 200L, 100, 1, 1, 256L << 20, 0),
+            new Predict.LiveJob("2", true, "debug", "b", 1, NOW.minusSeconds(100), 1000L, 100, 1, 1, 256L << 20, 0));
+    static final Map<String, Predict.Asked> WHERE = Map.of(
+            "1", new Predict.Asked("1", 1, 1, 0, 0, 0, 256, false, Map.of("n1", new long[]{1, 256})),
+            "2", new Predict.Asked("2", 1, 1, 0, 0, 0, 256, false, Map.of("n2", new long[]{1, 256})));
+
+    static Predict.Prediction asked(Predict.Shape s, Predict.Layout l) {
+        List<String> why = new ArrayList<>();
+        List<Predict.Prediction> ps = Predict.predictSlurm(TWO_NODES, QUEUE, WHERE, List.of(s), l, NOW,
+                RuntimeEstimate.LIMITS, why);
+        assertTrue(why.isEmpty(), why.toString());
+        return ps.get(0);
+    }
+
+    @Test
+    void twoCpusOfOneTaskWaitForANodeWithTwoFreeWhereThePooledSimulatorStartsThemNow() {
+        Predict.Shape s = new Predict.Shape("as asked", 1, 2, 0, 0, 600, null, 1);
+        assertEquals(100, asked(s, new Predict.Layout(0, 0, false)).waitS(), "n1 frees its CPU at +100 s");
+        Predict.Prediction pooled = Predict.predict(Machine.of(2, 2, 4L << 30, 0), QUEUE, List.of(s), NOW,
+                "conservative", SimDefaults.load()).get(0);
+        assertEquals(0, pooled.waitS(), "pooled, the two free CPUs are one pool");
+    }
+
+    @Test
+    void twoTasksSpreadOverTheNodesAndStartNow() {
+        Predict.Shape s = new Predict.Shape("as asked", 1, 2, 0, 0, 600, null, 1);
+        Predict.Prediction p = asked(s, new Predict.Layout(0, 2, false));
+        assertEquals(0, p.waitS());
+        assertEquals(NOW, p.start());
+    }
+
+    @Test
+    void anExclusiveJobWaitsForAWholeIdleNode() {
+        Predict.Shape s = new Predict.Shape("as asked", 1, 2, 0, 0, 600, null, 1);
+        assertEquals(100, asked(s, new Predict.Layout(1, 0, true)).waitS());
+    }
+
+    @Test
+    void aPendingJobAheadTakesTheFirstFreedNode() {
+        List<Predict.LiveJob> q = new ArrayList<>(QUEUE);
+        q.add(new Predict.LiveJob("3", false, "debug", "c", 5, NOW.minusSeconds(10), 300L, 0, 1, 2, 0, 0));
+        Map<String, Predict.Asked> where = new java.util.HashMap<>(WHERE);
+        where.put("3", new Predict.Asked("3", 1, 2, 0, 0, 0, 0, false, Map.of()));
+        Predict.Shape s = new Predict.Shape("as asked", 1, 2, 0, 0, 600, null, 1);
+        List<String> why = new ArrayList<>();
+        Predict.Prediction p = Predict.predictSlurm(TWO_NODES, q, where, List.of(s), new Predict.Layout(0, 0, false),
+                NOW, RuntimeEstimate.LIMITS, why).get(0);
+        // job 3 takes n1 at +100 s for its 300 s; the new job gets n2 when job 2 ends at +900 s... or n1 at +400 s
+        assertEquals(400, p.waitS());
+    }
+
+    @Test
+    void gpusAndUnplacedRunningJobsGoBackToThePooledSimulatorWithTheReason() {
+        List<String> why = new ArrayList<>();
+        assertNull(Predict.predictSlurm(TWO_NODES, QUEUE, WHERE, List.of(new Predict.Shape("g", 1, 1, 0, 1, 60, null, 1)),
+                new Predict.Layout(0, 0, false), NOW, RuntimeEstimate.LIMITS, why));
+        assertTrue(why.get(0).contains("GPUs"), why.toString());
+        why.clear();
+        assertNull(Predict.predictSlurm(TWO_NODES, QUEUE, Map.of(), List.of(new Predict.Shape("x", 1, 1, 0, 0, 60, null, 1)),
+                new Predict.Layout(0, 0, false), NOW, RuntimeEstimate.LIMITS, why));
+        assertTrue(why.get(0).contains("running job 1"), why.toString());
+    }
+}

@@ -5,6 +5,7 @@ import dev.reckon.optimise.Optimiser;
 import dev.reckon.optimise.Shape;
 import dev.reckon.sim.Machine;
 import dev.reckon.sim.Predict;
+import dev.reckon.sim.RuntimeEstimate;
 import dev.reckon.sim.SimDefaults;
 import dev.reckon.sim.parser.ScontrolNodes;
 import dev.reckon.sim.parser.SqueueJobs;
@@ -14,15 +15,35 @@ import dev.reckon.source.slurm.SlurmLiveQueue;
 
 import java.util.List;
 
-/** Predicted queue waits on this host's Slurm: its live queue simulated forward, as {@code reckon predict} does. */
+/**
+ * Predicted queue waits on this host's Slurm: its live queue simulated forward with the pooled policy, each of the
+ * others' jobs ending when the ledger's history expects it to (as {@code reckon predict} estimates it), not at its
+ * limit.
+ */
 final class LiveWaits implements Optimiser.Waits {
     private final LiveQueue live;
     private final Context ctx;
+    private final String cluster;
     private final SimDefaults defaults = SimDefaults.load();
 
     LiveWaits(SlurmCommands slurm, Context ctx) {
         this.live = new SlurmLiveQueue(slurm);
         this.ctx = ctx;
+        this.cluster = slurm.clusterName();
+    }
+
+    /** Read once per round: the optimiser asks for many trials. */
+    private RuntimeEstimate runtimes;
+
+    /**
+     * The others' runtimes from this cluster's jobs in the ledger's last week, every group kept (read once; every job
+     * to its limit where the ledger cannot be read).
+     */
+    private RuntimeEstimate runtimes(List<Predict.LiveJob> queue) {
+        if (runtimes == null) {
+            runtimes = Simulation.history(ctx, RuntimeEstimate.forAny(), cluster, ctx.now(), new java.util.ArrayList<>());
+        }
+        return runtimes;
     }
 
     @Override
@@ -33,8 +54,8 @@ final class LiveWaits implements Optimiser.Waits {
         List<Predict.LiveJob> queue = SqueueJobs.parse(live.queue(), live.queueName(), ctx.zone());
         Predict.Shape p = new Predict.Shape("trial", 1, shape.cpus(), shape.memBytes(), shape.gpus(), shape.timeS(),
                 shape.partition(), Math.max(1, jobs));
-        Predict.Prediction x = Predict.predict(machine, queue, List.of(p), ctx.now(), defaults.predictPolicy(), defaults)
-                .get(0);
+        Predict.Prediction x = Predict.predict(machine, queue, List.of(p), ctx.now(), defaults.predictPolicy(), defaults,
+                runtimes(queue)).get(0);
         return x.start() == null ? null : x.waitS();
     }
 
@@ -45,6 +66,6 @@ final class LiveWaits implements Optimiser.Waits {
         if (usable.isBlank()) return null;
         Machine machine = ScontrolNodes.parse(usable, live.nodesName());
         List<Predict.LiveJob> queue = SqueueJobs.parse(live.queue(), live.queueName(), ctx.zone());
-        return new Forecast.Snapshot(machine, queue, defaults.predictPolicy(), defaults);
+        return new Forecast.Snapshot(machine, queue, defaults.predictPolicy(), defaults, runtimes(queue));
     }
 }

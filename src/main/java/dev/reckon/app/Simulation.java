@@ -347,8 +347,13 @@ public final class Simulation {
     static RuntimeEstimate runtimes(Context ctx, List<Predict.LiveJob> queue, String cluster, Instant now,
                                     List<String> notes) {
         if (queue.isEmpty()) return RuntimeEstimate.LIMITS;
+        return history(ctx, RuntimeEstimate.forQueue(queue), cluster, now, notes);
+    }
+
+    /** {@code b} given the ledger's jobs of {@code cluster} that finished within {@link #RUNTIME_WINDOW}. */
+    static RuntimeEstimate history(Context ctx, RuntimeEstimate.Builder b, String cluster, Instant now,
+                                   List<String> notes) {
         try (Ledger ledger = ctx.readLedger()) {
-            RuntimeEstimate.Builder b = RuntimeEstimate.forQueue(queue);
             ledger.forEachJob(JobQuery.all().withCluster(cluster).withWindow(now.minus(RUNTIME_WINDOW), now), b::add);
             return b.build();
         } catch (dev.reckon.ledger.LedgerException e) {

@@ -2,6 +2,7 @@ package dev.reckon.optimise;
 
 import dev.reckon.sim.Machine;
 import dev.reckon.sim.Predict;
+import dev.reckon.sim.RuntimeEstimate;
 import dev.reckon.sim.SimDefaults;
 import dev.reckon.sim.SimResult;
 import dev.reckon.sim.Simulator;
@@ -33,9 +34,22 @@ public final class Forecast {
      * @param policy   the scheduler's policy
      * @param defaults the simulator's settings
      */
-    public record Snapshot(Machine machine, List<Predict.LiveJob> queue, String policy, SimDefaults defaults) {
+    public record Snapshot(Machine machine, List<Predict.LiveJob> queue, String policy, SimDefaults defaults,
+                           RuntimeEstimate runtimes) {
         public Snapshot {
             queue = List.copyOf(queue);
+        }
+
+        /** The others' jobs each run to its limit. */
+        public Snapshot(Machine machine, List<Predict.LiveJob> queue, String policy, SimDefaults defaults) {
+            this(machine, queue, policy, defaults, RuntimeEstimate.LIMITS);
+        }
+
+        /** How long a job like {@code j} runs from its start: the estimate's share of its limit, at most {@code limit}. */
+        long fresh(Predict.LiveJob j, long limit) {
+            Predict.LiveJob p = new Predict.LiveJob(j.id(), false, j.partition(), j.user(), j.priority(), j.submit(),
+                    j.limitS(), 0, j.nodes(), j.cpus(), j.memBytes(), j.gpus(), 1, j.name(), j.exclusive());
+            return Math.max(1, Math.min(limit, runtimes.estimate(p).remainingS()));
         }
     }
 
@@ -99,17 +113,19 @@ public final class Forecast {
         for (Predict.LiveJob j : snap.queue()) if (!j.running()) carried += j.cpus();
         for (Predict.LiveJob j : snap.queue()) {
             long l = limit(j);
+            long fresh = snap.fresh(j, l);
             if (j.running()) {
                 running.add(j);
                 long left = Math.max(1, l - j.elapsedS());
-                b.add("o" + n++, 0, left, left, j.nodes(), j.cpus(), j.memBytes(), j.gpus(), j.user(), j.partition(), null);
+                long end = Math.max(1, Math.min(left, snap.runtimes().estimate(j).remainingS()));
+                b.add("o" + n++, 0, left, end, j.nodes(), j.cpus(), j.memBytes(), j.gpus(), j.user(), j.partition(), null);
                 // the others' load stays: one like it follows each job that ends (up to their usual load)
                 if (loadCores >= 0 && carried + j.cpus() > loadCores + 1e-9) continue;
                 carried += j.cpus();
-                for (long t = left; t < horizon; t += l)
-                    b.add("o" + n++, t, l, l, j.nodes(), j.cpus(), j.memBytes(), j.gpus(), j.user(), j.partition(), null);
+                for (long t = end; t < horizon; t += fresh)
+                    b.add("o" + n++, t, l, fresh, j.nodes(), j.cpus(), j.memBytes(), j.gpus(), j.user(), j.partition(), null);
             } else {
-                b.add("o" + n++, 0, l, l, j.nodes(), j.cpus(), j.memBytes(), j.gpus(), j.user(), j.partition(), null);
+                b.add("o" + n++, 0, l, fresh, j.nodes(), j.cpus(), j.memBytes(), j.gpus(), j.user(), j.partition(), null);
             }
         }
         // a lull: more of the same kinds of job arrive until the usual load is back, spread over their limits
@@ -125,11 +141,12 @@ public final class Forecast {
             for (int i = 0; i < extra.size(); i++) {
                 Predict.LiveJob j = extra.get(i);
                 long l = limit(j);
+                long fresh = snap.fresh(j, l);
                 // already there when the stage's jobs arrive (ahead of them), part-way through their runs
-                long left = Math.max(1, (l * (i + 1)) / (extra.size() + 1));
+                long left = Math.max(1, (fresh * (i + 1)) / (extra.size() + 1));
                 b.add("o" + n++, 0, left, left, j.nodes(), j.cpus(), j.memBytes(), j.gpus(), j.user(), j.partition(), null);
-                for (long t = left; t < horizon; t += l)
-                    b.add("o" + n++, t, l, l, j.nodes(), j.cpus(), j.memBytes(), j.gpus(), j.user(), j.partition(), null);
+                for (long t = left; t < horizon; t += fresh)
+                    b.add("o" + n++, t, l, fresh, j.nodes(), j.cpus(), j.memBytes(), j.gpus(), j.user(), j.partition(), null);
             }
         }
         for (int k = 0; k < submit.length; k++)

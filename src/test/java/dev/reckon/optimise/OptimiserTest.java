@@ -84,6 +84,21 @@ class OptimiserTest {
     }
 
     @Test
+    void theForecastEndsOthersJobsWhenTheirHistorySaysNotAtTheirLimits() {
+        Machine m = new Machine(List.of(new Machine.Group("cpu", 1, 32, 128 * GIB, 0, Set.of())));
+        List<dev.reckon.sim.Predict.LiveJob> queue = List.of(new dev.reckon.sim.Predict.LiveJob("o1", true, null, "other",
+                0, T0, 3600L, 600, 1, 32, GIB, 0, 0, "render"));
+        // the other user's "render" jobs use a quarter of their hour: this one ends at 900 s, 300 s from now
+        dev.reckon.sim.RuntimeEstimate.Builder b = dev.reckon.sim.RuntimeEstimate.forAny();
+        for (int i = 0; i < 5; i++) b.add(new dev.reckon.sim.RuntimeEstimate.Finished("other", "render", null, 3600, 900));
+        Forecast.Snapshot limits = Forecast.of(m, queue);
+        Forecast.Snapshot history = new Forecast.Snapshot(m, queue, limits.policy(), limits.defaults(), b.build());
+        Shape wide = new Shape(32, GIB, 0, 1200, null, 1, 1);
+        assertEquals(3000 + 1000, Forecast.makespanS(limits, wide, 1, 1000), 1e-9);
+        assertEquals(300 + 1000, Forecast.makespanS(history, wide, 1, 1000), 1e-9);
+    }
+
+    @Test
     void theForecastCountsEveryWavesWaitAndTheRoomOthersLeave() {
         // one 32-core node busy with others' 16-core jobs of an hour: half a node is free
         Machine m = new Machine(List.of(new Machine.Group("cpu", 1, 32, 128 * GIB, 0, Set.of())));

@@ -513,8 +513,15 @@ public final class Simulation {
                             (spec.memMb() << 20) * nodes, 0, spec.limitMin() * 60L, null, null, null, null,
                             spec.exclusive(), spec.tasks() > 1 ? spec.tasks() : 0);
                     Prediction p = predict(q).value();
-                    progress.printf("  %s%n", p.runtimes().describe());
-                    return Math.max(0, p.predictions().get(0).waitS());
+                    progress.printf("  %s (%s)%n", p.runtimes().describe(), p.policy());
+                    long pooled = -1;
+                    if (Predict.SLURM.equals(p.policy())) {
+                        PredictRequest asPooled = new PredictRequest(q.nodes(), q.cpus(), q.memBytes(), q.gpus(),
+                                q.timeS(), q.partition(), SimDefaults.load().predictPolicy(), null, null, q.exclusive(),
+                                q.tasks());
+                        pooled = Math.max(0, predict(asPooled).value().predictions().get(0).waitS());
+                    }
+                    return new long[]{Math.max(0, p.predictions().get(0).waitS()), pooled};
                 }, workDir, progress, java.time.Duration.ofMinutes(15));
     }
 

@@ -18,9 +18,10 @@ import java.util.concurrent.Callable;
                 + "(1 CPU, 2 CPUs on one node, 2 tasks, exclusive, 2 nodes; 20 s of 1 minute), each predicted by "
                 + "reckon predict's own path just before it is submitted (after an incremental 'ingest slurm' into the "
                 + "ledger, whose finished jobs predict's runtime estimate reads); once all have ended, prints each "
-                + "probe's predicted, naive (queued work / CPUs) and real wait, the median absolute error and the share "
-                + "of real waits within 20%% (or 5 s) of the prediction. Jobs whose names (bg<seed>-N, probe-N) have "
-                + "no finished job in the ledger's last 7 days are first run once, all together, as the history a "
+                + "probe's predicted wait (Slurm's scheduler job by job), the pooled policy's beside it, the naive "
+                + "estimate (queued work / CPUs) and the real wait, the median absolute error and the share of real "
+                + "waits within 20%% (or 5 s) of the prediction. Jobs whose names (bg<seed>-N, probe-N) have no "
+                + "finished job in the ledger's last 7 days are first run once, all together, as the history a "
                 + "recurring workload would have. Without --apply it submits nothing."})
 final class PredictCheckCommand implements Callable<Integer> {
     @Spec
@@ -51,9 +52,10 @@ final class PredictCheckCommand implements Callable<Integer> {
             out.println(Json.write(r));
             return Main.EXIT_OK;
         }
-        out.println("PROBE     SHAPE          PREDICTED  NAIVE  REAL WAIT");
+        out.println("PROBE     SHAPE          PREDICTED  POOLED  NAIVE  REAL WAIT");
         for (PredictProbe.Result x : r.results())
-            out.printf("%-9s %-14s %8ds %5ds %9ds%n", x.name(), x.shape(), x.predicted(), x.naive(), x.actual());
+            out.printf("%-9s %-14s %8ds %7s %5ds %9ds%n", x.name(), x.shape(), x.predicted(),
+                    x.pooled() < 0 ? "-" : x.pooled() + "s", x.naive(), x.actual());
         out.println(r.summary());
         return Main.EXIT_OK;
     }

@@ -28,7 +28,8 @@ public final class PredictProbe {
     /** What predicts a probe's wait, in seconds, just before it is submitted. */
     @FunctionalInterface
     public interface Predictor {
-        long predictedWaitS(Fidelity.Spec probe);
+        /** The predicted wait of the probe, and the pooled policy's on the same queue (-1 where not asked). */
+        long[] predictedWaitS(Fidelity.Spec probe);
     }
 
     /**
@@ -40,7 +41,12 @@ public final class PredictProbe {
      * @param naive     the naive estimate, s
      * @param actual    its real wait, s
      */
-    public record Result(String name, String shape, long predicted, long naive, long actual) {}
+    public record Result(String name, String shape, long predicted, long naive, long actual, long pooled) {
+        /** A probe without the pooled policy's prediction. */
+        public Result(String name, String shape, long predicted, long naive, long actual) {
+            this(name, shape, predicted, naive, actual, -1);
+        }
+    }
 
     /**
      * The measurement.
@@ -53,12 +59,15 @@ public final class PredictProbe {
      * @param foreignJobs        other users' jobs that shared the cluster meanwhile
      */
     public record Report(List<Result> results, double medianAbsErrorS, double within20, double naiveMedianAbsErrorS,
-                         double naiveWithin20, int foreignJobs) {
+                         double naiveWithin20, int foreignJobs, Double pooledMedianAbsErrorS, Double pooledWithin20) {
         public String summary() {
             return String.format(Locale.ROOT, "%d probes: predict off by a median of %.0f s, %.0f%% within ±20%% of "
                             + "the predicted wait; naive estimate (queued work / CPUs) off by %.0f s, %.0f%% within ±20%%"
-                            + "%s", results.size(), medianAbsErrorS, 100 * within20, naiveMedianAbsErrorS,
-                    100 * naiveWithin20, foreignJobs > 0 ? "; " + foreignJobs + " other users' jobs shared the cluster" : "");
+                            + "%s%s", results.size(), medianAbsErrorS, 100 * within20, naiveMedianAbsErrorS,
+                    100 * naiveWithin20, pooledMedianAbsErrorS == null ? "" : String.format(Locale.ROOT,
+                            "; the pooled policy off by %.0f s, %.0f%% within ±20%%", pooledMedianAbsErrorS,
+                            100 * pooledWithin20),
+                    foreignJobs > 0 ? "; " + foreignJobs + " other users' jobs shared the cluster" : "");
         }
     }
 
@@ -115,17 +124,20 @@ public final class PredictProbe {
             for (Fidelity.Spec s : all) {
                 long sleep = (origin + s.submitAfterS()) * 1000 - System.currentTimeMillis();
                 if (sleep > 0) Thread.sleep(sleep);
-                long predicted = 0, naive = 0;
+                long predicted = 0, naive = 0, pooled = -1;
                 if (isProbe.contains(s.name())) {
-                    predicted = predictor.predictedWaitS(s);
+                    long[] p = predictor.predictedWaitS(s);
+                    predicted = p[0];
+                    pooled = p.length > 1 ? p[1] : -1;
                     naive = naive(slurm);
                 }
                 String id = submit(slurm, s, tag, outputDir);
                 ids.add(id);
                 if (isProbe.contains(s.name())) {
                     probeById.put(id, s);
-                    estimates.put(id, new long[]{predicted, naive});
-                    progress.printf("%s (%s): predicted wait %d s, naive %d s%n", s.name(), s.shape(), predicted, naive);
+                    estimates.put(id, new long[]{predicted, naive, pooled});
+                    progress.printf("%s (%s): predicted wait %d s, naive %d s%s%n", s.name(), s.shape(), predicted,
+                            naive, pooled < 0 ? "" : ", pooled " + pooled + " s");
                 }
             }
             progress.printf("submitted %d jobs; waiting for them to end%n", ids.size());
@@ -144,7 +156,7 @@ public final class PredictProbe {
                 Fidelity.Spec s = probeById.get(id);
                 if (s == null) continue;
                 long[] r = real.get(id), e = estimates.get(id);
-                results.add(new Result(s.name(), s.shape(), e[0], e[1], r[1] - r[0]));
+                results.add(new Result(s.name(), s.shape(), e[0], e[1], r[1] - r[0], e[2]));
             }
             int foreign = FidelityRun.foreign(slurm, new java.util.HashSet<>(ids), origin, last).size();
             return report(results, foreign);
@@ -188,16 +200,27 @@ public final class PredictProbe {
 
     /** The figures of a set of results. */
     public static Report report(List<Result> results, int foreign) {
-        List<Double> err = new ArrayList<>(), nerr = new ArrayList<>();
-        int close = 0, nclose = 0;
+        List<Double> err = new ArrayList<>(), nerr = new ArrayList<>(), perr = new ArrayList<>();
+        int close = 0, nclose = 0, pclose = 0;
         for (Result r : results) {
             err.add((double) Math.abs(r.actual() - r.predicted()));
             nerr.add((double) Math.abs(r.actual() - r.naive()));
-            if (Math.abs(r.actual() - r.predicted()) <= Math.max(5, 0.2 * r.predicted())) close++;
-            if (Math.abs(r.actual() - r.naive()) <= Math.max(5, 0.2 * r.naive())) nclose++;
+            if (close(r.actual(), r.predicted())) close++;
+            if (close(r.actual(), r.naive())) nclose++;
+            if (r.pooled() >= 0) {
+                perr.add((double) Math.abs(r.actual() - r.pooled()));
+                if (close(r.actual(), r.pooled())) pclose++;
+            }
         }
         int n = Math.max(1, results.size());
-        return new Report(results, median(err), (double) close / n, median(nerr), (double) nclose / n, foreign);
+        boolean pooled = !results.isEmpty() && perr.size() == results.size();
+        return new Report(results, median(err), (double) close / n, median(nerr), (double) nclose / n, foreign,
+                pooled ? median(perr) : null, pooled ? (double) pclose / n : null);
+    }
+
+    /** Whether a real wait lies within ±20% of the estimate (or 5 s). */
+    private static boolean close(long actual, long estimate) {
+        return Math.abs(actual - estimate) <= Math.max(5, 0.2 * estimate);
     }
 
     private static double median(List<Double> v) {

@@ -512,9 +512,11 @@ public final class Simulation {
                     PredictRequest q = new PredictRequest(spec.nodes(), (long) spec.tasks() * spec.cpus(),
                             (spec.memMb() << 20) * nodes, 0, spec.limitMin() * 60L, null, null, null, null,
                             spec.exclusive(), spec.tasks() > 1 ? spec.tasks() : 0);
-                    Prediction p = predict(q).value();
+                    Outcome<Prediction> o = predict(q);
+                    Prediction p = o.value();
                     progress.printf("  %s (%s)%n", p.runtimes().describe(), p.policy());
-                    long pooled = -1;
+                    for (String note : o.notes()) progress.printf("  %s%n", note);
+                    long pooled = Math.max(0, p.predictions().get(0).waitS());
                     if (Predict.SLURM.equals(p.policy())) {
                         PredictRequest asPooled = new PredictRequest(q.nodes(), q.cpus(), q.memBytes(), q.gpus(),
                                 q.timeS(), q.partition(), SimDefaults.load().predictPolicy(), null, null, q.exclusive(),

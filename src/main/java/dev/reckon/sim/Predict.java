@@ -265,6 +265,8 @@ public final class Predict {
             }
             Asked a = asked.get(j.id());
             if (a == null || a.held().isEmpty()) {
+                // completing (squeue gives it no time left): its nodes free now
+                if (a != null && limit(j) <= j.elapsedS()) continue;
                 why.add("'scontrol show job -d' does not say where running job " + j.id() + " sits");
                 return null;
             }

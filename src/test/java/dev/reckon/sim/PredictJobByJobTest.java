@@ -84,4 +84,18 @@ class PredictJobByJobTest {
                 new Predict.Layout(0, 0, false), NOW, RuntimeEstimate.LIMITS, why));
         assertTrue(why.get(0).contains("running job 1"), why.toString());
     }
+
+    @Test
+    void aCompletingJobHoldsNothing() {
+        List<Predict.LiveJob> q = new ArrayList<>(QUEUE);
+        // squeue lists a completing job as running with no time left (its limit set to what it used)
+        q.add(new Predict.LiveJob("7", true, "debug", "d", 1, NOW.minusSeconds(50), 50L, 50, 1, 2, 0, 0));
+        Map<String, Predict.Asked> where = new java.util.HashMap<>(WHERE);
+        where.put("7", new Predict.Asked("7", 1, 2, 0, 0, 0, 0, false, Map.of()));
+        List<String> why = new ArrayList<>();
+        Predict.Prediction p = Predict.predictSlurm(TWO_NODES, q, where, List.of(new Predict.Shape("x", 1, 1, 0, 0, 60,
+                null, 1)), new Predict.Layout(0, 0, false), NOW, RuntimeEstimate.LIMITS, why).get(0);
+        assertTrue(why.isEmpty(), why.toString());
+        assertEquals(0, p.waitS());
+    }
 }

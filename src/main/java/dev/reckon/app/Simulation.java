@@ -295,8 +295,8 @@ public final class Simulation {
         String p = pooled;
         if (Predict.SLURM.equals(q.policy()) || q.policy() == null && defaults.predictJobByJob()) {
             List<String> why = new ArrayList<>();
-            ps = jobByJob(live, queue, shapes, new Predict.Layout(q.nodes(), q.tasks(), q.exclusive()), now, runtimes,
-                    why);
+            ps = jobByJob(live, queue, shapes, new Predict.Layout(q.nodes(), q.tasks(), q.exclusive()), q.gpus() > 0,
+                    now, runtimes, why);
             if (ps != null) {
                 p = Predict.SLURM;
             } else if (Predict.SLURM.equals(q.policy())) {
@@ -320,8 +320,12 @@ public final class Simulation {
      * outputs) or the model cannot stand in for this queue.
      */
     private List<Predict.Prediction> jobByJob(LiveQueue live, List<Predict.LiveJob> queue, List<Predict.Shape> shapes,
-                                              Predict.Layout layout, Instant now, RuntimeEstimate runtimes,
-                                              List<String> why) {
+                                              Predict.Layout layout, boolean asksGpus, Instant now,
+                                              RuntimeEstimate runtimes, List<String> why) {
+        if (asksGpus) {
+            why.add("the job asks for GPUs, which the job-by-job model leaves out");
+            return null;
+        }
         String details = live.jobDetails(), config = live.config();
         if (details == null || config == null) {
             why.add("saved outputs do not say where each running job sits ('scontrol show job -d')");

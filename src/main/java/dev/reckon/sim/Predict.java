@@ -251,7 +251,13 @@ public final class Predict {
             why.add("more than " + SLURM_MAX_JOBS + " live jobs or " + SLURM_MAX_NODES + " nodes");
             return null;
         }
-        for (Shape s : shapes) if (s.gpus() > 0) { why.add("the job asks for GPUs, which the job-by-job model leaves out"); return null; }
+        // an exclusive shape holds its nodes' GPUs without asking for them (wholeNodes): only a shared one's are asked
+        for (Shape s : shapes) {
+            if (s.gpus() > 0 && !layout.exclusive()) {
+                why.add("the job asks for GPUs, which the job-by-job model leaves out");
+                return null;
+            }
+        }
         for (LiveJob j : queue) if (j.gpus() > 0) { why.add("live jobs hold GPUs, which the job-by-job model leaves out"); return null; }
         Map<String, Integer> nodeIndex = new HashMap<>();
         for (int i = 0; i < model.nodes().size(); i++) nodeIndex.put(model.nodes().get(i).name(), i);

@@ -57,6 +57,9 @@ class PredictJobByJobTest {
     void anExclusiveJobWaitsForAWholeIdleNode() {
         Predict.Shape s = new Predict.Shape("as asked", 1, 2, 0, 0, 600, null, 1);
         assertEquals(100, asked(s, new Predict.Layout(1, 0, true)).waitS());
+        // on nodes with GPUs, an exclusive job holds them without asking: still job by job
+        Predict.Shape whole = new Predict.Shape("as asked", 1, 2, 4096L << 20, 2, 600, null, 1);
+        assertEquals(100, asked(whole, new Predict.Layout(1, 0, true)).waitS());
     }
 
     @Test

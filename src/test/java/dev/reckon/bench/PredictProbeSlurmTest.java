@@ -43,8 +43,8 @@ class PredictProbeSlurmTest {
         Simulation sim = new Simulation(ctx);
         PredictProbe.Report r = sim.predictCheck(6, 5, 3, dir.toString(), System.out);
         for (PredictProbe.Result x : r.results())
-            System.out.printf("%-9s %-14s predicted %4d s, naive %4d s, real %4d s%n", x.name(), x.shape(),
-                    x.predicted(), x.naive(), x.actual());
+            System.out.printf("%-9s %-14s predicted %4d s, pooled %4d s, naive %4d s, real %4d s%n", x.name(),
+                    x.shape(), x.predicted(), x.pooled(), x.naive(), x.actual());
         System.out.println(r.summary());
         assertEquals(5, r.results().size());
         assertTrue(r.results().stream().anyMatch(x -> x.actual() >= 10), "the load must make probes wait: " + r.summary());

@@ -92,6 +92,7 @@ class PredictSlurmTest {
             Cli.Result r = cli.run("predict", "--cpus", "2", "--time", "1m", "--json");
             assertEquals(0, r.exit(), r.toString());
             JsonNode o = JSON.readTree(r.out());
+            assertEquals("slurm", o.get("policy").asText(), "the live queue replayed job by job: " + r);
             assertEquals(2, o.get("running").asLong(), r.out());
             assertEquals(1, o.get("pending").asLong(), r.out());
             JsonNode asked = o.get("predictions").get(0);

@@ -297,7 +297,26 @@ public final class Placement {
         List<Predict.LiveJob> jobs = SqueueJobs.parse(queue, "squeue -M " + c, ctx.zone());
         // the live jobs' runtimes as predict estimates them, from the ledger's history of this cluster (limits without one)
         dev.reckon.sim.RuntimeEstimate runtimes = Simulation.runtimes(ctx, jobs, c, ctx.now(), new ArrayList<>());
-        return new SlurmOffers.State(machine, jobs, SlurmOffers.partitions(partitions), runtimes);
+        // Slurm's scheduler job by job needs where each job sits and the scheduler's settings: read after squeue, and
+        // left out (the pooled policy) when the cluster does not give them
+        dev.reckon.sim.SlurmModel model = null;
+        java.util.Map<String, Predict.Asked> asked = null;
+        if (machine != null) {
+            try {
+                String details = dropClusterLines(slurm.run("scontrol", "-M", c, "show", "job", "-d", "-o"));
+                String config = dropClusterLines(slurm.run("scontrol", "-M", c, "show", "config"));
+                var usableNodes = dev.reckon.sim.SlurmModel.parseNodes(usable);
+                if (!usableNodes.isEmpty() && config.contains("SchedulerType")) {
+                    model = new dev.reckon.sim.SlurmModel(usableNodes, dev.reckon.sim.SlurmModel.Settings.parse(config,
+                            dev.reckon.sim.SlurmModel.DEFAULT_TURNAROUND_MS));
+                    asked = dev.reckon.sim.parser.ScontrolJobs.parse(details, "scontrol -M " + c + " show job -d -o");
+                }
+            } catch (SlurmCommandException e) {
+                model = null;
+                asked = null;
+            }
+        }
+        return new SlurmOffers.State(machine, jobs, SlurmOffers.partitions(partitions), runtimes, model, asked);
     }
 
     private static final java.util.regex.Pattern FAILED =

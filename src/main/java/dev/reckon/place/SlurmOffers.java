@@ -4,6 +4,7 @@ import dev.reckon.core.SlurmSyntax;
 import dev.reckon.sim.Machine;
 import dev.reckon.sim.Predict;
 import dev.reckon.sim.RuntimeEstimate;
+import dev.reckon.sim.SlurmModel;
 import dev.reckon.sim.SimDefaults;
 import dev.reckon.sim.WhatIf;
 
@@ -16,6 +17,7 @@ import java.util.Map;
 /**
  * A Slurm cluster's answer: its partition's limits first (a partition that is not up, a time limit above its
  * {@code MaxTime}, more nodes than its {@code MaxNodes}: RESTRICTED), then the start predicted by
+ * {@link Predict#predictSlurm} (Slurm's scheduler job by job, where the state gives each job's placement) or else
  * {@link Predict#predict} from its live queue, as {@code reckon predict} works it out (a shape no node set can
  * hold: INCOMPATIBLE; a start within {@link #READY_WITHIN_S} of now: READY; else BUSY). Pure: the queue, nodes and
  * partitions are given.
@@ -46,13 +48,22 @@ public final class SlurmOffers {
      * @param partitions its partitions
      * @param runtimes   how long its live jobs are expected to run (from the ledger's history, as {@code predict}
      *                   estimates them); {@link RuntimeEstimate#LIMITS} when unknown
+     * @param model      its nodes and scheduler settings for Slurm's scheduler job by job; null: the pooled policy
+     * @param asked      where its running jobs sit and how its pending jobs asked ({@code scontrol show job -d}); null
+     *                   with {@code model}
      */
     public record State(Machine machine, List<Predict.LiveJob> queue, List<Partition> partitions,
-                        RuntimeEstimate runtimes) {
+                        RuntimeEstimate runtimes, SlurmModel model, Map<String, Predict.Asked> asked) {
         public State {
             queue = List.copyOf(queue);
             partitions = List.copyOf(partitions);
             if (runtimes == null) runtimes = RuntimeEstimate.LIMITS;
+        }
+
+        /** Without Slurm's scheduler job by job: the pooled policy only. */
+        public State(Machine machine, List<Predict.LiveJob> queue, List<Partition> partitions,
+                     RuntimeEstimate runtimes) {
+            this(machine, queue, partitions, runtimes, null, null);
         }
 
         /** Every live job taken to run to its time limit. */
@@ -102,7 +113,17 @@ public final class SlurmOffers {
         String shapePartition = s.machine().hasPartitions() && part != null ? part.name() : null;
         Predict.Shape shape = new Predict.Shape("as asked", r.nodes(), r.cpus(), r.memBytes(), r.gpus(), r.timeS(),
                 shapePartition, 1);
-        Predict.Prediction x = Predict.predict(s.machine(), s.queue(), List.of(shape), now, policy, d, s.runtimes()).get(0);
+        Predict.Prediction x = null;
+        String simulated = policy;
+        if (s.model() != null && s.asked() != null && d.predictJobByJob()) {
+            List<Predict.Prediction> bySlurm = Predict.predictSlurm(s.model(), s.queue(), s.asked(), List.of(shape),
+                    new Predict.Layout(r.nodes() > 1 ? r.nodes() : 0, 0, false), now, s.runtimes(), new ArrayList<>());
+            if (bySlurm != null) {
+                x = bySlurm.get(0);
+                simulated = "Slurm's scheduler job by job";
+            }
+        }
+        if (x == null) x = Predict.predict(s.machine(), s.queue(), List.of(shape), now, policy, d, s.runtimes()).get(0);
         double cost = r.cpus() * r.timeS() / 3600.0 * p.cpuHourPrice() + r.gpus() * r.timeS() / 3600.0 * p.gpuHourPrice();
         long running = 0, pending = 0;
         double depth = 0;
@@ -123,7 +144,7 @@ public final class SlurmOffers {
         String queue = running + " running, " + pending + " pending on " + s.machine().describe();
         Readiness readiness = x.waitS() <= READY_WITHIN_S ? Readiness.READY : Readiness.BUSY;
         String reason = (readiness == Readiness.READY ? "starts now" : "waits " + WhatIf.human(x.waitS()))
-                + " (" + queue + ", simulated under " + policy + ")";
+                + " (" + queue + ", simulated under " + simulated + ")";
         return new Offer(p.name(), p.kind(), readiness, reason, x.start(), x.start().plusSeconds(r.timeS()), cost, depth);
     }
 

@@ -47,6 +47,30 @@ class SlurmOffersTest {
     }
 
     @Test
+    void withEachJobsPlacementTheOfferIsSlurmsSchedulerJobByJob() {
+        // one CPU busy on each node for another hour: two free CPUs, but not on one node
+        List<Predict.LiveJob> split = List.of(
+                new Predict.LiveJob("1", true, "debug", "u", 0, NOW, 3600L, 0, 1, 1, 256L << 20, 0),
+                new Predict.LiveJob("2", true, "debug", "u", 0, NOW, 7200L, 0, 1, 1, 256L << 20, 0));
+        dev.reckon.sim.SlurmModel model = new dev.reckon.sim.SlurmModel(List.of(
+                new dev.reckon.sim.SlurmModel.Node("n1", 2, 4000, java.util.Set.of("debug")),
+                new dev.reckon.sim.SlurmModel.Node("n2", 2, 4000, java.util.Set.of("debug"))),
+                new dev.reckon.sim.SlurmModel.Settings(30, 60, 500, 1440 * 60, 256, 500));
+        java.util.Map<String, Predict.Asked> where = java.util.Map.of(
+                "1", new Predict.Asked("1", 1, 1, 0, 0, 0, 256, false, java.util.Map.of("n1", new long[]{1, 256})),
+                "2", new Predict.Asked("2", 1, 1, 0, 0, 0, 256, false, java.util.Map.of("n2", new long[]{1, 256})));
+        Request r = new Request(1, 2, 0, 0, 1800, null, null);
+        Offer pooled = offer(cluster(null), split, r);
+        assertEquals(Readiness.READY, pooled.readiness(), pooled.reason());
+        SlurmOffers.State s = new SlurmOffers.State(MACHINE, split, SlurmOffers.partitions(PARTITIONS),
+                dev.reckon.sim.RuntimeEstimate.LIMITS, model, where);
+        Offer bySlurm = SlurmOffers.offer(cluster(null), s, r, NOW, "conservative", SimDefaults.load());
+        assertEquals(Readiness.BUSY, bySlurm.readiness(), bySlurm.reason());
+        assertEquals(NOW.plusSeconds(3600), bySlurm.start(), "n1 frees its CPU when job 1's hour ends");
+        assertTrue(bySlurm.reason().contains("job by job"), bySlurm.reason());
+    }
+
+    @Test
     void partitionsReadWithTheirLimits() {
         List<SlurmOffers.Partition> ps = SlurmOffers.partitions(PARTITIONS);
         assertEquals(3, ps.size());

@@ -305,11 +305,11 @@ public final class Placement {
             try {
                 String details = dropClusterLines(slurm.run("scontrol", "-M", c, "show", "job", "-d", "-o"));
                 String config = dropClusterLines(slurm.run("scontrol", "-M", c, "show", "config"));
-                var usableNodes = dev.reckon.sim.SlurmModel.parseNodes(usable);
-                if (!usableNodes.isEmpty() && config.contains("SchedulerType")) {
-                    model = new dev.reckon.sim.SlurmModel(usableNodes, dev.reckon.sim.SlurmModel.Settings.parse(config,
-                            dev.reckon.sim.SlurmModel.DEFAULT_TURNAROUND_MS));
-                    asked = dev.reckon.sim.parser.ScontrolJobs.parse(details, "scontrol -M " + c + " show job -d -o");
+                if (config.contains("SchedulerType")) {
+                    model = dev.reckon.sim.SlurmModel.fromScontrol(usable, config,
+                            dev.reckon.sim.SlurmModel.DEFAULT_TURNAROUND_MS);
+                    asked = model == null ? null
+                            : dev.reckon.sim.parser.ScontrolJobs.parse(details, "scontrol -M " + c + " show job -d -o");
                 }
             } catch (SlurmCommandException e) {
                 model = null;

@@ -331,14 +331,12 @@ public final class Simulation {
             why.add("saved outputs do not say where each running job sits ('scontrol show job -d')");
             return null;
         }
-        List<dev.reckon.sim.SlurmModel.Node> nodes =
-                dev.reckon.sim.SlurmModel.parseNodes(SqueueJobs.usableNodes(live.nodes()));
-        if (nodes.isEmpty()) {
+        var model = dev.reckon.sim.SlurmModel.fromScontrol(SqueueJobs.usableNodes(live.nodes()), config,
+                dev.reckon.sim.SlurmModel.DEFAULT_TURNAROUND_MS);
+        if (model == null) {
             why.add("Slurm reports no node that takes work");
             return null;
         }
-        var model = new dev.reckon.sim.SlurmModel(nodes, dev.reckon.sim.SlurmModel.Settings.parse(config,
-                dev.reckon.sim.SlurmModel.DEFAULT_TURNAROUND_MS));
         return Predict.predictSlurm(model, queue, ScontrolJobs.parse(details, "scontrol show job -d -o"), shapes,
                 layout, now, runtimes, why);
     }

@@ -201,6 +201,15 @@ public final class SlurmModel {
         }
     }
 
+    /**
+     * The model of a cluster as scontrol shows it: its nodes ({@code show node -o}, as {@link #parseNodes} reads them)
+     * and settings ({@code show config}); null when the text names no node.
+     */
+    public static SlurmModel fromScontrol(String showNodeOneLine, String showConfig, long turnaroundMs) {
+        List<Node> nodes = parseNodes(showNodeOneLine);
+        return nodes.isEmpty() ? null : new SlurmModel(nodes, Settings.parse(showConfig, turnaroundMs));
+    }
+
     public List<Node> nodes() {
         return nodeList;
     }

@@ -417,13 +417,6 @@ public final class Simulation {
     }
 
     /**
-     * The simulator against this host's real Slurm, job by job: a seeded workload submitted, run, read back from
-     * accounting and replayed under conservative backfill and EASY. Audited as one submission.
-     *
-     * @param workDir  where the jobs' scripts and output go
-     * @param progress where progress lines go
-     */
-    /**
      * A fidelity run: {@code jobs} jobs of the seed's mixed workload, run {@code runs} times on the real cluster, each
      * starting when the Unix second mod 30 is {@code phase}.
      */
@@ -448,6 +441,41 @@ public final class Simulation {
      * Runs the workload on the real cluster {@code runs} times at the same alignment, and compares the runs with each
      * other and with their replays: by the model of Slurm's scheduler (settings and nodes read from this cluster's
      * {@code scontrol show config} and {@code scontrol show node}) and by the pooled simulator.
+     */
+    /**
+     * What this host's Slurm ran in a window, replayed job by job and compared with what it did: the jobs submitted
+     * from {@code since} to {@code until} (of {@code user}, or everyone's), their shapes, eligible times, limits and
+     * runtimes from accounting, other jobs that ran meanwhile beside them, in the model of Slurm's scheduler (the
+     * settings and nodes scontrol reports now) and in the pooled simulator. Submits nothing.
+     */
+    public record ReplayRequest(Instant since, Instant until, String user) {
+        public ReplayRequest {
+            if (since == null) throw new BadRequest("--since: the window's start is needed");
+            if (until != null && !until.isAfter(since)) throw new BadRequest("--until must be after --since");
+        }
+    }
+
+    /** {@link ReplayRequest}'s comparison: one run, what the cluster did, against the model and the pooled simulator. */
+    public dev.reckon.sim.Fidelity.Comparison replayed(ReplayRequest q) {
+        SlurmCommands slurm = new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, ctx.zone());
+        dev.reckon.sim.SlurmModel model = clusterModel(slurm, dev.reckon.sim.SlurmModel.DEFAULT_TURNAROUND_MS);
+        long to = (q.until() == null ? ctx.now() : q.until()).getEpochSecond();
+        dev.reckon.sim.FidelityRun.Run run;
+        try {
+            run = dev.reckon.sim.FidelityRun.fromAccounting(slurm, q.since().getEpochSecond(), to, q.user());
+        } catch (SlurmCommandException e) {
+            throw new dev.reckon.core.Unavailable("Slurm's accounting does not answer: " + e.getMessage());
+        }
+        if (run == null) {
+            throw new InputError("--since", 0, null, "no job " + (q.user() == null ? "" : "of " + q.user() + " ")
+                    + "submitted in the window has ended yet: nothing to replay");
+        }
+        return dev.reckon.sim.Fidelity.compare(List.of(run), model, SimDefaults.load());
+    }
+
+    /**
+     * The simulator against this host's real Slurm, job by job: a seeded workload submitted, run, read back from
+     * accounting and replayed in the model of Slurm's scheduler and the pooled simulator. Audited as one submission.
      */
     public dev.reckon.sim.Fidelity.Comparison fidelity(FidelityRequest q, java.io.PrintStream progress)
             throws InterruptedException {

@@ -23,7 +23,11 @@ import java.util.concurrent.Callable;
                 "Prints each job's starts (seconds from the run's start) and, Slurm against itself and reckon against "
                         + "Slurm: the share of starts within 5 s and 30 s, the mean wait and its error, and the rank "
                         + "correlation (Spearman) of the waits. Without --apply it only prints the workload. See "
-                        + "docs/sim.md for what it measured."})
+                        + "docs/sim.md for what it measured.",
+                "With --since, it submits nothing: it replays what this cluster ran in that window instead (any "
+                        + "workload: the jobs submitted from --since to --until, of --user or everyone's, each with the "
+                        + "shape accounting shows, the rest of the cluster's jobs beside them) and compares the same "
+                        + "way."})
 final class FidelityCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -37,6 +41,14 @@ final class FidelityCommand implements Callable<Integer> {
     int phase;
     @Option(names = "--apply", description = "Submit the jobs (default: only print the workload).")
     boolean apply;
+    @Option(names = {"-S", "--since"}, paramLabel = "TIME", description = "Replay what the cluster ran from TIME "
+            + "instead of submitting a workload (e.g. 1h, 2026-11-30T23:00).")
+    String since;
+    @Option(names = {"-E", "--until"}, paramLabel = "TIME", description = "With --since: the window's end (default: now).")
+    String until;
+    @Option(names = "--user", paramLabel = "NAME", description = "With --since: only this user's jobs are compared "
+            + "(the others' are replayed beside them).")
+    String user;
     @Option(names = "--json", description = "The comparison as JSON.")
     boolean json;
 
@@ -44,6 +56,14 @@ final class FidelityCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Door door = new Door(spec);
         Simulation sim = new Simulation(door.context());
+        if (since != null) {
+            Fidelity.Comparison c = sim.replayed(new Simulation.ReplayRequest(door.time(since, "--since"),
+                    door.time(until, "--until"), user));
+            if (json) door.out().println(Json.write(c));
+            else print(door.out(), c);
+            return Main.EXIT_OK;
+        }
+        if (until != null || user != null) throw door.usage("--until and --user go with --since");
         Simulation.FidelityRequest q = new Simulation.FidelityRequest(jobs, seed, System.getProperty("java.io.tmpdir"),
                 phase, runs);
         PrintStream out = door.out();

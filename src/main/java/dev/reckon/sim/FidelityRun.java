@@ -123,6 +123,122 @@ public final class FidelityRun {
         return real.size() == ids.size() ? real : null;
     }
 
+    /**
+     * What the cluster ran, as a run to replay: the jobs submitted from {@code from} to {@code to} (Unix seconds; of
+     * {@code user} only, when given) that started and ended, each with the shape accounting shows for it, and as
+     * other users' jobs everything else that ran or waited meanwhile. Null when no such job ended in the window.
+     *
+     * <p>The shape from accounting ({@code ReqCPUS}, {@code ReqNodes}, {@code AllocCPUS}, {@code AllocNodes},
+     * {@code ReqMem} per node): more CPUs allocated than asked is {@code --exclusive}; two or more nodes asked is that
+     * many nodes, one task each; one node asked but more held is tasks of one CPU spread by Slurm; else one task of
+     * its CPUs on one node (accounting does not say whether such a job asked for tasks or CPUs per task).
+     */
+    public static Run fromAccounting(SlurmCommands slurm, long from, long to, String user) {
+        ZoneId zone = slurm.zone();
+        List<String> args = new ArrayList<>(List.of("-X", "-n", "-P",
+                "-S", LocalDateTime.ofInstant(Instant.ofEpochSecond(from), zone).format(SACCT_TIME),
+                "-E", LocalDateTime.ofInstant(Instant.ofEpochSecond(to), zone).format(SACCT_TIME),
+                "-o", "JobIDRaw,State,Submit,Eligible,Start,End,TimelimitRaw,AllocCPUS,ReqMem,JobName,ReqCPUS,"
+                        + "ReqNodes,AllocNodes,Partition,SubmitLine"));
+        if (user == null) args.add(0, "-a");
+        else args.addAll(0, List.of("-u", user));
+        String out = slurm.run("sacct", args.toArray(String[]::new));
+        List<Fidelity.Real> real = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        long first = Long.MAX_VALUE, last = from;
+        for (String line : out.lines().toList()) {
+            String[] f = line.split("\\|", -1);
+            if (f.length < 15 || !f[0].matches("\\d+")) continue;
+            if (!f[4].matches("\\d{4}-.*") || !f[5].matches("\\d{4}-.*") || !f[2].matches("\\d{4}-.*")) continue;
+            long submit = epoch(f[2], zone);
+            if (submit < from || submit >= to) continue;
+            long start = epoch(f[4], zone), end = epoch(f[5], zone);
+            long eligible = f[3].matches("\\d{4}-.*") ? epoch(f[3], zone) : submit;
+            int alloc = f[7].matches("\\d+") ? Math.max(1, Integer.parseInt(f[7])) : 1;
+            int req = f[10].matches("\\d+") ? Math.max(1, Integer.parseInt(f[10])) : alloc;
+            int reqNodes = f[11].matches("\\d+") ? Math.max(1, Integer.parseInt(f[11])) : 1;
+            int allocNodes = f[12].matches("\\d+") ? Math.max(1, Integer.parseInt(f[12])) : 1;
+            long memMb = memMb(f[8]);
+            int limitMin = (int) Math.min(Integer.MAX_VALUE, limitS(f[6]) / 60);
+            // the submit line (everything after the 14th field: it may hold '|') says how the job asked, where its
+            // options were given on it rather than in the script
+            String submitLine = line.substring(nthBar(line, 14) + 1);
+            Fidelity.Spec shape = fromSubmitLine(f[0], submitLine, memMb, limitMin);
+            if (shape != null) {
+                // taken as asked
+            } else if (alloc > req) shape = new Fidelity.Spec(f[0], 0, Math.max(1, req / reqNodes), memMb, limitMin, 0, reqNodes,
+                    reqNodes, true, 0);
+            else if (reqNodes > 1) shape = new Fidelity.Spec(f[0], 0, Math.max(1, req / reqNodes), memMb, limitMin, 0,
+                    reqNodes, reqNodes, false, 0);
+            else if (allocNodes > 1) shape = new Fidelity.Spec(f[0], 0, 1, memMb, limitMin, 0, req, 0, false, 0);
+            else shape = new Fidelity.Spec(f[0], 0, req, memMb, limitMin, 0, 1, 1, false, 0);
+            real.add(new Fidelity.Real(f[0], f[0], submit, eligible, start, end, limitS(f[6]), alloc, memMb << 20, shape));
+            ids.add(f[0]);
+            first = Math.min(first, submit);
+            last = Math.max(last, end);
+        }
+        if (real.isEmpty()) return null;
+        return new Run(real, foreign(slurm, ids, first, last), first, "accounting");
+    }
+
+    private static int nthBar(String line, int n) {
+        int at = -1;
+        for (int k = 0; k < n && (at = line.indexOf('|', at + 1)) >= 0; k++) { }
+        return at;
+    }
+
+    /**
+     * The shape a job asked for on its {@code sbatch} line ({@code SubmitLine}: {@code --ntasks}/{@code -n},
+     * {@code --cpus-per-task}/{@code -c}, {@code --nodes}/{@code -N}, {@code --exclusive}, {@code --mem}); null when
+     * the line gives none of the first three or {@code --exclusive} (they were in the script, or not given), or is
+     * not an sbatch line. Options after {@code --wrap} or the script's name are the job's own, not sbatch's.
+     */
+    static Fidelity.Spec fromSubmitLine(String id, String line, long memMb, int limitMin) {
+        String[] t = line.strip().split("\\s+");
+        if (t.length == 0 || !(t[0].equals("sbatch") || t[0].endsWith("/sbatch"))) return null;
+        Integer tasks = null, perTask = null, nodes = null;
+        boolean exclusive = false, any = false;
+        long mem = memMb;
+        for (int i = 1; i < t.length; i++) {
+            String a = t[i];
+            if (a.startsWith("--wrap") || !a.startsWith("-")) break;
+            String key = a, value = null;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0) {
+                key = a.substring(0, eq);
+                value = a.substring(eq + 1);
+            } else if (!a.startsWith("--") && a.length() > 2) {
+                key = a.substring(0, 2);
+                value = a.substring(2);
+            }
+            boolean takesValue = switch (key) {
+                case "-n", "--ntasks", "-c", "--cpus-per-task", "-N", "--nodes", "--mem" -> true;
+                default -> false;
+            };
+            if (takesValue && value == null && i + 1 < t.length) value = t[++i];
+            try {
+                switch (key) {
+                    case "-n", "--ntasks" -> { tasks = Integer.parseInt(value); any = true; }
+                    case "-c", "--cpus-per-task" -> { perTask = Integer.parseInt(value); any = true; }
+                    case "-N", "--nodes" -> {
+                        String v = value.contains("-") ? value.substring(0, value.indexOf('-')) : value;
+                        nodes = Integer.parseInt(v);
+                        any = true;
+                    }
+                    case "--exclusive" -> { exclusive = true; any = true; }
+                    case "--mem" -> mem = memMb(value);
+                    default -> { }
+                }
+            } catch (RuntimeException e) {
+                return null; // a value sbatch would have refused, or one not read here: go by accounting
+            }
+        }
+        if (!any) return null;
+        int n = nodes == null ? 0 : Math.max(1, nodes);
+        int k = tasks != null ? Math.max(1, tasks) : Math.max(1, n);
+        return new Fidelity.Spec(id, 0, perTask == null ? 1 : Math.max(1, perTask), mem, limitMin, 0, k, n, exclusive, 0);
+    }
+
     /** Other jobs that ran, or waited, on the cluster between {@code from} and {@code to} (Unix seconds). */
     static List<Fidelity.Real> foreign(SlurmCommands slurm, Set<String> mine, long from, long to) {
         ZoneId zone = slurm.zone();

@@ -67,5 +67,16 @@ class FidelitySlurmTest {
         assertTrue(a.within30() >= 0.999, summary);
         assertTrue(Math.abs(a.meanWaitB() - a.meanWaitA()) <= Math.max(2, 0.05 * a.meanWaitA()), summary);
         assertTrue(a.spearman() >= 0.9, summary);
+
+        // the same run read back from accounting alone (bench fidelity --since: any workload's shapes from its sbatch
+        // lines), as a workload reckon did not make would be: the replay agrees as well
+        long first = run.mine().stream().mapToLong(Fidelity.Real::submit).min().orElseThrow();
+        long last = run.mine().stream().mapToLong(Fidelity.Real::submit).max().orElseThrow();
+        FidelityRun.Run read = FidelityRun.fromAccounting(slurm, first, last + 1, null);
+        Fidelity.Agreement b = Fidelity.compare(List.of(read), model, SimDefaults.load()).reckonVsSlurm().get(0);
+        out.println("from accounting alone: " + b.summary());
+        assertEquals(40, b.jobs(), b.summary());
+        assertTrue(b.within5() >= 0.90, b.summary());
+        assertTrue(Math.abs(b.meanWaitB() - b.meanWaitA()) <= Math.max(2, 0.05 * b.meanWaitA()), b.summary());
     }
 }

@@ -135,9 +135,10 @@ public final class FidelityRun {
      */
     public static Run fromAccounting(SlurmCommands slurm, long from, long to, String user) {
         ZoneId zone = slurm.zone();
+        // no -E: sacct's window selects jobs by their state within it, and a job held past the window's end would be
+        // left out; the submit times are filtered here instead
         List<String> args = new ArrayList<>(List.of("-X", "-n", "-P",
                 "-S", LocalDateTime.ofInstant(Instant.ofEpochSecond(from), zone).format(SACCT_TIME),
-                "-E", LocalDateTime.ofInstant(Instant.ofEpochSecond(to), zone).format(SACCT_TIME),
                 "-o", "JobIDRaw,State,Submit,Eligible,Start,End,TimelimitRaw,AllocCPUS,ReqMem,JobName,ReqCPUS,"
                         + "ReqNodes,AllocNodes,Partition,SubmitLine"));
         if (user == null) args.add(0, "-a");

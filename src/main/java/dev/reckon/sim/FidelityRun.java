@@ -138,9 +138,7 @@ public final class FidelityRun {
         // no -E: sacct's window selects jobs by their state within it, and a job held past the window's end would be
         // left out; the submit times are filtered here instead
         List<String> args = new ArrayList<>(List.of("-X", "-n", "-P",
-                "-S", LocalDateTime.ofInstant(Instant.ofEpochSecond(from), zone).format(SACCT_TIME),
-                "-o", "JobIDRaw,State,Submit,Eligible,Start,End,TimelimitRaw,AllocCPUS,ReqMem,JobName,ReqCPUS,"
-                        + "ReqNodes,AllocNodes,Partition,SubmitLine"));
+                "-S", LocalDateTime.ofInstant(Instant.ofEpochSecond(from), zone).format(SACCT_TIME), "-o", FIELDS));
         if (user == null) args.add(0, "-a");
         else args.addAll(0, List.of("-u", user));
         String out = slurm.run("sacct", args.toArray(String[]::new));
@@ -148,38 +146,53 @@ public final class FidelityRun {
         Set<String> ids = new HashSet<>();
         long first = Long.MAX_VALUE, last = from;
         for (String line : out.lines().toList()) {
-            String[] f = line.split("\\|", -1);
-            if (f.length < 15 || !f[0].matches("\\d+")) continue;
-            if (!f[4].matches("\\d{4}-.*") || !f[5].matches("\\d{4}-.*") || !f[2].matches("\\d{4}-.*")) continue;
-            long submit = epoch(f[2], zone);
-            if (submit < from || submit >= to) continue;
-            long start = epoch(f[4], zone), end = epoch(f[5], zone);
-            long eligible = f[3].matches("\\d{4}-.*") ? epoch(f[3], zone) : submit;
-            int alloc = f[7].matches("\\d+") ? Math.max(1, Integer.parseInt(f[7])) : 1;
-            int req = f[10].matches("\\d+") ? Math.max(1, Integer.parseInt(f[10])) : alloc;
-            int reqNodes = f[11].matches("\\d+") ? Math.max(1, Integer.parseInt(f[11])) : 1;
-            int allocNodes = f[12].matches("\\d+") ? Math.max(1, Integer.parseInt(f[12])) : 1;
-            long memMb = memMb(f[8]);
-            int limitMin = (int) Math.min(Integer.MAX_VALUE, limitS(f[6]) / 60);
-            // the submit line (everything after the 14th field: it may hold '|') says how the job asked, where its
-            // options were given on it rather than in the script
-            String submitLine = line.substring(nthBar(line, 14) + 1);
-            Fidelity.Spec shape = fromSubmitLine(f[0], submitLine, memMb, limitMin);
-            if (shape != null) {
-                // taken as asked
-            } else if (alloc > req) shape = new Fidelity.Spec(f[0], 0, Math.max(1, req / reqNodes), memMb, limitMin, 0, reqNodes,
-                    reqNodes, true, 0);
+            Fidelity.Real r = accounted(line, zone, -1, false);
+            if (r == null || r.submit() < from || r.submit() >= to) continue;
+            real.add(r);
+            ids.add(r.jobId());
+            first = Math.min(first, r.submit());
+            last = Math.max(last, r.end());
+        }
+        if (real.isEmpty()) return null;
+        return new Run(real, foreign(slurm, ids, first, last), first, "accounting");
+    }
+
+    /** What {@link #accounted} reads of each job ({@code sacct -X -P -o}); the submit line last, as it may hold '|'. */
+    private static final String FIELDS = "JobIDRaw,State,Submit,Eligible,Start,End,TimelimitRaw,AllocCPUS,ReqMem,"
+            + "JobName,ReqCPUS,ReqNodes,AllocNodes,Partition,SubmitLine";
+
+    /**
+     * One line of {@link #FIELDS} as a job that started, its shape as asked (see {@link #fromAccounting}), named by
+     * its job name ({@code byName}) or id; null for a line that is not a job's or a job that never started, or that
+     * has not ended when {@code now} is negative (else it is taken to end at {@code now}).
+     */
+    private static Fidelity.Real accounted(String line, ZoneId zone, long now, boolean byName) {
+        String[] f = line.split("\\|", -1);
+        if (f.length < 15 || !f[0].matches("\\d+")) return null;
+        if (!f[4].matches("\\d{4}-.*") || !f[2].matches("\\d{4}-.*")) return null; // never started
+        boolean ended = f[5].matches("\\d{4}-.*");
+        if (!ended && now < 0) return null;
+        long submit = epoch(f[2], zone);
+        long start = epoch(f[4], zone), end = ended ? epoch(f[5], zone) : now;
+        long eligible = f[3].matches("\\d{4}-.*") ? epoch(f[3], zone) : submit;
+        int alloc = f[7].matches("\\d+") ? Math.max(1, Integer.parseInt(f[7])) : 1;
+        int req = f[10].matches("\\d+") ? Math.max(1, Integer.parseInt(f[10])) : alloc;
+        int reqNodes = f[11].matches("\\d+") ? Math.max(1, Integer.parseInt(f[11])) : 1;
+        int allocNodes = f[12].matches("\\d+") ? Math.max(1, Integer.parseInt(f[12])) : 1;
+        long memMb = memMb(f[8]);
+        int limitMin = (int) Math.min(Integer.MAX_VALUE, limitS(f[6]) / 60);
+        // the submit line says how the job asked, where its options were given on it rather than in the script
+        Fidelity.Spec shape = fromSubmitLine(f[0], line.substring(nthBar(line, 14) + 1), memMb, limitMin);
+        if (shape == null) {
+            if (alloc > req) shape = new Fidelity.Spec(f[0], 0, Math.max(1, req / reqNodes), memMb, limitMin, 0,
+                    reqNodes, reqNodes, true, 0);
             else if (reqNodes > 1) shape = new Fidelity.Spec(f[0], 0, Math.max(1, req / reqNodes), memMb, limitMin, 0,
                     reqNodes, reqNodes, false, 0);
             else if (allocNodes > 1) shape = new Fidelity.Spec(f[0], 0, 1, memMb, limitMin, 0, req, 0, false, 0);
             else shape = new Fidelity.Spec(f[0], 0, req, memMb, limitMin, 0, 1, 1, false, 0);
-            real.add(new Fidelity.Real(f[0], f[0], submit, eligible, start, end, limitS(f[6]), alloc, memMb << 20, shape));
-            ids.add(f[0]);
-            first = Math.min(first, submit);
-            last = Math.max(last, end);
         }
-        if (real.isEmpty()) return null;
-        return new Run(real, foreign(slurm, ids, first, last), first, "accounting");
+        return new Fidelity.Real(f[0], byName ? f[9] : f[0], submit, eligible, start, end, limitS(f[6]), alloc,
+                memMb << 20, shape);
     }
 
     private static int nthBar(String line, int n) {
@@ -248,23 +261,16 @@ public final class FidelityRun {
             out = slurm.run("sacct", "-a", "-X", "-n", "-P",
                     "-S", LocalDateTime.ofInstant(Instant.ofEpochSecond(from - 3600), zone).format(SACCT_TIME),
                     "-E", LocalDateTime.ofInstant(Instant.ofEpochSecond(to + 1), zone).format(SACCT_TIME),
-                    "-o", "JobIDRaw,State,Submit,Eligible,Start,End,TimelimitRaw,AllocCPUS,ReqMem,JobName");
+                    "-o", FIELDS);
         } catch (RuntimeException e) {
             return List.of();
         }
         List<Fidelity.Real> real = new ArrayList<>();
+        long now = Instant.now().getEpochSecond();
         for (String line : out.lines().toList()) {
-            String[] f = line.split("\\|", -1);
-            if (f.length < 10 || mine.contains(f[0]) || !f[0].matches("\\d+")) continue;
-            if (!f[4].matches("\\d{4}-.*")) continue; // never started
-            long start = epoch(f[4], zone);
-            long end = f[5].matches("\\d{4}-.*") ? epoch(f[5], zone) : Instant.now().getEpochSecond();
-            if (end < from || start > to) continue;
-            long submit = epoch(f[2], zone);
-            long eligible = f[3].matches("\\d{4}-.*") ? epoch(f[3], zone) : submit;
-            int cpus = f[7].matches("\\d+") ? Math.max(1, Integer.parseInt(f[7])) : 1;
-            real.add(new Fidelity.Real(f[0], f[9], submit, eligible, start, end, limitS(f[6]), cpus,
-                    memMb(f[8]) << 20, null));
+            Fidelity.Real r = accounted(line, zone, now, true);
+            if (r == null || mine.contains(r.jobId()) || r.end() < from || r.start() > to) continue;
+            real.add(r);
         }
         return real;
     }

@@ -243,7 +243,7 @@ public final class Simulation {
             if ((squeueOutput == null) != (nodesOutput == null))
                 throw new BadRequest("--squeue-output and --nodes-output go together");
             if (nodes < 0 || cpus < 1 || gpus < 0 || tasks < 0)
-                throw new BadRequest("--nodes and --cpus at least 1, --gpus and --ntasks at least 0");
+                throw new BadRequest("--cpus at least 1; --nodes, --gpus and --ntasks not negative");
             if (tasks > cpus) throw new BadRequest("--ntasks " + tasks + ": more tasks than --cpus " + cpus);
             if (timeS < 1) throw new BadRequest("--time: at least 1s");
             if (memBytes < 0) throw new BadRequest("--mem: must not be negative");
@@ -295,8 +295,8 @@ public final class Simulation {
         String p = pooled;
         if (Predict.SLURM.equals(q.policy()) || q.policy() == null && defaults.predictJobByJob()) {
             List<String> why = new ArrayList<>();
-            ps = jobByJob(live, queue, shapes, new Predict.Layout(q.nodes(), q.tasks(), q.exclusive()), q.gpus() > 0,
-                    now, runtimes, why);
+            ps = jobByJob(live, queue, shapes, new Predict.Layout(q.nodes(), q.tasks(), q.exclusive(), q.gpus()), now,
+                    runtimes, why);
             if (ps != null) {
                 p = Predict.SLURM;
             } else if (Predict.SLURM.equals(q.policy())) {
@@ -320,12 +320,8 @@ public final class Simulation {
      * outputs) or the model cannot stand in for this queue.
      */
     private List<Predict.Prediction> jobByJob(LiveQueue live, List<Predict.LiveJob> queue, List<Predict.Shape> shapes,
-                                              Predict.Layout layout, boolean asksGpus, Instant now,
-                                              RuntimeEstimate runtimes, List<String> why) {
-        if (asksGpus) {
-            why.add("the job asks for GPUs, which the job-by-job model leaves out");
-            return null;
-        }
+                                              Predict.Layout layout, Instant now, RuntimeEstimate runtimes,
+                                              List<String> why) {
         String details = live.jobDetails(), config = live.config();
         if (details == null || config == null) {
             why.add("saved outputs do not say where each running job sits ('scontrol show job -d')");

@@ -117,7 +117,7 @@ public final class SlurmOffers {
         String simulated = policy;
         if (s.model() != null && s.asked() != null && d.predictJobByJob()) {
             List<Predict.Prediction> bySlurm = Predict.predictSlurm(s.model(), s.queue(), s.asked(), List.of(shape),
-                    new Predict.Layout(r.nodes() > 1 ? r.nodes() : 0, 0, false), now, s.runtimes(), new ArrayList<>());
+                    new Predict.Layout(r.nodes() > 1 ? r.nodes() : 0, 0, false, r.gpus()), now, s.runtimes(), new ArrayList<>());
             if (bySlurm != null) {
                 x = bySlurm.get(0);
                 simulated = "Slurm's scheduler job by job";

@@ -227,8 +227,14 @@ public final class Predict {
      * @param nodes     {@code --nodes}; 0 when not given (Slurm chooses)
      * @param tasks     {@code --ntasks}; 0 when not given (one task of all its CPUs, or one per node given)
      * @param exclusive {@code --exclusive}
+     * @param gpus      GPUs asked (an exclusive shape also holds its nodes' GPUs, which it did not ask for)
      */
-    public record Layout(int nodes, int tasks, boolean exclusive) {}
+    public record Layout(int nodes, int tasks, boolean exclusive, long gpus) {
+        /** A job that asks for no GPU. */
+        public Layout(int nodes, int tasks, boolean exclusive) {
+            this(nodes, tasks, exclusive, 0);
+        }
+    }
 
     /** The most live jobs, and nodes, that {@link #predictSlurm} replays; a larger cluster goes to the pooled simulator. */
     public static final int SLURM_MAX_JOBS = 2_000;
@@ -251,12 +257,9 @@ public final class Predict {
             why.add("more than " + SLURM_MAX_JOBS + " live jobs or " + SLURM_MAX_NODES + " nodes");
             return null;
         }
-        // an exclusive shape holds its nodes' GPUs without asking for them (wholeNodes): only a shared one's are asked
-        for (Shape s : shapes) {
-            if (s.gpus() > 0 && !layout.exclusive()) {
-                why.add("the job asks for GPUs, which the job-by-job model leaves out");
-                return null;
-            }
+        if (layout.gpus() > 0) {
+            why.add("the job asks for GPUs, which the job-by-job model leaves out");
+            return null;
         }
         for (LiveJob j : queue) if (j.gpus() > 0) { why.add("live jobs hold GPUs, which the job-by-job model leaves out"); return null; }
         Map<String, Integer> nodeIndex = new HashMap<>();

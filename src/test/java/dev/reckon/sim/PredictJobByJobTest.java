@@ -80,7 +80,7 @@ class PredictJobByJobTest {
     void gpusAndUnplacedRunningJobsGoBackToThePooledSimulatorWithTheReason() {
         List<String> why = new ArrayList<>();
         assertNull(Predict.predictSlurm(TWO_NODES, QUEUE, WHERE, List.of(new Predict.Shape("g", 1, 1, 0, 1, 60, null, 1)),
-                new Predict.Layout(0, 0, false), NOW, RuntimeEstimate.LIMITS, why));
+                new Predict.Layout(0, 0, false, 1), NOW, RuntimeEstimate.LIMITS, why));
         assertTrue(why.get(0).contains("GPUs"), why.toString());
         why.clear();
         assertNull(Predict.predictSlurm(TWO_NODES, QUEUE, Map.of(), List.of(new Predict.Shape("x", 1, 1, 0, 0, 60, null, 1)),

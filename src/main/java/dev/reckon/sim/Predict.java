@@ -216,10 +216,23 @@ public final class Predict {
      * @param memPerNodeMb {@code MinMemoryNode}, MB; 0 when not given
      * @param memPerCpuMb  {@code MinMemoryCPU}, MB; 0 when not given
      * @param exclusive    {@code OverSubscribe=NO}: it asked for {@code --exclusive}
-     * @param held         by node name, the CPUs and MB it holds there (empty while pending)
+     * @param gpus         the GPUs it asked for ({@code TresPerNode}, {@code TresPerTask}, {@code TresPerJob})
+     * @param held         by node name, the CPUs, MB and GPUs it holds there ({@code {cpus, mb, gpus}}; empty while
+     *                     pending)
      */
     public record Asked(String id, int tasks, int cpusPerTask, int nodesAsked, int tasksPerNode, long memPerNodeMb,
-                        long memPerCpuMb, boolean exclusive, Map<String, long[]> held) {}
+                        long memPerCpuMb, boolean exclusive, SlurmModel.Gpus gpus, Map<String, long[]> held) {
+        public Asked {
+            if (gpus == null) gpus = SlurmModel.Gpus.NONE;
+        }
+
+        /** A job that asked for no GPU. */
+        public Asked(String id, int tasks, int cpusPerTask, int nodesAsked, int tasksPerNode, long memPerNodeMb,
+                     long memPerCpuMb, boolean exclusive, Map<String, long[]> held) {
+            this(id, tasks, cpusPerTask, nodesAsked, tasksPerNode, memPerNodeMb, memPerCpuMb, exclusive,
+                    SlurmModel.Gpus.NONE, held);
+        }
+    }
 
     /**
      * How the new job asks Slurm for its CPUs.
@@ -246,8 +259,8 @@ public final class Predict {
      * queue as it stands at {@code now}: each running job holds the CPUs and memory {@code asked} says it holds on
      * each node until the runtime estimate expects it to end; pending jobs queue in priority order (highest first,
      * ties by submit time) and each asks as it asked Slurm; the new job queues behind them all. Returns null, with the
-     * reason added to {@code why}, where this model cannot stand in for the queue: GPUs (it leaves GRES out), a
-     * running job whose nodes {@code asked} does not give, more than {@link #SLURM_MAX_JOBS} jobs or
+     * reason added to {@code why}, where this model cannot stand in for the queue: a running job whose nodes
+     * {@code asked} does not give, a live job whose GPUs it does not say, more than {@link #SLURM_MAX_JOBS} jobs or
      * {@link #SLURM_MAX_NODES} nodes.
      */
     public static List<Prediction> predictSlurm(SlurmModel model, List<LiveJob> queue, Map<String, Asked> asked,
@@ -257,11 +270,18 @@ public final class Predict {
             why.add("more than " + SLURM_MAX_JOBS + " live jobs or " + SLURM_MAX_NODES + " nodes");
             return null;
         }
-        if (layout.gpus() > 0) {
-            why.add("the job asks for GPUs, which the job-by-job model leaves out");
+        if (layout.gpus() > 0 && model.nodes().stream().noneMatch(nd -> nd.gpus() > 0)) {
+            why.add("the job asks for GPUs and 'scontrol show node' names none");
             return null;
         }
-        for (LiveJob j : queue) if (j.gpus() > 0) { why.add("live jobs hold GPUs, which the job-by-job model leaves out"); return null; }
+        for (LiveJob j : queue) {
+            Asked a = asked.get(j.running() ? j.id() : arrayKey(j.id()));
+            if (j.gpus() > 0 && (a == null || (j.running() ? heldGpus(a) == 0 : !a.gpus().any()))) {
+                why.add("'scontrol show job -d' does not say which GPUs job " + j.id() + " "
+                        + (j.running() ? "holds" : "asks for"));
+                return null;
+            }
+        }
         Map<String, Integer> nodeIndex = new HashMap<>();
         for (int i = 0; i < model.nodes().size(); i++) nodeIndex.put(model.nodes().get(i).name(), i);
         long nowS = now.getEpochSecond();
@@ -281,18 +301,22 @@ public final class Predict {
             }
             int[] cpusOn = new int[nodeIndex.size()];
             long[] memOn = new long[nodeIndex.size()];
+            int[] gpusOn = new int[nodeIndex.size()];
             boolean any = false;
             for (Map.Entry<String, long[]> e : a.held().entrySet()) {
                 Integer i = nodeIndex.get(e.getKey());
                 if (i == null) continue; // a node that takes no work now (down, drained)
-                cpusOn[i] += (int) Math.min(Integer.MAX_VALUE, e.getValue()[0]);
-                memOn[i] += e.getValue()[1];
+                long[] h = e.getValue();
+                cpusOn[i] += (int) Math.min(Integer.MAX_VALUE, h[0]);
+                memOn[i] += h[1];
+                if (h.length > 2) gpusOn[i] += (int) Math.min(Integer.MAX_VALUE, h[2]);
                 any = true;
             }
             if (!any) continue;
             long left = Math.max(0, limit(j) - j.elapsedS());
             long expected = Math.min(left, runtimes.estimate(j).remainingS());
-            running.add(new SlurmModel.Running(j.id(), nowS - j.elapsedS(), limit(j), nowS + expected, cpusOn, memOn));
+            running.add(new SlurmModel.Running(j.id(), nowS - j.elapsedS(), limit(j), nowS + expected, cpusOn, memOn,
+                    gpusOn));
         }
         pending.sort(Comparator.comparingLong(LiveJob::priority).reversed()
                 .thenComparing(LiveJob::submit, Comparator.nullsLast(Comparator.naturalOrder())));
@@ -344,7 +368,7 @@ public final class Predict {
                 mem = a.memPerCpuMb() * a.tasks() * a.cpusPerTask() / Math.max(1, a.nodesAsked());
             }
             return new SlurmModel.Job(j.id(), rank, nowS, limit, expected, j.partition(), a.nodesAsked(), a.tasks(),
-                    a.cpusPerTask(), a.tasksPerNode(), mem, a.exclusive() || j.exclusive());
+                    a.cpusPerTask(), a.tasksPerNode(), mem, a.exclusive() || j.exclusive(), a.gpus());
         }
         int nodes = j.nodes() > 1 ? j.nodes() : 0;
         long cpus = Math.max(1, j.cpus());
@@ -373,8 +397,23 @@ public final class Predict {
             per = (int) Math.min(Integer.MAX_VALUE, s.cpus());
         }
         long mem = s.memBytes() <= 0 ? 0 : ((s.memBytes() >> 20) + Math.max(1, nodes) - 1) / Math.max(1, nodes);
+        // the GPUs asked: per node where the nodes are given or it is one task (--gres=gpu:N, as place submits it),
+        // else in all (--gpus=N); an exclusive shape's widened GPUs are its nodes', not asked
+        long g = l.exclusive() ? Math.min(s.gpus(), l.gpus()) : s.gpus();
+        SlurmModel.Gpus gpus = SlurmModel.Gpus.NONE;
+        if (g > 0 && (nodes > 0 || tasks == 1)) {
+            gpus = new SlurmModel.Gpus((int) Math.min(Integer.MAX_VALUE, (g + Math.max(1, nodes) - 1) / Math.max(1, nodes)), 0, 0);
+        } else if (g > 0) {
+            gpus = new SlurmModel.Gpus(0, 0, (int) Math.min(Integer.MAX_VALUE, g));
+        }
         return new SlurmModel.Job(id, rank, nowS, s.timeS(), s.timeS(), s.partition(), nodes, tasks, per, 0, mem,
-                l.exclusive());
+                l.exclusive(), gpus);
+    }
+
+    private static long heldGpus(Asked a) {
+        long n = 0;
+        for (long[] h : a.held().values()) if (h.length > 2) n += h[2];
+        return n;
     }
 
     private static long limit(LiveJob j) {

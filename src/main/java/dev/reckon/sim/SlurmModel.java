@@ -17,7 +17,7 @@ import java.util.Set;
  * {@link Simulator} is fast and right on average, this model reproduces the mechanisms that decide who starts when:
  *
  * <ul>
- * <li>nodes one by one (cores, memory per node): a job of tasks has its tasks spread over nodes, filling the first
+ * <li>nodes one by one (cores, memory and GPUs per node): a job of tasks has its tasks spread over nodes, filling the first
  *     node that has room before the next (block distribution, best fit among runs of consecutive usable nodes), a job
  *     with {@code --nodes} takes that many nodes, {@code --exclusive} takes whole idle nodes; a job without
  *     {@code --mem} gets {@code DefMemPerCPU} per CPU;</li>
@@ -40,7 +40,8 @@ import java.util.Set;
  *     measured on Slurm 22.05 with equal priorities, a released job starts before jobs submitted after it.</li>
  * </ul>
  *
- * <p>What it leaves out: partition priority tiers, QOS and association limits, preemption, GPUs and other GRES,
+ * <p>What it leaves out: partition priority tiers, QOS and association limits, preemption, GPU types and GRES other than
+ * GPUs, GPU binding to sockets,
  * advance reservations, node weights and features, topology, {@code bf_max_job_user}-style limits; priorities other
  * than by eligible time and id (the dev cluster's multifactor weights are all zero).
  */
@@ -116,16 +117,68 @@ public final class SlurmModel {
      * @param name       its name
      * @param cpus       CPUs the scheduler hands out
      * @param memMb      memory, MB ({@code RealMemory})
+     * @param gpus       GPUs ({@code Gres=gpu:N}, of any type)
      * @param partitions the partitions it is in
      */
-    public record Node(String name, int cpus, long memMb, Set<String> partitions) {
+    public record Node(String name, int cpus, long memMb, int gpus, Set<String> partitions) {
         public Node {
-            if (cpus < 1 || memMb < 0) throw new IllegalArgumentException("node " + name + ": cpus >= 1, memory >= 0");
+            if (cpus < 1 || memMb < 0 || gpus < 0)
+                throw new IllegalArgumentException("node " + name + ": cpus >= 1, memory and GPUs >= 0");
             partitions = Set.copyOf(new LinkedHashSet<>(partitions));
+        }
+
+        /** A node without GPUs. */
+        public Node(String name, int cpus, long memMb, Set<String> partitions) {
+            this(name, cpus, memMb, 0, partitions);
         }
     }
 
-    /** Reads {@code scontrol show node -o} (one node a line): NodeName, CPUTot (CPUEfctv), RealMemory, Partitions. */
+    /**
+     * The GPUs a job asks for, as Slurm's options give them; {@link #NONE} when it asks for none.
+     *
+     * @param perNode {@code --gres=gpu:N} or {@code --gpus-per-node=N}: on each of its nodes
+     * @param perTask {@code --gpus-per-task=N}: for each task
+     * @param perJob  {@code --gpus=N}: in all, over its nodes
+     */
+    public record Gpus(int perNode, int perTask, int perJob) {
+        public static final Gpus NONE = new Gpus(0, 0, 0);
+
+        public Gpus {
+            if (perNode < 0 || perTask < 0 || perJob < 0) throw new IllegalArgumentException("GPUs >= 0");
+        }
+
+        public boolean any() {
+            return perNode > 0 || perTask > 0 || perJob > 0;
+        }
+
+        /**
+         * Reads the GPUs of Slurm's TRES-per fields as {@code scontrol show job} prints them ({@code gres:gpu:2},
+         * {@code gres/gpu:a100:2}, {@code gpu:2}, several comma-separated): the GPU count, 0 when none is named.
+         */
+        public static int count(String tresPer) {
+            if (tresPer == null || tresPer.isBlank() || tresPer.equals("(null)")) return 0;
+            long n = 0;
+            for (String part : tresPer.split(",")) {
+                String p = part.strip();
+                if (p.startsWith("gres:") || p.startsWith("gres/")) p = p.substring(5);
+                int paren = p.indexOf('(');
+                if (paren >= 0) p = p.substring(0, paren);
+                if (!p.equals("gpu") && !p.startsWith("gpu:") && !p.startsWith("gpu=")) continue;
+                String[] f = p.split("[:=]");
+                String last = f[f.length - 1];
+                if (f.length == 1) n += 1;
+                else if (last.matches("\\d{1,9}")) n += Long.parseLong(last);
+                else if (f.length == 2) n += 1; // gpu:TYPE: one of that type
+                else throw new IllegalArgumentException("\"" + part.strip() + "\" is not a GPU count");
+            }
+            return (int) Math.min(Integer.MAX_VALUE, n);
+        }
+    }
+
+    /**
+     * Reads {@code scontrol show node -o} (one node a line): NodeName, CPUTot (CPUEfctv), RealMemory, Gres (the GPUs),
+     * Partitions.
+     */
     public static List<Node> parseNodes(String showNodeOneLine) {
         List<Node> out = new ArrayList<>();
         for (String line : showNodeOneLine.lines().toList()) {
@@ -142,7 +195,13 @@ public final class SlurmModel {
             Set<String> parts = new LinkedHashSet<>();
             String p = f.get("Partitions");
             if (p != null && !p.isBlank() && !p.equals("(null)")) parts.addAll(List.of(p.split(",")));
-            out.add(new Node(name, Integer.parseInt(cpus), mem.matches("\\d+") ? Long.parseLong(mem) : 0, parts));
+            int gpus;
+            try {
+                gpus = Gpus.count(f.get("Gres"));
+            } catch (IllegalArgumentException e) {
+                gpus = 0; // a GRES this model does not read: the node's GPUs are left out
+            }
+            out.add(new Node(name, Integer.parseInt(cpus), mem.matches("\\d+") ? Long.parseLong(mem) : 0, gpus, parts));
         }
         return out;
     }
@@ -162,18 +221,27 @@ public final class SlurmModel {
      * @param tasksPerNode {@code --ntasks-per-node}, 0 when not given
      * @param memPerNodeMb {@code --mem}, MB per node; 0 when not given ({@code DefMemPerCPU} then applies)
      * @param exclusive    {@code --exclusive}: whole nodes
+     * @param gpus         the GPUs it asks for
      */
     public record Job(String id, long submit, long eligible, long limitS, long runtimeS, String partition, int nodes, int tasks,
-                      int cpusPerTask, int tasksPerNode, long memPerNodeMb, boolean exclusive) {
+                      int cpusPerTask, int tasksPerNode, long memPerNodeMb, boolean exclusive, Gpus gpus) {
         public Job {
             if (tasks < 1 || cpusPerTask < 1 || nodes < 0 || tasksPerNode < 0 || limitS < 0 || runtimeS < 0
                     || memPerNodeMb < 0)
                 throw new IllegalArgumentException("job " + id + ": tasks and CPUs >= 1, nothing negative");
+            if (gpus == null) gpus = Gpus.NONE;
+        }
+
+        /** A job that asks for no GPU. */
+        public Job(String id, long submit, long eligible, long limitS, long runtimeS, String partition, int nodes,
+                   int tasks, int cpusPerTask, int tasksPerNode, long memPerNodeMb, boolean exclusive) {
+            this(id, submit, eligible, limitS, runtimeS, partition, nodes, tasks, cpusPerTask, tasksPerNode,
+                    memPerNodeMb, exclusive, Gpus.NONE);
         }
 
         /** A job of one task of {@code cpus} CPUs on one node. */
         public static Job simple(String id, long eligible, long limitS, long runtimeS, int cpus, long memMb) {
-            return new Job(id, eligible, eligible, limitS, runtimeS, null, 1, 1, cpus, 0, memMb, false);
+            return new Job(id, eligible, eligible, limitS, runtimeS, null, 1, 1, cpus, 0, memMb, false, Gpus.NONE);
         }
     }
 
@@ -187,6 +255,7 @@ public final class SlurmModel {
     private final int n;
     private final int[] cpus;
     private final long[] mem;
+    private final int[] gpus;
 
     public SlurmModel(List<Node> nodes, Settings settings) {
         if (nodes.isEmpty()) throw new IllegalArgumentException("no nodes");
@@ -195,9 +264,11 @@ public final class SlurmModel {
         this.n = nodes.size();
         this.cpus = new int[n];
         this.mem = new long[n];
+        this.gpus = new int[n];
         for (int i = 0; i < n; i++) {
             cpus[i] = nodes.get(i).cpus();
             mem[i] = nodes.get(i).memMb();
+            gpus[i] = nodes.get(i).gpus();
         }
     }
 
@@ -218,53 +289,73 @@ public final class SlurmModel {
         return settings;
     }
 
-    /** A job already running when the replay begins: it holds these CPUs and MB per node until {@code release}. */
-    public record Running(String id, long start, long limitS, long release, int[] cpusOn, long[] memOn) {}
+    /**
+     * A job already running when the replay begins: it holds these CPUs, MB and GPUs per node until {@code release}.
+     */
+    public record Running(String id, long start, long limitS, long release, int[] cpusOn, long[] memOn, int[] gpusOn) {
+        public Running {
+            if (gpusOn == null) gpusOn = new int[cpusOn.length];
+        }
+
+        /** A job that holds no GPU. */
+        public Running(String id, long start, long limitS, long release, int[] cpusOn, long[] memOn) {
+            this(id, start, limitS, release, cpusOn, memOn, null);
+        }
+    }
 
     // ------------------------------------------------------------------------------------------------ state
 
-    /** Free CPUs and memory per node, and how many jobs each node holds. */
+    /** Free CPUs, memory and GPUs per node, and how many jobs each node holds. */
     private static final class State {
         final int[] freeCpu;
         final long[] freeMem;
+        final int[] freeGpu;
         final int[] jobsOn;
 
-        State(int[] cpu, long[] mem) {
+        State(int[] cpu, long[] mem, int[] gpu) {
             freeCpu = cpu.clone();
             freeMem = mem.clone();
+            freeGpu = gpu.clone();
             jobsOn = new int[cpu.length];
         }
 
         State(State s) {
             freeCpu = s.freeCpu.clone();
             freeMem = s.freeMem.clone();
+            freeGpu = s.freeGpu.clone();
             jobsOn = s.jobsOn.clone();
         }
 
-        void take(int[] c, long[] m) {
-            for (int i = 0; i < c.length; i++) {
-                if (c[i] == 0 && m[i] == 0) continue;
-                freeCpu[i] -= c[i];
-                freeMem[i] -= m[i];
+        void take(Alloc a) {
+            for (int i = 0; i < a.cpu.length; i++) {
+                if (a.cpu[i] == 0 && a.mem[i] == 0 && a.gpu[i] == 0) continue;
+                freeCpu[i] -= a.cpu[i];
+                freeMem[i] -= a.mem[i];
+                freeGpu[i] -= a.gpu[i];
                 jobsOn[i]++;
             }
         }
 
-        void give(int[] c, long[] m) {
-            for (int i = 0; i < c.length; i++) {
-                if (c[i] == 0 && m[i] == 0) continue;
-                freeCpu[i] += c[i];
-                freeMem[i] += m[i];
+        void give(Alloc a) {
+            for (int i = 0; i < a.cpu.length; i++) {
+                if (a.cpu[i] == 0 && a.mem[i] == 0 && a.gpu[i] == 0) continue;
+                freeCpu[i] += a.cpu[i];
+                freeMem[i] += a.mem[i];
+                freeGpu[i] += a.gpu[i];
                 jobsOn[i]--;
             }
         }
     }
 
-    /** A placement: CPUs and MB per node. */
-    private record Alloc(int[] cpu, long[] mem) {
+    /** A placement: CPUs, MB and GPUs per node. */
+    private record Alloc(int[] cpu, long[] mem, int[] gpu) {
+        static Alloc of(Running r) {
+            return new Alloc(r.cpusOn().clone(), r.memOn().clone(), r.gpusOn().clone());
+        }
+
         BitSet nodes() {
             BitSet b = new BitSet();
-            for (int i = 0; i < cpu.length; i++) if (cpu[i] > 0) b.set(i);
+            for (int i = 0; i < cpu.length; i++) if (cpu[i] > 0 || gpu[i] > 0) b.set(i);
             return b;
         }
     }
@@ -291,14 +382,24 @@ public final class SlurmModel {
     /** Where cons_tres would put the job now, on the allowed nodes of this state; null when it does not fit. */
     private Alloc place(Job j, State s, BitSet allowed) {
         int cpt = j.cpusPerTask();
+        Gpus g = j.gpus();
+        // GPUs per job on one node (one node asked, or one task): that node needs them all, as per node
+        boolean oneNode = j.nodes() == 1 || (j.nodes() == 0 && j.tasks() == 1);
+        int gpuPerNode = g.perJob() > 0 && oneNode ? Math.max(g.perNode(), g.perJob()) : g.perNode();
+        boolean spreadGpus = g.perJob() > 0 && !oneNode;
         // usable nodes and how many tasks each takes
         int[] cap = new int[n];
         boolean any = false;
         for (int i = allowed.nextSetBit(0); i >= 0 && i < n; i = allowed.nextSetBit(i + 1)) {
+            if (g.any()) {
+                if (s.freeGpu[i] < Math.max(1, gpuPerNode)) continue;
+                if (j.exclusive() && gpus[i] < Math.max(1, gpuPerNode)) continue;
+            }
             if (j.exclusive()) {
                 if (s.jobsOn[i] != 0) continue;
                 if (j.memPerNodeMb() > mem[i]) continue;
                 cap[i] = cpus[i] / cpt;
+                if (g.perTask() > 0) cap[i] = Math.min(cap[i], gpus[i] / g.perTask());
             } else {
                 int t = s.freeCpu[i] / cpt;
                 if (j.tasksPerNode() > 0) t = t >= j.tasksPerNode() ? j.tasksPerNode() : 0;
@@ -310,6 +411,7 @@ public final class SlurmModel {
                 } else if (s.jobsOn[i] != 0 || s.freeMem[i] < mem[i]) {
                     t = 0; // no DefMemPerCPU: a job without --mem takes the whole node's memory
                 }
+                if (g.perTask() > 0) t = Math.min(t, s.freeGpu[i] / g.perTask());
                 cap[i] = t;
             }
             if (cap[i] > 0) any = true;
@@ -377,17 +479,28 @@ public final class SlurmModel {
         }
         int[] c = new int[n];
         long[] m = new long[n];
+        int[] gp = new int[n];
+        int gpusLeft = spreadGpus ? g.perJob() : 0;
         for (int i : chosen) {
             if (j.exclusive()) {
                 c[i] = cpus[i];
                 m[i] = mem[i];
+                gp[i] = gpus[i];
+                gpusLeft -= gpus[i];
             } else {
                 c[i] = taskOn[i] * cpt;
                 m[i] = j.memPerNodeMb() > 0 ? j.memPerNodeMb()
                         : memPerCpu(i) > 0 ? memPerCpu(i) * c[i] : mem[i];
+                gp[i] = Math.max(gpuPerNode, taskOn[i] * g.perTask());
+                if (spreadGpus) {
+                    int more = Math.max(0, Math.min(gpusLeft, s.freeGpu[i]) - gp[i]);
+                    gp[i] += more;
+                    gpusLeft -= gp[i];
+                }
             }
         }
-        return new Alloc(c, m);
+        if (gpusLeft > 0) return null; // the chosen nodes do not hold the GPUs asked in all
+        return new Alloc(c, m, gp);
     }
 
     private long memPerCpu(int node) {
@@ -396,7 +509,7 @@ public final class SlurmModel {
 
     /** Whether the job could ever run on the allowed nodes of an empty cluster. */
     private boolean everFits(Job j, BitSet allowed) {
-        return place(j, new State(cpus, mem), allowed) != null;
+        return place(j, new State(cpus, mem, gpus), allowed) != null;
     }
 
     // ------------------------------------------------------------------------------------------------ the run
@@ -435,11 +548,11 @@ public final class SlurmModel {
             });
         }
 
-        State state = new State(cpus, mem);
+        State state = new State(cpus, mem, gpus);
         List<Live> live = new ArrayList<>();
         for (Running r : running) {
-            Alloc a = new Alloc(r.cpusOn().clone(), r.memOn().clone());
-            state.take(a.cpu(), a.mem());
+            Alloc a = Alloc.of(r);
+            state.take(a);
             live.add(new Live(-1, r.id(), r.start() * MS, (r.start() + r.limitS()) * MS, r.release() * MS, r.release() * MS, a));
         }
         Map<String, Long> starts = new LinkedHashMap<>();
@@ -463,7 +576,7 @@ public final class SlurmModel {
             for (int i = live.size() - 1; i >= 0; i--) {
                 Live l = live.get(i);
                 if (l.release <= t) {
-                    state.give(l.alloc.cpu(), l.alloc.mem());
+                    state.give(l.alloc);
                     live.remove(i);
                     event = true;
                 }
@@ -511,11 +624,11 @@ public final class SlurmModel {
      * backfill would plan it before rounding. Null when it never fits.
      */
     Long estimate(Job j, List<Running> running, long now) {
-        State state = new State(cpus, mem);
+        State state = new State(cpus, mem, gpus);
         List<Live> live = new ArrayList<>();
         for (Running r : running) {
-            Alloc a = new Alloc(r.cpusOn().clone(), r.memOn().clone());
-            state.take(a.cpu(), a.mem());
+            Alloc a = Alloc.of(r);
+            state.take(a);
             live.add(new Live(-1, r.id(), r.start() * MS, (r.start() + r.limitS()) * MS, r.release() * MS, r.release() * MS, a));
         }
         BitSet all = new BitSet();
@@ -525,7 +638,7 @@ public final class SlurmModel {
     }
 
     private Live start(Job j, int k, long t, Alloc a, State state, Map<String, Long> starts) {
-        state.take(a.cpu(), a.mem());
+        state.take(a);
         starts.put(j.id(), Math.floorDiv(t, MS));
         // Slurm's clock is whole seconds: the limit ends a whole number of seconds after the recorded start
         long end = t + Math.min(j.runtimeS(), j.limitS()) * MS;
@@ -628,7 +741,7 @@ public final class SlurmModel {
         for (Live l : live) {
             if (l.end > now) continue;
             if (done == null) done = new State(state);
-            done.give(l.alloc.cpu(), l.alloc.mem());
+            done.give(l.alloc);
         }
         if (done != null) {
             Alloc c = place(j, done, allowed);
@@ -651,7 +764,7 @@ public final class SlurmModel {
                 if (!l.nodes.intersects(allowed)) continue;
                 if (barrier == 0) barrier = l.limitEnd + (window - Math.floorMod(l.limitEnd, window));
                 last = l;
-                future.give(l.alloc.cpu(), l.alloc.mem());
+                future.give(l.alloc);
                 next = it < byEnd.size() ? byEnd.get(it) : null;
                 if (next == null) {
                     more = false;

@@ -133,4 +133,60 @@ class PredictSlurmTest {
             if (!ours.isEmpty()) slurm.scancel(ours.toArray(String[]::new));
         }
     }
+
+    /**
+     * GPUs job by job: one GPU held on each node, with a CPU to spare on the first, so two GPUs free in all but none
+     * on one node. A job of one CPU and two GPUs waits for the first holder's limit (the pooled policy would start it
+     * now), and really does not start before a holder ends.
+     */
+    @Test
+    void twoGpusWaitForOneNodeWithBothFree() throws Exception {
+        SlurmCommands slurm = SlurmTestCluster.commands();
+        awaitQueueEmpty(slurm, Duration.ofSeconds(90));
+        List<String> ours = new ArrayList<>();
+        try {
+            // one CPU and one GPU on n1; two CPUs and one GPU cannot go beside it, so they take n2
+            String first = SlurmTestCluster.submit("pr-gpu-a", "sleep 30", "--partition=gpu", "--gres=gpu:1",
+                    "--cpus-per-task=1", "--time=3");
+            ours.add(first);
+            SlurmTestCluster.awaitRunning(first, Duration.ofSeconds(30));
+            String second = SlurmTestCluster.submit("pr-gpu-b", "sleep 45", "--partition=gpu", "--gres=gpu:1",
+                    "--cpus-per-task=2", "--time=5");
+            ours.add(second);
+            SlurmTestCluster.awaitRunning(second, Duration.ofSeconds(30));
+            Instant firstLimitEnd = start(slurm, first).plusSeconds(180);
+            Instant firstStart = start(slurm, first);
+
+            Cli.Result r = new Cli(dir).run("predict", "--cpus", "1", "--gpus", "2", "--partition", "gpu", "--time",
+                    "1m", "--json");
+            assertEquals(0, r.exit(), r.toString());
+            JsonNode o = JSON.readTree(r.out());
+            assertEquals("slurm", o.get("policy").asText(), "GPUs replayed job by job: " + r);
+            JsonNode asked = o.get("predictions").get(0);
+            Instant predicted = Instant.parse(asked.get("start_at").asText());
+            assertTrue(Math.abs(Duration.between(firstLimitEnd, predicted).toSeconds()) <= SNAPSHOT_SLACK_S,
+                    "predicted " + predicted + ", the first holder's limit ends " + firstLimitEnd + "\n" + r.out());
+
+            String both = SlurmTestCluster.submit("pr-gpu-2", "sleep 1", "--partition=gpu", "--gres=gpu:2",
+                    "--cpus-per-task=1", "--time=1");
+            ours.add(both);
+            Instant deadline = Instant.now().plusSeconds(120);
+            Instant realStart = null;
+            while (realStart == null) {
+                String line = slurm.run("sacct", "-n", "-X", "-P", "-j", both, "-o", "Start").strip();
+                if (!line.isEmpty() && !line.equals("Unknown") && !line.equals("None")) {
+                    realStart = LocalDateTime.parse(line).atZone(slurm.zone()).toInstant();
+                } else {
+                    if (Instant.now().isAfter(deadline)) fail("job " + both + " did not start");
+                    Thread.sleep(1000);
+                }
+            }
+            assertTrue(!realStart.isBefore(firstStart.plusSeconds(30)), "no node held two free GPUs before the "
+                    + "first holder ended: started " + realStart + ", the first holder began " + firstStart);
+            assertTrue(!realStart.isAfter(predicted.plusSeconds(SCHEDULING_SLACK_S)),
+                    "started " + realStart + ", predicted " + predicted);
+        } finally {
+            if (!ours.isEmpty()) slurm.scancel(ours.toArray(String[]::new));
+        }
+    }
 }

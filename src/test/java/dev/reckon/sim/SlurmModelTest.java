@@ -136,6 +136,42 @@ class SlurmModelTest {
         List<SlurmModel.Node> nodes = SlurmModel.parseNodes(
                 "NodeName=n1 Arch=x86_64 CoresPerSocket=2 CPUAlloc=0 CPUEfctv=2 CPUTot=2 CPULoad=0.81 Gres=gpu:2 "
                         + "RealMemory=4000 AllocMem=0 State=IDLE Partitions=debug,gpu \n");
-        assertEquals(List.of(new SlurmModel.Node("n1", 2, 4000, Set.of("debug", "gpu"))), nodes);
+        assertEquals(List.of(new SlurmModel.Node("n1", 2, 4000, 2, Set.of("debug", "gpu"))), nodes);
+        assertEquals(3, SlurmModel.parseNodes("NodeName=g1 CPUTot=8 Gres=gpu:a100:2(S:0),gpu:v100:1,mps:200 "
+                + "RealMemory=1 Partitions=gpu").get(0).gpus());
+        assertEquals(0, SlurmModel.parseNodes("NodeName=c1 CPUTot=8 Gres=(null) RealMemory=1").get(0).gpus());
+    }
+
+    private static SlurmModel.Job gpuJob(String id, long t, long runtimeS, int tasks, SlurmModel.Gpus g) {
+        return new SlurmModel.Job(id, t, t, 600, runtimeS, null, 0, tasks, 1, 0, 100, false, g);
+    }
+
+    @Test
+    void aJobAskingGpusPerNodeTakesOnlyANodeWithThatManyFree() {
+        List<SlurmModel.Node> nodes = List.of(new SlurmModel.Node("n1", 4, 4000, 2, Set.of("gpu")),
+                new SlurmModel.Node("n2", 4, 4000, 2, Set.of("gpu")));
+        SlurmModel m = new SlurmModel(nodes, bf(1));
+        SlurmModel.Gpus one = new SlurmModel.Gpus(1, 0, 0), two = new SlurmModel.Gpus(2, 0, 0);
+        // a GPU beside nothing else goes on the first node that holds it
+        Map<String, Long> packed = m.run(List.of(gpuJob("1", T, 50, 1, one), gpuJob("2", T, 80, 1, one),
+                gpuJob("3", T + 1, 10, 1, two)));
+        assertEquals(T + 1, packed.get("3"), "jobs 1 and 2 share n1: n2's two GPUs are free");
+        // one GPU taken on each node (job 1's three CPUs leave no room for job 2's two on n1): a job of two GPUs per
+        // node waits for the first to end, with CPUs free on both nodes
+        SlurmModel.Job wide = new SlurmModel.Job("1", T, T, 600, 50, null, 0, 1, 3, 0, 100, false, one);
+        SlurmModel.Job other = new SlurmModel.Job("2", T, T, 600, 80, null, 0, 1, 2, 0, 100, false, one);
+        Map<String, Long> s = m.run(List.of(wide, other, gpuJob("3", T + 1, 10, 1, two)));
+        assertEquals(T, s.get("2"));
+        assertEquals(T + 50, s.get("3"), "two GPUs on one node only when job 1 ends");
+        // GPUs per job over several tasks spread over the nodes' free GPUs at once
+        Map<String, Long> spread = m.run(List.of(gpuJob("1", T, 50, 1, one), gpuJob("2", T, 80, 1, one),
+                gpuJob("3", T + 1, 10, 2, new SlurmModel.Gpus(0, 0, 2))));
+        assertEquals(T + 1, spread.get("3"));
+        // GPUs per task bound the tasks a node takes
+        Map<String, Long> perTask = m.run(List.of(gpuJob("1", T, 50, 1, one),
+                gpuJob("3", T + 1, 10, 3, new SlurmModel.Gpus(0, 1, 0))));
+        assertEquals(T + 1, perTask.get("3"), "one task on n1, two on n2");
+        assertNull(m.run(List.of(gpuJob("4", T, 10, 1, new SlurmModel.Gpus(3, 0, 0)))).get("4"),
+                "no node has three GPUs: never");
     }
 }

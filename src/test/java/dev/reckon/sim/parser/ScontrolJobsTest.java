@@ -2,6 +2,7 @@ package dev.reckon.sim.parser;
 
 import dev.reckon.core.InputError;
 import dev.reckon.sim.Predict;
+import dev.reckon.sim.SlurmModel;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -33,8 +34,8 @@ class ScontrolJobsTest {
         assertEquals(3, a.tasks());
         assertEquals(1, a.cpusPerTask());
         assertEquals(0, a.nodesAsked(), "NumNodes=2 of a running job is where it landed, not what it fixed");
-        assertArrayEquals(new long[]{2, 512}, a.held().get("n1"));
-        assertArrayEquals(new long[]{1, 256}, a.held().get("n2"));
+        assertArrayEquals(new long[]{2, 512, 0}, a.held().get("n1"));
+        assertArrayEquals(new long[]{1, 256, 0}, a.held().get("n2"));
         assertEquals(256, a.memPerCpuMb());
         assertEquals(false, a.exclusive());
     }
@@ -50,10 +51,27 @@ class ScontrolJobsTest {
     }
 
     @Test
+    void aGpuJobHoldsTheGpusItsDetailNamesAndAsksAsItsTresSay() {
+        String running = "JobId=51 JobName=train JobState=RUNNING NumNodes=2 NumCPUs=2 NumTasks=2 CPUs/Task=1 "
+                + "TresPerNode=gres:gpu:2 JOB_GRES=gpu:4 Nodes=n1 CPU_IDs=0 Mem=256 GRES=gpu:2(IDX:0-1) "
+                + "Nodes=n2 CPU_IDs=1 Mem=256 GRES=gpu(IDX:2,3) MinMemoryCPU=256M OverSubscribe=OK";
+        Predict.Asked a = ScontrolJobs.parse(running, "f").get("51");
+        assertArrayEquals(new long[]{1, 256, 2}, a.held().get("n1"));
+        assertArrayEquals(new long[]{1, 256, 2}, a.held().get("n2"));
+        assertEquals(new SlurmModel.Gpus(2, 0, 0), a.gpus());
+        String pending = "JobId=52 JobName=t JobState=PENDING NumNodes=1 NumTasks=2 CPUs/Task=1 "
+                + "TresPerJob=gres/gpu:a100:3 TresPerTask=gres:gpu:1 MinMemoryCPU=256M OverSubscribe=OK";
+        assertEquals(new SlurmModel.Gpus(0, 1, 3), ScontrolJobs.parse(pending, "f").get("52").gpus());
+        InputError e = assertThrows(InputError.class, () -> ScontrolJobs.parse(
+                "JobId=53 NumTasks=1 TresPerNode=gres:gpu:a100:lots", "f.txt"));
+        assertTrue(e.getMessage().contains("TresPerNode"), e.getMessage());
+    }
+
+    @Test
     void anArrayTaskIsFoundUnderSqueuesName() {
         Map<String, Predict.Asked> m = ScontrolJobs.parse(TASK + "\nNo jobs in the system\n", "f");
         assertEquals(m.get("108"), m.get("105_3"));
-        assertArrayEquals(new long[]{2, 256}, m.get("105_3").held().get("n1"));
+        assertArrayEquals(new long[]{2, 256, 0}, m.get("105_3").held().get("n1"));
     }
 
     @Test

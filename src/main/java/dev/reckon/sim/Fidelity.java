@@ -119,7 +119,17 @@ public final class Fidelity {
      * @param memBytes memory
      */
     public record Real(String jobId, String name, long submit, long eligible, long start, long end, long limitS, int cpus,
-                       long memBytes, Spec spec) {
+                       long memBytes, Spec spec, SlurmModel.Gpus gpus) {
+        public Real {
+            if (gpus == null) gpus = SlurmModel.Gpus.NONE;
+        }
+
+        /** A job that asked for no GPU. */
+        public Real(String jobId, String name, long submit, long eligible, long start, long end, long limitS, int cpus,
+                    long memBytes, Spec spec) {
+            this(jobId, name, submit, eligible, start, end, limitS, cpus, memBytes, spec, SlurmModel.Gpus.NONE);
+        }
+
         /** A job submitted eligible, of one task on one node. */
         public Real(String jobId, String name, long submit, long start, long end, long limitS, int cpus, long memBytes) {
             this(jobId, name, submit, submit, start, end, limitS, cpus, memBytes, null);
@@ -387,9 +397,9 @@ public final class Fidelity {
         Spec s = r.spec();
         if (s == null) // what accounting says: CPUs in all, memory per node
             return new SlurmModel.Job(r.jobId(), r.submit(), eligible, r.limitS(), runtime, null, 0, r.cpus(), 1, 0,
-                    r.memBytes() >> 20, false);
+                    r.memBytes() >> 20, false, r.gpus());
         return new SlurmModel.Job(r.jobId(), r.submit(), eligible, r.limitS(), runtime, null, s.nodes(), s.tasks(), s.cpus(), 0,
-                s.memMb(), s.exclusive());
+                s.memMb(), s.exclusive(), r.gpus());
     }
 
     /**

@@ -159,7 +159,7 @@ public final class FidelityRun {
 
     /** What {@link #accounted} reads of each job ({@code sacct -X -P -o}); the submit line last, as it may hold '|'. */
     private static final String FIELDS = "JobIDRaw,State,Submit,Eligible,Start,End,TimelimitRaw,AllocCPUS,ReqMem,"
-            + "JobName,ReqCPUS,ReqNodes,AllocNodes,Partition,SubmitLine";
+            + "JobName,ReqCPUS,ReqNodes,AllocNodes,Partition,AllocTRES,SubmitLine";
 
     /**
      * One line of {@link #FIELDS} as a job that started, its shape as asked (see {@link #fromAccounting}), named by
@@ -168,7 +168,7 @@ public final class FidelityRun {
      */
     private static Fidelity.Real accounted(String line, ZoneId zone, long now, boolean byName) {
         String[] f = line.split("\\|", -1);
-        if (f.length < 15 || !f[0].matches("\\d+")) return null;
+        if (f.length < 16 || !f[0].matches("\\d+")) return null;
         if (!f[4].matches("\\d{4}-.*") || !f[2].matches("\\d{4}-.*")) return null; // never started
         boolean ended = f[5].matches("\\d{4}-.*");
         if (!ended && now < 0) return null;
@@ -182,7 +182,8 @@ public final class FidelityRun {
         long memMb = memMb(f[8]);
         int limitMin = (int) Math.min(Integer.MAX_VALUE, limitS(f[6]) / 60);
         // the submit line says how the job asked, where its options were given on it rather than in the script
-        Fidelity.Spec shape = fromSubmitLine(f[0], line.substring(nthBar(line, 14) + 1), memMb, limitMin);
+        String submitLine = line.substring(nthBar(line, 15) + 1);
+        Fidelity.Spec shape = fromSubmitLine(f[0], submitLine, memMb, limitMin);
         if (shape == null) {
             if (alloc > req) shape = new Fidelity.Spec(f[0], 0, Math.max(1, req / reqNodes), memMb, limitMin, 0,
                     reqNodes, reqNodes, true, 0);
@@ -191,8 +192,71 @@ public final class FidelityRun {
             else if (allocNodes > 1) shape = new Fidelity.Spec(f[0], 0, 1, memMb, limitMin, 0, req, 0, false, 0);
             else shape = new Fidelity.Spec(f[0], 0, req, memMb, limitMin, 0, 1, 1, false, 0);
         }
+        // the GPUs as asked on the sbatch line, else as held: on each node of a job of one node, else in all
+        SlurmModel.Gpus gpus = gpusFromSubmitLine(submitLine);
+        if (gpus == null) {
+            int held = heldGpus(f[14]);
+            gpus = held == 0 ? SlurmModel.Gpus.NONE
+                    : allocNodes == 1 ? new SlurmModel.Gpus(held, 0, 0) : new SlurmModel.Gpus(0, 0, held);
+        }
         return new Fidelity.Real(f[0], byName ? f[9] : f[0], submit, eligible, start, end, limitS(f[6]), alloc,
-                memMb << 20, shape);
+                memMb << 20, shape, gpus);
+    }
+
+    /** The GPUs of an AllocTRES value ({@code cpu=2,gres/gpu=2,mem=1G}; typed ones summed where no total is given). */
+    static int heldGpus(String allocTres) {
+        long total = -1, typed = 0;
+        for (String part : allocTres.split(",")) {
+            int eq = part.indexOf('=');
+            if (eq < 0 || !part.substring(eq + 1).matches("\\d{1,9}")) continue;
+            String key = part.substring(0, eq);
+            long v = Long.parseLong(part.substring(eq + 1));
+            if (key.equals("gres/gpu")) total = v;
+            else if (key.startsWith("gres/gpu:")) typed += v;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, total >= 0 ? total : typed);
+    }
+
+    /**
+     * The GPUs a job asked for on its {@code sbatch} line ({@code --gres=gpu[:type]:N}, {@code --gpus-per-node},
+     * {@code --gpus-per-task}, {@code -G}/{@code --gpus}); null when the line names none (or is not sbatch's).
+     */
+    static SlurmModel.Gpus gpusFromSubmitLine(String line) {
+        String[] t = line.strip().split("\\s+");
+        if (t.length == 0 || !(t[0].equals("sbatch") || t[0].endsWith("/sbatch"))) return null;
+        int perNode = 0, perTask = 0, perJob = 0;
+        boolean any = false;
+        for (int i = 1; i < t.length; i++) {
+            String a = t[i];
+            if (a.startsWith("--wrap") || !a.startsWith("-")) break;
+            String key = a, value = null;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0) {
+                key = a.substring(0, eq);
+                value = a.substring(eq + 1);
+            } else if (a.startsWith("-G") && a.length() > 2) {
+                key = "-G";
+                value = a.substring(2);
+            }
+            boolean gpuOption = switch (key) {
+                case "--gres", "--gpus-per-node", "--gpus-per-task", "-G", "--gpus" -> true;
+                default -> false;
+            };
+            if (!gpuOption) continue;
+            if (value == null && i + 1 < t.length) value = t[++i];
+            try {
+                switch (key) {
+                    case "--gres" -> perNode = SlurmModel.Gpus.count(value);
+                    case "--gpus-per-node" -> perNode = SlurmModel.Gpus.count("gpu:" + value);
+                    case "--gpus-per-task" -> perTask = SlurmModel.Gpus.count("gpu:" + value);
+                    default -> perJob = SlurmModel.Gpus.count("gpu:" + value);
+                }
+            } catch (RuntimeException e) {
+                return null; // a value sbatch would have refused, or one not read here: go by accounting
+            }
+            any = true;
+        }
+        return any ? new SlurmModel.Gpus(perNode, perTask, perJob) : null;
     }
 
     private static int nthBar(String line, int n) {

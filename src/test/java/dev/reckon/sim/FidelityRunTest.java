@@ -38,4 +38,33 @@ class FidelityRunTest {
         assertNull(FidelityRun.fromSubmitLine("3", "salloc -n 2", 100, 1));
         assertNull(FidelityRun.fromSubmitLine("4", "sbatch --ntasks=two job.sh", 100, 1));
     }
+
+    @Test
+    void theGpusComeFromTheSbatchLineElseFromWhatAccountingSaysWasHeld() {
+        assertEquals(new SlurmModel.Gpus(2, 0, 0), FidelityRun.gpusFromSubmitLine("sbatch --gres=gpu:a100:2 -c 1 job.sh"));
+        assertEquals(new SlurmModel.Gpus(1, 1, 4), FidelityRun.gpusFromSubmitLine(
+                "sbatch --gpus-per-node=1 --gpus-per-task 1 -G4 job.sh --gres=gpu:8"));
+        assertNull(FidelityRun.gpusFromSubmitLine("sbatch -c 2 job.sh"), "none named: accounting's AllocTRES decides");
+        assertEquals(2, FidelityRun.heldGpus("billing=2,cpu=2,gres/gpu=2,mem=1G,node=1"));
+        assertEquals(3, FidelityRun.heldGpus("cpu=2,gres/gpu:a100=2,gres/gpu:v100=1"));
+        assertEquals(0, FidelityRun.heldGpus("cpu=2,mem=1G"));
+    }
+
+    @Test
+    void aGpuJobReplaysOnTheNodeWhoseGpusAreFree() {
+        long t = 1_800_000_030L;
+        SlurmModel m = new SlurmModel(java.util.List.of(new SlurmModel.Node("n1", 4, 4000, 2, java.util.Set.of("gpu")),
+                new SlurmModel.Node("n2", 4, 4000, 2, java.util.Set.of("gpu"))), SlurmModel.Settings.defaults());
+        SlurmModel.Gpus one = new SlurmModel.Gpus(1, 0, 0);
+        // three jobs of one GPU: two fit on n1 beside each other, the third on n2; a fourth of two GPUs waits for
+        // a node with both free (CPUs are free on both all along)
+        java.util.List<Fidelity.Real> real = java.util.List.of(
+                new Fidelity.Real("1", "a", t, t, t, t + 50, 600, 1, 100L << 20, null, one),
+                new Fidelity.Real("2", "b", t, t, t, t + 90, 600, 1, 100L << 20, null, one),
+                new Fidelity.Real("3", "c", t, t, t, t + 90, 600, 1, 100L << 20, null, one),
+                new Fidelity.Real("4", "d", t + 1, t + 1, t + 90, t + 95, 600, 1, 100L << 20, null,
+                        new SlurmModel.Gpus(2, 0, 0)));
+        java.util.Map<String, Long> replayed = Fidelity.replay(real, java.util.List.of(), m);
+        assertEquals(t + 90, replayed.get("d"), "one GPU stays busy on each node until the 90-second jobs end");
+    }
 }

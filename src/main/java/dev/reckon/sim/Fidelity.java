@@ -391,6 +391,15 @@ public final class Fidelity {
         return out;
     }
 
+    /** The GPUs asked, for the shape column: {@code +2gpu/n}, {@code +1gpu/task}, {@code +4gpu}; empty for none. */
+    static String gpuShape(SlurmModel.Gpus g) {
+        StringBuilder b = new StringBuilder();
+        if (g.perNode() > 0) b.append('+').append(g.perNode()).append("gpu/n");
+        if (g.perTask() > 0) b.append('+').append(g.perTask()).append("gpu/task");
+        if (g.perJob() > 0) b.append('+').append(g.perJob()).append("gpu");
+        return b.toString();
+    }
+
     private static SlurmModel.Job job(Real r) {
         long runtime = Math.max(0, r.end() - r.start());
         long eligible = Math.max(r.submit(), r.eligible());
@@ -461,14 +470,15 @@ public final class Fidelity {
             List<Long> starts = new ArrayList<>();
             for (Map<String, Timing> t : real) starts.add(t.containsKey(r.name()) ? t.get(r.name()).start() : null);
             Long rep = replays.get(0).get(r.name()), pool = pooled.get(0).get(r.name());
-            lines.add(new Line(r.name(), r.spec() == null ? r.cpus() + "cpu" : r.spec().shape(),
+            lines.add(new Line(r.name(), (r.spec() == null ? r.cpus() + "cpu" : r.spec().shape()) + gpuShape(r.gpus()),
                     r.submit() - first.origin(), starts, rep == null ? null : rep - first.origin(),
                     pool == null ? null : pool - first.origin()));
         }
         StringBuilder nodes = new StringBuilder();
         for (SlurmModel.Node nd : model.nodes()) {
             if (!nodes.isEmpty()) nodes.append(", ");
-            nodes.append(nd.name()).append(" (").append(nd.cpus()).append(" CPUs, ").append(nd.memMb()).append(" MB)");
+            nodes.append(nd.name()).append(" (").append(nd.cpus()).append(" CPUs, ").append(nd.memMb()).append(" MB")
+                    .append(nd.gpus() > 0 ? ", " + nd.gpus() + " GPUs)" : ")");
         }
         return new Comparison(model.settings().toString(), nodes.toString(),
                 (int) Math.floorMod(first.origin(), 30L), foreign, turnarounds, ss, rv, pv, lines);

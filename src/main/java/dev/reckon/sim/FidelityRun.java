@@ -217,47 +217,6 @@ public final class FidelityRun {
         return (int) Math.min(Integer.MAX_VALUE, total >= 0 ? total : typed);
     }
 
-    /**
-     * The GPUs a job asked for on its {@code sbatch} line ({@code --gres=gpu[:type]:N}, {@code --gpus-per-node},
-     * {@code --gpus-per-task}, {@code -G}/{@code --gpus}); null when the line names none (or is not sbatch's).
-     */
-    static SlurmModel.Gpus gpusFromSubmitLine(String line) {
-        String[] t = line.strip().split("\\s+");
-        if (t.length == 0 || !(t[0].equals("sbatch") || t[0].endsWith("/sbatch"))) return null;
-        int perNode = 0, perTask = 0, perJob = 0;
-        boolean any = false;
-        for (int i = 1; i < t.length; i++) {
-            String a = t[i];
-            if (a.startsWith("--wrap") || !a.startsWith("-")) break;
-            String key = a, value = null;
-            int eq = a.indexOf('=');
-            if (a.startsWith("--") && eq > 0) {
-                key = a.substring(0, eq);
-                value = a.substring(eq + 1);
-            } else if (a.startsWith("-G") && a.length() > 2) {
-                key = "-G";
-                value = a.substring(2);
-            }
-            boolean gpuOption = switch (key) {
-                case "--gres", "--gpus-per-node", "--gpus-per-task", "-G", "--gpus" -> true;
-                default -> false;
-            };
-            if (!gpuOption) continue;
-            if (value == null && i + 1 < t.length) value = t[++i];
-            try {
-                switch (key) {
-                    case "--gres" -> perNode = SlurmModel.Gpus.count(value);
-                    case "--gpus-per-node" -> perNode = SlurmModel.Gpus.count("gpu:" + value);
-                    case "--gpus-per-task" -> perTask = SlurmModel.Gpus.count("gpu:" + value);
-                    default -> perJob = SlurmModel.Gpus.count("gpu:" + value);
-                }
-            } catch (RuntimeException e) {
-                return null; // a value sbatch would have refused, or one not read here: go by accounting
-            }
-            any = true;
-        }
-        return any ? new SlurmModel.Gpus(perNode, perTask, perJob) : null;
-    }
 
     private static int nthBar(String line, int n) {
         int at = -1;
@@ -272,49 +231,99 @@ public final class FidelityRun {
      * not an sbatch line. Options after {@code --wrap} or the script's name are the job's own, not sbatch's.
      */
     static Fidelity.Spec fromSubmitLine(String id, String line, long memMb, int limitMin) {
-        String[] t = line.strip().split("\\s+");
-        if (t.length == 0 || !(t[0].equals("sbatch") || t[0].endsWith("/sbatch"))) return null;
+        Map<String, String> o = sbatchOptions(line);
+        if (o == null) return null;
         Integer tasks = null, perTask = null, nodes = null;
-        boolean exclusive = false, any = false;
+        boolean exclusive = o.containsKey("--exclusive");
         long mem = memMb;
-        for (int i = 1; i < t.length; i++) {
-            String a = t[i];
-            if (a.startsWith("--wrap") || !a.startsWith("-")) break;
-            String key = a, value = null;
-            int eq = a.indexOf('=');
-            if (a.startsWith("--") && eq > 0) {
-                key = a.substring(0, eq);
-                value = a.substring(eq + 1);
-            } else if (!a.startsWith("--") && a.length() > 2) {
-                key = a.substring(0, 2);
-                value = a.substring(2);
+        try {
+            if (o.containsKey("--ntasks")) tasks = Integer.parseInt(o.get("--ntasks"));
+            if (o.containsKey("--cpus-per-task")) perTask = Integer.parseInt(o.get("--cpus-per-task"));
+            if (o.containsKey("--nodes")) {
+                String v = o.get("--nodes");
+                nodes = Integer.parseInt(v.contains("-") ? v.substring(0, v.indexOf('-')) : v);
             }
-            boolean takesValue = switch (key) {
-                case "-n", "--ntasks", "-c", "--cpus-per-task", "-N", "--nodes", "--mem" -> true;
-                default -> false;
-            };
-            if (takesValue && value == null && i + 1 < t.length) value = t[++i];
-            try {
-                switch (key) {
-                    case "-n", "--ntasks" -> { tasks = Integer.parseInt(value); any = true; }
-                    case "-c", "--cpus-per-task" -> { perTask = Integer.parseInt(value); any = true; }
-                    case "-N", "--nodes" -> {
-                        String v = value.contains("-") ? value.substring(0, value.indexOf('-')) : value;
-                        nodes = Integer.parseInt(v);
-                        any = true;
-                    }
-                    case "--exclusive" -> { exclusive = true; any = true; }
-                    case "--mem" -> mem = memMb(value);
-                    default -> { }
-                }
-            } catch (RuntimeException e) {
-                return null; // a value sbatch would have refused, or one not read here: go by accounting
-            }
+            if (o.containsKey("--mem")) mem = memMb(o.get("--mem"));
+        } catch (RuntimeException e) {
+            return null; // a value sbatch would have refused, or one not read here: go by accounting
         }
-        if (!any) return null;
+        if (tasks == null && perTask == null && nodes == null && !exclusive) return null;
         int n = nodes == null ? 0 : Math.max(1, nodes);
         int k = tasks != null ? Math.max(1, tasks) : Math.max(1, n);
         return new Fidelity.Spec(id, 0, perTask == null ? 1 : Math.max(1, perTask), mem, limitMin, 0, k, n, exclusive, 0);
+    }
+
+    /**
+     * The GPUs a job asked for on its {@code sbatch} line ({@code --gres=gpu[:type]:N}, {@code --gpus-per-node},
+     * {@code --gpus-per-task}, {@code -G}/{@code --gpus}); null when the line names none (or is not sbatch's).
+     */
+    static SlurmModel.Gpus gpusFromSubmitLine(String line) {
+        Map<String, String> o = sbatchOptions(line);
+        if (o == null) return null;
+        int perNode = 0, perTask = 0, perJob = 0;
+        boolean any = false;
+        try {
+            if (o.containsKey("--gres")) { perNode = SlurmModel.Gpus.count(o.get("--gres")); any = true; }
+            if (o.containsKey("--gpus-per-node")) { perNode = SlurmModel.Gpus.count("gpu:" + o.get("--gpus-per-node")); any = true; }
+            if (o.containsKey("--gpus-per-task")) { perTask = SlurmModel.Gpus.count("gpu:" + o.get("--gpus-per-task")); any = true; }
+            if (o.containsKey("--gpus")) { perJob = SlurmModel.Gpus.count("gpu:" + o.get("--gpus")); any = true; }
+        } catch (RuntimeException e) {
+            return null; // a value sbatch would have refused, or one not read here: go by accounting
+        }
+        return any ? new SlurmModel.Gpus(perNode, perTask, perJob) : null;
+    }
+
+    /** sbatch's short options that take a value, by their long names. */
+    private static final Map<Character, String> SHORT_WITH_VALUE = Map.ofEntries(
+            Map.entry('A', "--account"), Map.entry('a', "--array"), Map.entry('b', "--begin"),
+            Map.entry('c', "--cpus-per-task"), Map.entry('C', "--constraint"), Map.entry('D', "--chdir"),
+            Map.entry('d', "--dependency"), Map.entry('e', "--error"), Map.entry('G', "--gpus"),
+            Map.entry('i', "--input"), Map.entry('J', "--job-name"), Map.entry('L', "--licenses"),
+            Map.entry('M', "--clusters"), Map.entry('m', "--distribution"), Map.entry('N', "--nodes"),
+            Map.entry('n', "--ntasks"), Map.entry('o', "--output"), Map.entry('p', "--partition"),
+            Map.entry('q', "--qos"), Map.entry('S', "--core-spec"), Map.entry('t', "--time"),
+            Map.entry('w', "--nodelist"), Map.entry('x', "--exclude"));
+    /** sbatch's short flags (no value), by their long names. */
+    private static final Map<Character, String> SHORT_FLAGS = Map.of('H', "--hold", 'I', "--immediate",
+            'k', "--no-kill", 'O', "--overcommit", 's', "--oversubscribe", 'Q', "--quiet", 'v', "--verbose",
+            'W', "--wait", 'h', "--help", 'V', "--version");
+    /** sbatch's long options that take no value unless given with '='. */
+    private static final Set<String> LONG_FLAGS = Set.of("--exclusive", "--hold", "--parsable", "--requeue",
+            "--no-requeue", "--wait", "--test-only", "--overcommit", "--oversubscribe", "--contiguous", "--spread-job",
+            "--use-min-nodes", "--verbose", "--quiet", "--ignore-pbs", "--no-kill", "--reboot", "--help", "--usage",
+            "--version", "--get-user-env", "--immediate", "--nice", "--propagate", "--x11");
+
+    /**
+     * The options of an {@code sbatch} line by their long names ({@code -p gpu} and {@code --partition gpu} alike
+     * as {@code --partition}; a flag's value empty), up to the script's name or {@code --wrap}; null when the line is
+     * not sbatch's. Short options may be bundled ({@code -Hn2}); the last of a repeated option wins, as in sbatch.
+     */
+    static Map<String, String> sbatchOptions(String line) {
+        String[] t = line.strip().split("\\s+");
+        if (t.length == 0 || !(t[0].equals("sbatch") || t[0].endsWith("/sbatch"))) return null;
+        Map<String, String> out = new HashMap<>();
+        for (int i = 1; i < t.length; i++) {
+            String a = t[i];
+            if (a.startsWith("--wrap") || !a.startsWith("-") || a.equals("-") || a.equals("--")) break;
+            if (a.startsWith("--")) {
+                int eq = a.indexOf('=');
+                if (eq > 0) out.put(a.substring(0, eq), a.substring(eq + 1));
+                else if (LONG_FLAGS.contains(a) || i + 1 >= t.length) out.put(a, "");
+                else out.put(a, t[++i]);
+                continue;
+            }
+            for (int k = 1; k < a.length(); k++) { // -Hn2, -n 2, -p gpu
+                char c = a.charAt(k);
+                String withValue = SHORT_WITH_VALUE.get(c);
+                if (withValue != null) {
+                    String v = k + 1 < a.length() ? a.substring(k + 1) : i + 1 < t.length ? t[++i] : "";
+                    out.put(withValue, v.startsWith("=") ? v.substring(1) : v);
+                    break;
+                }
+                out.put(SHORT_FLAGS.getOrDefault(c, "-" + c), "");
+            }
+        }
+        return out;
     }
 
     /** Other jobs that ran, or waited, on the cluster between {@code from} and {@code to} (Unix seconds). */

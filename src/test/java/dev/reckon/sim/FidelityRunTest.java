@@ -32,6 +32,17 @@ class FidelityRunTest {
     }
 
     @Test
+    void aPartitionGivenAsDashPGpuDoesNotEndTheOptions() {
+        // regression: "-p gpu" was read as the script "gpu", so the shape and GPUs after it were left to accounting
+        String line = "sbatch --parsable -p gpu --gres=gpu:1 -n 2 -t 2 --wrap sleep 12";
+        Fidelity.Spec s = FidelityRun.fromSubmitLine("5290", line, 256, 2);
+        assertEquals("2x1cpu", s.shape());
+        assertEquals(new SlurmModel.Gpus(1, 0, 0), FidelityRun.gpusFromSubmitLine(line));
+        assertEquals(java.util.Map.of("--partition", "gpu", "--time", "5", "--hold", "", "--ntasks", "3",
+                "--account", "ops"), FidelityRun.sbatchOptions("sbatch --partition gpu -t 5 -Hn3 --account=ops job.sh -c 4"));
+    }
+
+    @Test
     void aLineWithoutTheShapesOptionsOrNotSbatchsIsLeftToAccounting() {
         assertNull(FidelityRun.fromSubmitLine("1", "sbatch --job-name=a --mem=1G job.sh", 100, 1), "the shape is in the script");
         assertNull(FidelityRun.fromSubmitLine("2", "", 100, 1));

@@ -32,8 +32,8 @@ import java.util.concurrent.Callable;
                 + "running job: the median of the longer runtimes than it has run already). The nodes come from "
                 + "'scontrol show node -o' (down and drained nodes left out). The new job queues behind every pending "
                 + "job and may backfill. On a live cluster the queue is replayed with Slurm's own scheduler job by job: each running "
-                + "job's CPUs and memory per node from 'scontrol show job -d', the backfill settings from 'scontrol show "
-                + "config'; with GPUs, saved outputs or over 2,000 jobs, the pooled simulator instead. Run 'reckon ingest "
+                + "job's CPUs, memory and GPUs per node from 'scontrol show job -d', the backfill settings from 'scontrol show "
+                + "config'; with saved outputs or over 2,000 jobs, the pooled simulator instead. Run 'reckon ingest "
                 + "slurm' first: the estimate reads the ledger's last 7 days.",
                 "A pending job array counts as its tasks; under a %%N limit its tasks run N at a time.",
                 "Compares the shape asked with fewer GPUs, half the time limit, and the job split in two halves. "
@@ -67,7 +67,7 @@ final class PredictCommand implements Callable<Integer> {
     boolean exclusive;
     @Option(names = "--policy", paramLabel = "NAME",
             description = "slurm (Slurm's own scheduler job by job: nodes one by one, the main scheduler's pass, "
-                    + "backfill every bf_interval; needs the live cluster and no GPUs) or a pooled policy: "
+                    + "backfill every bf_interval, GPUs per node; needs the live cluster) or a pooled policy: "
                     + "${COMPLETION-CANDIDATES}. Default: slurm where it can, else conservative (the defaults file).",
             completionCandidates = SimSource.Names.class)
     String policy;

@@ -131,7 +131,7 @@ final class Tools {
                         .string("time", "Time limit: 30m, 4h, 2d or [D-]HH:MM:SS.")
                         .string("partition", "The partition (default: any node).")
                         .bool("exclusive", "The job has its nodes to itself (sbatch --exclusive; default false).")
-                        .string("policy", "slurm (Slurm's scheduler job by job, on the live cluster without GPUs) or a "
+                        .string("policy", "slurm (Slurm's scheduler job by job, on the live cluster) or a "
                                 + "pooled policy (default: slurm where it can, else conservative).")
                         .string("squeue_output", "A saved squeue output file instead of asking Slurm (with nodes_output).")
                         .string("nodes_output", "A saved 'scontrol show node -o' output file (with squeue_output).")

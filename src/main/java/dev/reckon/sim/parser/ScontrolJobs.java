@@ -64,6 +64,7 @@ public final class ScontrolJobs {
                 String cpuIds = value(l.substring(at), "CPU_IDs");
                 String memMb = value(l.substring(at), "Mem");
                 String gres = groupValue(l.substring(at), "GRES");
+                if (gres == null || gres.isEmpty()) gres = groupValue(l.substring(at), "GRES_IDX"); // Slurm before 20.02
                 if (nodes == null || cpuIds == null) continue;
                 long cpus = cpuCount(cpuIds, fileName, no);
                 long mb = memMb == null || memMb.isEmpty() ? 0 : read(memMb, "Mem", fileName, no);

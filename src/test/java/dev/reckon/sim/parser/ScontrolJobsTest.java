@@ -59,6 +59,9 @@ class ScontrolJobsTest {
         assertArrayEquals(new long[]{1, 256, 2}, a.held().get("n1"));
         assertArrayEquals(new long[]{1, 256, 2}, a.held().get("n2"));
         assertEquals(new SlurmModel.Gpus(2, 0, 0), a.gpus());
+        Predict.Asked old = ScontrolJobs.parse("JobId=50 NumTasks=1 Nodes=n1 CPU_IDs=0 Mem=256 GRES_IDX=gpu(IDX:0-2)", "f")
+                .get("50");
+        assertArrayEquals(new long[]{1, 256, 3}, old.held().get("n1"), "Slurm 19.05 names the indexes GRES_IDX");
         String pending = "JobId=52 JobName=t JobState=PENDING NumNodes=1 NumTasks=2 CPUs/Task=1 "
                 + "TresPerJob=gres/gpu:a100:3 TresPerTask=gres:gpu:1 MinMemoryCPU=256M OverSubscribe=OK";
         assertEquals(new SlurmModel.Gpus(0, 1, 3), ScontrolJobs.parse(pending, "f").get("52").gpus());

@@ -119,12 +119,18 @@ public final class Fidelity {
      * @param memBytes memory
      */
     public record Real(String jobId, String name, long submit, long eligible, long start, long end, long limitS, int cpus,
-                       long memBytes, Spec spec, SlurmModel.Gpus gpus) {
+                       long memBytes, Spec spec, SlurmModel.Gpus gpus, boolean started) {
         public Real {
             if (gpus == null) gpus = SlurmModel.Gpus.NONE;
         }
 
-        /** A job that asked for no GPU. */
+        /** A job that started. */
+        public Real(String jobId, String name, long submit, long eligible, long start, long end, long limitS, int cpus,
+                    long memBytes, Spec spec, SlurmModel.Gpus gpus) {
+            this(jobId, name, submit, eligible, start, end, limitS, cpus, memBytes, spec, gpus, true);
+        }
+
+        /** A job that started and asked for no GPU. */
         public Real(String jobId, String name, long submit, long eligible, long start, long end, long limitS, int cpus,
                     long memBytes, Spec spec) {
             this(jobId, name, submit, eligible, start, end, limitS, cpus, memBytes, spec, SlurmModel.Gpus.NONE);
@@ -401,14 +407,16 @@ public final class Fidelity {
     }
 
     private static SlurmModel.Job job(Real r) {
-        long runtime = Math.max(0, r.end() - r.start());
+        // a job that never started waited from its eligible time until it was cancelled (its end)
+        long runtime = r.started() ? Math.max(0, r.end() - r.start()) : r.limitS();
+        long leaves = r.started() ? SlurmModel.Job.STAYS : r.end();
         long eligible = Math.max(r.submit(), r.eligible());
         Spec s = r.spec();
         if (s == null) // what accounting says: CPUs in all, memory per node
             return new SlurmModel.Job(r.jobId(), r.submit(), eligible, r.limitS(), runtime, null, 0, r.cpus(), 1, 0,
-                    r.memBytes() >> 20, false, r.gpus());
+                    r.memBytes() >> 20, false, r.gpus(), leaves);
         return new SlurmModel.Job(r.jobId(), r.submit(), eligible, r.limitS(), runtime, null, s.nodes(), s.tasks(), s.cpus(), 0,
-                s.memMb(), s.exclusive(), r.gpus());
+                s.memMb(), s.exclusive(), r.gpus(), leaves);
     }
 
     /**
@@ -512,6 +520,7 @@ public final class Fidelity {
                 .thenComparingLong(r -> idNumber(r.jobId())));
         long ta = d.fidelityTurnaroundS();
         for (Real r : all) {
+            if (!r.started()) continue; // the pooled simulator has no cancelled waiting jobs
             Spec s = r.spec();
             int nodes = s == null ? 1 : s.nodes();
             long cores = s != null && s.exclusive() ? (long) n0.cpus() * Math.max(1, s.nodes()) : r.cpus();
@@ -539,7 +548,7 @@ public final class Fidelity {
     public static Long turnaroundMs(List<Real> real, List<Real> foreign) {
         List<Long> ends = new ArrayList<>();
         for (Real r : real) ends.add(r.end());
-        for (Real r : foreign) ends.add(r.end());
+        for (Real r : foreign) if (r.started()) ends.add(r.end());
         ends.sort(Comparator.naturalOrder());
         int n = 0, ones = 0;
         for (Real r : real) {

@@ -164,16 +164,19 @@ public final class FidelityRun {
     /**
      * One line of {@link #FIELDS} as a job that started, its shape as asked (see {@link #fromAccounting}), named by
      * its job name ({@code byName}) or id; null for a line that is not a job's or a job that never started, or that
-     * has not ended when {@code now} is negative (else it is taken to end at {@code now}).
+     * has not ended when {@code now} is negative (else it is taken to end at {@code now}). With {@code now} given, a
+     * job that became eligible but never started is read too ({@link Fidelity.Real#started()} false): it waited until
+     * it was cancelled (its end), or until {@code now}; one held all along (no eligible time) is left out.
      */
     private static Fidelity.Real accounted(String line, ZoneId zone, long now, boolean byName) {
         String[] f = line.split("\\|", -1);
-        if (f.length < 16 || !f[0].matches("\\d+")) return null;
-        if (!f[4].matches("\\d{4}-.*") || !f[2].matches("\\d{4}-.*")) return null; // never started
+        if (f.length < 16 || !f[0].matches("\\d+") || !f[2].matches("\\d{4}-.*")) return null;
+        boolean started = f[4].matches("\\d{4}-.*");
         boolean ended = f[5].matches("\\d{4}-.*");
         if (!ended && now < 0) return null;
+        if (!started && (now < 0 || !f[3].matches("\\d{4}-.*"))) return null; // never started; or held all along
         long submit = epoch(f[2], zone);
-        long start = epoch(f[4], zone), end = ended ? epoch(f[5], zone) : now;
+        long end = ended ? epoch(f[5], zone) : now, start = started ? epoch(f[4], zone) : end;
         long eligible = f[3].matches("\\d{4}-.*") ? epoch(f[3], zone) : submit;
         int alloc = f[7].matches("\\d+") ? Math.max(1, Integer.parseInt(f[7])) : 1;
         int req = f[10].matches("\\d+") ? Math.max(1, Integer.parseInt(f[10])) : alloc;
@@ -200,7 +203,7 @@ public final class FidelityRun {
                     : allocNodes == 1 ? new SlurmModel.Gpus(held, 0, 0) : new SlurmModel.Gpus(0, 0, held);
         }
         return new Fidelity.Real(f[0], byName ? f[9] : f[0], submit, eligible, start, end, limitS(f[6]), alloc,
-                memMb << 20, shape, gpus);
+                memMb << 20, shape, gpus, started);
     }
 
     /** The GPUs of an AllocTRES value ({@code cpu=2,gres/gpu=2,mem=1G}; typed ones summed where no total is given). */
@@ -326,7 +329,10 @@ public final class FidelityRun {
         return out;
     }
 
-    /** Other jobs that ran, or waited, on the cluster between {@code from} and {@code to} (Unix seconds). */
+    /**
+     * Other jobs that ran, or waited, on the cluster between {@code from} and {@code to} (Unix seconds): those cancelled
+     * while they waited too, as they held their place in the queue until then.
+     */
     static List<Fidelity.Real> foreign(SlurmCommands slurm, Set<String> mine, long from, long to) {
         ZoneId zone = slurm.zone();
         String out;
@@ -342,7 +348,8 @@ public final class FidelityRun {
         long now = Instant.now().getEpochSecond();
         for (String line : out.lines().toList()) {
             Fidelity.Real r = accounted(line, zone, now, true);
-            if (r == null || mine.contains(r.jobId()) || r.end() < from || r.start() > to) continue;
+            if (r == null || mine.contains(r.jobId()) || r.end() < from) continue;
+            if (r.started() ? r.start() > to : Math.max(r.submit(), r.eligible()) > to) continue;
             real.add(r);
         }
         return real;

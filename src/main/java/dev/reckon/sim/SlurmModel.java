@@ -37,7 +37,8 @@ import java.util.Set;
  * <li>the turnaround: a job's nodes are free {@code turnaround} seconds after its recorded end (completion, epilog,
  *     then the scheduling pass that it triggers);</li>
  * <li>a held job may start once released (its eligible time), and keeps its place in the queue by submission:
- *     measured on Slurm 22.05 with equal priorities, a released job starts before jobs submitted after it.</li>
+ *     measured on Slurm 22.05 with equal priorities, a released job starts before jobs submitted after it;</li>
+ * <li>a job cancelled while it waited holds its place in the queue (and its backfill reservation) until then.</li>
  * </ul>
  *
  * <p>What it leaves out: partition priority tiers, QOS and association limits, preemption, GPU types and GRES other than
@@ -222,14 +223,27 @@ public final class SlurmModel {
      * @param memPerNodeMb {@code --mem}, MB per node; 0 when not given ({@code DefMemPerCPU} then applies)
      * @param exclusive    {@code --exclusive}: whole nodes
      * @param gpus         the GPUs it asks for
+     * @param leavesAt     when it was taken out of the system (Unix seconds): cancelled while it waited, it leaves the
+     *                     queue then, and where the replay has started it, it ends then; {@link #STAYS} when never
      */
     public record Job(String id, long submit, long eligible, long limitS, long runtimeS, String partition, int nodes, int tasks,
-                      int cpusPerTask, int tasksPerNode, long memPerNodeMb, boolean exclusive, Gpus gpus) {
+                      int cpusPerTask, int tasksPerNode, long memPerNodeMb, boolean exclusive, Gpus gpus, long leavesAt) {
+        /** {@link #leavesAt} of a job that stays until it has run. */
+        public static final long STAYS = Long.MAX_VALUE / 2_000;
+
         public Job {
             if (tasks < 1 || cpusPerTask < 1 || nodes < 0 || tasksPerNode < 0 || limitS < 0 || runtimeS < 0
                     || memPerNodeMb < 0)
                 throw new IllegalArgumentException("job " + id + ": tasks and CPUs >= 1, nothing negative");
             if (gpus == null) gpus = Gpus.NONE;
+            leavesAt = Math.min(leavesAt, STAYS);
+        }
+
+        /** A job that stays until it has run. */
+        public Job(String id, long submit, long eligible, long limitS, long runtimeS, String partition, int nodes,
+                   int tasks, int cpusPerTask, int tasksPerNode, long memPerNodeMb, boolean exclusive, Gpus gpus) {
+            this(id, submit, eligible, limitS, runtimeS, partition, nodes, tasks, cpusPerTask, tasksPerNode,
+                    memPerNodeMb, exclusive, gpus, STAYS);
         }
 
         /** A job that asks for no GPU. */
@@ -241,7 +255,7 @@ public final class SlurmModel {
 
         /** A job of one task of {@code cpus} CPUs on one node. */
         public static Job simple(String id, long eligible, long limitS, long runtimeS, int cpus, long memMb) {
-            return new Job(id, eligible, eligible, limitS, runtimeS, null, 1, 1, cpus, 0, memMb, false, Gpus.NONE);
+            return new Job(id, eligible, eligible, limitS, runtimeS, null, 1, 1, cpus, 0, memMb, false, Gpus.NONE, STAYS);
         }
     }
 
@@ -560,7 +574,10 @@ public final class SlurmModel {
         int nextArrival = 0;
         // jobs that can never run are dropped up front, as Slurm rejects them at submission
         List<Integer> arrivals = new ArrayList<>();
-        for (int k : byEligible) if (everFits(jobs.get(k), partNodes[k])) arrivals.add(k);
+        for (int k : byEligible) {
+            Job j = jobs.get(k);
+            if (j.leavesAt() > j.eligible() && everFits(j, partNodes[k])) arrivals.add(k);
+        }
         arrivals.sort(Comparator.comparingLong(k -> jobs.get(k).eligible()));
         long[] eligibleMs = new long[m];
         for (int k = 0; k < m; k++) eligibleMs[k] = jobs.get(k).eligible() * MS;
@@ -578,6 +595,12 @@ public final class SlurmModel {
                 if (l.release <= t) {
                     state.give(l.alloc);
                     live.remove(i);
+                    event = true;
+                }
+            }
+            for (int i = pending.size() - 1; i >= 0; i--) {
+                if (jobs.get(pending.get(i)).leavesAt() * MS <= t) { // cancelled while it waited
+                    pending.remove(i);
                     event = true;
                 }
             }
@@ -612,6 +635,7 @@ public final class SlurmModel {
             long next = Long.MAX_VALUE;
             if (nextArrival < arrivals.size()) next = eligibleMs[arrivals.get(nextArrival)];
             for (Live l : live) next = Math.min(next, l.release);
+            for (int k : pending) if (jobs.get(k).leavesAt() < Job.STAYS) next = Math.min(next, jobs.get(k).leavesAt() * MS);
             if (changedSinceBackfill && !pending.isEmpty()) next = Math.min(next, (t / bf + 1) * bf);
             if (next == Long.MAX_VALUE) break; // pending jobs that nothing will ever free room for
             t = Math.max(t + 1, next);
@@ -641,7 +665,7 @@ public final class SlurmModel {
         state.take(a);
         starts.put(j.id(), Math.floorDiv(t, MS));
         // Slurm's clock is whole seconds: the limit ends a whole number of seconds after the recorded start
-        long end = t + Math.min(j.runtimeS(), j.limitS()) * MS;
+        long end = Math.min(t + Math.min(j.runtimeS(), j.limitS()) * MS, Math.max(t, j.leavesAt() * MS));
         return new Live(k, j.id(), t, (Math.floorDiv(t, MS) + j.limitS()) * MS, end, end + settings.turnaroundMs(), a);
     }
 

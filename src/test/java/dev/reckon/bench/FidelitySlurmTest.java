@@ -141,4 +141,50 @@ class FidelitySlurmTest {
         assertTrue(a.within5() >= 0.60 && a.within5() > pooled.within5(), summary);
         assertTrue(Math.abs(a.meanWaitB() - a.meanWaitA()) <= 0.10 * a.meanWaitA(), summary);
     }
+
+    /**
+     * A job cancelled while it waited held its place until then: with one CPU free on one node and none on the other,
+     * a job of two CPUs on one node waits with a reservation, and a three-minute job of one CPU cannot backfill on the
+     * free CPU, as it would run into that reservation; once the waiting job is cancelled, it starts. Replayed from
+     * accounting alone, the cancelled job (which never started) is read back and holds the small job until the cancel,
+     * as Slurm did; replayed without it, the small job would start at once.
+     */
+    @Test
+    void aJobCancelledWhileItWaitedHoldsOthersBackInTheReplayAsInSlurm() throws Exception {
+        SlurmCommands slurm = SlurmTestCluster.commands();
+        SlurmModel model = new SlurmModel(SlurmModel.parseNodes(slurm.scontrol("show", "node", "-o")),
+                SlurmModel.Settings.parse(slurm.scontrol("show", "config"), SlurmModel.DEFAULT_TURNAROUND_MS));
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(120);
+        while (!slurm.squeue("--all", "--states=PENDING,RUNNING,CONFIGURING,COMPLETING", "-o", "%i").isEmpty()) {
+            if (java.time.Instant.now().isAfter(deadline)) throw new AssertionError("the cluster stays busy");
+            Thread.sleep(1000);
+        }
+        long origin = System.currentTimeMillis() / 1000;
+        List<String> ids = new java.util.ArrayList<>();
+        String small;
+        try {
+            ids.add(SlurmTestCluster.submit("fid-cancel-1", "sleep 30", "-p", "debug", "-c", "1", "-t", "1"));
+            ids.add(SlurmTestCluster.submit("fid-cancel-2", "sleep 30", "-p", "debug", "-c", "2", "-t", "1"));
+            Thread.sleep(1000);
+            String waiting = SlurmTestCluster.submit("fid-cancel-w", "sleep 5", "-p", "debug", "-c", "2", "-t", "1");
+            ids.add(waiting);
+            Thread.sleep(1000);
+            small = SlurmTestCluster.submit("fid-cancel-s", "sleep 5", "-p", "debug", "-c", "1", "-t", "3");
+            ids.add(small);
+            Thread.sleep(7000);
+            slurm.scancel(waiting);
+            for (String id : ids) if (!id.equals(waiting)) SlurmTestCluster.awaitFinal(id, Duration.ofMinutes(3));
+        } finally {
+            slurm.scancel(ids.toArray(String[]::new));
+        }
+        FidelityRun.Run read = FidelityRun.fromAccounting(slurm, origin, origin + 5, null);
+        Fidelity.Comparison c = Fidelity.compare(List.of(read), model, SimDefaults.load());
+        Fidelity.Line line = c.lines().stream().filter(l -> l.name().equals(small)).findFirst().orElseThrow();
+        String shown = c.reckonVsSlurm().get(0).summary() + "; the small job: Slurm " + line.slurmStarts().get(0)
+                + " s, reckon " + line.reckonStart() + " s, pooled " + line.pooledStart() + " s";
+        System.out.println("cancelled while waiting: " + shown);
+        assertEquals(1, read.foreign().size(), "the cancelled job is read back: " + shown);
+        assertTrue(line.slurmStarts().get(0) - line.submit() >= 5, "Slurm held it back: " + shown);
+        assertTrue(Math.abs(line.reckonStart() - line.slurmStarts().get(0)) <= 2, shown);
+    }
 }

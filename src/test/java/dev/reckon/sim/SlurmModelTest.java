@@ -174,4 +174,19 @@ class SlurmModelTest {
         assertNull(m.run(List.of(gpuJob("4", T, 10, 1, new SlurmModel.Gpus(3, 0, 0)))).get("4"),
                 "no node has three GPUs: never");
     }
+
+    @Test
+    void aJobCancelledWhileItWaitedHoldsItsPlaceUntilThen() {
+        SlurmModel m = new SlurmModel(List.of(node("n1", 2), node("n2", 2)), bf(1));
+        // n1 has a CPU free, n2 none, both until their limits' ends at T+60; job 3 (two CPUs on one node) is planned
+        // there; job 4 (one CPU for three minutes) would overlap that reservation on n1, so it waits until job 3 is
+        // cancelled at T+10
+        SlurmModel.Job one = job("1", T, 60, 30, 1), two = job("2", T, 60, 30, 2);
+        SlurmModel.Job blocked = new SlurmModel.Job("3", T + 1, T + 1, 60, 60, null, 1, 1, 2, 0, 100, false,
+                SlurmModel.Gpus.NONE, T + 10);
+        SlurmModel.Job small = job("4", T + 2, 180, 10, 1);
+        assertEquals(T + 10, m.run(List.of(one, two, blocked, small)).get("4"));
+        assertEquals(T + 2, m.run(List.of(one, two, small)).get("4"), "without job 3 it backfills at once");
+        assertNull(m.run(List.of(one, two, blocked, small)).get("3"), "it never started");
+    }
 }

@@ -466,7 +466,11 @@ public final class Simulation {
             throw new InputError("--since", 0, null, "no job " + (q.user() == null ? "" : "of " + q.user() + " ")
                     + "submitted in the window has ended yet: nothing to replay");
         }
-        return dev.reckon.sim.Fidelity.compare(List.of(run), model, SimDefaults.load());
+        try {
+            return dev.reckon.sim.Fidelity.compare(List.of(run), model, SimDefaults.load());
+        } catch (dev.reckon.sim.SlurmModel.TooMuchWork e) {
+            throw new BadRequest(e.getMessage() + ": replay a shorter window (--until) or one user's jobs (--user)");
+        }
     }
 
     /**

@@ -334,7 +334,13 @@ public final class Predict {
         for (Shape s : shapes) {
             List<SlurmModel.Job> jobs = new ArrayList<>(base);
             for (int k = 0; k < s.count(); k++) jobs.add(newJob("new" + k, s, first, layout, rank + 1 + k, nowS));
-            Map<String, Long> starts = model.run(jobs, running);
+            Map<String, Long> starts;
+            try {
+                starts = model.run(jobs, running);
+            } catch (SlurmModel.TooMuchWork e) {
+                why.add(e.getMessage());
+                return null;
+            }
             long latest = Long.MIN_VALUE;
             boolean never = false;
             for (int k = 0; k < s.count(); k++) {

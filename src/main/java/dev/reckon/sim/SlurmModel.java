@@ -259,6 +259,31 @@ public final class SlurmModel {
         }
     }
 
+    /**
+     * A replay that would take more work than {@link #WORK_LIMIT} allows: a long window of a deep queue (the backfill
+     * cycles test up to {@code bf_max_job_test} waiting jobs against every running one, every {@code bf_interval}).
+     */
+    public static final class TooMuchWork extends RuntimeException {
+        private final int maxWaiting;
+
+        TooMuchWork(int jobs, int nodes, int maxWaiting) {
+            super("replaying " + jobs + " jobs on " + nodes + " nodes job by job takes more work than reckon allows "
+                    + "(up to " + maxWaiting + " jobs waited at once)");
+            this.maxWaiting = maxWaiting;
+        }
+
+        /** The most jobs that waited at once before the replay stopped. */
+        public int maxWaiting() {
+            return maxWaiting;
+        }
+    }
+
+    /**
+     * The work a replay may take, in nodes looked at (each placement looks at every allowed node; each job backfill
+     * tests, at the running jobs too): about a minute on the project's 2-core machine.
+     */
+    public static final long WORK_LIMIT = 20_000_000_000L;
+
     /** The turnaround that replays the dev cluster best: 0.5 s from one job's end to the next start on its CPUs. */
     public static final long DEFAULT_TURNAROUND_MS = 500;
     /** Internal time unit: milliseconds. */
@@ -538,6 +563,11 @@ public final class SlurmModel {
      * could never start left out.
      */
     public Map<String, Long> run(List<Job> jobs, List<Running> running) {
+        return run(jobs, running, WORK_LIMIT);
+    }
+
+    /** {@link #run(List, List)} within {@code workLimit} (in {@link #WORK_LIMIT}'s units): else {@link TooMuchWork}. */
+    Map<String, Long> run(List<Job> jobs, List<Running> running, long workLimit) {
         int m = jobs.size();
         Integer[] byEligible = new Integer[m];
         for (int k = 0; k < m; k++) byEligible[k] = k;
@@ -586,9 +616,11 @@ public final class SlurmModel {
         boolean changedSinceBackfill = true;
         long t = arrivals.isEmpty() ? 0 : eligibleMs[arrivals.get(0)];
         for (Live l : live) t = Math.min(t, l.release);
-        int guard = 0;
+        long[] work = {0};
+        int maxWaiting = 0;
         while (nextArrival < arrivals.size() || !pending.isEmpty()) {
-            if (++guard > 50_000_000) throw new IllegalStateException("the replay does not end");
+            maxWaiting = Math.max(maxWaiting, pending.size());
+            if (work[0] > workLimit) throw new TooMuchWork(m, n, maxWaiting);
             boolean event = false;
             for (int i = live.size() - 1; i >= 0; i--) {
                 Live l = live.get(i);
@@ -619,6 +651,7 @@ public final class SlurmModel {
                     int k = pending.get(idx);
                     BitSet allowed = (BitSet) partNodes[k].clone();
                     allowed.and(avail);
+                    work[0] += n;
                     Alloc a = allowed.isEmpty() ? null : place(jobs.get(k), state, allowed);
                     if (a == null) {
                         avail.andNot(partNodes[k]);
@@ -629,7 +662,7 @@ public final class SlurmModel {
                 }
             }
             if (changedSinceBackfill && !pending.isEmpty() && t % bf == 0) {
-                changedSinceBackfill = backfill(t, jobs, pending, partNodes, all, state, live, starts);
+                changedSinceBackfill = backfill(t, jobs, pending, partNodes, all, state, live, starts, work);
             }
             // the next moment anything can happen
             long next = Long.MAX_VALUE;
@@ -683,7 +716,7 @@ public final class SlurmModel {
 
     /** One backfill cycle at {@code t}; whether it started a job (which makes the next cycle run). */
     private boolean backfill(long t, List<Job> jobs, List<Integer> pending, BitSet[] partNodes, BitSet all,
-                             State state, List<Live> live, Map<String, Long> starts) {
+                             State state, List<Live> live, Map<String, Long> starts, long[] work) {
         List<Space> space = new ArrayList<>();
         long window = settings.bfWindowS() * MS;
         space.add(new Space(t, t + window, (BitSet) all.clone()));
@@ -693,6 +726,7 @@ public final class SlurmModel {
         int tested = 0;
         for (int k : queue) {
             if (++tested > settings.bfMaxJobTest()) break;
+            work[0] += (long) n * (live.size() + 1) + space.size();
             Job j = jobs.get(k);
             long laterStart = t;
             for (int attempt = 0; attempt < 64; attempt++) {

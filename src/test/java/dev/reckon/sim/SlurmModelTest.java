@@ -189,4 +189,16 @@ class SlurmModelTest {
         assertEquals(T + 2, m.run(List.of(one, two, small)).get("4"), "without job 3 it backfills at once");
         assertNull(m.run(List.of(one, two, blocked, small)).get("3"), "it never started");
     }
+
+    @Test
+    void aReplayPastItsWorkLimitStopsWithHowManyJobsWaited() {
+        SlurmModel m = new SlurmModel(List.of(node("n1", 1)), bf(1));
+        List<SlurmModel.Job> many = new java.util.ArrayList<>();
+        for (int k = 0; k < 200; k++) many.add(job(String.valueOf(k), T, 600, 60, 1));
+        SlurmModel.TooMuchWork e = org.junit.jupiter.api.Assertions.assertThrows(SlurmModel.TooMuchWork.class,
+                () -> m.run(many, List.of(), 10_000));
+        assertEquals("replaying 200 jobs on 1 nodes job by job takes more work than reckon allows (up to 199 jobs "
+                + "waited at once)", e.getMessage());
+        assertEquals(200, m.run(many, List.of()).size(), "within the default limit it ends");
+    }
 }

@@ -146,11 +146,11 @@ class PredictSlurmTest {
         List<String> ours = new ArrayList<>();
         try {
             // one CPU and one GPU on n1; two CPUs and one GPU cannot go beside it, so they take n2
-            String first = SlurmTestCluster.submit("pr-gpu-a", "sleep 30", "--partition=gpu", "--gres=gpu:1",
+            String first = SlurmTestCluster.submit("pr-gpu-a", "sleep 15", "--partition=gpu", "--gres=gpu:1",
                     "--cpus-per-task=1", "--time=3");
             ours.add(first);
             SlurmTestCluster.awaitRunning(first, Duration.ofSeconds(30));
-            String second = SlurmTestCluster.submit("pr-gpu-b", "sleep 45", "--partition=gpu", "--gres=gpu:1",
+            String second = SlurmTestCluster.submit("pr-gpu-b", "sleep 25", "--partition=gpu", "--gres=gpu:1",
                     "--cpus-per-task=2", "--time=5");
             ours.add(second);
             SlurmTestCluster.awaitRunning(second, Duration.ofSeconds(30));
@@ -181,7 +181,7 @@ class PredictSlurmTest {
                     Thread.sleep(1000);
                 }
             }
-            assertTrue(!realStart.isBefore(firstStart.plusSeconds(30)), "no node held two free GPUs before the "
+            assertTrue(!realStart.isBefore(firstStart.plusSeconds(15)), "no node held two free GPUs before the "
                     + "first holder ended: started " + realStart + ", the first holder began " + firstStart);
             assertTrue(!realStart.isAfter(predicted.plusSeconds(SCHEDULING_SLACK_S)),
                     "started " + realStart + ", predicted " + predicted);

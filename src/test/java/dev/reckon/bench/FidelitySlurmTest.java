@@ -85,9 +85,10 @@ class FidelitySlurmTest {
      * them two whole nodes' GPUs), some beside jobs without GPUs, submitted over 8 s, running 3-15 s. The same
      * workload with twice the runtimes, measured three times by hand: reckon 75-92% of starts within 5 s, mean wait
      * -3.8% to +0.3%; the pooled simulator 33%; reckon before it placed GPUs, 25%, -18% to -20%. This one: 100%,
-     * +0.0% (pooled 42%, -23%). What is left is sub-second: a job of two nodes that Slurm could not start while its
+     * +0.0% (pooled 42%, -23%), and 83%, +7.3% in a CI run: with runtimes this short, a second's drift on a chain of
+     * jobs weighs more. What is left is sub-second: a job of two nodes that Slurm could not start while its
      * second node was completing, where the replay starts it a second earlier. Asserted: every job replayed, all
-     * within 30 s, at least 60% within 5 s and more than the pooled simulator, mean wait within 10%.
+     * within 30 s, at least 60% within 5 s and more than the pooled simulator, mean wait within 15%.
      */
     @Test
     void gpuJobsReplayFromAccountingWithTheirGpusPerNode() throws Exception {
@@ -141,7 +142,7 @@ class FidelitySlurmTest {
         assertTrue(a.meanWaitA() >= 5, "the workload must make jobs wait: " + summary);
         assertTrue(a.within30() >= 0.999, summary);
         assertTrue(a.within5() >= 0.60 && a.within5() > pooled.within5(), summary);
-        assertTrue(Math.abs(a.meanWaitB() - a.meanWaitA()) <= 0.10 * a.meanWaitA(), summary);
+        assertTrue(Math.abs(a.meanWaitB() - a.meanWaitA()) <= 0.15 * a.meanWaitA(), summary);
     }
 
     /**

@@ -93,15 +93,7 @@ class FidelitySlurmTest {
     @Test
     void gpuJobsReplayFromAccountingWithTheirGpusPerNode() throws Exception {
         SlurmCommands slurm = SlurmTestCluster.commands();
-        SlurmModel model = new SlurmModel(SlurmModel.parseNodes(slurm.scontrol("show", "node", "-o")),
-                SlurmModel.Settings.parse(slurm.scontrol("show", "config"), SlurmModel.DEFAULT_TURNAROUND_MS));
-        java.time.Instant deadline = java.time.Instant.now().plusSeconds(120);
-        while (!slurm.squeue("--all", "--states=PENDING,RUNNING,CONFIGURING,COMPLETING", "-o", "%i").isEmpty()) {
-            if (java.time.Instant.now().isAfter(deadline)) throw new AssertionError("the cluster stays busy");
-            Thread.sleep(1000);
-        }
-        // the last jobs of earlier tests (cancelled as they ended) end before the window: not replayed beside ours
-        Thread.sleep(3000);
+        SlurmModel model = quietClusterModel(slurm);
         long origin = System.currentTimeMillis() / 1000 + 1; // any second: the model keeps Unix time
         // {seconds after the origin, sleep, sbatch options}
         Object[][] jobs = {
@@ -155,15 +147,7 @@ class FidelitySlurmTest {
     @Test
     void aJobCancelledWhileItWaitedHoldsOthersBackInTheReplayAsInSlurm() throws Exception {
         SlurmCommands slurm = SlurmTestCluster.commands();
-        SlurmModel model = new SlurmModel(SlurmModel.parseNodes(slurm.scontrol("show", "node", "-o")),
-                SlurmModel.Settings.parse(slurm.scontrol("show", "config"), SlurmModel.DEFAULT_TURNAROUND_MS));
-        java.time.Instant deadline = java.time.Instant.now().plusSeconds(120);
-        while (!slurm.squeue("--all", "--states=PENDING,RUNNING,CONFIGURING,COMPLETING", "-o", "%i").isEmpty()) {
-            if (java.time.Instant.now().isAfter(deadline)) throw new AssertionError("the cluster stays busy");
-            Thread.sleep(1000);
-        }
-        // the last jobs of earlier tests (cancelled as they ended) end before the window: not replayed beside ours
-        Thread.sleep(3000);
+        SlurmModel model = quietClusterModel(slurm);
         long origin = System.currentTimeMillis() / 1000;
         List<String> ids = new java.util.ArrayList<>();
         String small;
@@ -191,5 +175,20 @@ class FidelitySlurmTest {
         assertEquals(1, read.foreign().size(), "the cancelled job is read back: " + shown);
         assertTrue(line.slurmStarts().get(0) - line.submit() >= 5, "Slurm held it back: " + shown);
         assertTrue(Math.abs(line.reckonStart() - line.slurmStarts().get(0)) <= 2, shown);
+    }
+
+    /**
+     * The cluster's model, once no job is left on it and the last ones ended 3 s ago: an earlier test's last jobs
+     * (cancelled as it ended) then end before the window and are not replayed beside this test's.
+     */
+    private static SlurmModel quietClusterModel(SlurmCommands slurm) throws InterruptedException {
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(120);
+        while (!slurm.squeue("--all", "--states=PENDING,RUNNING,CONFIGURING,COMPLETING", "-o", "%i").isEmpty()) {
+            if (java.time.Instant.now().isAfter(deadline)) throw new AssertionError("the cluster stays busy");
+            Thread.sleep(1000);
+        }
+        Thread.sleep(3000);
+        return new SlurmModel(SlurmModel.parseNodes(slurm.scontrol("show", "node", "-o")),
+                SlurmModel.Settings.parse(slurm.scontrol("show", "config"), SlurmModel.DEFAULT_TURNAROUND_MS));
     }
 }

@@ -206,20 +206,15 @@ public final class FidelityRun {
                 memMb << 20, shape, gpus, started);
     }
 
-    /** The GPUs of an AllocTRES value ({@code cpu=2,gres/gpu=2,mem=1G}; typed ones summed where no total is given). */
+    /** The GPUs of an AllocTRES value ({@code cpu=2,gres/gpu=2,mem=1G}), read as ingest reads it; 0 when none or unreadable. */
     static int heldGpus(String allocTres) {
-        long total = -1, typed = 0;
-        for (String part : allocTres.split(",")) {
-            int eq = part.indexOf('=');
-            if (eq < 0 || !part.substring(eq + 1).matches("\\d{1,9}")) continue;
-            String key = part.substring(0, eq);
-            long v = Long.parseLong(part.substring(eq + 1));
-            if (key.equals("gres/gpu")) total = v;
-            else if (key.startsWith("gres/gpu:")) typed += v;
+        try {
+            Integer g = dev.reckon.core.SlurmSyntax.tresGpus(allocTres);
+            return g == null ? 0 : g;
+        } catch (IllegalArgumentException e) {
+            return 0; // a value this reader does not know: the job is replayed without GPUs
         }
-        return (int) Math.min(Integer.MAX_VALUE, total >= 0 ? total : typed);
     }
-
 
     private static int nthBar(String line, int n) {
         int at = -1;

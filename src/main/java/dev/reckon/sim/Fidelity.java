@@ -31,15 +31,29 @@ public final class Fidelity {
      * @param sleepS       what it does: sleep this long
      */
     public record Spec(String name, long submitAfterS, int cpus, long memMb, int limitMin, int sleepS, int tasks,
-                       int nodes, boolean exclusive, int holdS) {
+                       int nodes, boolean exclusive, int holdS, int tasksPerNode) {
+        public Spec {
+            if (tasksPerNode < 0) throw new IllegalArgumentException("job " + name + ": tasks per node >= 0");
+        }
+
+        /** Without {@code --ntasks-per-node}. */
+        public Spec(String name, long submitAfterS, int cpus, long memMb, int limitMin, int sleepS, int tasks,
+                    int nodes, boolean exclusive, int holdS) {
+            this(name, submitAfterS, cpus, memMb, limitMin, sleepS, tasks, nodes, exclusive, holdS, 0);
+        }
+
         /** One task of {@code cpus} CPUs on one node, not held. */
         public Spec(String name, long submitAfterS, int cpus, long memMb, int limitMin, int sleepS) {
             this(name, submitAfterS, cpus, memMb, limitMin, sleepS, 1, 1, false, 0);
         }
 
-        /** Its shape in sbatch's words, for reports: {@code 2x1cpu}, {@code 1x2cpu/1n}, {@code excl}, {@code +held}. */
+        /**
+         * Its shape in sbatch's words, for reports: {@code 2x1cpu}, {@code 1x2cpu/1n}, {@code 8x1cpu/2n(4/n)},
+         * {@code excl}, {@code +held}.
+         */
         public String shape() {
-            String s = exclusive ? "excl" : tasks + "x" + cpus + "cpu" + (nodes > 0 ? "/" + nodes + "n" : "");
+            String s = exclusive ? "excl" : tasks + "x" + cpus + "cpu" + (nodes > 0 ? "/" + nodes + "n" : "")
+                    + (tasksPerNode > 0 ? "(" + tasksPerNode + "/n)" : "");
             return holdS > 0 ? s + " held " + holdS + "s" : s;
         }
 
@@ -48,6 +62,7 @@ public final class Fidelity {
             List<String> o = new ArrayList<>();
             if (nodes > 0) o.add("--nodes=" + nodes);
             o.add("--ntasks=" + tasks);
+            if (tasksPerNode > 0) o.add("--ntasks-per-node=" + tasksPerNode);
             o.add("--cpus-per-task=" + cpus);
             if (exclusive) o.add("--exclusive");
             o.add("--mem=" + memMb + "M");
@@ -117,11 +132,27 @@ public final class Fidelity {
      * @param limitS its time limit, seconds
      * @param cpus   CPUs
      * @param memBytes memory
+     * @param partition the partition it ran in (or asked for), as accounting names it; null for any node
+     * @param array    the job array it is a task of ({@code 123} for {@code 123_4}), null when none
+     * @param arrayMax at most this many of the array's tasks ran at once ({@code --array=1-9%2}); 0 for no limit
      */
     public record Real(String jobId, String name, long submit, long eligible, long start, long end, long limitS, int cpus,
-                       long memBytes, Spec spec, SlurmModel.Gpus gpus, boolean started) {
+                       long memBytes, Spec spec, SlurmModel.Gpus gpus, boolean started, String partition, String array,
+                       int arrayMax) {
         public Real {
             if (gpus == null) gpus = SlurmModel.Gpus.NONE;
+        }
+
+        /** A job that is no array's task. */
+        public Real(String jobId, String name, long submit, long eligible, long start, long end, long limitS, int cpus,
+                    long memBytes, Spec spec, SlurmModel.Gpus gpus, boolean started, String partition) {
+            this(jobId, name, submit, eligible, start, end, limitS, cpus, memBytes, spec, gpus, started, partition, null, 0);
+        }
+
+        /** A job of no partition in particular (any node may take it). */
+        public Real(String jobId, String name, long submit, long eligible, long start, long end, long limitS, int cpus,
+                    long memBytes, Spec spec, SlurmModel.Gpus gpus, boolean started) {
+            this(jobId, name, submit, eligible, start, end, limitS, cpus, memBytes, spec, gpus, started, null);
         }
 
         /** A job that started. */
@@ -413,10 +444,10 @@ public final class Fidelity {
         long eligible = Math.max(r.submit(), r.eligible());
         Spec s = r.spec();
         if (s == null) // what accounting says: CPUs in all, memory per node
-            return new SlurmModel.Job(r.jobId(), r.submit(), eligible, r.limitS(), runtime, null, 0, r.cpus(), 1, 0,
-                    r.memBytes() >> 20, false, r.gpus(), leaves);
-        return new SlurmModel.Job(r.jobId(), r.submit(), eligible, r.limitS(), runtime, null, s.nodes(), s.tasks(), s.cpus(), 0,
-                s.memMb(), s.exclusive(), r.gpus(), leaves);
+            return new SlurmModel.Job(r.jobId(), r.submit(), eligible, r.limitS(), runtime, r.partition(), 0, r.cpus(), 1,
+                    0, r.memBytes() >> 20, false, r.gpus(), leaves, r.array(), r.arrayMax());
+        return new SlurmModel.Job(r.jobId(), r.submit(), eligible, r.limitS(), runtime, r.partition(), s.nodes(), s.tasks(),
+                s.cpus(), s.tasksPerNode(), s.memMb(), s.exclusive(), r.gpus(), leaves, r.array(), r.arrayMax());
     }
 
     /**

@@ -159,7 +159,7 @@ public final class FidelityRun {
 
     /** What {@link #accounted} reads of each job ({@code sacct -X -P -o}); the submit line last, as it may hold '|'. */
     private static final String FIELDS = "JobIDRaw,State,Submit,Eligible,Start,End,TimelimitRaw,AllocCPUS,ReqMem,"
-            + "JobName,ReqCPUS,ReqNodes,AllocNodes,Partition,AllocTRES,SubmitLine";
+            + "JobName,ReqCPUS,ReqNodes,AllocNodes,Partition,AllocTRES,JobID,SubmitLine";
 
     /**
      * One line of {@link #FIELDS} as a job that started, its shape as asked (see {@link #fromAccounting}), named by
@@ -170,7 +170,7 @@ public final class FidelityRun {
      */
     private static Fidelity.Real accounted(String line, ZoneId zone, long now, boolean byName) {
         String[] f = line.split("\\|", -1);
-        if (f.length < 16 || !f[0].matches("\\d+") || !f[2].matches("\\d{4}-.*")) return null;
+        if (f.length < 17 || !f[0].matches("\\d+") || !f[2].matches("\\d{4}-.*")) return null;
         boolean started = f[4].matches("\\d{4}-.*");
         boolean ended = f[5].matches("\\d{4}-.*");
         if (!ended && now < 0) return null;
@@ -185,8 +185,9 @@ public final class FidelityRun {
         long memMb = memMb(f[8]);
         int limitMin = (int) Math.min(Integer.MAX_VALUE, limitS(f[6]) / 60);
         // the submit line says how the job asked, where its options were given on it rather than in the script
-        String submitLine = line.substring(nthBar(line, 15) + 1);
+        String submitLine = line.substring(nthBar(line, 16) + 1);
         Fidelity.Spec shape = fromSubmitLine(f[0], submitLine, memMb, limitMin);
+        if (shape != null && started) shape = agreeingWithHeld(shape, alloc);
         if (shape == null) {
             if (alloc > req) shape = new Fidelity.Spec(f[0], 0, Math.max(1, req / reqNodes), memMb, limitMin, 0,
                     reqNodes, reqNodes, true, 0);
@@ -202,8 +203,24 @@ public final class FidelityRun {
             gpus = held == 0 ? SlurmModel.Gpus.NONE
                     : allocNodes == 1 ? new SlurmModel.Gpus(held, 0, 0) : new SlurmModel.Gpus(0, 0, held);
         }
+        String partition = f[13].isBlank() ? null : f[13];
+        // a task of an array (JobID 123_4): its tasks ran at most --array's %N at once
+        int u = f[15].indexOf('_');
+        String array = u > 0 ? f[15].substring(0, u) : null;
         return new Fidelity.Real(f[0], byName ? f[9] : f[0], submit, eligible, start, end, limitS(f[6]), alloc,
-                memMb << 20, shape, gpus, started);
+                memMb << 20, shape, gpus, started, partition, array, array == null ? 0 : arrayLimit(submitLine));
+    }
+
+    /**
+     * The {@code %N} of an sbatch line's {@code --array} ({@code --array=0-9%3}, {@code -a 1-5%2}): at most N of the
+     * array's tasks run at once; 0 when the line gives none (or the array was asked for in the script).
+     */
+    static int arrayLimit(String submitLine) {
+        Map<String, String> o = sbatchOptions(submitLine);
+        String v = o == null ? null : o.get("--array");
+        int pct = v == null ? -1 : v.lastIndexOf('%');
+        if (pct < 0 || !v.substring(pct + 1).matches("\\d{1,9}")) return 0;
+        return Integer.parseInt(v.substring(pct + 1));
     }
 
     /** The GPUs of an AllocTRES value ({@code cpu=2,gres/gpu=2,mem=1G}), read as ingest reads it; 0 when none or unreadable. */
@@ -231,12 +248,13 @@ public final class FidelityRun {
     static Fidelity.Spec fromSubmitLine(String id, String line, long memMb, int limitMin) {
         Map<String, String> o = sbatchOptions(line);
         if (o == null) return null;
-        Integer tasks = null, perTask = null, nodes = null;
+        Integer tasks = null, perTask = null, nodes = null, perNode = null;
         boolean exclusive = o.containsKey("--exclusive");
         long mem = memMb;
         try {
             if (o.containsKey("--ntasks")) tasks = Integer.parseInt(o.get("--ntasks"));
             if (o.containsKey("--cpus-per-task")) perTask = Integer.parseInt(o.get("--cpus-per-task"));
+            if (o.containsKey("--ntasks-per-node")) perNode = Integer.parseInt(o.get("--ntasks-per-node"));
             if (o.containsKey("--nodes")) {
                 String v = o.get("--nodes");
                 nodes = Integer.parseInt(v.contains("-") ? v.substring(0, v.indexOf('-')) : v);
@@ -245,10 +263,29 @@ public final class FidelityRun {
         } catch (RuntimeException e) {
             return null; // a value sbatch would have refused, or one not read here: go by accounting
         }
-        if (tasks == null && perTask == null && nodes == null && !exclusive) return null;
+        if (tasks == null && perTask == null && nodes == null && perNode == null && !exclusive) return null;
         int n = nodes == null ? 0 : Math.max(1, nodes);
-        int k = tasks != null ? Math.max(1, tasks) : Math.max(1, n);
-        return new Fidelity.Spec(id, 0, perTask == null ? 1 : Math.max(1, perTask), mem, limitMin, 0, k, n, exclusive, 0);
+        int tpn = perNode == null ? 0 : Math.max(1, perNode);
+        // without --ntasks: a task per node, or --ntasks-per-node on each (sbatch's own reading)
+        int k = tasks != null ? Math.max(1, tasks) : tpn > 0 ? tpn * Math.max(1, n) : Math.max(1, n);
+        return new Fidelity.Spec(id, 0, perTask == null ? 1 : Math.max(1, perTask), mem, limitMin, 0, k, n, exclusive, 0,
+                tpn);
+    }
+
+    /**
+     * The shape of a job that started, made to agree with the CPUs it held ({@code AllocCPUS}): where the sbatch line
+     * gives fewer or more CPUs than the job held, the job's script asked for the rest ({@code #SBATCH --ntasks-per-node}
+     * or {@code --ntasks} beside a line's {@code --nodes}), so the tasks are what the CPUs held make of the line's
+     * CPUs per task, spread evenly over the line's nodes; null when they cannot be (go by accounting alone). An
+     * exclusive job holds whole nodes, whatever it asked.
+     */
+    static Fidelity.Spec agreeingWithHeld(Fidelity.Spec s, int held) {
+        if (s.exclusive() || held <= 0 || (long) s.tasks() * s.cpus() == held) return s;
+        if (held % s.cpus() != 0) return null;
+        int tasks = held / s.cpus();
+        int perNode = s.nodes() > 0 && tasks % s.nodes() == 0 ? tasks / s.nodes() : 0;
+        return new Fidelity.Spec(s.name(), s.submitAfterS(), s.cpus(), s.memMb(), s.limitMin(), s.sleepS(), tasks,
+                s.nodes(), false, s.holdS(), perNode);
     }
 
     /**

@@ -225,18 +225,38 @@ public final class SlurmModel {
      * @param gpus         the GPUs it asks for
      * @param leavesAt     when it was taken out of the system (Unix seconds): cancelled while it waited, it leaves the
      *                     queue then, and where the replay has started it, it ends then; {@link #STAYS} when never
+     * @param array        the job array it is a task of ({@code 123} for {@code 123_4}), null when none
+     * @param arrayMax     the array's {@code %N}: at most this many of its tasks run at once; 0 for no limit. A task
+     *                     over the limit waits without holding back the jobs behind it, as in Slurm (reason
+     *                     {@code JobArrayTaskLimit})
      */
     public record Job(String id, long submit, long eligible, long limitS, long runtimeS, String partition, int nodes, int tasks,
-                      int cpusPerTask, int tasksPerNode, long memPerNodeMb, boolean exclusive, Gpus gpus, long leavesAt) {
+                      int cpusPerTask, int tasksPerNode, long memPerNodeMb, boolean exclusive, Gpus gpus, long leavesAt,
+                      String array, int arrayMax) {
         /** {@link #leavesAt} of a job that stays until it has run. */
         public static final long STAYS = Long.MAX_VALUE / 2_000;
 
         public Job {
             if (tasks < 1 || cpusPerTask < 1 || nodes < 0 || tasksPerNode < 0 || limitS < 0 || runtimeS < 0
-                    || memPerNodeMb < 0)
+                    || memPerNodeMb < 0 || arrayMax < 0)
                 throw new IllegalArgumentException("job " + id + ": tasks and CPUs >= 1, nothing negative");
             if (gpus == null) gpus = Gpus.NONE;
             leavesAt = Math.min(leavesAt, STAYS);
+            if (array == null) arrayMax = 0;
+        }
+
+        /** A job that is no array's task (or whose array runs all its tasks at once). */
+        public Job(String id, long submit, long eligible, long limitS, long runtimeS, String partition, int nodes,
+                   int tasks, int cpusPerTask, int tasksPerNode, long memPerNodeMb, boolean exclusive, Gpus gpus,
+                   long leavesAt) {
+            this(id, submit, eligible, limitS, runtimeS, partition, nodes, tasks, cpusPerTask, tasksPerNode,
+                    memPerNodeMb, exclusive, gpus, leavesAt, null, 0);
+        }
+
+        /** This job as a task of {@code array}, of which at most {@code max} run at once (0: no limit). */
+        public Job inArray(String array, int max) {
+            return new Job(id, submit, eligible, limitS, runtimeS, partition, nodes, tasks, cpusPerTask, tasksPerNode,
+                    memPerNodeMb, exclusive, gpus, leavesAt, array, max);
         }
 
         /** A job that stays until it has run. */
@@ -600,6 +620,7 @@ public final class SlurmModel {
             live.add(new Live(-1, r.id(), r.start() * MS, (r.start() + r.limitS()) * MS, r.release() * MS, r.release() * MS, a));
         }
         Map<String, Long> starts = new LinkedHashMap<>();
+        Tasks tasks = new Tasks(jobs);
         List<Integer> pending = new ArrayList<>(); // in priority order
         int nextArrival = 0;
         // jobs that can never run are dropped up front, as Slurm rejects them at submission
@@ -626,6 +647,7 @@ public final class SlurmModel {
                 Live l = live.get(i);
                 if (l.release <= t) {
                     state.give(l.alloc);
+                    tasks.ended(l.job);
                     live.remove(i);
                     event = true;
                 }
@@ -649,6 +671,7 @@ public final class SlurmModel {
                 BitSet avail = (BitSet) all.clone();
                 for (int idx = 0; idx < pending.size() && !avail.isEmpty(); idx++) {
                     int k = pending.get(idx);
+                    if (tasks.atLimit(k)) continue; // waits for its array's running tasks, holding nothing back
                     BitSet allowed = (BitSet) partNodes[k].clone();
                     allowed.and(avail);
                     work[0] += n;
@@ -658,11 +681,12 @@ public final class SlurmModel {
                         continue;
                     }
                     live.add(start(jobs.get(k), k, t, a, state, starts));
+                    tasks.started(k);
                     pending.remove(idx--);
                 }
             }
             if (changedSinceBackfill && !pending.isEmpty() && t % bf == 0) {
-                changedSinceBackfill = backfill(t, jobs, pending, partNodes, all, state, live, starts, work);
+                changedSinceBackfill = backfill(t, jobs, pending, partNodes, all, state, live, starts, work, tasks);
             }
             // the next moment anything can happen
             long next = Long.MAX_VALUE;
@@ -716,7 +740,7 @@ public final class SlurmModel {
 
     /** One backfill cycle at {@code t}; whether it started a job (which makes the next cycle run). */
     private boolean backfill(long t, List<Job> jobs, List<Integer> pending, BitSet[] partNodes, BitSet all,
-                             State state, List<Live> live, Map<String, Long> starts, long[] work) {
+                             State state, List<Live> live, Map<String, Long> starts, long[] work, Tasks tasks) {
         List<Space> space = new ArrayList<>();
         long window = settings.bfWindowS() * MS;
         space.add(new Space(t, t + window, (BitSet) all.clone()));
@@ -725,6 +749,7 @@ public final class SlurmModel {
         List<Integer> queue = new ArrayList<>(pending);
         int tested = 0;
         for (int k : queue) {
+            if (tasks.atLimit(k)) continue; // not tested, no reservation: its array runs as many as it may
             if (++tested > settings.bfMaxJobTest()) break;
             work[0] += (long) n * (live.size() + 1) + space.size();
             Job j = jobs.get(k);
@@ -763,6 +788,7 @@ public final class SlurmModel {
                     Alloc a = place(j, state, avail);
                     if (a != null) {
                         live.add(start(j, k, t, a, state, starts));
+                        tasks.started(k);
                         pending.remove((Integer) k);
                         started = true;
                     }
@@ -783,6 +809,34 @@ public final class SlurmModel {
     }
 
     private record WillRun(long start, BitSet nodes) {}
+
+    /** The running tasks of each job array that limits them ({@code --array=...%N}). */
+    private static final class Tasks {
+        private final List<Job> jobs;
+        private final Map<String, Integer> running = new HashMap<>();
+
+        Tasks(List<Job> jobs) {
+            this.jobs = jobs;
+        }
+
+        /** Whether job {@code k} is the task of an array already running its limit of tasks. */
+        boolean atLimit(int k) {
+            Job j = jobs.get(k);
+            return j.arrayMax() > 0 && running.getOrDefault(j.array(), 0) >= j.arrayMax();
+        }
+
+        void started(int k) {
+            Job j = jobs.get(k);
+            if (j.arrayMax() > 0) running.merge(j.array(), 1, Integer::sum);
+        }
+
+        /** Job {@code k} ended (-1: a job that was running before the replay, of no array known here). */
+        void ended(int k) {
+            if (k < 0) return;
+            Job j = jobs.get(k);
+            if (j.arrayMax() > 0) running.merge(j.array(), -1, Integer::sum);
+        }
+    }
 
     /**
      * cons_tres's will-run test: now, on the allowed nodes' free resources; else after groups of running jobs (by

@@ -32,6 +32,44 @@ class FidelityRunTest {
     }
 
     @Test
+    void tasksPerNodeOnTheLineGiveThatManyTasksOnEachNode() {
+        Fidelity.Spec s = FidelityRun.fromSubmitLine("10", "sbatch -N 2 --ntasks-per-node=2 -t 3 job.sh", 100, 3);
+        assertEquals(4, s.tasks());
+        assertEquals(2, s.nodes());
+        assertEquals(2, s.tasksPerNode());
+        assertEquals("4x1cpu/2n(2/n)", s.shape());
+        Fidelity.Spec alone = FidelityRun.fromSubmitLine("11", "sbatch --ntasks-per-node=3 job.sh", 100, 3);
+        assertEquals(3, alone.tasks(), "one node of three tasks");
+        assertEquals(5, FidelityRun.fromSubmitLine("12", "sbatch -n 5 --ntasks-per-node=3 job.sh", 100, 3).tasks());
+    }
+
+    @Test
+    void whatTheScriptAskedBesideTheLineComesFromTheCpusTheJobHeld() {
+        // sbatch -N 2 job.sh, the script holding "#SBATCH --ntasks-per-node=3": the line alone says 2 tasks
+        Fidelity.Spec line = FidelityRun.fromSubmitLine("13", "sbatch -N 2 job.sh", 100, 3);
+        Fidelity.Spec held = FidelityRun.agreeingWithHeld(line, 6);
+        assertEquals(6, held.tasks());
+        assertEquals(3, held.tasksPerNode());
+        assertEquals(2, held.nodes());
+        Fidelity.Spec perTask = FidelityRun.fromSubmitLine("14", "sbatch -c 2 job.sh", 100, 3);
+        assertEquals(4, FidelityRun.agreeingWithHeld(perTask, 8).tasks(), "the script's --ntasks=4");
+        assertNull(FidelityRun.agreeingWithHeld(perTask, 5), "no whole number of tasks: go by accounting");
+        assertEquals(perTask, FidelityRun.agreeingWithHeld(perTask, 2), "agrees already");
+        Fidelity.Spec exclusive = FidelityRun.fromSubmitLine("15", "sbatch --exclusive job.sh", 100, 3);
+        assertEquals(exclusive, FidelityRun.agreeingWithHeld(exclusive, 16), "whole nodes, whatever it asked");
+    }
+
+    @Test
+    void anArraysLimitOfTasksRunningAtOnceComesFromItsSbatchLine() {
+        assertEquals(3, FidelityRun.arrayLimit("sbatch --array=0-9%3 -n 1 job.sh"));
+        assertEquals(2, FidelityRun.arrayLimit("sbatch -a 1-5%2 job.sh"));
+        assertEquals(4, FidelityRun.arrayLimit("sbatch -Ha1,3,5%4 job.sh"));
+        assertEquals(0, FidelityRun.arrayLimit("sbatch --array=0-9 job.sh"), "no limit");
+        assertEquals(0, FidelityRun.arrayLimit("sbatch job.sh --array=1-2%1"), "the script's own argument");
+        assertEquals(0, FidelityRun.arrayLimit("srun -n 1 hostname"));
+    }
+
+    @Test
     void aPartitionGivenAsDashPGpuDoesNotEndTheOptions() {
         // regression: "-p gpu" was read as the script "gpu", so the shape and GPUs after it were left to accounting
         String line = "sbatch --parsable -p gpu --gres=gpu:1 -n 2 -t 2 --wrap sleep 12";

@@ -47,6 +47,28 @@ class SlurmModelTest {
     }
 
     @Test
+    void anArraysTasksOverItsLimitWaitWithoutHoldingBackTheJobsBehindThem() {
+        SlurmModel m = new SlurmModel(List.of(node("n1", 4)), bf(1));
+        // --array=1-4%2 of 1 CPU, 10 s each, then a job of 2 CPUs submitted a second later
+        List<SlurmModel.Job> jobs = new java.util.ArrayList<>();
+        for (int i = 1; i <= 4; i++) jobs.add(job("10" + i, T, 600, 10, 1).inArray("10", 2));
+        jobs.add(job("20", T + 1, 600, 10, 2));
+        Map<String, Long> s = m.run(jobs, List.of());
+        assertEquals(T, s.get("101"));
+        assertEquals(T, s.get("102"));
+        assertEquals(T + 1, s.get("20"), "the two CPUs the limit leaves free");
+        assertEquals(T + 10, s.get("103"), "the next two tasks as the first two end");
+        assertEquals(T + 10, s.get("104"));
+        // without the limit the four tasks start at once, and the later job waits for two of them
+        List<SlurmModel.Job> free = new java.util.ArrayList<>();
+        for (int i = 1; i <= 4; i++) free.add(job("10" + i, T, 600, 10, 1).inArray("10", 0));
+        free.add(job("20", T + 1, 600, 10, 2));
+        Map<String, Long> f = m.run(free, List.of());
+        assertEquals(T, f.get("104"));
+        assertEquals(T + 10, f.get("20"));
+    }
+
+    @Test
     void theWindowDoublesUntilTheJobFits() {
         SlurmModel m = new SlurmModel(List.of(node("n1", 3)), bf(1));
         SlurmModel.Job three = job("9", T, 600, 10, 3);

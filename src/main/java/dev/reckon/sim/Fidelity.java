@@ -207,13 +207,9 @@ public final class Fidelity {
         }
     }
 
-    private static long idNumber(String id) {
-        try {
-            return Long.parseLong(id);
-        } catch (NumberFormatException e) {
-            return Long.MAX_VALUE;
-        }
-    }
+    /** Jobs submitted in the same second in the scheduler's order: by id, an array's tasks by task. */
+    private static final Comparator<Real> BY_ID = Comparator.<Real>comparingLong(r -> SlurmModel.idNumber(r.jobId()))
+            .thenComparingLong(r -> SlurmModel.taskNumber(r.jobId()));
 
     /** The machine of the project's dev cluster: nodes n1 and n2, 2 CPUs and 4000 MB each, one group per node. */
     public static Machine devCluster() {
@@ -242,7 +238,7 @@ public final class Fidelity {
         Workload.Builder b = new Workload.Builder();
         List<Real> inOrder = new ArrayList<>(real);
         // the same second holds several submissions: the scheduler's order is the job ids'
-        inOrder.sort(Comparator.comparingLong(Real::submit).thenComparingLong(r -> idNumber(r.jobId())));
+        inOrder.sort(Comparator.comparingLong(Real::submit).thenComparing(BY_ID));
         for (Real r : inOrder)
             b.add(r.jobId(), r.submit(), r.limitS() + turnaroundS, Math.max(0, r.end() - r.start()) + turnaroundS, 1,
                     r.cpus(), r.memBytes(), 0,
@@ -504,7 +500,7 @@ public final class Fidelity {
         List<Line> lines = new ArrayList<>();
         FidelityRun.Run first = runs.get(0);
         List<Real> ordered = new ArrayList<>(first.mine());
-        ordered.sort(Comparator.comparingLong(Real::submit).thenComparingLong(r -> idNumber(r.jobId())));
+        ordered.sort(Comparator.comparingLong(Real::submit).thenComparing(BY_ID));
         for (Real r : ordered) {
             List<Long> starts = new ArrayList<>();
             for (Map<String, Timing> t : real) starts.add(t.containsKey(r.name()) ? t.get(r.name()).start() : null);
@@ -548,7 +544,7 @@ public final class Fidelity {
         List<Real> all = new ArrayList<>(real);
         all.addAll(foreign);
         all.sort(Comparator.comparingLong((Real r) -> Math.max(r.submit(), r.eligible()))
-                .thenComparingLong(r -> idNumber(r.jobId())));
+                .thenComparing(BY_ID));
         long ta = d.fidelityTurnaroundS();
         for (Real r : all) {
             if (!r.started()) continue; // the pooled simulator has no cancelled waiting jobs

@@ -182,7 +182,7 @@ public final class FidelityRun {
         int req = f[10].matches("\\d+") ? Math.max(1, Integer.parseInt(f[10])) : alloc;
         int reqNodes = f[11].matches("\\d+") ? Math.max(1, Integer.parseInt(f[11])) : 1;
         int allocNodes = f[12].matches("\\d+") ? Math.max(1, Integer.parseInt(f[12])) : 1;
-        long memMb = memMb(f[8]);
+        long memMb = memPerNodeMb(f[8], alloc, started ? allocNodes : reqNodes);
         int limitMin = (int) Math.min(Integer.MAX_VALUE, limitS(f[6]) / 60);
         // the submit line says how the job asked, where its options were given on it rather than in the script
         String submitLine = line.substring(nthBar(line, 16) + 1);
@@ -205,9 +205,12 @@ public final class FidelityRun {
         }
         String partition = f[13].isBlank() ? null : f[13];
         // a task of an array (JobID 123_4): its tasks ran at most --array's %N at once
+        // (named by its JobID: its tasks wait as one job of the array's id and start in task order, whatever ids
+        // Slurm gives them as they start)
         int u = f[15].indexOf('_');
-        String array = u > 0 ? f[15].substring(0, u) : null;
-        return new Fidelity.Real(f[0], byName ? f[9] : f[0], submit, eligible, start, end, limitS(f[6]), alloc,
+        String array = u > 0 && f[15].substring(0, u).matches("\\d+") ? f[15].substring(0, u) : null;
+        String id = array != null ? f[15] : f[0];
+        return new Fidelity.Real(id, byName ? f[9] : id, submit, eligible, start, end, limitS(f[6]), alloc,
                 memMb << 20, shape, gpus, started, partition, array, array == null ? 0 : arrayLimit(submitLine));
     }
 
@@ -391,7 +394,20 @@ public final class FidelityRun {
         return raw.matches("\\d+") ? Long.parseLong(raw) * 60 : 365L * 86400;
     }
 
-    /** ReqMem as sacct prints it ({@code 2600M}, {@code 4G}, {@code 256Mc}): MB per node (per CPU taken as is). */
+    /**
+     * ReqMem as sacct prints it, as MB on each of the job's nodes: since Slurm 21.08 the job's memory in all
+     * ({@code 1500M} for {@code -n 3 --mem-per-cpu=500M}, {@code 600M} for {@code -N 2 --mem=300M}), shared evenly by its
+     * nodes; before, per node ({@code 4Gn}) or per CPU ({@code 256Mc}, times the CPUs on a node).
+     */
+    static long memPerNodeMb(String reqMem, int cpus, int nodes) {
+        long mb = memMb(reqMem);
+        int n = Math.max(1, nodes);
+        if (reqMem.endsWith("n")) return mb;
+        if (reqMem.endsWith("c")) return mb * ((Math.max(1, cpus) + n - 1) / n);
+        return (mb + n - 1) / n;
+    }
+
+    /** A size as sacct and sbatch print it ({@code 2600M}, {@code 4G}, {@code 256Mc}): MB, any suffix after the unit ignored. */
     static long memMb(String reqMem) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)([KMGT]?)").matcher(reqMem);
         if (!m.lookingAt()) return 0;

@@ -592,7 +592,8 @@ public final class SlurmModel {
         Integer[] byEligible = new Integer[m];
         for (int k = 0; k < m; k++) byEligible[k] = k;
         Comparator<Integer> prio = Comparator.<Integer>comparingLong(k -> jobs.get(k).submit())
-                .thenComparingLong(k -> idNumber(jobs.get(k).id())).thenComparing(k -> jobs.get(k).id());
+                .thenComparingLong(k -> idNumber(jobs.get(k).id())).thenComparingLong(k -> taskNumber(jobs.get(k).id()))
+                .thenComparing(k -> jobs.get(k).id());
         java.util.Arrays.sort(byEligible, prio);
 
         BitSet[] partNodes = new BitSet[m];
@@ -927,8 +928,23 @@ public final class SlurmModel {
     }
 
     static long idNumber(String id) {
+        int u = id.indexOf('_');
         try {
-            return Long.parseLong(id);
+            return Long.parseLong(u < 0 ? id : id.substring(0, u));
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * The task of an array task's id ({@code 4} of {@code 158_4}), -1 for a job that is no array's task: an array's
+     * tasks wait as one job of the array's id and start in task order, whatever ids Slurm gives them as they start.
+     */
+    static long taskNumber(String id) {
+        int u = id.indexOf('_');
+        if (u < 0) return -1;
+        try {
+            return Long.parseLong(id.substring(u + 1));
         } catch (NumberFormatException e) {
             return Long.MAX_VALUE;
         }

@@ -60,6 +60,15 @@ class FidelityRunTest {
     }
 
     @Test
+    void reqMemIsTheJobsMemoryInAllSharedByItsNodesOrPerNodeOrPerCpuBeforeSlurm21() {
+        // measured on Slurm 22.05: -N 2 --mem=300M shows 600M; -n 3 --mem-per-cpu=500M (on 2 nodes) shows 1500M
+        assertEquals(300, FidelityRun.memPerNodeMb("600M", 2, 2));
+        assertEquals(750, FidelityRun.memPerNodeMb("1500M", 3, 2));
+        assertEquals(4096, FidelityRun.memPerNodeMb("4Gn", 8, 2));
+        assertEquals(1024, FidelityRun.memPerNodeMb("256Mc", 8, 2), "four CPUs on a node");
+    }
+
+    @Test
     void anArraysLimitOfTasksRunningAtOnceComesFromItsSbatchLine() {
         assertEquals(3, FidelityRun.arrayLimit("sbatch --array=0-9%3 -n 1 job.sh"));
         assertEquals(2, FidelityRun.arrayLimit("sbatch -a 1-5%2 job.sh"));

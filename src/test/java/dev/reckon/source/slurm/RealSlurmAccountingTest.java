@@ -26,18 +26,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Real jobs on the real cluster (scripts/slurm-dev-cluster up), submitted together, and what Slurm's accounting
- * records about each kind of ending.
+ * records about each kind of ending. A job past its time limit (Slurm ends it 60-90 s after its start: the controller
+ * checks limits about every 30 s) is left to IngestSlurmTest, which waits for one and checks what the ledger makes of
+ * its records; SlurmClusterTest holds those records as Slurm 22.05 wrote them (the job TIMEOUT, its batch step
+ * CANCELLED by 0 with 0:15).
  */
 class RealSlurmAccountingTest {
     private static final Duration QUICK = Duration.ofSeconds(90);
-    /** A one-minute limit is enforced 30-60 s late: the controller checks limits about every 30 s. */
-    private static final Duration PAST_TIME_LIMIT = Duration.ofSeconds(180);
 
     private static SlurmCommands slurm;
     private static Instant submittedFrom;
     private static String completes;
     private static String exits3;
-    private static String overTime;
     private static String overMemory;
     private static String cancelled;
     private static String array;
@@ -48,7 +48,6 @@ class RealSlurmAccountingTest {
         if (SlurmTestCluster.unavailable() != null) return; // each test then reports itself skipped
         slurm = SlurmTestCluster.commands();
         submittedFrom = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(1);
-        overTime = SlurmTestCluster.submit("overtime", "sleep 300", "--time=1");
         cancelled = SlurmTestCluster.submit("cancelled", "sleep 300", "--time=5");
         // Burns 3 s of CPU time, not wall time (the host may be busy): loops until the shell's utime + stime
         // (fields 14 and 15 of /proc/PID/stat, in clock ticks) reach 3 s.
@@ -90,17 +89,6 @@ class RealSlurmAccountingTest {
         assertEquals("3:0", job.get("ExitCode"));
         assertEquals("ops", job.get("Account"));
         assertEquals("FAILED", step(rows, exits3 + ".batch").get("State"));
-    }
-
-    @Test
-    void aJobPastItsTimeLimitTimesOut() {
-        List<Map<String, String>> rows = awaitFinal(overTime, PAST_TIME_LIMIT);
-        Map<String, String> job = job(rows);
-        assertEquals("TIMEOUT", job.get("State"));
-        assertEquals("00:01:00", job.get("Timelimit"));
-        assertTrue(seconds(job.get("Elapsed")) >= 60, "elapsed " + job.get("Elapsed"));
-        // the batch step is killed by the limit: CANCELLED 0:15 as a rule, TIMEOUT when the controller is slow
-        assertTrue(Set.of("CANCELLED", "TIMEOUT").contains(state(step(rows, overTime + ".batch"))), rows.toString());
     }
 
     @Test

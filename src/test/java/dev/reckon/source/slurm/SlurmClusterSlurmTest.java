@@ -26,7 +26,6 @@ class SlurmClusterSlurmTest {
     private static final long MIB = 1L << 20;
     private static final Duration QUICK = Duration.ofSeconds(90);
     /** A one-minute limit is enforced 30-90 s late: the controller checks limits about every 30 s. */
-    private static final Duration PAST_TIME_LIMIT = Duration.ofSeconds(200);
 
     private static Cluster cluster;
     private static final List<String> submitted = new ArrayList<>();
@@ -123,12 +122,16 @@ class SlurmClusterSlurmTest {
         assertTrue(s.elapsedS() < 30, "killed before its sleep ended: " + s);
     }
 
+    /**
+     * The seam's limit reaches Slurm as the job's time limit. (Slurm enforcing it takes 60-90 s of waiting: that a
+     * job past its limit times out, and how accounting records it, is checked end to end by IngestSlurmTest, and
+     * the seam's reading of those records by SlurmClusterTest.)
+     */
     @Test
-    void aJobPastItsTimeLimitTimesOut() {
-        Cluster.JobStatus s = awaitFinal(overTime, PAST_TIME_LIMIT);
-        assertEquals(JobState.TIMEOUT, s.state(), s.toString());
-        assertTrue(s.elapsedS() >= 60 && s.elapsedS() < 300, "ran past its 60 s limit, not to the end: " + s);
-        assertNotNull(s.end());
+    void aJobIsGivenItsTimeLimit() {
+        awaitRunning(overTime, QUICK);
+        assertEquals("1:00", SlurmTestCluster.commands().run("squeue", "-h", "-j", overTime, "-o", "%l").strip());
+        cluster.cancel(overTime);
     }
 
     @Test

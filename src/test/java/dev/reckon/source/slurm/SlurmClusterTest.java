@@ -66,6 +66,21 @@ class SlurmClusterTest {
     }
 
     @Test
+    void aJobKilledAtItsLimitReadsAsTimedOut() {
+        // a one-minute limit enforced by Slurm 22.05 (sleep 300): the job TIMEOUT 0:0, its batch step CANCELLED by 0
+        String text = """
+                88|TIMEOUT|2026-11-21T23:50:02|2026-11-21T23:51:31|0:0|89|
+                88.batch|CANCELLED by 0|2026-11-21T23:50:02|2026-11-21T23:51:32|0:15|90|1288K
+                88.extern|COMPLETED|2026-11-21T23:50:02|2026-11-21T23:51:31|0:0|89|0
+                """;
+        List<Cluster.JobStatus> s = SlurmCluster.parseSacct(text, ZoneOffset.UTC);
+        assertEquals(1, s.size());
+        assertEquals(JobState.TIMEOUT, s.get(0).state());
+        assertEquals(89, s.get(0).elapsedS());
+        assertEquals(Instant.parse("2026-11-21T23:51:31Z"), s.get(0).end());
+    }
+
+    @Test
     void pendingJobLineWithARunningStepReadsAsRunning() {
         // slurmdbd records the batch step's start before the job line leaves PENDING
         String text = """

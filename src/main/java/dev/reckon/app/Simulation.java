@@ -506,6 +506,14 @@ public final class Simulation {
      */
     public dev.reckon.sim.PredictProbe.Report predictCheck(int background, int probes, long seed, String workDir,
                                                           java.io.PrintStream progress) throws InterruptedException {
+        return predictCheck(background, probes, seed, 1, workDir, progress);
+    }
+
+    /** {@link #predictCheck(int, int, long, String, java.io.PrintStream)} with the workload at another pace (see {@link dev.reckon.sim.PredictProbe#background(long, int, double)}). */
+    public dev.reckon.sim.PredictProbe.Report predictCheck(int background, int probes, long seed, double pace,
+                                                          String workDir, java.io.PrintStream progress)
+            throws InterruptedException {
+        if (!(pace > 0 && pace <= 10)) throw new BadRequest("pace: more than 0, at most 10");
         if (background < 0 || background > 200) throw new BadRequest("--background: between 0 and 200");
         if (probes < 1 || probes > 50) throw new BadRequest("--probes: between 1 and 50");
         SlurmCommands slurm = new SlurmCommands(SlurmCommands.DEFAULT_TIMEOUT, ctx.zone());
@@ -525,8 +533,8 @@ public final class Simulation {
         long t0 = System.nanoTime();
         ingest.run();
         progress.printf("ingested this cluster's accounting into the ledger (%.1f s)%n", (System.nanoTime() - t0) / 1e9);
-        List<dev.reckon.sim.Fidelity.Spec> bg = dev.reckon.sim.PredictProbe.background(seed, background);
-        List<dev.reckon.sim.Fidelity.Spec> pr = dev.reckon.sim.PredictProbe.probes(probes);
+        List<dev.reckon.sim.Fidelity.Spec> bg = dev.reckon.sim.PredictProbe.background(seed, background, pace);
+        List<dev.reckon.sim.Fidelity.Spec> pr = dev.reckon.sim.PredictProbe.probes(probes, pace);
         List<dev.reckon.sim.Fidelity.Spec> unknown = withoutHistory(cluster, bg, pr);
         if (!unknown.isEmpty()) {
             try (Ledger ledger = ctx.openLedger()) {

@@ -154,7 +154,7 @@ public final class FidelityRun {
             last = Math.max(last, r.end());
         }
         if (real.isEmpty()) return null;
-        return new Run(real, foreign(slurm, ids, first, last), first, "accounting");
+        return new Run(arraysEligibleTogether(real), foreign(slurm, ids, first, last), first, "accounting");
     }
 
     /** What {@link #accounted} reads of each job ({@code sacct -X -P -o}); the submit line last, as it may hold '|'. */
@@ -212,6 +212,27 @@ public final class FidelityRun {
         String id = array != null ? f[15] : f[0];
         return new Fidelity.Real(id, byName ? f[9] : id, submit, eligible, start, end, limitS(f[6]), alloc,
                 memMb << 20, shape, gpus, started, partition, array, array == null ? 0 : arrayLimit(submitLine));
+    }
+
+    /**
+     * The jobs, with the tasks of each array that limits its running tasks ({@code %N}) eligible when its first task
+     * was: accounting records such a task eligible only when the limit let it start, and the replay, which holds
+     * the limit itself, would otherwise keep it from starting a moment earlier than Slurm did, where other jobs then
+     * take its place.
+     */
+    static List<Fidelity.Real> arraysEligibleTogether(List<Fidelity.Real> jobs) {
+        Map<String, Long> first = new HashMap<>();
+        for (Fidelity.Real r : jobs)
+            if (r.arrayMax() > 0) first.merge(r.array(), Math.max(r.submit(), r.eligible()), Math::min);
+        if (first.isEmpty()) return jobs;
+        List<Fidelity.Real> out = new ArrayList<>(jobs.size());
+        for (Fidelity.Real r : jobs) {
+            Long e = r.arrayMax() > 0 ? first.get(r.array()) : null;
+            out.add(e == null || e >= r.eligible() ? r : new Fidelity.Real(r.jobId(), r.name(), r.submit(), e, r.start(),
+                    r.end(), r.limitS(), r.cpus(), r.memBytes(), r.spec(), r.gpus(), r.started(), r.partition(),
+                    r.array(), r.arrayMax()));
+        }
+        return out;
     }
 
     /**
@@ -387,7 +408,7 @@ public final class FidelityRun {
             if (r.started() ? r.start() > to : Math.max(r.submit(), r.eligible()) > to) continue;
             real.add(r);
         }
-        return real;
+        return arraysEligibleTogether(real);
     }
 
     private static long limitS(String raw) {

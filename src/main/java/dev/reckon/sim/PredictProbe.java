@@ -77,11 +77,20 @@ public final class PredictProbe {
      * jobs of one name always run as long (a recurring workload, as the ledger's history sees it).
      */
     public static List<Fidelity.Spec> background(long seed, int n) {
+        return background(seed, n, 1);
+    }
+
+    /**
+     * {@link #background(long, int)} at another pace: arrivals and runtimes times {@code pace} (the limits, whole
+     * minutes, stay), for a shorter run of the same shapes.
+     */
+    public static List<Fidelity.Spec> background(long seed, int n, double pace) {
         java.util.Random r = new java.util.Random(seed);
         List<Fidelity.Spec> out = new ArrayList<>();
         for (int i = 0; i < n; i++)
-            out.add(new Fidelity.Spec("bg" + seed + "-" + (i + 1), (long) i * 10 / Math.max(1, n), r.nextDouble() < 0.5 ? 1 : 2,
-                    300 + 100L * r.nextInt(10), 1, 30 + r.nextInt(21), 1, 1, false, 0));
+            out.add(new Fidelity.Spec("bg" + seed + "-" + (i + 1), Math.round(i * 10.0 / Math.max(1, n) * pace),
+                    r.nextDouble() < 0.5 ? 1 : 2, 300 + 100L * r.nextInt(10), 1,
+                    (int) Math.max(1, Math.round((30 + r.nextInt(21)) * pace)), 1, 1, false, 0));
         return out;
     }
 
@@ -90,16 +99,22 @@ public final class PredictProbe {
      * exclusive, 2 nodes), each 20 s of 1 minute.
      */
     public static List<Fidelity.Spec> probes(int n) {
+        return probes(n, 1);
+    }
+
+    /** {@link #probes(int)} at another pace: submission times and runtimes times {@code pace}. */
+    public static List<Fidelity.Spec> probes(int n, double pace) {
         List<Fidelity.Spec> out = new ArrayList<>();
+        int sleep = (int) Math.max(1, Math.round(20 * pace));
         for (int i = 0; i < n; i++) {
-            long at = 3 + 12L * i;
+            long at = Math.round((3 + 12.0 * i) * pace);
             String name = "probe-" + (i + 1);
             out.add(switch (i % 5) {
-                case 0 -> new Fidelity.Spec(name, at, 1, 500, 1, 20, 1, 1, false, 0);
-                case 1 -> new Fidelity.Spec(name, at, 2, 500, 1, 20, 1, 1, false, 0);
-                case 2 -> new Fidelity.Spec(name, at, 1, 500, 1, 20, 2, 0, false, 0);
-                case 3 -> new Fidelity.Spec(name, at, 1, 500, 1, 20, 1, 1, true, 0);
-                default -> new Fidelity.Spec(name, at, 1, 500, 1, 20, 2, 2, false, 0);
+                case 0 -> new Fidelity.Spec(name, at, 1, 500, 1, sleep, 1, 1, false, 0);
+                case 1 -> new Fidelity.Spec(name, at, 2, 500, 1, sleep, 1, 1, false, 0);
+                case 2 -> new Fidelity.Spec(name, at, 1, 500, 1, sleep, 2, 0, false, 0);
+                case 3 -> new Fidelity.Spec(name, at, 1, 500, 1, sleep, 1, 1, true, 0);
+                default -> new Fidelity.Spec(name, at, 1, 500, 1, sleep, 2, 2, false, 0);
             });
         }
         return out;

@@ -2,6 +2,8 @@ package dev.reckon.sim;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,6 +68,23 @@ class FidelityRunTest {
         assertEquals(750, FidelityRun.memPerNodeMb("1500M", 3, 2));
         assertEquals(4096, FidelityRun.memPerNodeMb("4Gn", 8, 2));
         assertEquals(1024, FidelityRun.memPerNodeMb("256Mc", 8, 2), "four CPUs on a node");
+    }
+
+    @Test
+    void theTasksOfALimitedArrayAreEligibleWhenItsFirstWas() {
+        // accounting: 7_3 eligible only when the limit of 2 let it start, at 106; 8_2, of an array without a limit,
+        // and 9, no array's task, keep theirs
+        Fidelity.Real t1 = task("7_1", 100, 100, 100, "7", 2), t3 = task("7_3", 100, 106, 106, "7", 2);
+        Fidelity.Real free = task("8_2", 100, 100, 104, "8", 0), plain = task("9", 100, 103, 103, null, 0);
+        List<Fidelity.Real> out = FidelityRun.arraysEligibleTogether(List.of(t1, t3, free, plain));
+        assertEquals(100, out.get(1).eligible());
+        assertEquals(106, out.get(1).start(), "its real start is kept");
+        assertEquals(List.of(t1, free, plain), List.of(out.get(0), out.get(2), out.get(3)));
+    }
+
+    private static Fidelity.Real task(String id, long submit, long eligible, long start, String array, int max) {
+        return new Fidelity.Real(id, id, submit, eligible, start, start + 5, 60, 1, 1L << 20, null,
+                SlurmModel.Gpus.NONE, true, "debug", array, max);
     }
 
     @Test

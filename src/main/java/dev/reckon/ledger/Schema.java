@@ -182,6 +182,10 @@ final class Schema {
                 // A rollback journal, not WAL: a bulk ingest runs about 40% faster (WAL writes every page twice and
                 // indexes every frame); readers and writers in other processes wait (up to BUSY_TIMEOUT_MS) while an
                 // ingest writes; write transactions begin IMMEDIATE (Connections.beginWrite), so waiting works.
+                // 16 KiB pages for a new ledger (an existing one keeps its own): a million jobs ingest with a quarter
+                // of the write calls and about 8% less time (10.3 s -> 9.5 s, three runs each alternating, the same
+                // peak memory), and read as fast (jobs --json, review)
+                st.execute("PRAGMA page_size = 16384");
                 st.execute("PRAGMA journal_mode = DELETE");
                 st.execute("PRAGMA synchronous = NORMAL");
                 st.execute("PRAGMA cache_size = -65536");

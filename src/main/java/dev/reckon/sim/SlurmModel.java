@@ -38,7 +38,10 @@ import java.util.Set;
  *     then the scheduling pass that it triggers);</li>
  * <li>a held job may start once released (its eligible time), and keeps its place in the queue by submission:
  *     measured on Slurm 22.05 with equal priorities, a released job starts before jobs submitted after it;</li>
- * <li>a job cancelled while it waited holds its place in the queue (and its backfill reservation) until then.</li>
+ * <li>a job cancelled while it waited holds its place in the queue (and its backfill reservation) until then;</li>
+ * <li>a job array's tasks wait in task order, and at most its {@code %N} of them run at once: a task over the limit
+ *     waits without holding back the jobs behind it;</li>
+ * <li>each job on its partition's nodes.</li>
  * </ul>
  *
  * <p>What it leaves out: partition priority tiers, QOS and association limits, preemption, GPU types and GRES other than

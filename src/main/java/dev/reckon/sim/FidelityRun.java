@@ -159,7 +159,7 @@ public final class FidelityRun {
 
     /** What {@link #accounted} reads of each job ({@code sacct -X -P -o}); the submit line last, as it may hold '|'. */
     private static final String FIELDS = "JobIDRaw,State,Submit,Eligible,Start,End,TimelimitRaw,AllocCPUS,ReqMem,"
-            + "JobName,ReqCPUS,ReqNodes,AllocNodes,Partition,AllocTRES,JobID,SubmitLine";
+            + "JobName,ReqCPUS,ReqNodes,AllocNodes,Partition,AllocTRES,JobID,ReqTRES,SubmitLine";
 
     /**
      * One line of {@link #FIELDS} as a job that started, its shape as asked (see {@link #fromAccounting}), named by
@@ -168,9 +168,9 @@ public final class FidelityRun {
      * job that became eligible but never started is read too ({@link Fidelity.Real#started()} false): it waited until
      * it was cancelled (its end), or until {@code now}; one held all along (no eligible time) is left out.
      */
-    private static Fidelity.Real accounted(String line, ZoneId zone, long now, boolean byName) {
+    static Fidelity.Real accounted(String line, ZoneId zone, long now, boolean byName) {
         String[] f = line.split("\\|", -1);
-        if (f.length < 17 || !f[0].matches("\\d+") || !f[2].matches("\\d{4}-.*")) return null;
+        if (f.length < 18 || !f[0].matches("\\d+") || !f[2].matches("\\d{4}-.*")) return null;
         boolean started = f[4].matches("\\d{4}-.*");
         boolean ended = f[5].matches("\\d{4}-.*");
         if (!ended && now < 0) return null;
@@ -185,7 +185,7 @@ public final class FidelityRun {
         long memMb = memPerNodeMb(f[8], alloc, started ? allocNodes : reqNodes);
         int limitMin = (int) Math.min(Integer.MAX_VALUE, limitS(f[6]) / 60);
         // the submit line says how the job asked, where its options were given on it rather than in the script
-        String submitLine = line.substring(nthBar(line, 16) + 1);
+        String submitLine = line.substring(nthBar(line, 17) + 1);
         Fidelity.Spec shape = fromSubmitLine(f[0], submitLine, memMb, limitMin);
         if (shape != null && started) shape = agreeingWithHeld(shape, alloc);
         if (shape == null) {
@@ -196,10 +196,11 @@ public final class FidelityRun {
             else if (allocNodes > 1) shape = new Fidelity.Spec(f[0], 0, 1, memMb, limitMin, 0, req, 0, false, 0);
             else shape = new Fidelity.Spec(f[0], 0, req, memMb, limitMin, 0, 1, 1, false, 0);
         }
-        // the GPUs as asked on the sbatch line, else as held: on each node of a job of one node, else in all
+        // the GPUs as asked on the sbatch line, else as held (as asked, ReqTRES, for a job that never started): on
+        // each node of a job of one node, else in all
         SlurmModel.Gpus gpus = gpusFromSubmitLine(submitLine);
         if (gpus == null) {
-            int held = heldGpus(f[14]);
+            int held = heldGpus(started ? f[14] : f[16]);
             gpus = held == 0 ? SlurmModel.Gpus.NONE
                     : allocNodes == 1 ? new SlurmModel.Gpus(held, 0, 0) : new SlurmModel.Gpus(0, 0, held);
         }

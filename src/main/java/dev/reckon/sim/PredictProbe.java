@@ -88,7 +88,7 @@ public final class PredictProbe {
         java.util.Random r = new java.util.Random(seed);
         List<Fidelity.Spec> out = new ArrayList<>();
         for (int i = 0; i < n; i++)
-            out.add(new Fidelity.Spec("bg" + seed + "-" + (i + 1), Math.round(i * 10.0 / Math.max(1, n) * pace),
+            out.add(new Fidelity.Spec("bg" + seed + "-" + (i + 1) + paced(pace), Math.round(i * 10.0 / Math.max(1, n) * pace),
                     r.nextDouble() < 0.5 ? 1 : 2, 300 + 100L * r.nextInt(10), 1,
                     (int) Math.max(1, Math.round((30 + r.nextInt(21)) * pace)), 1, 1, false, 0));
         return out;
@@ -102,13 +102,21 @@ public final class PredictProbe {
         return probes(n, 1);
     }
 
+    /**
+     * The name suffix of a workload at another pace ({@code -p60} at 0.6): its jobs run shorter than the bench's of
+     * the same place, so they are named apart, and each keeps a history of its own in the ledger.
+     */
+    private static String paced(double pace) {
+        return pace == 1 ? "" : "-p" + Math.round(pace * 100);
+    }
+
     /** {@link #probes(int)} at another pace: submission times and runtimes times {@code pace}. */
     public static List<Fidelity.Spec> probes(int n, double pace) {
         List<Fidelity.Spec> out = new ArrayList<>();
         int sleep = (int) Math.max(1, Math.round(20 * pace));
         for (int i = 0; i < n; i++) {
             long at = Math.round((3 + 12.0 * i) * pace);
-            String name = "probe-" + (i + 1);
+            String name = "probe-" + (i + 1) + paced(pace);
             out.add(switch (i % 5) {
                 case 0 -> new Fidelity.Spec(name, at, 1, 500, 1, sleep, 1, 1, false, 0);
                 case 1 -> new Fidelity.Spec(name, at, 2, 500, 1, sleep, 1, 1, false, 0);

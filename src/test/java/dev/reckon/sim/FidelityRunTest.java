@@ -71,6 +71,27 @@ class FidelityRunTest {
     }
 
     @Test
+    void accountingLinesGiveTheArrayTaskAndTheGpusAJobThatNeverStartedAsked() {
+        // JobIDRaw,State,Submit,Eligible,Start,End,TimelimitRaw,AllocCPUS,ReqMem,JobName,ReqCPUS,ReqNodes,AllocNodes,
+        // Partition,AllocTRES,JobID,ReqTRES,SubmitLine (as Slurm 22.05 printed them)
+        String task = "166|COMPLETED|2026-12-01T06:49:14|2026-12-01T06:49:32|2026-12-01T06:49:32|2026-12-01T06:49:40|2|1"
+                + "|300M|wl-arr|1|1|1|debug|billing=1,cpu=1,mem=300M,node=1|152_5|billing=1,cpu=1,mem=300M,node=1"
+                + "|sbatch --parsable -J wl-arr --array=1-6%2 -c 1 -t 2 --mem=300M --wrap sleep 8";
+        Fidelity.Real t = FidelityRun.accounted(task, java.time.ZoneOffset.UTC, -1, false);
+        assertEquals("152_5", t.jobId());
+        assertEquals("152", t.array());
+        assertEquals(2, t.arrayMax());
+        assertEquals("debug", t.partition());
+        assertEquals(300, t.spec().memMb());
+        String cancelled = "201|CANCELLED by 0|2026-12-01T07:00:00|2026-12-01T07:00:00|None|2026-12-01T07:00:09|1|0"
+                + "|1000M|gpu-w|2|1|0|gpu||201|billing=2,cpu=2,gres/gpu=2,mem=1000M,node=1|sbatch job.sh";
+        Fidelity.Real c = FidelityRun.accounted(cancelled, java.time.ZoneOffset.UTC, 1_800_000_000L, true);
+        assertEquals(false, c.started());
+        assertEquals(new SlurmModel.Gpus(2, 0, 0), c.gpus(), "never held: as asked");
+        assertNull(c.array());
+    }
+
+    @Test
     void theTasksOfALimitedArrayAreEligibleWhenItsFirstWas() {
         // accounting: 7_3 eligible only when the limit of 2 let it start, at 106; 8_2, of an array without a limit,
         // and 9, no array's task, keep theirs

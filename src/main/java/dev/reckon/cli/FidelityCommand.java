@@ -104,7 +104,7 @@ final class FidelityCommand implements Callable<Integer> {
         }
         for (int k = 0; k < c.foreignJobs().size(); k++)
             if (c.foreignJobs().get(k) > 0)
-                out.printf("run %d: %d other users' jobs shared the cluster (replayed with the workload)%n", k + 1,
+                out.printf("run %d: %d other jobs shared the cluster (replayed with the workload)%n", k + 1,
                         c.foreignJobs().get(k));
         out.println("turnaround per run, as its accounting shows it (ms): " + c.turnaroundMs());
         if (c.slurmVsSlurm() != null) out.println(c.slurmVsSlurm().summary());

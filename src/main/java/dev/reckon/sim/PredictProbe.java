@@ -67,7 +67,7 @@ public final class PredictProbe {
                     100 * naiveWithin20, pooledMedianAbsErrorS == null ? "" : String.format(Locale.ROOT,
                             "; the pooled policy off by %.0f s, %.0f%% within ±20%%", pooledMedianAbsErrorS,
                             100 * pooledWithin20),
-                    foreignJobs > 0 ? "; " + foreignJobs + " other users' jobs shared the cluster" : "");
+                    foreignJobs > 0 ? "; " + foreignJobs + " other jobs shared the cluster" : "");
         }
     }
 

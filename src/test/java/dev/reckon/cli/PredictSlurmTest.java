@@ -70,9 +70,9 @@ class PredictSlurmTest {
         awaitQueueEmpty(slurm, Duration.ofSeconds(90));
         List<String> ours = new ArrayList<>();
         try {
-            String shortHold = SlurmTestCluster.submit("pr-hold2", "sleep 40", "--cpus-per-task=2", "--time=2");
+            String shortHold = SlurmTestCluster.submit("pr-hold2", "sleep 25", "--cpus-per-task=2", "--time=2");
             ours.add(shortHold);
-            String longHold = SlurmTestCluster.submit("pr-hold5", "sleep 45", "--cpus-per-task=2", "--time=5");
+            String longHold = SlurmTestCluster.submit("pr-hold5", "sleep 30", "--cpus-per-task=2", "--time=5");
             ours.add(longHold);
             SlurmTestCluster.awaitRunning(shortHold, Duration.ofSeconds(30));
             SlurmTestCluster.awaitRunning(longHold, Duration.ofSeconds(30));
@@ -106,7 +106,7 @@ class PredictSlurmTest {
             assertTrue(Math.abs(Duration.between(longEnd, predicted).toSeconds()) <= SNAPSHOT_SLACK_S,
                     "predicted " + predicted + ", the 5-minute limit ends " + longEnd);
 
-            // the holders end after 40-45 s, far inside their limits: a real job of the shape starts earlier
+            // the holders end after 25-30 s, far inside their limits: a real job of the shape starts earlier
             String shaped = SlurmTestCluster.submit("pr-shaped", "sleep 1", "--cpus-per-task=2", "--time=1");
             ours.add(shaped);
             Instant deadline = Instant.now().plusSeconds(120);

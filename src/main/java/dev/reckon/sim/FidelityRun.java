@@ -178,6 +178,9 @@ public final class FidelityRun {
         long submit = epoch(f[2], zone);
         long end = ended ? epoch(f[5], zone) : now, start = started ? epoch(f[4], zone) : end;
         long eligible = f[3].matches("\\d{4}-.*") ? epoch(f[3], zone) : submit;
+        // cancelled before it was eligible (a --begin in the future): accounting records its start as the cancel,
+        // but it never ran, nor waited where it could have
+        if (started && eligible > start) return null;
         int alloc = f[7].matches("\\d+") ? Math.max(1, Integer.parseInt(f[7])) : 1;
         int req = f[10].matches("\\d+") ? Math.max(1, Integer.parseInt(f[10])) : alloc;
         int reqNodes = f[11].matches("\\d+") ? Math.max(1, Integer.parseInt(f[11])) : 1;
@@ -187,7 +190,8 @@ public final class FidelityRun {
         // the submit line says how the job asked, where its options were given on it rather than in the script
         String submitLine = line.substring(nthBar(line, 17) + 1);
         Fidelity.Spec shape = fromSubmitLine(f[0], submitLine, memMb, limitMin);
-        if (shape != null && started) shape = agreeingWithHeld(shape, alloc);
+        if (shape != null && started)
+            shape = agreeingWithHeld(shape, alloc, sbatchOptions(submitLine).containsKey("--ntasks"));
         if (shape == null) {
             if (alloc > req) shape = new Fidelity.Spec(f[0], 0, Math.max(1, req / reqNodes), memMb, limitMin, 0,
                     reqNodes, reqNodes, true, 0);
@@ -299,13 +303,19 @@ public final class FidelityRun {
 
     /**
      * The shape of a job that started, made to agree with the CPUs it held ({@code AllocCPUS}): where the sbatch line
-     * gives fewer or more CPUs than the job held, the job's script asked for the rest ({@code #SBATCH --ntasks-per-node}
-     * or {@code --ntasks} beside a line's {@code --nodes}), so the tasks are what the CPUs held make of the line's
-     * CPUs per task, spread evenly over the line's nodes; null when they cannot be (go by accounting alone). An
-     * exclusive job holds whole nodes, whatever it asked.
+     * gives fewer or more CPUs than the job held, the job's script asked for the rest: beside the line's
+     * {@code --ntasks} ({@code tasksGiven}), CPUs per task, so each task has its share of the CPUs held; else
+     * {@code #SBATCH --ntasks-per-node} or {@code --ntasks}, so the tasks are what the CPUs held make of the line's CPUs
+     * per task, spread evenly over the line's nodes. Null when they cannot be (go by accounting alone). An exclusive
+     * job holds whole nodes, whatever it asked.
      */
-    static Fidelity.Spec agreeingWithHeld(Fidelity.Spec s, int held) {
+    static Fidelity.Spec agreeingWithHeld(Fidelity.Spec s, int held, boolean tasksGiven) {
         if (s.exclusive() || held <= 0 || (long) s.tasks() * s.cpus() == held) return s;
+        if (tasksGiven) { // the script's --cpus-per-task (or Slurm's CPUs per GPU): as many tasks, more CPUs each
+            if (held % s.tasks() != 0) return null;
+            return new Fidelity.Spec(s.name(), s.submitAfterS(), held / s.tasks(), s.memMb(), s.limitMin(), s.sleepS(),
+                    s.tasks(), s.nodes(), false, s.holdS(), s.tasksPerNode());
+        }
         if (held % s.cpus() != 0) return null;
         int tasks = held / s.cpus();
         int perNode = s.nodes() > 0 && tasks % s.nodes() == 0 ? tasks / s.nodes() : 0;

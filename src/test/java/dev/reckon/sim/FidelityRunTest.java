@@ -49,16 +49,21 @@ class FidelityRunTest {
     void whatTheScriptAskedBesideTheLineComesFromTheCpusTheJobHeld() {
         // sbatch -N 2 job.sh, the script holding "#SBATCH --ntasks-per-node=3": the line alone says 2 tasks
         Fidelity.Spec line = FidelityRun.fromSubmitLine("13", "sbatch -N 2 job.sh", 100, 3);
-        Fidelity.Spec held = FidelityRun.agreeingWithHeld(line, 6);
+        Fidelity.Spec held = FidelityRun.agreeingWithHeld(line, 6, false);
         assertEquals(6, held.tasks());
         assertEquals(3, held.tasksPerNode());
         assertEquals(2, held.nodes());
         Fidelity.Spec perTask = FidelityRun.fromSubmitLine("14", "sbatch -c 2 job.sh", 100, 3);
-        assertEquals(4, FidelityRun.agreeingWithHeld(perTask, 8).tasks(), "the script's --ntasks=4");
-        assertNull(FidelityRun.agreeingWithHeld(perTask, 5), "no whole number of tasks: go by accounting");
-        assertEquals(perTask, FidelityRun.agreeingWithHeld(perTask, 2), "agrees already");
+        assertEquals(4, FidelityRun.agreeingWithHeld(perTask, 8, false).tasks(), "the script's --ntasks=4");
+        assertNull(FidelityRun.agreeingWithHeld(perTask, 5, false), "no whole number of tasks: go by accounting");
+        assertEquals(perTask, FidelityRun.agreeingWithHeld(perTask, 2, false), "agrees already");
         Fidelity.Spec exclusive = FidelityRun.fromSubmitLine("15", "sbatch --exclusive job.sh", 100, 3);
-        assertEquals(exclusive, FidelityRun.agreeingWithHeld(exclusive, 16), "whole nodes, whatever it asked");
+        assertEquals(exclusive, FidelityRun.agreeingWithHeld(exclusive, 16, false), "whole nodes, whatever it asked");
+        // sbatch -n 2 job.sh, the script holding "#SBATCH -c 3": two tasks of three CPUs
+        Fidelity.Spec two = FidelityRun.agreeingWithHeld(FidelityRun.fromSubmitLine("16", "sbatch -n 2 job.sh", 100, 3),
+                6, true);
+        assertEquals(2, two.tasks());
+        assertEquals(3, two.cpus());
     }
 
     @Test
@@ -89,6 +94,11 @@ class FidelityRunTest {
         assertEquals(false, c.started());
         assertEquals(new SlurmModel.Gpus(2, 0, 0), c.gpus(), "never held: as asked");
         assertNull(c.array());
+        // an array submitted with --begin=now+1h and cancelled 2 s later: Start is the cancel, before Eligible
+        String early = "83|CANCELLED by 0|2026-12-01T06:37:33|2026-12-01T07:37:33|2026-12-01T06:37:35"
+                + "|2026-12-01T06:37:35|2|1|500M|pa-array|1|1|1|debug||83_[1-6]|billing=1,cpu=1,node=1"
+                + "|sbatch --parsable --array=1-6 --begin=now+3600 job.sh";
+        assertNull(FidelityRun.accounted(early, java.time.ZoneOffset.UTC, 1_800_000_000L, true), "it never ran");
     }
 
     @Test

@@ -548,7 +548,8 @@ public final class Simulation {
                     ingest.run();
                     int nodes = Math.max(1, spec.nodes());
                     PredictRequest q = new PredictRequest(spec.nodes(), (long) spec.tasks() * spec.cpus(),
-                            (spec.memMb() << 20) * nodes, 0, spec.limitMin() * 60L, null, null, null, null,
+                            (spec.memMb() << 20) * nodes, (long) spec.gpusPerNode() * nodes, spec.limitMin() * 60L, null,
+                            null, null, null,
                             spec.exclusive(), spec.tasks() > 1 ? spec.tasks() : 0);
                     Outcome<Prediction> o = predict(q);
                     Prediction p = o.value();

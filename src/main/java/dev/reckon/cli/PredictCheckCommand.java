@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Submits a background load (--background jobs of 1-2 CPUs running 30-50 s of a 1-minute limit, "
                 + "arriving over 10 s) to this machine's Slurm and, every 12 s, a probe job of one of several shapes "
-                + "(1 CPU, 2 CPUs on one node, 2 tasks, exclusive, 2 nodes; 20 s of 1 minute), each predicted by "
+                + "(1 CPU, 2 CPUs on one node, 2 tasks, exclusive, 2 nodes, 1 CPU with a GPU; 20 s of 1 minute), each predicted by "
                 + "reckon predict's own path just before it is submitted (after an incremental 'ingest slurm' into the "
                 + "ledger, whose finished jobs predict's runtime estimate reads); once all have ended, prints each "
                 + "probe's predicted wait (Slurm's scheduler job by job), the pooled policy's beside it, the naive "

@@ -31,12 +31,19 @@ public final class Fidelity {
      * @param sleepS       what it does: sleep this long
      */
     public record Spec(String name, long submitAfterS, int cpus, long memMb, int limitMin, int sleepS, int tasks,
-                       int nodes, boolean exclusive, int holdS, int tasksPerNode) {
+                       int nodes, boolean exclusive, int holdS, int tasksPerNode, int gpusPerNode) {
         public Spec {
-            if (tasksPerNode < 0) throw new IllegalArgumentException("job " + name + ": tasks per node >= 0");
+            if (tasksPerNode < 0 || gpusPerNode < 0)
+                throw new IllegalArgumentException("job " + name + ": tasks and GPUs per node >= 0");
         }
 
-        /** Without {@code --ntasks-per-node}. */
+        /** Without GPUs. */
+        public Spec(String name, long submitAfterS, int cpus, long memMb, int limitMin, int sleepS, int tasks,
+                    int nodes, boolean exclusive, int holdS, int tasksPerNode) {
+            this(name, submitAfterS, cpus, memMb, limitMin, sleepS, tasks, nodes, exclusive, holdS, tasksPerNode, 0);
+        }
+
+        /** Without {@code --ntasks-per-node} or GPUs. */
         public Spec(String name, long submitAfterS, int cpus, long memMb, int limitMin, int sleepS, int tasks,
                     int nodes, boolean exclusive, int holdS) {
             this(name, submitAfterS, cpus, memMb, limitMin, sleepS, tasks, nodes, exclusive, holdS, 0);
@@ -54,6 +61,7 @@ public final class Fidelity {
         public String shape() {
             String s = exclusive ? "excl" : tasks + "x" + cpus + "cpu" + (nodes > 0 ? "/" + nodes + "n" : "")
                     + (tasksPerNode > 0 ? "(" + tasksPerNode + "/n)" : "");
+            if (gpusPerNode > 0) s += "+" + gpusPerNode + "gpu/n";
             return holdS > 0 ? s + " held " + holdS + "s" : s;
         }
 
@@ -63,6 +71,7 @@ public final class Fidelity {
             if (nodes > 0) o.add("--nodes=" + nodes);
             o.add("--ntasks=" + tasks);
             if (tasksPerNode > 0) o.add("--ntasks-per-node=" + tasksPerNode);
+            if (gpusPerNode > 0) o.add("--gres=gpu:" + gpusPerNode);
             o.add("--cpus-per-task=" + cpus);
             if (exclusive) o.add("--exclusive");
             o.add("--mem=" + memMb + "M");

@@ -95,8 +95,8 @@ public final class PredictProbe {
     }
 
     /**
-     * The probes: {@code n} of them, every 12 s from 3 s, cycling over five shapes (1 CPU, 2 CPUs on one node, 2 tasks,
-     * exclusive, 2 nodes), each 20 s of 1 minute.
+     * The probes: {@code n} of them, every 12 s from 3 s, cycling over six shapes (1 CPU, 2 CPUs on one node, 2 tasks,
+     * exclusive, 2 nodes, 1 CPU with a GPU), each 20 s of 1 minute.
      */
     public static List<Fidelity.Spec> probes(int n) {
         return probes(n, 1);
@@ -117,12 +117,13 @@ public final class PredictProbe {
         for (int i = 0; i < n; i++) {
             long at = Math.round((3 + 12.0 * i) * pace);
             String name = "probe-" + (i + 1) + paced(pace);
-            out.add(switch (i % 5) {
+            out.add(switch (i % 6) {
                 case 0 -> new Fidelity.Spec(name, at, 1, 500, 1, sleep, 1, 1, false, 0);
                 case 1 -> new Fidelity.Spec(name, at, 2, 500, 1, sleep, 1, 1, false, 0);
                 case 2 -> new Fidelity.Spec(name, at, 1, 500, 1, sleep, 2, 0, false, 0);
                 case 3 -> new Fidelity.Spec(name, at, 1, 500, 1, sleep, 1, 1, true, 0);
-                default -> new Fidelity.Spec(name, at, 1, 500, 1, sleep, 2, 2, false, 0);
+                case 4 -> new Fidelity.Spec(name, at, 1, 500, 1, sleep, 2, 2, false, 0);
+                default -> new Fidelity.Spec(name, at, 1, 500, 1, sleep, 1, 1, false, 0, 0, 1);
             });
         }
         return out;

@@ -16,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code reckon predict} against real starts (scripts/slurm-dev-cluster up): the bench's workload at 0.6 of its pace,
- * 6 background jobs of 1-2 CPUs running 18-30 s of 1-minute limits, and 5 probes of 12 s, one of each shape (1 CPU,
- * 2 CPUs on one node, 2 tasks, exclusive, 2 nodes), one about every 7 s, each predicted through the app's predict (after an incremental ingest) just before it is submitted.
+ * 6 background jobs of 1-2 CPUs running 18-30 s of 1-minute limits, and 6 probes of 12 s, one of each shape (1 CPU,
+ * 2 CPUs on one node, 2 tasks, exclusive, 2 nodes, 1 CPU with a GPU), one about every 7 s, each predicted through the
+ * app's predict (after an incremental ingest) just before it is submitted.
  * Predict estimates the live jobs' runtimes from the ledger's finished jobs of the same names; where the cluster has
  * none yet the probe would run them once first (two minutes); the test gives its ledger that history instead, as a
  * site where this workload recurs has it: one finished job of each name, an hour ago, having run as long as its
@@ -44,12 +45,12 @@ class PredictProbeSlurmTest {
         Context ctx = new Context(Config.load(env), java.time.Clock.systemUTC(), "test");
         history(ctx);
         Simulation sim = new Simulation(ctx);
-        PredictProbe.Report r = sim.predictCheck(6, 5, 3, PACE, dir.toString(), System.out);
+        PredictProbe.Report r = sim.predictCheck(6, 6, 3, PACE, dir.toString(), System.out);
         for (PredictProbe.Result x : r.results())
             System.out.printf("%-9s %-14s predicted %4d s, pooled %4d s, naive %4d s, real %4d s%n", x.name(),
                     x.shape(), x.predicted(), x.pooled(), x.naive(), x.actual());
         System.out.println(r.summary());
-        assertEquals(5, r.results().size());
+        assertEquals(6, r.results().size());
         assertTrue(r.results().stream().anyMatch(x -> x.actual() >= 10), "the load must make probes wait: " + r.summary());
         for (PredictProbe.Result x : r.results())
             assertTrue(x.predicted() >= 0 && x.actual() >= 0, "every probe predicted and started: " + x);
@@ -74,7 +75,7 @@ class PredictProbeSlurmTest {
         java.time.format.DateTimeFormatter time = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
         int id = 990_000;
         java.util.List<dev.reckon.sim.Fidelity.Spec> specs = new java.util.ArrayList<>(PredictProbe.background(3, 6, PACE));
-        specs.addAll(PredictProbe.probes(5, PACE));
+        specs.addAll(PredictProbe.probes(6, PACE));
         for (dev.reckon.sim.Fidelity.Spec x : specs) {
             int nodes = Math.max(1, x.nodes());
             long cpus = (long) x.tasks() * x.cpus();

@@ -188,10 +188,9 @@ public final class FidelityRun {
         long memMb = memPerNodeMb(f[8], alloc, started ? allocNodes : reqNodes);
         int limitMin = (int) Math.min(Integer.MAX_VALUE, limitS(f[6]) / 60);
         // the submit line says how the job asked, where its options were given on it rather than in the script
-        String submitLine = line.substring(nthBar(line, 17) + 1);
-        Fidelity.Spec shape = fromSubmitLine(f[0], submitLine, memMb, limitMin);
-        if (shape != null && started)
-            shape = agreeingWithHeld(shape, alloc, sbatchOptions(submitLine).containsKey("--ntasks"));
+        Map<String, String> options = sbatchOptions(line.substring(nthBar(line, 17) + 1));
+        Fidelity.Spec shape = fromOptions(f[0], options, memMb, limitMin);
+        if (shape != null && started) shape = agreeingWithHeld(shape, alloc, options.containsKey("--ntasks"));
         if (shape == null) {
             if (alloc > req) shape = new Fidelity.Spec(f[0], 0, Math.max(1, req / reqNodes), memMb, limitMin, 0,
                     reqNodes, reqNodes, true, 0);
@@ -202,7 +201,7 @@ public final class FidelityRun {
         }
         // the GPUs as asked on the sbatch line, else as held (as asked, ReqTRES, for a job that never started): on
         // each node of a job of one node, else in all
-        SlurmModel.Gpus gpus = gpusFromSubmitLine(submitLine);
+        SlurmModel.Gpus gpus = gpusFromOptions(options);
         if (gpus == null) {
             int held = heldGpus(started ? f[14] : f[16]);
             gpus = held == 0 ? SlurmModel.Gpus.NONE
@@ -216,7 +215,7 @@ public final class FidelityRun {
         String array = u > 0 && f[15].substring(0, u).matches("\\d+") ? f[15].substring(0, u) : null;
         String id = array != null ? f[15] : f[0];
         return new Fidelity.Real(id, byName ? f[9] : id, submit, eligible, start, end, limitS(f[6]), alloc,
-                memMb << 20, shape, gpus, started, partition, array, array == null ? 0 : arrayLimit(submitLine));
+                memMb << 20, shape, gpus, started, partition, array, array == null ? 0 : arrayLimitOf(options));
     }
 
     /**
@@ -245,7 +244,10 @@ public final class FidelityRun {
      * array's tasks run at once; 0 when the line gives none (or the array was asked for in the script).
      */
     static int arrayLimit(String submitLine) {
-        Map<String, String> o = sbatchOptions(submitLine);
+        return arrayLimitOf(sbatchOptions(submitLine));
+    }
+
+    private static int arrayLimitOf(Map<String, String> o) {
         String v = o == null ? null : o.get("--array");
         int pct = v == null ? -1 : v.lastIndexOf('%');
         if (pct < 0 || !v.substring(pct + 1).matches("\\d{1,9}")) return 0;
@@ -275,7 +277,11 @@ public final class FidelityRun {
      * not an sbatch line. Options after {@code --wrap} or the script's name are the job's own, not sbatch's.
      */
     static Fidelity.Spec fromSubmitLine(String id, String line, long memMb, int limitMin) {
-        Map<String, String> o = sbatchOptions(line);
+        return fromOptions(id, sbatchOptions(line), memMb, limitMin);
+    }
+
+    /** {@link #fromSubmitLine} of the line's options as {@link #sbatchOptions} reads them (null: not sbatch's). */
+    private static Fidelity.Spec fromOptions(String id, Map<String, String> o, long memMb, int limitMin) {
         if (o == null) return null;
         Integer tasks = null, perTask = null, nodes = null, perNode = null;
         boolean exclusive = o.containsKey("--exclusive");
@@ -328,7 +334,10 @@ public final class FidelityRun {
      * {@code --gpus-per-task}, {@code -G}/{@code --gpus}); null when the line names none (or is not sbatch's).
      */
     static SlurmModel.Gpus gpusFromSubmitLine(String line) {
-        Map<String, String> o = sbatchOptions(line);
+        return gpusFromOptions(sbatchOptions(line));
+    }
+
+    private static SlurmModel.Gpus gpusFromOptions(Map<String, String> o) {
         if (o == null) return null;
         int perNode = 0, perTask = 0, perJob = 0;
         boolean any = false;
@@ -432,11 +441,15 @@ public final class FidelityRun {
      * nodes; before, per node ({@code 4Gn}) or per CPU ({@code 256Mc}, times the CPUs on a node).
      */
     static long memPerNodeMb(String reqMem, int cpus, int nodes) {
-        long mb = memMb(reqMem);
         int n = Math.max(1, nodes);
-        if (reqMem.endsWith("n")) return mb;
-        if (reqMem.endsWith("c")) return mb * ((Math.max(1, cpus) + n - 1) / n);
-        return (mb + n - 1) / n;
+        try {
+            dev.reckon.core.SlurmSyntax.MemRequest r = dev.reckon.core.SlurmSyntax.reqMem(reqMem);
+            if (r == null) return 0;
+            long mb = r.total(n, Math.max(1, cpus)) >> 20; // read as ingest reads it
+            return (mb + n - 1) / n;
+        } catch (IllegalArgumentException e) {
+            return 0; // a value this reader does not know: the job asks no memory of its own
+        }
     }
 
     /** A size as sacct and sbatch print it ({@code 2600M}, {@code 4G}, {@code 256Mc}): MB, any suffix after the unit ignored. */

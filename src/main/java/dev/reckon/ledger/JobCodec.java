@@ -76,10 +76,19 @@ final class JobCodec {
         private StringBuilder b = new StringBuilder(4096);
 
         Encoded encode(Job j) {
-            String steps = null;
-            if (!j.steps().isEmpty()) steps = text(appendSteps(buffer(), j.steps()));
-            String doc = text(appendDoc(buffer(), j));
+            String steps = steps(j);
+            String doc = doc(j);
             return new Encoded(j, doc, steps, hash(doc, steps));
+        }
+
+        /** The job's doc text, as {@link JobCodec#encodeDoc} writes it. */
+        String doc(Job j) {
+            return text(appendDoc(buffer(), j));
+        }
+
+        /** The job's steps text, as {@link JobCodec#encodeSteps} writes it (null for none). */
+        String steps(Job j) {
+            return j.steps().isEmpty() ? null : text(appendSteps(buffer(), j.steps()));
         }
 
         private StringBuilder buffer() {
@@ -265,8 +274,10 @@ final class JobCodec {
     private static StringBuilder appendSteps(StringBuilder b, List<Step> steps) {
         if (steps.isEmpty()) return b.append("null");
         b.append('[').append(VERSION);
-        for (int k = 0; k < steps.size(); k++) {
-            Step s = steps.get(k);
+        // over an array: a loop over the list (one class for one or two steps, another for more) had its hoisted
+        // checks fail, and the optimising compiler compiled the parser that inlined this again each time
+        for (Object o : steps.toArray()) {
+            Step s = (Step) o;
             b.append(",[");
             jsonStr(b, s.stepId()).append(',');
             jsonStr(b, s.name()).append(',');
@@ -360,7 +371,12 @@ final class JobCodec {
 
     private static StringBuilder jsonDbl(StringBuilder b, Double d) {
         if (d == null || d.isNaN() || d.isInfinite()) return b.append("null");
-        return b.append(d.doubleValue());
+        double v = d;
+        // a whole number (nearly every CPU time sacct prints) as Double.toString writes it, without its general
+        // algorithm: the same text, so the same content hash
+        if (v >= 1 && v < 1e7 && v == (long) v) return b.append((long) v).append(".0");
+        if (Double.doubleToRawLongBits(v) == 0) return b.append("0.0");
+        return b.append(v);
     }
 
     // ---- the content hash ----

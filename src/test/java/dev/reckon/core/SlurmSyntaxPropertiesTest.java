@@ -40,6 +40,42 @@ class SlurmSyntaxPropertiesTest {
         assertEquals(keepsMillis && millis >= 500 ? secs + 1 : secs, SlurmSyntax.durationSeconds(text), text);
     }
 
+    /** The fixed forms read at their places (HH:MM:SS, D-HH:MM:SS, DD-HH:MM:SS, MM:SS.mmm), any digits in them. */
+    @Property
+    void theFixedFormsSacctPrintsReadAsTheirFiguresWhateverTheirDigits(
+            @ForAll @IntRange(min = 0, max = 99) int d, @ForAll @IntRange(min = 0, max = 99) int h,
+            @ForAll @IntRange(min = 0, max = 99) int m, @ForAll @IntRange(min = 0, max = 99) int s,
+            @ForAll @IntRange(min = 0, max = 999) int ms) {
+        long hms = h * 3600L + m * 60L + s;
+        assertEquals(hms, SlurmSyntax.durationSeconds(String.format("%02d:%02d:%02d", h, m, s)));
+        assertEquals(d % 10 * 86400L + hms, SlurmSyntax.durationSeconds(String.format("%d-%02d:%02d:%02d", d % 10, h, m, s)));
+        assertEquals(d * 86400L + hms, SlurmSyntax.durationSeconds(String.format("%02d-%02d:%02d:%02d", d, h, m, s)));
+        String mmss = String.format("%02d:%02d.%03d", m, s, ms);
+        assertEquals(m * 60L + s + ms / 1000.0, SlurmSyntax.durationSecondsExact(mmss), 1e-9, mmss);
+    }
+
+    /** A fixed form with anything but a digit in one of its digits' places is read the general way: refused. */
+    @Property
+    void aFixedFormWithAnotherCharacterWhereADigitBelongsIsRefused(
+            @ForAll("fixedForms") String form, @ForAll @IntRange(min = 0, max = 10) int place,
+            @ForAll("notDigits") char other) {
+        int[] digits = form.chars().map(c -> c).toArray();
+        int seen = -1, at = -1;
+        for (int k = 0; k < digits.length && at < 0; k++) if (Character.isDigit(digits[k]) && ++seen == place % 6) at = k;
+        String text = form.substring(0, at) + other + form.substring(at + 1);
+        assertThrows(IllegalArgumentException.class, () -> SlurmSyntax.durationSecondsExact(text), text);
+    }
+
+    @Provide
+    Arbitrary<String> fixedForms() {
+        return Arbitraries.of("12:34:56", "1-23:45:06", "12-34:56:07", "12:34.567");
+    }
+
+    @Provide
+    Arbitrary<Character> notDigits() {
+        return Arbitraries.of('a', ' ', ':', '-', '.', '/', '+', '\u00e9', '\u0663', 'Z');
+    }
+
     @Property
     void sizesRoundTrip(@ForAll @LongRange(min = 0, max = 1L << 40) long n, @ForAll("units") char unit) {
         int shift = "BKMGTP".indexOf(unit) * 10;

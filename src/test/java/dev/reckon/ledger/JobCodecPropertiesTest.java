@@ -21,6 +21,24 @@ class JobCodecPropertiesTest {
         assertEquals(steps, JobCodec.decodeSteps(JobCodec.encodeSteps(steps), "c", "1"));
     }
 
+    /** A real number (a step's CPU time here) is stored as Double.toString writes it: its text, and so its hash. */
+    @Property(tries = 1000)
+    void aRealNumberIsStoredAsDoubleToStringWritesIt(@ForAll("reals") double v) {
+        Step s = new Step("0", null, null, null, null, null, null, null, null, null, v, null, null, null, null);
+        String shown = Double.isNaN(v) || Double.isInfinite(v) ? "null" : Double.toString(v);
+        assertEquals("[1,[\"0\",null,null,null,null,null,null,null,null,null," + shown + ",null,null,null,null]]",
+                JobCodec.encodeSteps(List.of(s)));
+    }
+
+    @Provide
+    Arbitrary<Double> reals() {
+        return Arbitraries.oneOf(Arbitraries.doubles(),
+                Arbitraries.longs().between(0, 20_000_000).map(Long::doubleValue),
+                Arbitraries.longs().between(0, 20_000_000).map(n -> n / 1000.0),
+                Arbitraries.of(0.0, -0.0, 1.0, 9_999_999.0, 1e7, 1e7 + 1, -1.0, 0.5, Double.MIN_VALUE, Double.NaN,
+                        Double.POSITIVE_INFINITY, 1e300));
+    }
+
     @Provide
     Arbitrary<List<Step>> stepLists() {
         Arbitrary<String> text = Arbitraries.strings().all().ofMaxLength(12).injectNull(0.2);

@@ -521,7 +521,28 @@ public final class SacctReader {
             }
         }
 
+        /**
+         * The field's value where it is 1 to 18 plain digits (nearly every count and raw figure sacct prints), read in
+         * the line without making its text; -1 otherwise (it is read as text then, and refused there if bad).
+         */
+        private long digitsInLine(Column c) {
+            int i = index[c.ordinal()];
+            if (i < 0) return -1;
+            int s = starts[i], e = ends[i];
+            if (s == e || e - s > 18) return -1;
+            String l = line;
+            long v = 0;
+            for (int k = s; k < e; k++) {
+                int d = l.charAt(k) - '0';
+                if (d < 0 || d > 9) return -1;
+                v = v * 10 + d;
+            }
+            return v;
+        }
+
         private Long whole(Column c) {
+            long fast = digitsInLine(c);
+            if (fast >= 0) return fast;
             String s = v(c);
             if (s == null) return null;
             try {
@@ -532,6 +553,8 @@ public final class SacctReader {
         }
 
         private Integer count(Column c) {
+            long fast = digitsInLine(c);
+            if (fast >= 0 && fast <= Integer.MAX_VALUE) return (int) fast;
             String s = v(c);
             if (s == null) return null;
             try {
@@ -1006,7 +1029,11 @@ public final class SacctReader {
         /** The line of the job's own record (or of its first step, when it has none). */
         long line;
         final List<Step> steps = new ArrayList<>(4);
-        private final java.util.Map<String, Integer> stepAt = new java.util.HashMap<>();
+        /**
+         * Where each step is in {@link #steps}, by its id, once the job has more than {@link #FEW_STEPS} (fewer are
+         * looked for one by one: no map and no boxed index made for the usual job of one to four steps).
+         */
+        private java.util.Map<String, Integer> stepAt;
         private long moreSteps;
         private double moreCpu;
         private boolean moreAnyCpu;
@@ -1017,13 +1044,13 @@ public final class SacctReader {
          * past {@link #MAX_STEPS}, the step is folded into the {@code more} step. True when the step replaced one.
          */
         boolean addStep(Step s) {
-            Integer at = stepAt.get(s.stepId());
-            if (at != null) {
+            int at = stepIndex(s.stepId());
+            if (at >= 0) {
                 steps.set(at, s);
                 return true;
             }
             if (steps.size() < MAX_STEPS) {
-                stepAt.put(s.stepId(), steps.size());
+                if (stepAt != null) stepAt.put(s.stepId(), steps.size());
                 steps.add(s);
                 return false;
             }
@@ -1035,6 +1062,23 @@ public final class SacctReader {
             Long p = s.peakMemBytes();
             if (p != null && (morePeak == null || p > morePeak)) morePeak = p;
             return false;
+        }
+
+        private static final int FEW_STEPS = 16;
+
+        /** Where the step with this id is in {@link #steps}, or -1. */
+        private int stepIndex(String id) {
+            int n = steps.size();
+            if (stepAt == null) {
+                if (n < FEW_STEPS) {
+                    for (int k = 0; k < n; k++) if (steps.get(k).stepId().equals(id)) return k;
+                    return -1;
+                }
+                stepAt = new java.util.HashMap<>();
+                for (int k = 0; k < n; k++) stepAt.put(steps.get(k).stepId(), k);
+            }
+            Integer at = stepAt.get(id);
+            return at == null ? -1 : at;
         }
 
         /** {@code v} rounded to a whole number, as {@code %.0f} writes it. */

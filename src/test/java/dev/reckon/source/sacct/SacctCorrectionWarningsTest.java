@@ -50,6 +50,25 @@ class SacctCorrectionWarningsTest {
     }
 
     @Test
+    void aStepPrintedAgainAmongManyReplacesItsFirstLineWhereverItIs() throws IOException {
+        // the first steps of a job are looked for one by one, those past sixteen by their id: both find it again
+        StringBuilder in = new StringBuilder(HEAD + "1|j|COMPLETED|2024-01-01T00:00:00|2024-01-01T01:00:00|3600|4|\n");
+        for (int k = 0; k < 20; k++) {
+            in.append("1.").append(k).append("|s").append(k)
+                    .append("|COMPLETED|2024-01-01T00:00:00|2024-01-01T01:00:00|3600|4|00:10:00\n");
+        }
+        in.append("1.3|again|COMPLETED|2024-01-01T00:00:00|2024-01-01T01:00:00|3600|4|00:20:00\n");
+        in.append("1.18|again|COMPLETED|2024-01-01T00:00:00|2024-01-01T01:00:00|3600|4|00:20:00\n");
+        Read r = read(in.toString());
+        assertEquals(2, r.warnings().size(), r.warnings().toString());
+        List<dev.reckon.model.Step> steps = r.jobs().get(0).steps();
+        assertEquals(20, steps.size());
+        assertEquals("again", steps.get(3).name());
+        assertEquals("again", steps.get(18).name());
+        assertEquals(22 * 600.0, r.jobs().get(0).totalCpuS(), 0.001);
+    }
+
+    @Test
     void cpuTimeBeyondTheAllocationIsCappedAndTold() throws IOException {
         Read r = read(HEAD + "7|j|COMPLETED|2024-01-01T00:00:00|2024-01-01T01:00:00|3600|4|12:00:00\n");
         assertEquals(List.of("t.txt:2: TotalCPU: job 7: CPU time 43200 s is more than 4 CPUs for 3600 s allow: "

@@ -34,6 +34,13 @@ public final class Warmup {
                     2 60 5 1800 2 1700 512 2 3600 512 1 2 1 1 1 1 -1 -1
                     3 120 0 600 8 500 2048 8 1200 2048 0 1 1 1 1 1 -1 -1
                     """);
+            Path sacct = dir.resolve("warmup.sacct");
+            Files.writeString(sacct, """
+                    JobID|JobIDRaw|JobName|User|Account|Partition|QOS|State|ExitCode|Submit|Start|End|ElapsedRaw|Timelimit|ReqCPUS|AllocCPUS|NNodes|ReqMem|AllocTRES|TotalCPU|MaxRSS|NTasks|TRESUsageInTot|NodeList|Cluster
+                    7|7|train|ana|phys|gpu|normal|COMPLETED|0:0|2024-01-01T00:00:02|2024-01-01T00:46:13|2024-01-01T05:27:13|16860|09:30:00|4|4|1|28G|billing=4,cpu=4,gres/gpu=2,mem=28G,node=1|11:32:23||||n53|warm
+                    7.batch|7.batch|batch||phys|||COMPLETED|0:0|2024-01-01T00:46:13|2024-01-01T00:46:13|2024-01-01T05:27:13|16860|||4|1||billing=4,cpu=4,gres/gpu=2,mem=28G,node=1|01:09:14|20512261K|1|cpu=01:09:14,energy=0,fs/disk=61536783,mem=20512261K,pages=0,vmem=41024522K|n53|warm
+                    8_1|9|eval|bo|chem|cpu|normal|FAILED|1:0|2024-01-01T00:01:00|2024-01-01T00:02:00|2024-01-01T00:03:00|60|1-00:00:00|2|2|1|4G||00:59.500||||n1|warm
+                    """);
             Map<String, String> env = new HashMap<>();
             env.put("RECKON_CONFIG", dir.resolve("config.yaml").toString());
             env.put("RECKON_CHARTERS", dir.resolve("charters").toString());
@@ -42,6 +49,7 @@ public final class Warmup {
             String[][] runs = {
                     {"--version"},
                     {"--help"},
+                    {"ingest", "sacct", sacct.toString()},
                     {"ingest", "swf", trace.toString()},
                     {"jobs"},
                     {"jobs", "--json"},

@@ -30,12 +30,20 @@ import java.util.function.Consumer;
 final class Ingest {
 
     /**
-     * Jobs bound per executeBatch during an ingest. Small, so that the jobs in flight (at most three chunks) are few
-     * when the young generation is collected: with 5,000 a chunk lived through a collection or two and was copied and
-     * promoted, and the old generation grew by it (a million jobs: 32 young collections of 40-110 ms each, 676 MB
-     * peak RSS); with 1,000 the collections copy 10-40 MB instead of 30-150 MB (5-30 ms each, 582 MB peak RSS).
+     * Jobs handed to the writer at once. Small, so that the writer binds each job's values soon after the producer
+     * made them, while they are still in the processor's caches (a million jobs, medians of four runs: 10.0 s of CPU
+     * with 4,000 a chunk, 8.2 s with 250), and so that few jobs are in flight when the young generation is collected
+     * (with 5,000 a chunk lived through a collection or two and was copied and promoted: 676 MB peak RSS against
+     * 582 MB with 1,000).
      */
-    private static final int CHUNK = 1_000;
+    private static final int CHUNK = 250;
+
+    /**
+     * Chunks that may wait for the writer. Several, so that neither thread waits for the other while the writer's
+     * code is still being compiled, or when one of them is descheduled for a moment: with one, a million jobs in
+     * chunks of 250 spent up to 3 s waiting on each side, handing over one by one.
+     */
+    private static final int WAITING = 16;
 
     /**
      * Jobs per statement on SQLite. A million jobs: 1 a statement 9.4 s of the writer's CPU, 10 8.4 s, 50 7.5 s (the
@@ -99,9 +107,9 @@ final class Ingest {
                 ingestId = keys.getLong(1);
             }
         }
-        // Into an empty SQLite ledger, rows go in faster without the secondary indexes, built once at the end (a
-        // million jobs: about 2 s less writing, 0.4 s more to build); all within the ingest's transaction.
-        List<String> rebuild = sqlite && before == 0 ? dropSecondaryIndexes(conn) : List.of();
+        // The secondary index on submit time is kept up as rows go in (sacct prints jobs in about submit order, so
+        // its entries are appended): dropping it and building it again at the end (a million jobs: 0.25 s, on one
+        // core, after the writing) made the ingest about 0.3 s slower since the two cores write while they parse.
         Batcher batcher;
         // On SQLite the source and ingest id go into the statement as literals: two values fewer to bind per job.
         boolean literals = sqlite && source.indexOf('\u0000') < 0;
@@ -118,9 +126,6 @@ final class Ingest {
             } finally {
                 batcher.stop();
             }
-        }
-        try (Statement st = conn.createStatement()) {
-            for (String ddl : rebuild) st.execute(ddl);
         }
         // a ledger empty before holds no range row but this input's own: none to remove, no table scan to look
         long ghosts = before == 0 ? 0 : removeGhostRanges(conn, batcher.arrays);
@@ -178,19 +183,6 @@ final class Ingest {
         return removed;
     }
 
-    /** Drops the indexes on jobs other than its key; returns the statements that create them again. */
-    private static List<String> dropSecondaryIndexes(Connection conn) throws SQLException {
-        Map<String, String> indexes = new HashMap<>();
-        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT name, sql FROM sqlite_master "
-                + "WHERE type = 'index' AND tbl_name = 'jobs' AND sql IS NOT NULL")) {
-            while (rs.next()) indexes.put(rs.getString(1), rs.getString(2));
-        }
-        try (Statement st = conn.createStatement()) {
-            for (String name : indexes.keySet()) st.execute("DROP INDEX \"" + name.replace("\"", "\"\"") + "\"");
-        }
-        return new ArrayList<>(indexes.values());
-    }
-
     /** Jobs handed to the writer, each with its doc and steps texts (the i-th texts are the i-th job's). */
     private record Chunk(List<Job> jobs, String[] docs, String[] steps) {}
 
@@ -199,8 +191,8 @@ final class Ingest {
     /**
      * Takes the producer's jobs and writes them in chunks of JDBC batches (PostgreSQL's driver rewrites them into
      * multi-row inserts). The producer's thread checks each job and encodes its texts as it comes, while one writer
-     * thread looks for repeated jobs, hashes, binds and executes the previous chunk: the two cores parse and write at
-     * once, and at most three chunks are in memory. The texts are encoded where the job was just made: on the writer,
+     * thread looks for repeated jobs, hashes, binds and executes the chunks before: the two cores parse and write at
+     * once, and at most {@link #WAITING} + 2 chunks are in memory. The texts are encoded where the job was just made: on the writer,
      * later, reading the job's fields missed the processor's caches, and cost twice as much (a million jobs: about
      * 0.8 s of CPU more in all). A job repeated within a chunk is written once, as last seen (PostgreSQL refuses to
      * upsert one row twice in one statement).
@@ -212,7 +204,7 @@ final class Ingest {
         private final long ingestId;
         /** The ledger, for messages. */
         private final String location;
-        private final BlockingQueue<Chunk> handoff = new ArrayBlockingQueue<>(1);
+        private final BlockingQueue<Chunk> handoff = new ArrayBlockingQueue<>(WAITING);
         /** Encodes on the producer's thread. */
         private final JobCodec.Encoder encoder = new JobCodec.Encoder();
         private final Thread writer;

@@ -477,6 +477,43 @@ public final class SacctReader {
             return l.substring(s, e);
         }
 
+        /** Slots of {@link #pooled}'s table for each column. */
+        private static final int POOL = 1024;
+        /** The longest field text {@link #pooled} keeps. */
+        private static final int POOLED_LENGTH = 64;
+        /** Per column, field texts read before (direct-mapped by their hash), or null while none is. */
+        private final String[][] pools = new String[NCOL][];
+
+        /**
+         * As {@link #v}, but a text read before in the same column (and still in its table) is given as the same
+         * String: the few users, accounts, partitions, states and exit codes of an input, and the node list and
+         * step names a job shares with its steps, are made once instead of once a line, and the ledger's writer
+         * thread, which binds some of them, finds them in the processor's caches.
+         */
+        private String pooled(Column c) {
+            int i = index[c.ordinal()];
+            if (i < 0) return null;
+            int s = starts[i], e = ends[i];
+            String l = line;
+            if (s < e && (l.charAt(s) == ' ' || l.charAt(e - 1) == ' ')) {
+                while (s < e && l.charAt(s) == ' ') s++;
+                while (e > s && l.charAt(e - 1) == ' ') e--;
+            }
+            if (s == e) return null;
+            int len = e - s;
+            if (len > POOLED_LENGTH) return l.substring(s, e);
+            int h = 0;
+            for (int k = s; k < e; k++) h = 31 * h + l.charAt(k);
+            String[] pool = pools[c.ordinal()];
+            if (pool == null) pool = pools[c.ordinal()] = new String[POOL];
+            int slot = (h ^ (h >>> 16)) & (POOL - 1);
+            String p = pool[slot];
+            if (p != null && p.length() == len && l.regionMatches(s, p, 0, len)) return p;
+            String v = l.substring(s, e);
+            pool[slot] = v;
+            return v;
+        }
+
         private InputError error(Column c, String problem) {
             int i = index[c.ordinal()];
             return new InputError(file, lineNo, i >= 0 ? names[i] : c.sacctName, BoundedLines.problem(problem));
@@ -484,7 +521,7 @@ public final class SacctReader {
 
         /** Free text with control characters shown as U+FFFD, told as a correction when there were any. */
         private String text(Column c, String jobId) {
-            String raw = v(c);
+            String raw = pooled(c);
             String t = freeText(raw);
             if (t != raw) {
                 long n = raw.chars().filter(ch -> ch < 0x20 || ch == 0x7f).count();
@@ -605,7 +642,7 @@ public final class SacctReader {
         }
 
         private String exit(Column c) {
-            String s = v(c);
+            String s = pooled(c);
             if (s == null) return null;
             try {
                 return SlurmSyntax.exitCode(s);
@@ -695,13 +732,13 @@ public final class SacctReader {
             }
             j.line = lineNo;
             j.name = text(Column.JOB_NAME, key);
-            j.user = v(Column.USER);
-            j.account = v(Column.ACCOUNT);
-            j.partition = v(Column.PARTITION);
-            j.qos = v(Column.QOS);
-            j.wckey = v(Column.WCKEY);
+            j.user = pooled(Column.USER);
+            j.account = pooled(Column.ACCOUNT);
+            j.partition = pooled(Column.PARTITION);
+            j.qos = pooled(Column.QOS);
+            j.wckey = pooled(Column.WCKEY);
             j.comment = text(Column.COMMENT, key);
-            String cl = v(Column.CLUSTER);
+            String cl = pooled(Column.CLUSTER);
             j.cluster = cl != null ? cl : options.defaultCluster();
             j.state = state();
             j.exitCode = exit(Column.EXIT_CODE);
@@ -711,7 +748,7 @@ public final class SacctReader {
             checkOrder(j.start, j.end);
             j.elapsedS = elapsed();
             j.timelimitS = timelimit();
-            j.nodeList = v(Column.NODE_LIST);
+            j.nodeList = pooled(Column.NODE_LIST);
 
             String allocTres = v(Column.ALLOC_TRES);
             String reqTres = v(Column.REQ_TRES);
@@ -788,7 +825,7 @@ public final class SacctReader {
 
         /** The state word; a state holding a control character is refused. */
         private String state() {
-            String raw = v(Column.STATE);
+            String raw = pooled(Column.STATE);
             if (raw != null) {
                 for (int k = 0; k < raw.length(); k++) {
                     char c = raw.charAt(k);
@@ -877,7 +914,7 @@ public final class SacctReader {
             checkOrder(stepStart, stepEnd);
             return new Step(stepId, text(Column.JOB_NAME, current.jobId), st,
                     exit(Column.EXIT_CODE), stepStart, stepEnd, elapsed, ntasks,
-                    cpus, nodes, cpu, maxRss, usageMem, size(Column.AVE_RSS, 'B'), v(Column.NODE_LIST));
+                    cpus, nodes, cpu, maxRss, usageMem, size(Column.AVE_RSS, 'B'), pooled(Column.NODE_LIST));
         }
 
         /** Takes the step line's {@code gres/gpuutil} (TRESUsageInAve) and {@code gres/gpumem} (TRESUsageInMax). */

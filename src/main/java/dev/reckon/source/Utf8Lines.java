@@ -21,6 +21,8 @@ import java.util.Arrays;
  * held for it (UTF-8 spends at most three bytes per character).
  */
 public final class Utf8Lines implements Lines {
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     private final InputStream in;
     private final String file;
     private final int max;
@@ -58,6 +60,16 @@ public final class Utf8Lines implements Lines {
             byte[] b = buf;
             int end = lim;
             int i = scanned;
+            // eight bytes at a time while none of them is CR or LF (a line of sacct is some 250 bytes): a byte equal to
+            // one of them makes its lane of x or y zero, which sets that lane's high bit in the test (a lane above a
+            // zero one may be set too, by the borrow: the loop below finds the exact place either way)
+            while (i + 8 <= end) {
+                long w = (long) LONGS.get(b, i);
+                long x = w ^ 0x0A0A0A0A0A0A0A0AL, y = w ^ 0x0D0D0D0D0D0D0D0DL;
+                long zeroes = ((x - 0x0101010101010101L) & ~x) | ((y - 0x0101010101010101L) & ~y);
+                if ((zeroes & 0x8080808080808080L) != 0) break;
+                i += 8;
+            }
             while (i < end) {
                 byte c = b[i];
                 if (c == '\n' || c == '\r') {

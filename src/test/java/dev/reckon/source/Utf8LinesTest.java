@@ -66,6 +66,21 @@ class Utf8LinesTest {
         readAlike("caf\u00e9|\u4e2d\u6587|\uD83D\uDE00\nascii\n");
     }
 
+    /** Line ends anywhere among eight-byte words, beside bytes one off CR and LF, read as BoundedLines reads them. */
+    @net.jqwik.api.Property(tries = 500)
+    void lineEndsAnywhereInAWordEndLinesAsBoundedLinesEndsThem(
+            @net.jqwik.api.ForAll("lineishBytes") byte[] bytes) {
+        readAlike(bytes, BoundedLines.MAX_LINE);
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<byte[]> lineishBytes() {
+        // CR, LF, their neighbours and a borrow's (0x00, 0x09, 0x0B, 0x0C, 0x0E, 0x8A, 0x8D as parts of UTF-8 or not)
+        return net.jqwik.api.Arbitraries.of((byte) 'a', (byte) '|', (byte) '\n', (byte) '\r', (byte) 0, (byte) 0x09,
+                (byte) 0x0b, (byte) 0x0c, (byte) 0x0e, (byte) 0x01, (byte) 0xc3, (byte) 0xa9, (byte) 0x8a, (byte) 0x8d)
+                .array(byte[].class).ofMaxSize(80);
+    }
+
     @Test
     void linesLongerThanTheBufferAreWhole() {
         String big = "x".repeat(700_000);

@@ -30,6 +30,24 @@ class JobCodecPropertiesTest {
                 JobCodec.encodeSteps(List.of(s)));
     }
 
+    /**
+     * A text hashes as it did without its version element ({@code [1,X} as {@code [X}): what a ledger stored before
+     * keeps its hash, whatever the text holds (wide characters included).
+     */
+    @Property(tries = 500)
+    void aTextHashesAsItsVersionZeroFormDid(@ForAll("bodies") String doc, @ForAll("bodies") String steps,
+                                            @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 12) int version) {
+        long v0 = JobCodec.hash("[" + doc, "[" + steps);
+        assertEquals(v0, JobCodec.hash("[" + version + "," + doc, "[" + version + "," + steps));
+        assertEquals(v0, new JobCodec.Hasher().hash("[" + version + "," + doc, "[" + version + "," + steps));
+    }
+
+    @Provide
+    Arbitrary<String> bodies() {
+        return Arbitraries.strings().all().ofMaxLength(40)
+                .filter(b -> b.isEmpty() || b.charAt(0) < '0' || b.charAt(0) > '9');
+    }
+
     @Provide
     Arbitrary<Double> reals() {
         return Arbitraries.oneOf(Arbitraries.doubles(),

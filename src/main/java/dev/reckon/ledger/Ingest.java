@@ -355,13 +355,10 @@ final class Ingest {
             Connections.joinUninterruptibly(writer);
         }
 
-        /** Hashes on the writer's thread. */
-        private final JobCodec.Hasher hasher = new JobCodec.Hasher();
-
-        /** The chunk's i-th row, hashed (on the writer's thread). */
-        private JobCodec.Encoded ready(Chunk rows, int i) {
+        /** The chunk's i-th row, hashed. */
+        private static JobCodec.Encoded ready(Chunk rows, int i) {
             String doc = rows.docs()[i], steps = rows.steps()[i];
-            return new JobCodec.Encoded(rows.jobs().get(i), doc, steps, hasher.hash(doc, steps));
+            return new JobCodec.Encoded(rows.jobs().get(i), doc, steps, JobCodec.hash(doc, steps));
         }
 
         /** The sum plus the batch's row counts; notes a batch without counts. */

@@ -111,58 +111,13 @@ final class JobCodec {
 
     /** The content hash of a job's doc and steps texts, the same for every version of the stored form. */
     static long hash(String doc, String steps) {
-        return new Hasher().hash(doc, steps);
-    }
-
-    /**
-     * Computes {@link #hash}, with a buffer of its own for the texts' characters (one per thread): read from the
-     * buffer, the loop has no per-character checks of the string's form, and hashes a million jobs in about half the
-     * time.
-     */
-    static final class Hasher {
-        private char[] chars = new char[1024];
-
-        long hash(String doc, String steps) {
-            long h = 0xcbf29ce484222325L;
-            h = mixBody(h, doc);
-            h = mixBody(h, steps);
-            h ^= h >>> 33;
-            h *= 0xff51afd7ed558ccdL;
-            h ^= h >>> 33;
-            return h;
-        }
-
-        /**
-         * Folds in a stored text without its version element, as version 0 wrote it: {@code [1,X...} as {@code [X...}
-         * (what {@link #mix(long, String)} gives for that text, without making it).
-         */
-        private long mixBody(long h, String text) {
-            if (text == null || text.length() < 2 || text.charAt(0) != '[') return mix(h, text);
-            int len = text.length();
-            if (chars.length < len) chars = new char[Math.max(len, 2 * chars.length)];
-            char[] s = chars;
-            text.getChars(0, len, s, 0);
-            int from = 1;
-            char c = s[1];
-            if (c >= '0' && c <= '9') {
-                while (from < len && s[from] >= '0' && s[from] <= '9') from++;
-                if (from < len && s[from] == ',') from++;
-            }
-            if (from == 1) return mix(h, text);
-            // The hashed text: '[' then s[from..]; its unit k is s[from + k - 1] for k >= 1.
-            long h1 = (h ^ '[') * PRIME;
-            long h2 = ~h;
-            int n = len - from + 1;
-            if (n > 1) h2 = (h2 ^ s[from]) * PRIME;
-            // units 2, 3, ... pairwise: s[i] to h1 and s[i + 1] to h2, from i = from + 1
-            int i = from + 1;
-            for (; i + 1 < len; i += 2) {
-                h1 = (h1 ^ s[i]) * PRIME;
-                h2 = (h2 ^ s[i + 1]) * PRIME;
-            }
-            if (i < len) h1 = (h1 ^ s[i]) * PRIME;
-            return ((h1 ^ Long.rotateLeft(h2, 29)) ^ (n + 1L)) * PRIME;
-        }
+        long h = 0xcbf29ce484222325L;
+        h = mixBody(h, doc);
+        h = mixBody(h, steps);
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        return h;
     }
 
     /** The version, then the fields of {@link #DOC_FIELDS}, as one compact JSON array. */
@@ -436,6 +391,37 @@ final class JobCodec {
         h *= 0xc4ceb9fe1a85ec53L;
         h ^= h >>> 33;
         return h;
+    }
+
+    /**
+     * Folds in a stored text without its version element, as version 0 wrote it: {@code [1,X...} as {@code [X...}
+     * (what {@link #mix(long, String)} gives for that text, without making it).
+     */
+    private static long mixBody(long h, String s) {
+        if (s == null || s.length() < 2 || s.charAt(0) != '[') return mix(h, s);
+        int from = 1;
+        char c = s.charAt(1);
+        if (c >= '0' && c <= '9') {
+            while (from < s.length() && s.charAt(from) >= '0' && s.charAt(from) <= '9') from++;
+            if (from < s.length() && s.charAt(from) == ',') from++;
+        }
+        if (from == 1) return mix(h, s);
+        // The hashed text: '[' then s[from..]; its unit k is s[from + k - 1] for k >= 1.
+        long h1 = (h ^ '[') * PRIME;
+        long h2 = ~h;
+        int n = s.length() - from + 1;
+        int k = 1;
+        if (n > 1) {
+            h2 = (h2 ^ s.charAt(from)) * PRIME;
+            k = 2;
+        }
+        int off = from - 1;
+        for (; k + 1 < n; k += 2) {
+            h1 = (h1 ^ s.charAt(off + k)) * PRIME;
+            h2 = (h2 ^ s.charAt(off + k + 1)) * PRIME;
+        }
+        if (k < n) h1 = (h1 ^ s.charAt(off + k)) * PRIME;
+        return ((h1 ^ Long.rotateLeft(h2, 29)) ^ (n + 1L)) * PRIME;
     }
 
     /** Folds in a string: FNV-1a over its UTF-16 units in two interleaved lanes, then its length. */

@@ -195,7 +195,7 @@ final class Schema {
             // upgrade would deadlock, so no busy timeout helps): that one waits a moment and looks again.
             for (int attempt = 1; !schemaIsCurrent(c, Dialect.SQLITE); attempt++) {
                 try {
-                    migrate(Flyway.configure().dataSource(new OneConnection(c)), "sqlite", shown);
+                    migrate(Flyway.configure().dataSource(new OneConnection(c)), "sqlite", shown, !hasHistory(c));
                     break;
                 } catch (LedgerException e) {
                     if (attempt >= 50 || !String.valueOf(e.getMessage()).contains("SQLITE_BUSY")) throw e;
@@ -301,7 +301,7 @@ final class Schema {
                         refuseStale(c, Dialect.POSTGRESQL, shown);
                     }
                 } else {
-                    migrate(Flyway.configure().dataSource(pool), "postgresql", shown);
+                    migrate(Flyway.configure().dataSource(pool), "postgresql", shown, false);
                 }
             }
             return Connections.pooled(pool, shown);
@@ -355,15 +355,27 @@ final class Schema {
         }
     }
 
+    /** Whether an SQLite database holds Flyway's history table (a ledger, or one being made). */
+    private static boolean hasHistory(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'flyway_schema_history'")) {
+            return rs.next() && rs.getLong(1) > 0;
+        }
+    }
+
+    /**
+     * Brings the schema to this build's version. {@code fresh}: the database has no migration history, so none can
+     * be newer than this build's, and the look for them (a fifth of a new ledger's start) is skipped.
+     */
     private static void migrate(org.flywaydb.core.api.configuration.FluentConfiguration cfg, String vendor,
-                                String shown) {
+                                String shown, boolean fresh) {
         try {
             Flyway flyway = cfg.locations("classpath:db/migration/" + vendor)
                     .cleanDisabled(true)
                     .load();
             String known = null;
             String newer = null;
-            for (MigrationInfo mi : flyway.info().all()) {
+            for (MigrationInfo mi : fresh ? new MigrationInfo[0] : flyway.info().all()) {
                 MigrationState s = mi.getState();
                 if (s == MigrationState.FUTURE_SUCCESS || s == MigrationState.FUTURE_FAILED) {
                     newer = mi.getVersion() == null ? mi.getDescription() : mi.getVersion().getVersion();

@@ -82,6 +82,8 @@ public final class SlurmSyntax {
      * {@code UNLIMITED}, {@code Partition_Limit}, {@code INVALID}, {@code NONE}.
      */
     public static Long durationSeconds(String s) {
+        long ms = commonDurationMillis(s);
+        if (ms >= 0) return ms % 1000 >= 500 ? ms / 1000 + 1 : ms / 1000;
         long[] out = new long[2];
         if (!parseDuration(s, out)) return null;
         return out[1] >= 500_000_000L ? out[0] + 1 : out[0];
@@ -89,6 +91,8 @@ public final class SlurmSyntax {
 
     /** Like {@link #durationSeconds(String)} but keeps fractions of a second, e.g. TotalCPU {@code 01:02.345}. */
     public static Double durationSecondsExact(String s) {
+        long ms = commonDurationMillis(s);
+        if (ms >= 0) return ms / 1000 + (ms % 1000 * 1_000_000L) / 1e9;
         long[] out = new long[2];
         if (!parseDuration(s, out)) return null;
         return out[0] + out[1] / 1e9;
@@ -99,7 +103,6 @@ public final class SlurmSyntax {
         if (s == null) return false;
         int len = s.length();
         if (len == 0 || isNoLimit(s)) return false;
-        if (commonDuration(s, len, out)) return true;
         long days = -1;
         int i = 0;
         int dash = s.indexOf('-');
@@ -171,11 +174,14 @@ public final class SlurmSyntax {
 
     /**
      * The forms sacct prints nearly always, {@code HH:MM:SS}, {@code D-HH:MM:SS}, {@code DD-HH:MM:SS} and
-     * {@code MM:SS.mmm}, read at their fixed places, as {@link #parseDuration} reads them; false for any other text
-     * (read there). Without a loop: the general reader's loop, inlined into a caller that parses a whole line, had
-     * the optimising compiler compile that caller again four times after its hoisted loop checks failed.
+     * {@code MM:SS.mmm}, read at their fixed places as {@link #parseDuration} reads them, in milliseconds; -1 for any
+     * other text (read there). Without a loop (the general reader's loop, inlined into a caller that parses a whole
+     * line, had the optimising compiler compile that caller again four times after its hoisted loop checks failed),
+     * and without the general reader's array.
      */
-    private static boolean commonDuration(String s, int len, long[] out) {
+    private static long commonDurationMillis(String s) {
+        if (s == null) return -1;
+        int len = s.length();
         int at;
         long days = 0;
         if (len == 8) {
@@ -189,20 +195,16 @@ public final class SlurmSyntax {
         } else if (len == 9 && s.charAt(2) == ':' && s.charAt(5) == '.') {
             long m = digit(s, 0) * 10 + digit(s, 1), sec = digit(s, 3) * 10 + digit(s, 4);
             long ms = digit(s, 6) * 100 + digit(s, 7) * 10 + digit(s, 8);
-            if ((m | sec | ms) < 0) return false;
-            out[0] = m * 60 + sec;
-            out[1] = ms * 1_000_000L;
-            return true;
+            if ((m | sec | ms) < 0) return -1;
+            return (m * 60 + sec) * 1000 + ms;
         } else {
-            return false;
+            return -1;
         }
-        if (s.charAt(at + 2) != ':' || s.charAt(at + 5) != ':') return false;
+        if (s.charAt(at + 2) != ':' || s.charAt(at + 5) != ':') return -1;
         long h = digit(s, at) * 10 + digit(s, at + 1), m = digit(s, at + 3) * 10 + digit(s, at + 4);
         long sec = digit(s, at + 6) * 10 + digit(s, at + 7);
-        if ((days | h | m | sec) < 0) return false;
-        out[0] = days * 86_400L + h * 3600 + m * 60 + sec;
-        out[1] = 0;
-        return true;
+        if ((days | h | m | sec) < 0) return -1;
+        return (days * 86_400L + h * 3600 + m * 60 + sec) * 1000;
     }
 
     /** The digit at i, or a large negative number (making any sum of such terms negative) where there is none. */

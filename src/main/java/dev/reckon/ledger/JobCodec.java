@@ -133,15 +133,15 @@ final class JobCodec {
         jsonStr(b, j.account()).append(',');
         jsonStr(b, j.partition()).append(',');
         jsonStr(b, j.state()).append(',');
-        jsonNum(b, epoch(j.submit())).append(',');
-        jsonNum(b, epoch(j.end())).append(',');
+        jsonTime(b, j.submit()).append(',');
+        jsonTime(b, j.end()).append(',');
         jsonStr(b, j.jobIdRaw()).append(',');
         jsonStr(b, j.name()).append(',');
         jsonStr(b, j.qos()).append(',');
         jsonStr(b, j.wckey()).append(',');
         jsonStr(b, j.comment()).append(',');
         jsonStr(b, j.exitCode()).append(',');
-        jsonNum(b, epoch(j.start())).append(',');
+        jsonTime(b, j.start()).append(',');
         jsonNum(b, j.elapsedS()).append(',');
         jsonNum(b, j.timelimitS()).append(',');
         jsonNum(b, j.reqCpus()).append(',');
@@ -182,8 +182,8 @@ final class JobCodec {
         str(ps, at + 4, j.account());
         str(ps, at + 5, j.partition());
         str(ps, at + 6, j.state());
-        lng(ps, at + 7, epoch(j.submit()));
-        lng(ps, at + 8, epoch(j.end()));
+        time(ps, at + 7, j.submit());
+        time(ps, at + 8, j.end());
         lng(ps, at + 9, leadingNumber(j.jobId()));
         ps.setInt(at + 10, JobState.of(j.state()).isFinal() ? 1 : 0);
         ps.setLong(at + 11, e.hash());
@@ -283,8 +283,8 @@ final class JobCodec {
             jsonStr(b, s.name()).append(',');
             jsonStr(b, s.state()).append(',');
             jsonStr(b, s.exitCode()).append(',');
-            jsonNum(b, epoch(s.start())).append(',');
-            jsonNum(b, epoch(s.end())).append(',');
+            jsonTime(b, s.start()).append(',');
+            jsonTime(b, s.end()).append(',');
             jsonNum(b, s.elapsedS()).append(',');
             jsonNum(b, s.ntasks()).append(',');
             jsonNum(b, s.allocCpus()).append(',');
@@ -363,6 +363,11 @@ final class JobCodec {
             }
         }
         return b.append('"');
+    }
+
+    /** An instant as epoch seconds (or null), without boxing them. */
+    private static StringBuilder jsonTime(StringBuilder b, Instant t) {
+        return t == null ? b.append("null") : b.append(t.getEpochSecond());
     }
 
     private static StringBuilder jsonNum(StringBuilder b, Number n) {
@@ -466,6 +471,10 @@ final class JobCodec {
 
     private static void str(PreparedStatement ps, int i, String v) throws SQLException {
         if (v == null) ps.setNull(i, Types.VARCHAR); else ps.setString(i, v);
+    }
+
+    private static void time(PreparedStatement ps, int i, Instant t) throws SQLException {
+        if (t == null) ps.setNull(i, Types.BIGINT); else ps.setLong(i, t.getEpochSecond());
     }
 
     private static void lng(PreparedStatement ps, int i, Long v) throws SQLException {

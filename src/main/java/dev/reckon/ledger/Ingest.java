@@ -192,10 +192,10 @@ final class Ingest {
      * Takes the producer's jobs and writes them in chunks of JDBC batches (PostgreSQL's driver rewrites them into
      * multi-row inserts). The producer's thread checks each job and encodes its texts as it comes, while one writer
      * thread looks for repeated jobs, hashes, binds and executes the chunks before: the two cores parse and write at
-     * once, and at most {@link #WAITING} + 2 chunks are in memory. The texts are encoded where the job was just made: on the writer,
-     * later, reading the job's fields missed the processor's caches, and cost twice as much (a million jobs: about
-     * 0.8 s of CPU more in all). A job repeated within a chunk is written once, as last seen (PostgreSQL refuses to
-     * upsert one row twice in one statement).
+     * once, and at most {@link #WAITING} + 2 chunks are in memory. The texts are encoded where the job was just made:
+     * on the writer, later, reading the job's fields missed the processor's caches, and cost twice as much (a million
+     * jobs: about 0.8 s of CPU more in all). A job repeated within a chunk is written once, as last seen (PostgreSQL
+     * refuses to upsert one row twice in one statement).
      */
     private static final class Batcher implements Consumer<Job> {
         private final PreparedStatement up;

@@ -504,8 +504,8 @@ public final class SacctReader {
             if (len > POOLED_LENGTH) return l.substring(s, e);
             // its length and four of its characters (the ends tell apart user38 and user39, n53 and n54): a text
             // that shares its slot with another is looked up in vain and made, as without the table
-            int h = len * 0x9E3779B1 + l.charAt(s) * 29791 + l.charAt(s + (len >> 1)) * 961 + l.charAt(e - 2 + (len == 1 ? 1 : 0)) * 31
-                    + l.charAt(e - 1);
+            int h = len * 0x9E3779B1 + l.charAt(s) * 29791 + l.charAt(s + (len >> 1)) * 961
+                    + l.charAt(len == 1 ? s : e - 2) * 31 + l.charAt(e - 1);
             String[] pool = pools[c.ordinal()];
             if (pool == null) pool = pools[c.ordinal()] = new String[POOL];
             int slot = (h ^ (h >>> 16)) & (POOL - 1);

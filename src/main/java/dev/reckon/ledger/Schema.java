@@ -124,19 +124,14 @@ final class Schema {
      * ingested into), older (ingest upgrades it), newer (a newer reckon wrote it) or with a failed migration.
      */
     private static void refuseStale(Connection c, Dialect dialect, String shown) throws SQLException {
-        String exists = dialect == Dialect.SQLITE
-                ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'flyway_schema_history'"
-                : "SELECT count(*) FROM (SELECT to_regclass('flyway_schema_history') AS t) x WHERE t IS NOT NULL";
+        if (!hasHistory(c, dialect)) {
+            throw new LedgerException(shown + " holds no reckon ledger: check --ledger (or RECKON_LEDGER), "
+                    + "or run reckon ingest to create one");
+        }
         MigrationVersion current = MigrationVersion.fromVersion(VERSION);
         MigrationVersion highest = null;
         boolean failed = false;
         try (Statement st = c.createStatement()) {
-            try (ResultSet rs = st.executeQuery(exists)) {
-                if (!rs.next() || rs.getLong(1) == 0) {
-                    throw new LedgerException(shown + " holds no reckon ledger: check --ledger (or RECKON_LEDGER), "
-                            + "or run reckon ingest to create one");
-                }
-            }
             try (ResultSet rs = st.executeQuery("SELECT version, success FROM flyway_schema_history")) {
                 while (rs.next()) {
                     String v = rs.getString(1);
@@ -195,7 +190,7 @@ final class Schema {
             // upgrade would deadlock, so no busy timeout helps): that one waits a moment and looks again.
             for (int attempt = 1; !schemaIsCurrent(c, Dialect.SQLITE); attempt++) {
                 try {
-                    migrate(Flyway.configure().dataSource(new OneConnection(c)), "sqlite", shown, !hasHistory(c));
+                    migrate(Flyway.configure().dataSource(new OneConnection(c)), "sqlite", shown, !hasHistory(c, Dialect.SQLITE));
                     break;
                 } catch (LedgerException e) {
                     if (attempt >= 50 || !String.valueOf(e.getMessage()).contains("SQLITE_BUSY")) throw e;
@@ -330,13 +325,8 @@ final class Schema {
      * failed or a newer migration) goes through Flyway, which migrates or refuses.
      */
     private static boolean schemaIsCurrent(Connection c, Dialect dialect) throws SQLException {
-        String exists = dialect == Dialect.SQLITE
-                ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'flyway_schema_history'"
-                : "SELECT count(*) FROM (SELECT to_regclass('flyway_schema_history') AS t) x WHERE t IS NOT NULL";
         try (Statement st = c.createStatement()) {
-            try (ResultSet rs = st.executeQuery(exists)) {
-                if (!rs.next() || rs.getLong(1) == 0) return false;
-            }
+            if (!hasHistory(c, dialect)) return false;
             MigrationVersion current = MigrationVersion.fromVersion(VERSION);
             boolean seen = false;
             try (ResultSet rs = st.executeQuery("SELECT version, success FROM flyway_schema_history")) {
@@ -355,10 +345,12 @@ final class Schema {
         }
     }
 
-    /** Whether an SQLite database holds Flyway's history table (a ledger, or one being made). */
-    private static boolean hasHistory(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'flyway_schema_history'")) {
+    /** Whether the database holds Flyway's history table (a ledger, or one being made). */
+    private static boolean hasHistory(Connection c, Dialect dialect) throws SQLException {
+        String exists = dialect == Dialect.SQLITE
+                ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'flyway_schema_history'"
+                : "SELECT count(*) FROM (SELECT to_regclass('flyway_schema_history') AS t) x WHERE t IS NOT NULL";
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(exists)) {
             return rs.next() && rs.getLong(1) > 0;
         }
     }
